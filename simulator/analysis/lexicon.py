@@ -1,0 +1,71 @@
+"""Compile the shared lexicons (codes, topics, jargon) into regular expressions, once."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import cache
+
+from simulator import resources
+
+FLAGS = re.IGNORECASE
+
+
+def keyword_pattern(keywords: Iterable[str]) -> re.Pattern[str]:
+    """Whole-word, case-insensitive alternation; `*` at a word's end matches any ending."""
+    parts = []
+    for keyword in sorted({k.strip().lower() for k in keywords if k.strip()}, key=len, reverse=True):
+        escaped = r"\s+".join(re.escape(word) for word in keyword.split())
+        escaped = escaped.replace(r"\*", r"[\w'-]*")
+        parts.append(escaped)
+    if not parts:
+        return re.compile(r"(?!x)x")  # matches nothing
+    return re.compile(r"(?<![\w'-])(?:" + "|".join(parts) + r")(?![\w'-])", FLAGS)
+
+
+def _alternation(patterns: Iterable[str]) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{p})" for p in patterns), FLAGS)
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Compiled behaviour-code patterns, question starters, jargon and shared topics."""
+
+    codes: Mapping[str, re.Pattern[str]]
+    open_start: re.Pattern[str]
+    closed_start: re.Pattern[str]
+    open_prompt: re.Pattern[str]
+    jargon: re.Pattern[str]
+    jargon_explained: re.Pattern[str]
+    shared_topics: Mapping[str, tuple[str, ...]]
+    vocabulary: tuple[str, ...]
+
+
+@cache
+def shared_lexicon() -> Lexicon:
+    codes_data = resources.data_file("lexicon/codes.yaml")
+    question = codes_data["question"]
+    codes = {code: _alternation(patterns) for code, patterns in codes_data["codes"].items()}
+    vocabulary = ("open_question", "closed_question", *codes, "jargon")
+    topics = resources.data_file("lexicon/topics.yaml")["topics"]
+    return Lexicon(
+        codes=codes,
+        open_start=re.compile(r"^(?:" + "|".join(f"(?:{p})" for p in question["open_starters"]) + r")\b", FLAGS),
+        closed_start=re.compile(r"^(?:" + "|".join(f"(?:{p})" for p in question["closed_starters"]) + r")", FLAGS),
+        open_prompt=_alternation(question["open_prompts"]),
+        jargon=keyword_pattern(resources.data_file("lexicon/jargon.yaml")["terms"]),
+        jargon_explained=_alternation(codes_data["jargon_explanations"]),
+        shared_topics={name: tuple(words) for name, words in topics.items()},
+        vocabulary=vocabulary,
+    )
+
+
+def behaviour_vocabulary() -> tuple[str, ...]:
+    """Every behaviour code a clinician turn can carry."""
+    return shared_lexicon().vocabulary
+
+
+def affect_events() -> tuple[str, ...]:
+    """Events derived from the run of the conversation (not from one turn's words)."""
+    return tuple(resources.data_file("affect.yaml")["events"])

@@ -1,0 +1,149 @@
+"""Turn analysis: behaviour codes (with the text that evidences each) and topics of a clinician turn.
+
+One implementation, shared by the patient engine and the grader. Rules and word lists live in
+simulator/data/lexicon; this module only decides how to apply them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from simulator.analysis.lexicon import Lexicon, keyword_pattern, shared_lexicon
+
+_SENTENCE = re.compile(r"[^.?!\n]+[.?!]*", re.S)
+# Fillers that do not change what a sentence is: "So, what ..." is still a what-question.
+_LEAD_FILLER = re.compile(r"^(?:(?:so|and|ok|okay|right|well|now|alright|great|but|then|um|erm)\b[,\s]*)+", re.I)
+_WH_STATEMENT = re.compile(r"^(?:what|how|why)\s+(?:i|we|i'd|we'd|i'm|we're|i've)\b", re.I)
+_AUX_SUBJECT = re.compile(
+    r"^(?:do|does|did|is|are|was|were|have|has|had|can|could|will|would|should|any|anything)\s+"
+    r"(?:you|your|there|it|that|anything|anyone|he|she|they|things)\b",
+    re.I,
+)
+_WORD = re.compile(r"[a-z][a-z'-]{3,}", re.I)
+_STOPWORDS = frozenset(
+    "that this with have been just they them then there their what when will would could should about "
+    "really know think thing things like your you're yours it's don't didn't doesn't going much more very "
+    "some because well from were also into only even still want make said says sure yeah okay".split()
+)
+_CONTEXT_CODES = frozenset({"reflection", "empathy", "summary"})
+
+
+@dataclass(frozen=True)
+class CodeHit:
+    """One behaviour code and the span of the turn's text that evidences it."""
+
+    code: str
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class TurnAnalysis:
+    text: str
+    codes: tuple[str, ...]  # unique, in vocabulary order
+    hits: tuple[CodeHit, ...]
+    topics: tuple[str, ...]  # named in the turn itself
+    context_topics: tuple[str, ...]  # inherited from the patient's last reply (reflections, "go on")
+    question_count: int
+    word_count: int
+
+    def has(self, *codes: str) -> bool:
+        return any(code in self.codes for code in codes)
+
+    @property
+    def engaged_topics(self) -> frozenset[str]:
+        """Topics this turn invites the patient to talk about."""
+        return frozenset(self.topics) | frozenset(self.context_topics)
+
+    @property
+    def is_question(self) -> bool:
+        return self.has("open_question", "closed_question", "scale_question")
+
+
+class TurnAnalyser:
+    """Codes clinician turns; one per scenario, because scenarios add topics."""
+
+    def __init__(self, extra_topics: Mapping[str, tuple[str, ...]] | None = None, lexicon: Lexicon | None = None):
+        self.lexicon = lexicon or shared_lexicon()
+        merged: dict[str, list[str]] = {name: list(words) for name, words in self.lexicon.shared_topics.items()}
+        for name, words in (extra_topics or {}).items():
+            merged.setdefault(name, []).extend(words)
+        self.topic_patterns = {name: keyword_pattern(words) for name, words in merged.items()}
+        self.vocabulary_index = {code: i for i, code in enumerate(self.lexicon.vocabulary)}
+
+    @property
+    def topic_names(self) -> frozenset[str]:
+        return frozenset(self.topic_patterns)
+
+    def topics_in(self, text: str) -> tuple[str, ...]:
+        return tuple(name for name, pattern in self.topic_patterns.items() if pattern.search(text))
+
+    def analyse(self, text: str, previous_patient: str | None = None) -> TurnAnalysis:
+        lex = self.lexicon
+        hits: list[CodeHit] = []
+        questions = 0
+        for match in _SENTENCE.finditer(text):
+            raw = match.group()
+            sentence = raw.strip()
+            if not sentence:
+                continue
+            offset = match.start() + (len(raw) - len(raw.lstrip()))
+            kind = self._question_kind(sentence)
+            if kind:
+                questions += 1
+                hits.append(CodeHit(kind, offset, offset + len(sentence), sentence))
+            for code, pattern in lex.codes.items():
+                if code == "reflection" and kind:
+                    continue  # a reflection is a statement; with a question mark it is a question
+                found = pattern.search(sentence)
+                if found:
+                    hits.append(CodeHit(code, offset + found.start(), offset + found.end(), found.group()))
+        if lex.open_prompt.search(text) and not any(h.code == "open_question" for h in hits):
+            hits.append(CodeHit("open_question", 0, len(text), text.strip()))
+            questions = max(questions, 1)
+        hits.extend(self._jargon(text))
+        coded = {h.code for h in hits}
+        if previous_patient and "reflection" not in coded and not coded & {"advice", "information", "open_question", "closed_question"}:
+            echo = self._echo(text, previous_patient)
+            if echo:
+                hits.append(echo)
+                coded.add("reflection")
+        topics = self.topics_in(text)
+        context: tuple[str, ...] = ()
+        if previous_patient and (coded & _CONTEXT_CODES or lex.open_prompt.search(text) or ("open_question" in coded and not topics)):
+            context = tuple(t for t in self.topics_in(previous_patient) if t not in topics)
+        codes = tuple(sorted(coded, key=self.vocabulary_index.__getitem__))
+        hits.sort(key=lambda h: (h.start, self.vocabulary_index[h.code]))
+        return TurnAnalysis(text, codes, tuple(hits), topics, context, questions, len(text.split()))
+
+    def _question_kind(self, sentence: str) -> str | None:
+        lex = self.lexicon
+        core = _LEAD_FILLER.sub("", sentence).strip()
+        asks = sentence.rstrip().endswith("?")
+        if lex.open_start.match(core):
+            if asks or not _WH_STATEMENT.match(core):
+                return "open_question"
+        if lex.closed_start.match(core) and (asks or _AUX_SUBJECT.match(core)):
+            return "closed_question"
+        return "closed_question" if asks else None
+
+    def _jargon(self, text: str) -> list[CodeHit]:
+        found = []
+        for match in self.lexicon.jargon.finditer(text):
+            if not self.lexicon.jargon_explained.search(text[match.end() : match.end() + 50]):
+                found.append(CodeHit("jargon", match.start(), match.end(), match.group()))
+        return found
+
+    @staticmethod
+    def _echo(text: str, previous_patient: str) -> CodeHit | None:
+        """A statement to the patient that picks up two or more of their own words is a reflection."""
+        if not re.search(r"\byou", text, re.I):
+            return None
+        theirs = {w.lower() for w in _WORD.findall(previous_patient)} - _STOPWORDS
+        shared = [m for m in _WORD.finditer(text) if m.group().lower() in theirs]
+        if len({m.group().lower() for m in shared}) < 2:
+            return None
+        return CodeHit("reflection", shared[0].start(), shared[-1].end(), text[shared[0].start() : shared[-1].end()])

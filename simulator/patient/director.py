@@ -1,0 +1,234 @@
+"""The director: moves the patient's state with each clinician turn and decides what comes out.
+
+Whatever voices the patient (scripted lines or a language model), disclosure is decided here, by the
+scenario's rules, and every disclosure is written to the ledger with its reason.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from simulator import resources
+from simulator.analysis import TurnAnalyser, TurnAnalysis
+from simulator.analysis.lexicon import keyword_pattern
+from simulator.patient.state import PatientState, thresholds
+from simulator.scenario.model import Fact, Plan, Scenario
+
+_ASKING = ("open_question", "closed_question", "scale_question", "reflection")
+_INVITING = (*_ASKING, "empathy", "summary")
+_PLAN_TALK = ("advice", "options", "goal_setting", "ask_permission", "open_question", "closed_question", "problem_solving", "information")
+_CONFIDENCE_RULER = re.compile(r"confiden|able to|manage|sure you|likely", re.I)
+
+
+@dataclass(frozen=True)
+class Disclosure:
+    fact: str
+    turn: int
+    reason: str
+
+
+@dataclass(frozen=True)
+class PlanOutcome:
+    kind: str  # agreed | proposed | barrier | rejected | no_idea
+    plan: Plan | None = None
+
+
+@dataclass(frozen=True)
+class Ruler:
+    kind: str  # importance | confidence
+    behaviour: str
+    value: int
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What the director decided for one clinician turn; the actor voices it."""
+
+    turn: int
+    analysis: TurnAnalysis
+    events: tuple[str, ...]
+    disclosed: tuple[Fact, ...]
+    opening: bool
+    closing: bool
+    plan: PlanOutcome | None = None
+    ruler: Ruler | None = None
+    touched_hidden: bool = False  # asked about something the patient is keeping back
+    touched_known: tuple[Fact, ...] = ()  # asked again about something already said
+    confused: bool = False  # unexplained jargon for a patient who will not follow it
+
+
+class Director:
+    def __init__(self, scenario: Scenario, state: PatientState | None = None, ledger: list[Disclosure] | None = None):
+        self.scenario = scenario
+        self.analyser = TurnAnalyser(scenario.topics)
+        self.state = state or PatientState.initial(scenario)
+        self.ledger: list[Disclosure] = list(ledger or [])
+        self.limits = thresholds()
+        defaults = resources.data_file("affect.yaml")["effects"]
+        self.effects = {**defaults, **scenario.effects}
+        self._accept = [(plan, keyword_pattern(plan.keywords)) for plan in scenario.accept_plans]
+        self._reject = [(plan, keyword_pattern(plan.keywords)) for plan in scenario.reject_plans]
+
+    def step(self, text: str, turn: int, previous_patient: str | None = None) -> Decision:
+        """Take one clinician turn (its index in the session) and decide the patient's side of it."""
+        state = self.state
+        analysis = self.analyser.analyse(text, previous_patient)
+        opening = state.clinician_turns == 0
+        state.clinician_turns += 1
+        events = self._events(analysis, opening)
+        self._apply_effects(analysis, events)
+        if analysis.has("empathy"):
+            state.empathy_shown = True
+        disclosed = self._disclose(analysis, turn, opening)
+        plan = None if opening else self._plan(analysis, text)
+        ruler = self._ruler(analysis, text) if analysis.has("scale_question") else None
+        engaged = analysis.engaged_topics
+        asking = analysis.has(*_INVITING)
+        touched_hidden = asking and any(
+            set(f.topics) & engaged for f in self.scenario.hidden_facts if f.id not in state.disclosed
+        )
+        touched_known = tuple(
+            f for f in self.scenario.facts if f.id in state.disclosed and f not in disclosed and set(f.topics) & engaged
+        ) if asking else ()
+        closing = analysis.has("closing") and not opening
+        if closing:
+            state.ended = True
+        confused = analysis.has("jargon") and self.scenario.patient.speech.health_literacy != "high"
+        return Decision(turn, analysis, events, disclosed, opening, closing, plan, ruler, touched_hidden, touched_known, confused)
+
+    # -- state ---------------------------------------------------------------------------------
+
+    def _events(self, analysis: TurnAnalysis, opening: bool) -> tuple[str, ...]:
+        state, limits = self.state, self.limits
+        events = []
+        if analysis.has("advice") and not analysis.has("ask_permission") and not state.permission_asked:
+            events.append("advice_without_permission")
+        state.permission_asked = analysis.has("ask_permission")
+        if analysis.has("closed_question") and not analysis.has("open_question"):
+            state.closed_run += 1
+        elif analysis.is_question or analysis.has("reflection"):
+            state.closed_run = 0
+        if state.closed_run >= limits["closed_question_run"]:
+            events.append("closed_question_run")
+        telling = analysis.has("information", "advice") and not analysis.is_question
+        state.telling_run = state.telling_run + 1 if telling else 0
+        if telling and (analysis.word_count > limits["lecturing_words"] or state.telling_run >= limits["lecturing_run"]):
+            events.append("lecturing")
+        return tuple(events)
+
+    def _apply_effects(self, analysis: TurnAnalysis, events: tuple[str, ...]) -> None:
+        state = self.state
+        causes = [c for c in analysis.codes if c != "jargon" or self.scenario.patient.speech.health_literacy != "high"]
+        targets = [b.id for b in self.scenario.patient.behaviours if set(b.topics) & analysis.engaged_topics]
+        targets = targets or list(state.importance)
+        for cause in (*causes, *events):
+            effect = self.effects.get(cause)
+            if not effect:
+                continue
+            state.rapport = _clamp(state.rapport + effect.get("rapport", 0), 0, 10)
+            state.activation = _clamp(state.activation + effect.get("activation", 0), 1, 4)
+            for behaviour in targets:
+                state.importance[behaviour] = _clamp(state.importance[behaviour] + effect.get("importance", 0), 0, 10)
+                state.confidence[behaviour] = _clamp(state.confidence[behaviour] + effect.get("confidence", 0), 0, 10)
+
+    # -- disclosure ----------------------------------------------------------------------------
+
+    def _disclose(self, analysis: TurnAnalysis, turn: int, opening: bool) -> tuple[Fact, ...]:
+        state = self.state
+        out: list[Fact] = []
+        if opening:
+            for fact in self.scenario.facts:
+                if fact.disclose == "volunteered" and fact.id not in state.disclosed:
+                    out.append(self._record(fact, turn, "volunteered in the opening"))
+            return tuple(out)
+        ice_fallback_used = False
+        for fact in self.scenario.facts:
+            if fact.id in state.disclosed or len(out) >= self.limits["max_disclosures_per_turn"]:
+                continue
+            reason = self._reason(fact, analysis, ice_fallback_used)
+            if reason:
+                ice_fallback_used = ice_fallback_used or reason.startswith("an ICE question with no topic")
+                out.append(self._record(fact, turn, reason))
+        return tuple(out)
+
+    def _reason(self, fact: Fact, analysis: TurnAnalysis, ice_fallback_used: bool) -> str | None:
+        """Why this turn brings the fact out, or None if it does not."""
+        state = self.state
+        if fact.disclose == "volunteered":
+            return None  # said in the opening; never gated afterwards
+        if any(prior not in state.disclosed for prior in fact.after):
+            return None
+        if fact.min_rapport is not None and state.rapport < fact.min_rapport:
+            return None
+        if state.affect == "guarded" and fact.disclose != "topic_question":
+            return None
+        shared = sorted(set(fact.topics) & analysis.engaged_topics)
+        on = f" about {', '.join(shared)}" if shared else ""
+        rule = fact.disclose
+        if rule == "topic_question" and shared and analysis.has(*_ASKING):
+            return f"a question{on}"
+        if rule == "open_question" and shared and analysis.has("open_question", "reflection"):
+            return f"an open question or reflection{on}"
+        if rule == "ice_elicited" and analysis.has("elicit_ice"):
+            if shared:
+                return f"ideas, concerns or expectations elicited{on}"
+            if not analysis.topics and not ice_fallback_used:
+                return "an ICE question with no topic: the patient's first unspoken concern"
+        if rule == "after_empathy" and shared and state.empathy_shown and analysis.has(*_INVITING):
+            return f"empathy shown, then invited{on}"
+        if rule == "rapport" and shared and analysis.has(*_INVITING):
+            return f"rapport {state.rapport:.1f} reached {fact.min_rapport or 0:g}, then invited{on}"
+        return None
+
+    def _record(self, fact: Fact, turn: int, reason: str) -> Fact:
+        self.state.disclosed.append(fact.id)
+        self.ledger.append(Disclosure(fact.id, turn, reason))
+        return fact
+
+    # -- plans and rulers ----------------------------------------------------------------------
+
+    def _plan(self, analysis: TurnAnalysis, text: str) -> PlanOutcome | None:
+        state = self.state
+        named = next((plan for plan, pattern in self._accept if pattern.search(text)), None)
+        rejected = next((plan for plan, pattern in self._reject if pattern.search(text)), None)
+        if named and analysis.has(*_PLAN_TALK):
+            if self._able(named) and state.affect != "guarded":
+                if named.id not in state.plans_agreed:
+                    state.agree(named.id, "clinician")
+                return PlanOutcome("agreed", named)
+            return PlanOutcome("barrier", named)
+        if rejected and analysis.has(*_PLAN_TALK):
+            return PlanOutcome("rejected", rejected)
+        if analysis.has("problem_solving") and state.plan_agreed:
+            return PlanOutcome("barrier", self._plan_by_id(state.plan_agreed))
+        if analysis.has("goal_setting", "problem_solving") and not state.plan_agreed:
+            ready = state.activation_level >= 3 or (state.activation_level >= 2 and state.affect == "open")
+            feasible = [plan for plan, _ in self._accept if self._able(plan) and plan.proposes]
+            if ready and feasible:
+                state.agree(feasible[0].id, "patient")
+                return PlanOutcome("proposed", feasible[0])
+            return PlanOutcome("barrier" if ready else "no_idea")
+        return None
+
+    def _able(self, plan: Plan) -> bool:
+        behaviour = plan.behaviour or next(iter(self.state.confidence))
+        return self.state.confidence.get(behaviour, 0) >= plan.min_confidence
+
+    def _plan_by_id(self, plan_id: str) -> Plan | None:
+        return next((plan for plan in self.scenario.accept_plans if plan.id == plan_id), None)
+
+    def _ruler(self, analysis: TurnAnalysis, text: str) -> Ruler:
+        kind = "confidence" if _CONFIDENCE_RULER.search(text) else "importance"
+        behaviours = self.scenario.patient.behaviours
+        chosen = next((b for b in behaviours if set(b.topics) & analysis.engaged_topics), None)
+        if chosen is None and self.state.plan_agreed:
+            plan = self._plan_by_id(self.state.plan_agreed)
+            chosen = next((b for b in behaviours if plan and b.id == plan.behaviour), None)
+        chosen = chosen or behaviours[0]
+        value = getattr(self.state, kind)[chosen.id]
+        return Ruler(kind, chosen.id, int(round(value)))
+
+
+def _clamp(value: float, low: float, high: float) -> float:
+    return max(low, min(high, value))

@@ -1,0 +1,85 @@
+"""The simulated patient's state: what moves with the clinician's behaviour, and what has come out."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from simulator import resources
+from simulator.scenario.model import Scenario
+
+
+def thresholds() -> dict[str, Any]:
+    return resources.data_file("affect.yaml")["thresholds"]
+
+
+def affect_level(rapport: float) -> str:
+    """guarded, neutral or open, from rapport and the shared thresholds."""
+    limits = thresholds()
+    if rapport < limits["guarded_below"]:
+        return "guarded"
+    return "open" if rapport >= limits["open_from"] else "neutral"
+
+
+@dataclass
+class PatientState:
+    rapport: float
+    activation: float
+    importance: dict[str, float]
+    confidence: dict[str, float]
+    disclosed: list[str] = field(default_factory=list)
+    plan_agreed: str | None = None
+    plan_source: str | None = None  # "patient" when they proposed it, "clinician" when they accepted an offer
+    plans_agreed: list[str] = field(default_factory=list)  # every plan agreed, in order; plan_agreed is the last
+    empathy_shown: bool = False
+    permission_asked: bool = False  # the last clinician turn asked permission to advise
+    closed_run: int = 0  # closed questions in a row
+    telling_run: int = 0  # information or advice turns in a row
+    clinician_turns: int = 0
+    ended: bool = False
+    asked: list[str] = field(default_factory=list)  # the patient's own questions, already asked
+    last_lines: dict[str, str] = field(default_factory=dict)  # per pool, so wording varies
+
+    @classmethod
+    def initial(cls, scenario: Scenario) -> PatientState:
+        p = scenario.patient
+        return cls(
+            rapport=p.rapport,
+            activation=float(p.activation),
+            importance={b.id: b.importance for b in p.behaviours},
+            confidence={b.id: b.confidence for b in p.behaviours},
+        )
+
+    def agree(self, plan_id: str, source: str) -> None:
+        self.plan_agreed, self.plan_source = plan_id, source
+        if plan_id not in self.plans_agreed:
+            self.plans_agreed.append(plan_id)
+
+    @property
+    def affect(self) -> str:
+        return affect_level(self.rapport)
+
+    @property
+    def activation_level(self) -> int:
+        return max(1, min(4, round(self.activation)))
+
+    def snapshot(self) -> dict[str, Any]:
+        """What a session records after each turn."""
+        data = asdict(self)
+        data.pop("last_lines")
+        data["affect"] = self.affect
+        data["activation_level"] = self.activation_level
+        for key in ("rapport", "activation"):
+            data[key] = round(data[key], 2)
+        for key in ("importance", "confidence"):
+            data[key] = {k: round(v, 2) for k, v in data[key].items()}
+        return data
+
+    def to_dict(self) -> dict[str, Any]:
+        """Everything needed to resume, including the wording memory."""
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> PatientState:
+        known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
+        return cls(**known)

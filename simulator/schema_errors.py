@@ -1,0 +1,95 @@
+"""Turn JSON Schema errors into plain-words problems located at file:line:column.
+
+Shared by every file format we validate (scenarios now, rubrics later).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import jsonschema
+
+from simulator.errors import Problem
+from simulator.yamlpos import Located
+
+_TYPE_WORDS = {
+    "string": "text",
+    "integer": "a whole number",
+    "number": "a number",
+    "array": "a list",
+    "object": "a mapping of fields",
+    "boolean": "true or false",
+    "null": "nothing",
+}
+
+
+def field_path(path: Iterable[str | int]) -> str:
+    """facts[2].disclose, the way a trainer would point at it."""
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true/false"
+    if value is None:
+        return "nothing"
+    if isinstance(value, (int, float)):
+        return f"the number {value}"
+    if isinstance(value, str):
+        return f"the text {value!r}" if len(value) < 40 else "some text"
+    return "a list" if isinstance(value, list) else "a mapping"
+
+
+def _wanted(types: Any) -> str:
+    types = types if isinstance(types, list) else [types]
+    return " or ".join(_TYPE_WORDS.get(t, t) for t in types)
+
+
+def plain_message(error: jsonschema.ValidationError) -> tuple[str, tuple[str | int, ...]]:
+    """A message a non-programmer can act on, and the path it is about."""
+    path = tuple(error.absolute_path)
+    kind, rule, value = error.validator, error.validator_value, error.instance
+    if kind == "required":
+        missing = [name for name in rule if isinstance(value, dict) and name not in value]
+        return f"missing required field '{missing[0] if missing else rule}'", path
+    if kind == "additionalProperties" and isinstance(value, dict):
+        allowed = sorted(error.schema.get("properties", {}))
+        extra = sorted(k for k in value if k not in allowed)
+        hint = f"; allowed here: {', '.join(allowed)}" if allowed else ""
+        return f"unknown field '{extra[0]}' (check the spelling){hint}", path + (extra[0],)
+    if kind == "enum":
+        return f"{_describe(value)} is not allowed here; use one of: {', '.join(map(str, rule))}", path
+    if kind == "const":
+        return f"must be {rule!r}, not {_describe(value)}", path
+    if kind == "type":
+        return f"expected {_wanted(rule)}, found {_describe(value)}", path
+    if kind == "minimum":
+        return f"{value} is too small: the lowest allowed is {rule}", path
+    if kind == "maximum":
+        return f"{value} is too large: the highest allowed is {rule}", path
+    if kind == "minItems":
+        return f"needs at least {rule} item{'s' if rule != 1 else ''}", path
+    if kind == "minProperties":
+        return f"needs at least {rule} field{'s' if rule != 1 else ''}", path
+    if kind in ("minLength", "pattern") and isinstance(value, str) and not value.strip():
+        return "must not be empty", path
+    if kind == "pattern":
+        return f"{value!r} is not a valid id: use lower-case letters, digits, '-' and '_' (starting with a letter or digit)", path
+    if kind == "maxLength":
+        return f"is too long: at most {rule} characters", path
+    return error.message, path
+
+
+def schema_problems(located: Located, schema: dict[str, Any], file: str) -> list[Problem]:
+    """Every schema violation in the document, each placed at its line and column."""
+    validator = jsonschema.Draft202012Validator(schema)
+    problems = []
+    for error in validator.iter_errors(located.data):
+        message, path = plain_message(error)
+        line, column = located.where(path)
+        problems.append(Problem(file, line, column, message, field_path(path)))
+    return problems

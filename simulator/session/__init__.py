@@ -1,0 +1,6 @@
+"""Sessions: the record of one consultation, and where it is kept."""
+
+from simulator.session.model import SCHEMA_VERSION, Session, Turn
+from simulator.session.store import home, load, save, sessions_dir, write_private_json
+
+__all__ = ["SCHEMA_VERSION", "Session", "Turn", "home", "load", "save", "sessions_dir", "write_private_json"]

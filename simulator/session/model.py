@@ -1,0 +1,105 @@
+"""Session format v1: one consultation, every turn, the ledger and the patient's state after each turn."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from typing import Any
+
+from simulator.patient.director import Disclosure
+from simulator.scenario.model import Scenario
+
+SCHEMA_VERSION = 1
+
+
+def now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
+
+
+@dataclass
+class Turn:
+    index: int
+    speaker: str  # "clinician" | "patient"
+    text: str
+    timestamp: str
+    codes: list[str] | None = None  # clinician turns only
+    evidence: list[dict[str, Any]] | None = None  # clinician turns: {code, start, end, text}
+    topics: list[str] | None = None  # clinician turns only
+    state: dict[str, Any] | None = None  # the patient's state after this turn
+
+    def to_dict(self) -> dict[str, Any]:
+        return {k: v for k, v in asdict(self).items() if v is not None}
+
+
+@dataclass
+class Session:
+    id: str
+    created: str
+    updated: str
+    status: str  # "in_progress" | "ended"
+    scenario: dict[str, Any]  # id, version, sha256, title, source
+    engine: dict[str, Any]  # name, seed (and later model, base_url; never keys)
+    facts: list[dict[str, Any]]
+    turns: list[Turn] = field(default_factory=list)
+    disclosures: list[dict[str, Any]] = field(default_factory=list)
+    notes: list[dict[str, Any]] = field(default_factory=list)
+    resume: dict[str, Any] = field(default_factory=dict)  # full engine state, so a session can go on
+
+    @classmethod
+    def start(cls, scenario: Scenario, engine: str, seed: int) -> Session:
+        stamp = now()
+        return cls(
+            id=datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S-") + uuid.uuid4().hex[:6],
+            created=stamp,
+            updated=stamp,
+            status="in_progress",
+            scenario={"id": scenario.id, "version": scenario.version, "sha256": scenario.sha256, "title": scenario.title, "source": scenario.source},
+            engine={"name": engine, "seed": seed},
+            facts=[{"id": f.id, "hidden": f.hidden, "kind": f.kind, "content": f.content} for f in scenario.facts],
+        )
+
+    def add_turn(self, speaker: str, text: str, **extra: Any) -> Turn:
+        turn = Turn(len(self.turns), speaker, text, now(), **extra)
+        self.turns.append(turn)
+        self.updated = turn.timestamp
+        return turn
+
+    def record_disclosures(self, ledger: list[Disclosure]) -> None:
+        self.disclosures = [asdict(d) for d in ledger]
+
+    @property
+    def clinician_turns(self) -> list[Turn]:
+        return [t for t in self.turns if t.speaker == "clinician"]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "id": self.id,
+            "created": self.created,
+            "updated": self.updated,
+            "status": self.status,
+            "scenario": self.scenario,
+            "engine": self.engine,
+            "facts": self.facts,
+            "turns": [t.to_dict() for t in self.turns],
+            "disclosures": self.disclosures,
+            "notes": self.notes,
+            "resume": self.resume,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Session:
+        return cls(
+            id=data["id"],
+            created=data["created"],
+            updated=data["updated"],
+            status=data["status"],
+            scenario=data["scenario"],
+            engine=data["engine"],
+            facts=data["facts"],
+            turns=[Turn(**t) for t in data["turns"]],
+            disclosures=data.get("disclosures", []),
+            notes=data.get("notes", []),
+            resume=data.get("resume", {}),
+        )

@@ -1,0 +1,77 @@
+"""Where sessions live and how they are written: atomically, fsynced, private to the user (0600)."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import platformdirs
+
+from simulator import resources
+from simulator.errors import ConsultsimError, NotFound
+from simulator.session.model import Session
+
+
+def home() -> Path:
+    """$CONSULTSIM_HOME, or the platform's user data folder."""
+    override = os.environ.get("CONSULTSIM_HOME")
+    return Path(override).expanduser() if override else platformdirs.user_data_path("consultsim", appauthor=False)
+
+
+def sessions_dir() -> Path:
+    folder = home() / "sessions"
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return folder
+
+
+def write_private_json(path: Path, data: Any) -> None:
+    """Write JSON so that a crash leaves either the old file or the new one, never half of one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    payload = json.dumps(data, indent=2, ensure_ascii=False).encode("utf-8")
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        os.fchmod(fd, 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(payload)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    try:  # make the rename itself durable
+        dir_fd = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+    except OSError:
+        pass
+
+
+def save(session: Session, path: Path | None = None) -> Path:
+    target = path or sessions_dir() / f"{session.id}.json"
+    write_private_json(target, session.to_dict())
+    return target
+
+
+def validate_session_data(data: Any) -> list[str]:
+    validator = jsonschema.Draft202012Validator(resources.schema("session-v1"))
+    return [f"{'/'.join(map(str, e.absolute_path)) or '(top)'}: {e.message}" for e in validator.iter_errors(data)]
+
+
+def load(path: Path) -> Session:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise NotFound(f"{path}: no such session file") from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise ConsultsimError(f"{path}: not a readable session file ({error})") from None
+    problems = validate_session_data(data)
+    if problems:
+        raise ConsultsimError(f"{path}: not a valid session file: {problems[0]}")
+    return Session.from_dict(data)

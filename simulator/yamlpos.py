@@ -1,0 +1,121 @@
+"""Read YAML into plain JSON-like data while remembering where every value came from.
+
+Trainers need `file:line:column` for every problem, so we compose the YAML node tree and build
+the data ourselves, recording the position of each mapping key and sequence item. Timestamps stay
+text, keys must be text, duplicate keys are errors, and alias bombs or cycles are refused.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+Path = tuple[str | int, ...]
+MAX_NODES = 200_000  # a scenario has a few thousand; more means an alias bomb
+MAX_DEPTH = 64
+
+_SCALAR_TAGS = {
+    "tag:yaml.org,2002:null",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:str",
+}
+
+
+class YamlError(Exception):
+    """The text is not YAML we can use; line and column are 1-based."""
+
+    def __init__(self, message: str, line: int, column: int, path: Path = ()):
+        super().__init__(message)
+        self.message, self.line, self.column, self.path = message, line, column, path
+
+
+@dataclass
+class Located:
+    """Data read from YAML plus the (line, column) of each path in it."""
+
+    data: Any
+    positions: dict[Path, tuple[int, int]] = field(default_factory=dict)
+
+    def where(self, path: Path) -> tuple[int, int]:
+        """The position of `path`, or of its nearest ancestor that we know."""
+        path = tuple(path)
+        while path and path not in self.positions:
+            path = path[:-1]
+        return self.positions.get(path, (1, 1))
+
+
+def _mark(node: yaml.Node) -> tuple[int, int]:
+    return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+class _Builder:
+    def __init__(self) -> None:
+        self.positions: dict[Path, tuple[int, int]] = {}
+        self.count = 0
+        self.constructor = yaml.constructor.SafeConstructor()
+
+    def build(self, node: yaml.Node, path: Path, active: set[int]) -> Any:
+        self.count += 1
+        if self.count > MAX_NODES:
+            raise YamlError("the file is too large or uses too many aliases", *_mark(node), path)
+        if len(path) > MAX_DEPTH:
+            raise YamlError("the file is nested too deeply", *_mark(node), path)
+        self.positions.setdefault(path, _mark(node))
+        if isinstance(node, yaml.ScalarNode):
+            return self.scalar(node, path)
+        if id(node) in active:
+            raise YamlError("an alias refers to itself", *_mark(node), path)
+        active.add(id(node))
+        try:
+            if isinstance(node, yaml.SequenceNode):
+                return [self.build(item, path + (i,), active) for i, item in enumerate(node.value)]
+            return self.mapping(node, path, active)
+        finally:
+            active.discard(id(node))
+
+    def scalar(self, node: yaml.ScalarNode, path: Path) -> Any:
+        if node.tag not in _SCALAR_TAGS:
+            return node.value  # timestamps, binary and custom tags stay as the text written
+        try:
+            return self.constructor.construct_object(node, deep=True)
+        except (yaml.YAMLError, ValueError, OverflowError):
+            return node.value
+
+    def mapping(self, node: yaml.MappingNode, path: Path, active: set[int]) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                raise YamlError("merge keys (<<) are not supported; write the fields out", *_mark(key_node), path)
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise YamlError("a key must be plain text, not a list or mapping", *_mark(key_node), path)
+            key = key_node.value if key_node.tag != "tag:yaml.org,2002:null" else ""
+            if key in result:
+                raise YamlError(f"'{key}' appears twice in the same mapping", *_mark(key_node), path + (key,))
+            self.positions[path + (key,)] = _mark(key_node)
+            result[key] = self.build(value_node, path + (key,), active)
+            self.positions[path + (key,)] = _mark(key_node)  # report a field at its key, not its value
+        return result
+
+
+def load_located(text: str) -> Located:
+    """Parse one YAML document; raise YamlError (with a position) if it cannot be used."""
+    try:
+        root = yaml.compose(text, Loader=yaml.CSafeLoader)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        message = " ".join(part for part in (error.context, error.problem) if part) or "not valid YAML"
+        raise YamlError(f"YAML syntax: {message}", line, column) from None
+    except yaml.YAMLError as error:
+        raise YamlError(f"YAML syntax: {error}", 1, 1) from None
+    except RecursionError:
+        raise YamlError("the file is nested too deeply", 1, 1) from None
+    if root is None:
+        return Located(None, {(): (1, 1)})
+    builder = _Builder()
+    data = builder.build(root, (), set())
+    return Located(data, builder.positions)
