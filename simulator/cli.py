@@ -178,6 +178,7 @@ def _play_summary(consultation: Consultation) -> str:
     out = [d for d in session.disclosures if d["fact"] in hidden]
     lines = ["", f"-- {len(out)} of {len(hidden)} hidden facts came out ({100 * len(out) // max(1, len(hidden))}%)"]
     lines += [f"   turn {d['turn']}: {d['fact']} ({d['reason']})" for d in out]
-    plan = f"{state.plan_agreed} (proposed by the {state.plan_source})" if state.plan_agreed else "none"
-    lines.append(f"-- plan agreed: {plan}; rapport {state.rapport:.1f} ({state.affect}); activation {state.activation_level}")
+    plans = ", ".join(f"{p['plan']} (proposed by the {p['source']}, turn {p['turn']})" for p in state.plans) or "none"
+    lines.append(f"-- plans agreed: {plans}")
+    lines.append(f"-- rapport {state.rapport:.1f} ({state.affect}); activation {state.activation_level}")
     return "\n".join(lines)

@@ -15,7 +15,9 @@ from simulator.analysis.lexicon import Lexicon, keyword_pattern, shared_lexicon
 _SENTENCE = re.compile(r"[^.?!\n]+[.?!]*", re.S)
 # Fillers that do not change what a sentence is: "So, what ..." is still a what-question.
 _LEAD_FILLER = re.compile(r"^(?:(?:so|and|ok|okay|right|well|now|alright|great|but|then|um|erm)\b[,\s]*)+", re.I)
-_WH_STATEMENT = re.compile(r"^(?:what|how|why)\s+(?:i|we|i'd|we'd|i'm|we're|i've)\b", re.I)
+# Without a question mark, "what/how/why" starts a question only when it is addressed to the patient:
+# "what brings you in" is a question, "what this means is..." is information.
+_WH_TO_YOU = re.compile(r"^(?:what|how|why)\s+(?:[\w']+\s+){0,2}?(?:you|your)\b", re.I)
 _AUX_SUBJECT = re.compile(
     r"^(?:do|does|did|is|are|was|were|have|has|had|can|could|will|would|should|any|anything)\s+"
     r"(?:you|your|there|it|that|anything|anyone|he|she|they|things)\b",
@@ -28,6 +30,7 @@ _STOPWORDS = frozenset(
     "some because well from were also into only even still want make said says sure yeah okay".split()
 )
 _CONTEXT_CODES = frozenset({"reflection", "empathy", "summary"})
+_ECHO_COMPATIBLE = frozenset({"empathy", "affirmation", "jargon"})  # other codes explain the statement better
 
 
 @dataclass(frozen=True)
@@ -106,14 +109,14 @@ class TurnAnalyser:
             questions = max(questions, 1)
         hits.extend(self._jargon(text))
         coded = {h.code for h in hits}
-        if previous_patient and "reflection" not in coded and not coded & {"advice", "information", "open_question", "closed_question"}:
+        if previous_patient and coded <= _ECHO_COMPATIBLE:
             echo = self._echo(text, previous_patient)
             if echo:
                 hits.append(echo)
                 coded.add("reflection")
         topics = self.topics_in(text)
         context: tuple[str, ...] = ()
-        if previous_patient and (coded & _CONTEXT_CODES or lex.open_prompt.search(text) or ("open_question" in coded and not topics)):
+        if previous_patient and (coded & _CONTEXT_CODES or lex.open_prompt.search(text)):
             context = tuple(t for t in self.topics_in(previous_patient) if t not in topics)
         codes = tuple(sorted(coded, key=self.vocabulary_index.__getitem__))
         hits.sort(key=lambda h: (h.start, self.vocabulary_index[h.code]))
@@ -124,7 +127,7 @@ class TurnAnalyser:
         core = _LEAD_FILLER.sub("", sentence).strip()
         asks = sentence.rstrip().endswith("?")
         if lex.open_start.match(core):
-            if asks or not _WH_STATEMENT.match(core):
+            if asks or _WH_TO_YOU.match(core) or not re.match(r"^(?:what|how|why)\b", core, re.I):
                 return "open_question"
         if lex.closed_start.match(core) and (asks or _AUX_SUBJECT.match(core)):
             return "closed_question"

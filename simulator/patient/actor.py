@@ -29,7 +29,7 @@ class ScriptedActor:
         # Disclosures and direct answers come first; an activated patient's question may follow.
         text = " ".join(parts[:limit]).strip()
         question = self._own_question(decision, state)
-        if question:
+        if question and question not in text:
             text = f"{text} {question}".strip()
         if previous_reply and text == previous_reply:
             text = self._pick("unknown", self.scenario.lines["unknown"], decision.turn, state, salt="repeat")
@@ -85,6 +85,10 @@ class ScriptedActor:
                 label = self._plan_label(state.plan_agreed)
                 return pick("teach_back").replace("{plan}", label)
             return self._pick("teach_back_none", ("I think so, yes.", "Yes, I think I've got it."), turn, state)
+        if a.has("ask_permission"):
+            return pick("permission")
+        if a.has("agenda_setting") and not decision.touched_hidden:
+            return self._own_question(decision, state, force=True) or pick("agenda")
         for codes, pool in ((("summary",), "summary"), (("affirmation",), "affirmed"), (("empathy", "reflection"), "acknowledge")):
             if a.has(*codes) and not a.is_question:
                 return pick(pool)
@@ -105,12 +109,13 @@ class ScriptedActor:
             return pick("nothing_more")
         return pick("unknown")
 
-    def _own_question(self, decision: Decision, state: PatientState) -> str | None:
-        """Activated patients ask their questions: level 4 every other turn, level 3 every third."""
+    def _own_question(self, decision: Decision, state: PatientState, force: bool = False) -> str | None:
+        """Activated patients ask their questions: level 4 every other turn, level 3 every third,
+        and whenever invited to add to the agenda."""
         level = state.activation_level
         if decision.opening or decision.closing or level < 3 or state.affect == "guarded":
             return None
-        if decision.turn % (2 if level >= 4 else 3) != 0:
+        if not force and decision.turn % (2 if level >= 4 else 3) != 0:
             return None
         remaining = [q for q in self.scenario.patient.questions if q not in state.asked]
         if not remaining:

@@ -17,8 +17,17 @@ from simulator.scenario.model import Fact, Plan, Scenario
 
 _ASKING = ("open_question", "closed_question", "scale_question", "reflection")
 _INVITING = (*_ASKING, "empathy", "summary")
-_PLAN_TALK = ("advice", "options", "goal_setting", "ask_permission", "open_question", "closed_question", "problem_solving", "information")
-_CONFIDENCE_RULER = re.compile(r"confiden|able to|manage|sure you|likely", re.I)
+_PLAN_TALK = ("advice", "options", "goal_setting", "ask_permission", "problem_solving", "information")
+# A question that puts a plan forward, as opposed to one that asks about current habits.
+_OFFER = re.compile(
+    r"\b(how about|what about|would you (be willing|consider|like to|try|be up for|be happy|be able)|"
+    r"could you (try|manage|start|do)|shall we|do you think you could|would (it|that|this) help|"
+    r"you could|we could|why not|are you willing|might you|what if you|would [\w' -]{1,80}? help|"
+    r"have you (thought about|considered)|what do you think (about|of) (trying|starting|switching))\b",
+    re.I,
+)
+_PURPOSEFUL_CLOSED = ("scale_question", "check_understanding", "ask_permission")  # closed, but not interrogation
+_CONFIDENCE_RULER = re.compile(r"confiden|how sure", re.I)
 
 
 @dataclass(frozen=True)
@@ -73,6 +82,8 @@ class Director:
     def step(self, text: str, turn: int, previous_patient: str | None = None) -> Decision:
         """Take one clinician turn (its index in the session) and decide the patient's side of it."""
         state = self.state
+        for own in self.scenario.patient.questions:  # their own question is not what they were talking about
+            previous_patient = previous_patient.replace(own, "") if previous_patient else previous_patient
         analysis = self.analyser.analyse(text, previous_patient)
         opening = state.clinician_turns == 0
         state.clinician_turns += 1
@@ -81,7 +92,7 @@ class Director:
         if analysis.has("empathy"):
             state.empathy_shown = True
         disclosed = self._disclose(analysis, turn, opening)
-        plan = None if opening else self._plan(analysis, text)
+        plan = None if opening else self._plan(analysis, text, turn)
         ruler = self._ruler(analysis, text) if analysis.has("scale_question") else None
         engaged = analysis.engaged_topics
         asking = analysis.has(*_INVITING)
@@ -105,7 +116,7 @@ class Director:
         if analysis.has("advice") and not analysis.has("ask_permission") and not state.permission_asked:
             events.append("advice_without_permission")
         state.permission_asked = analysis.has("ask_permission")
-        if analysis.has("closed_question") and not analysis.has("open_question"):
+        if analysis.has("closed_question") and not analysis.has("open_question", *_PURPOSEFUL_CLOSED):
             state.closed_run += 1
         elif analysis.is_question or analysis.has("reflection"):
             state.closed_run = 0
@@ -188,28 +199,38 @@ class Director:
 
     # -- plans and rulers ----------------------------------------------------------------------
 
-    def _plan(self, analysis: TurnAnalysis, text: str) -> PlanOutcome | None:
+    def _plan(self, analysis: TurnAnalysis, text: str, turn: int) -> PlanOutcome | None:
         state = self.state
-        named = next((plan for plan, pattern in self._accept if pattern.search(text)), None)
-        rejected = next((plan for plan, pattern in self._reject if pattern.search(text)), None)
-        if named and analysis.has(*_PLAN_TALK):
+        if analysis.has("scale_question"):
+            return None  # a ruler asks how they feel about a change; it does not offer one
+        offering = analysis.has(*_PLAN_TALK) or bool(_OFFER.search(text))
+        named = _first_named(self._accept, text)
+        rejected = _first_named(self._reject, text)
+        if named and offering:
             if self._able(named) and state.affect != "guarded":
-                if named.id not in state.plans_agreed:
-                    state.agree(named.id, "clinician")
+                state.agree(named.id, "clinician", turn)
                 return PlanOutcome("agreed", named)
             return PlanOutcome("barrier", named)
-        if rejected and analysis.has(*_PLAN_TALK):
+        if rejected and offering:
             return PlanOutcome("rejected", rejected)
+        if not analysis.has("goal_setting", "problem_solving"):
+            return None
         if analysis.has("problem_solving") and state.plan_agreed:
             return PlanOutcome("barrier", self._plan_by_id(state.plan_agreed))
-        if analysis.has("goal_setting", "problem_solving") and not state.plan_agreed:
-            ready = state.activation_level >= 3 or (state.activation_level >= 2 and state.affect == "open")
-            feasible = [plan for plan, _ in self._accept if self._able(plan) and plan.proposes]
-            if ready and feasible:
-                state.agree(feasible[0].id, "patient")
-                return PlanOutcome("proposed", feasible[0])
-            return PlanOutcome("barrier" if ready else "no_idea")
-        return None
+        ready = state.activation_level >= 3 or (state.activation_level >= 2 and state.affect == "open")
+        feasible = [p for p, _ in self._accept if p.id not in state.plans_agreed and p.proposes and self._able(p)]
+        on_topic = [p for p in feasible if self._plan_topics(p) & analysis.engaged_topics]
+        if ready and (on_topic or feasible):
+            choice = (on_topic or feasible)[0]
+            state.agree(choice.id, "patient", turn)
+            return PlanOutcome("proposed", choice)
+        if state.plan_agreed:
+            return None
+        return PlanOutcome("barrier" if ready else "no_idea")
+
+    def _plan_topics(self, plan: Plan) -> set[str]:
+        behaviour = next((b for b in self.scenario.patient.behaviours if b.id == plan.behaviour), None)
+        return set(behaviour.topics) if behaviour else set()
 
     def _able(self, plan: Plan) -> bool:
         behaviour = plan.behaviour or next(iter(self.state.confidence))
@@ -231,4 +252,10 @@ class Director:
 
 
 def _clamp(value: float, low: float, high: float) -> float:
-    return max(low, min(high, value))
+    return round(max(low, min(high, value)), 3)  # rounding keeps sums of tenths from drifting
+
+
+def _first_named(plans: list[tuple[Plan, re.Pattern[str]]], text: str) -> Plan | None:
+    """The plan whose keyword comes first in the turn."""
+    found = [(match.start(), i, plan) for i, (plan, pattern) in enumerate(plans) if (match := pattern.search(text))]
+    return min(found)[2] if found else None

@@ -28,9 +28,7 @@ class PatientState:
     importance: dict[str, float]
     confidence: dict[str, float]
     disclosed: list[str] = field(default_factory=list)
-    plan_agreed: str | None = None
-    plan_source: str | None = None  # "patient" when they proposed it, "clinician" when they accepted an offer
-    plans_agreed: list[str] = field(default_factory=list)  # every plan agreed, in order; plan_agreed is the last
+    plans: list[dict[str, Any]] = field(default_factory=list)  # every plan agreed: {plan, source, turn}
     empathy_shown: bool = False
     permission_asked: bool = False  # the last clinician turn asked permission to advise
     closed_run: int = 0  # closed questions in a row
@@ -50,10 +48,23 @@ class PatientState:
             confidence={b.id: b.confidence for b in p.behaviours},
         )
 
-    def agree(self, plan_id: str, source: str) -> None:
-        self.plan_agreed, self.plan_source = plan_id, source
+    def agree(self, plan_id: str, source: str, turn: int) -> None:
+        """source is "patient" when they proposed it, "clinician" when they accepted an offer."""
         if plan_id not in self.plans_agreed:
-            self.plans_agreed.append(plan_id)
+            self.plans.append({"plan": plan_id, "source": source, "turn": turn})
+
+    @property
+    def plans_agreed(self) -> list[str]:
+        return [p["plan"] for p in self.plans]
+
+    @property
+    def plan_agreed(self) -> str | None:
+        """The plan agreed most recently, if any."""
+        return self.plans[-1]["plan"] if self.plans else None
+
+    @property
+    def plan_source(self) -> str | None:
+        return self.plans[-1]["source"] if self.plans else None
 
     @property
     def affect(self) -> str:
@@ -61,7 +72,7 @@ class PatientState:
 
     @property
     def activation_level(self) -> int:
-        return max(1, min(4, round(self.activation)))
+        return max(1, min(4, int(self.activation + 0.5)))  # half rounds up, always
 
     def snapshot(self) -> dict[str, Any]:
         """What a session records after each turn."""
@@ -69,6 +80,8 @@ class PatientState:
         data.pop("last_lines")
         data["affect"] = self.affect
         data["activation_level"] = self.activation_level
+        data["plan_agreed"] = self.plan_agreed
+        data["plan_source"] = self.plan_source
         for key in ("rapport", "activation"):
             data[key] = round(data[key], 2)
         for key in ("importance", "confidence"):

@@ -152,8 +152,8 @@ class _Linter:
             if leaked:
                 how = "; ".join(f"{d.fact} at turn {d.turn} ({d.reason})" for d in engine.ledger if d.fact in leaked)
                 self.add((*path, "keeps_hidden"), f"self-test '{test.name}' failed: {how}")
-            if test.agrees_plan and engine.state.plan_agreed != test.agrees_plan:
-                got = engine.state.plan_agreed or "no plan"
+            if test.agrees_plan and test.agrees_plan not in engine.state.plans_agreed:
+                got = ", ".join(engine.state.plans_agreed) or "no plan"
                 self.add((*path, "agrees_plan"), f"self-test '{test.name}' failed: ended with {got}, not {test.agrees_plan}")
 
 

@@ -1,0 +1,114 @@
+"""Turn analysis: each behaviour code with a positive and a negative example, spans, topics, context."""
+
+from __future__ import annotations
+
+import pytest
+
+from simulator.analysis import TurnAnalyser, behaviour_vocabulary
+
+analyser = TurnAnalyser({"hypos": ("hypo", "hypos")})
+
+POSITIVE = [
+    ("greeting", "Hello Mrs Patel, come in and have a seat."),
+    ("agenda_setting", "What would you like to talk about today?"),
+    ("open_question", "How have you been getting on with the inhalers?"),
+    ("open_question", "Tell me about a typical day."),
+    ("closed_question", "Do you smoke?"),
+    ("closed_question", "How many tablets do you take?"),
+    ("closed_question", "do you check your feet"),
+    ("reflection", "It sounds like the tablets have been upsetting your stomach."),
+    ("reflection", "You're worried the new tablets will make you drowsy at work."),
+    ("empathy", "That must be really hard, looking after him on your own."),
+    ("empathy", "I'm sorry to hear that."),
+    ("affirmation", "You've done really well to cut down on the sugary drinks."),
+    ("summary", "Let me just summarise what you've told me so far."),
+    ("elicit_ice", "What worries you most about the results?"),
+    ("elicit_ice", "What were you hoping we could do today?"),
+    ("elicit_beliefs", "What do you know about how the tablets work?"),
+    ("scale_question", "On a scale of 0 to 10, how important is it for you to stop smoking?"),
+    ("ask_permission", "Would it be okay if I shared some information about that?"),
+    ("information", "Research shows that walking after meals lowers blood sugar."),
+    ("advice", "You need to take the evening dose every day."),
+    ("options", "There are a few options we could consider."),
+    ("check_understanding", "Can you tell me in your own words what you'll do?"),
+    ("goal_setting", "What would you like to achieve over the next month?"),
+    ("problem_solving", "What might get in the way of that?"),
+    ("resources", "There's a diabetes education programme called DESMOND you might like."),
+    ("safety_net", "If you notice any chest pain, call 999."),
+    ("follow_up", "Let's book a follow-up in four weeks."),
+    ("closing", "Thanks for coming in today, take care."),
+    ("jargon", "Your HbA1c has gone up."),
+]
+
+NEGATIVE = [
+    ("greeting", "Your sugar levels are high."),
+    ("agenda_setting", "Do you smoke?"),
+    ("open_question", "Do you smoke?"),
+    ("open_question", "What I'd like to do is check your feet."),
+    ("closed_question", "Tell me about your week."),
+    ("reflection", "So you're taking them every day?"),
+    ("empathy", "Do you take your tablets?"),
+    ("affirmation", "How often do you walk?"),
+    ("summary", "Do you walk every day?"),
+    ("elicit_ice", "Do you take the tablets in the morning?"),
+    ("scale_question", "How are you today?"),
+    ("ask_permission", "You need to stop smoking."),
+    ("advice", "What would you like to do?"),
+    ("options", "Do you take your inhaler?"),
+    ("check_understanding", "How is your breathing?"),
+    ("problem_solving", "How are you?"),
+    ("resources", "How is your mood?"),
+    ("safety_net", "How are you sleeping?"),
+    ("follow_up", "What do you eat in a day?"),
+    ("closing", "What brings you in?"),
+    ("jargon", "Your HbA1c, which is a measure of your average sugar over three months, has gone up."),
+]
+
+
+@pytest.mark.parametrize(("code", "text"), POSITIVE)
+def test_code_is_detected(code: str, text: str) -> None:
+    assert code in analyser.analyse(text).codes
+
+
+@pytest.mark.parametrize(("code", "text"), NEGATIVE)
+def test_code_is_not_detected(code: str, text: str) -> None:
+    assert code not in analyser.analyse(text).codes
+
+
+def test_every_vocabulary_code_has_a_positive_example() -> None:
+    assert set(behaviour_vocabulary()) <= {code for code, _ in POSITIVE}
+
+
+def test_each_hit_points_at_the_words_that_evidence_it() -> None:
+    text = "Hello. It sounds like the evenings are hard. What worries you most?"
+    result = analyser.analyse(text)
+    for hit in result.hits:
+        assert text[hit.start : hit.end] == hit.text
+    codes = {hit.code: hit.text for hit in result.hits}
+    assert codes["greeting"] == "Hello"
+    assert codes["reflection"].startswith("It sounds like")
+    assert "worries you" in codes["elicit_ice"]
+
+
+def test_topics_come_from_shared_and_scenario_keywords() -> None:
+    result = analyser.analyse("Have you had any hypos since starting the tablets?")
+    assert set(result.topics) == {"hypos", "medication"}
+    assert "hypos" not in TurnAnalyser().analyse("Have you had any hypos?").topics
+
+
+def test_a_short_prompt_inherits_the_topic_the_patient_just_raised() -> None:
+    result = analyser.analyse("Go on.", previous_patient="My inhaler never seems to help.")
+    assert "open_question" in result.codes
+    assert result.topics == ()
+    assert "medication" in result.context_topics
+    assert "medication" in result.engaged_topics
+
+
+def test_echoing_the_patients_words_is_a_reflection() -> None:
+    said = "I keep forgetting the evening tablets when I'm on late shifts."
+    assert "reflection" in analyser.analyse("You keep forgetting them on late shifts.", said).codes
+    assert "reflection" not in analyser.analyse("You keep forgetting them on late shifts.", "I'm fine.").codes
+
+
+def test_stacked_questions_are_counted() -> None:
+    assert analyser.analyse("Do you smoke? How much? And do you drink?").question_count == 3
