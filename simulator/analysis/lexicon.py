@@ -38,6 +38,7 @@ class Lexicon:
     open_prompt: re.Pattern[str]
     jargon: re.Pattern[str]
     jargon_explained: re.Pattern[str]
+    farewell: re.Pattern[str]
     shared_topics: Mapping[str, tuple[str, ...]]
     vocabulary: tuple[str, ...]
 
@@ -56,6 +57,7 @@ def shared_lexicon() -> Lexicon:
         open_prompt=_alternation(question["open_prompts"]),
         jargon=keyword_pattern(resources.data_file("lexicon/jargon.yaml")["terms"]),
         jargon_explained=_alternation(codes_data["jargon_explanations"]),
+        farewell=_alternation(codes_data["farewell"]),
         shared_topics={name: tuple(words) for name, words in topics.items()},
         vocabulary=vocabulary,
     )

@@ -31,6 +31,7 @@ class ScriptedActor:
         question = self._own_question(decision, state)
         if question and question not in text:
             text = f"{text} {question}".strip()
+        text = text[:1].upper() + text[1:]
         if previous_reply and text == previous_reply:
             text = self._pick("unknown", self.scenario.lines["unknown"], decision.turn, state, salt="repeat")
         return text
