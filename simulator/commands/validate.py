@@ -1,0 +1,46 @@
+"""`consultsim validate`: every problem in scenario files, as file:line:column: message."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from simulator.errors import Problem
+from simulator.scenario import check_file
+from simulator.scenario.catalog import SUFFIXES
+
+
+def add_parser(commands: argparse._SubParsersAction) -> None:
+    validate = commands.add_parser("validate", help="check scenario files and report every problem as file:line:column")
+    validate.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="scenario files or folders")
+    validate.set_defaults(handler=cmd_validate)
+
+
+def _scenario_paths(paths: list[Path]) -> tuple[list[Path], list[Problem]]:
+    files, problems = [], []
+    for path in paths:
+        if path.is_dir():
+            found = sorted(p for p in path.rglob("*") if p.suffix in SUFFIXES and p.is_file())
+            if not found:
+                problems.append(Problem(str(path), 0, 0, "no .yaml or .yml files in this folder"))
+            files.extend(found)
+        elif path.exists():
+            files.append(path)
+        else:
+            problems.append(Problem(str(path), 0, 0, "no such file or folder"))
+    return files, problems
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    files, problems = _scenario_paths(args.paths)
+    for file in files:
+        problems.extend(check_file(file))
+    for problem in problems:
+        print(problem)
+    bad_files = len({p.file for p in problems})
+    if problems:
+        print(f"{len(problems)} problem{'s' * (len(problems) != 1)} in {bad_files} file{'s' * (bad_files != 1)}", file=sys.stderr)
+        return 1
+    print(f"{len(files)} file{'s' * (len(files) != 1)} OK", file=sys.stderr)
+    return 0
