@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 from typing import NoReturn
 
 from simulator import __version__
-from simulator.commands import play, scenarios, validate
+from simulator.commands import grade, play, practise, resume, scenarios, sessions, validate
 from simulator.errors import ConsultsimError
 
-COMMANDS = [scenarios, validate, play]
+COMMANDS = [scenarios, validate, play, practise, resume, sessions, grade]
 
 
 class _Parser(argparse.ArgumentParser):
@@ -25,6 +26,8 @@ class _Parser(argparse.ArgumentParser):
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="consultsim", description="Practise long-term-condition consultations with a simulated patient.")
     parser.add_argument("--version", action="version", version=f"consultsim {__version__}")
+    parser.add_argument("--plain", action="store_true", help="no subcommand: a line-by-line prompt instead of the terminal UI")
+    parser.add_argument("--dir", type=Path, action="append", default=[], help="no subcommand: also offer the scenarios in this folder")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for command in COMMANDS:
         command.add_parser(commands)
@@ -36,7 +39,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         if args.command is None:
-            return welcome()
+            return home(args)
         return args.handler(args)
     except ConsultsimError as error:
         print(f"consultsim: {error}", file=sys.stderr)
@@ -48,10 +51,18 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
 
+def home(args: argparse.Namespace) -> int:
+    """No subcommand: the terminal UI (or --plain); with no terminal to draw on, a welcome listing."""
+    if args.plain or practise.is_terminal():
+        return practise.launch(args)
+    return welcome()
+
+
 def welcome() -> int:
     print(f"consultsim {__version__}: practise long-term-condition consultations with a simulated patient.\n")
     scenarios.cmd_scenarios(argparse.Namespace(dir=[], format="text"))
-    print("\nPlay one by typing clinician lines (Ctrl-D to finish):  consultsim play t2d-hypo-fear --script -")
+    print("\nIn a terminal, `consultsim` opens the app; `consultsim --plain` is the same as a line-by-line prompt.")
+    print("Play one by typing clinician lines (Ctrl-D to finish):  consultsim play t2d-hypo-fear --script -")
     print("Check a scenario you wrote:                              consultsim validate my-scenario.yaml")
     print("More: consultsim --help")
     return 0

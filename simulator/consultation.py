@@ -21,9 +21,12 @@ class Consultation:
         self.path: Path | None = None
 
     @classmethod
-    def start(cls, scenario: Scenario, seed: int = 0, out: Path | None = None, autosave: bool = True) -> Consultation:
-        engine = ScriptedPatient(scenario, seed)
-        consultation = cls(scenario, engine, Session.start(scenario, engine.name, seed), out, autosave)
+    def start(cls, scenario: Scenario, seed: int = 0, out: Path | None = None, autosave: bool = True, engine: PatientEngine | None = None) -> Consultation:
+        """A new consultation; `engine` defaults to the scripted patient (an LLM patient is passed in)."""
+        engine = engine or ScriptedPatient(scenario, seed)
+        session = Session.start(scenario, engine.name, engine.seed)
+        session.engine.update(engine.describe())  # backend, model, base URL: never a key
+        consultation = cls(scenario, engine, session, out, autosave)
         consultation._remember()
         return consultation
 

@@ -82,7 +82,7 @@ class _Builder:
             return node.value  # timestamps, binary and custom tags stay as the text written
         try:
             return self.constructor.construct_object(node, deep=True)
-        except (yaml.YAMLError, ValueError, OverflowError):
+        except (yaml.YAMLError, ValueError, OverflowError, KeyError, IndexError, TypeError):  # bad tagged scalars stay text
             return node.value
 
     def mapping(self, node: yaml.MappingNode, path: Path, active: set[int]) -> dict[str, Any]:

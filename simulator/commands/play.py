@@ -11,6 +11,8 @@ from typing import TextIO
 
 from simulator.consultation import Consultation
 from simulator.errors import ConsultsimError
+from simulator.llm.options import add_backend_arguments, settings_from_args
+from simulator.patient import ReplyChunk
 from simulator.scenario import resolve
 
 
@@ -22,6 +24,7 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     play.add_argument("--out", type=Path, help="where to save the session (default: the sessions folder)")
     play.add_argument("--format", choices=["text", "json"], default="text")
     play.add_argument("--dir", type=Path, action="append", default=[], help="also look for scenarios in this folder")
+    add_backend_arguments(play)
     play.set_defaults(handler=cmd_play)
 
 
@@ -43,14 +46,32 @@ def _open_script(name: str) -> TextIO:
 
 def cmd_play(args: argparse.Namespace) -> int:
     scenario = resolve(args.scenario, args.dir)
-    consultation = Consultation.start(scenario, seed=args.seed, out=args.out)
+    settings = settings_from_args(args)
+    engine = None
+    if settings.enabled:
+        from simulator.patient.llm_actor import make_patient  # loads the openai client only when it is used
+
+        engine = make_patient(scenario, args.seed, settings)
+        print(f"Patient voiced by {settings.model} at {settings.public()['base_url']}", file=sys.stderr)
+    consultation = Consultation.start(scenario, seed=args.seed, out=args.out, engine=engine)
     text_mode = args.format == "text"
+    live = _LiveReply() if text_mode and settings.enabled and sys.stdout.isatty() else None
+    consultation.engine.on_chunk = live
     handle = _open_script(args.script)
     try:
         for line in _script_lines(handle):
+            if live:
+                print(f"Clinician: {line}\nPatient: ", end="", flush=True)
+                live.shown = ""
             reply = consultation.say(line)
-            if text_mode:
+            if live:
+                print("" if live.shown == reply.text else f"\nPatient: {reply.text}", flush=True)
+            elif text_mode:
                 print(f"Clinician: {line}\nPatient: {reply.text}", flush=True)
+            if text_mode:
+                for note in consultation.session.notes:
+                    if note.get("turn") == reply.index:
+                        print(f"  (note: {note['note']})", flush=True)
             if consultation.ended:
                 break
     except UnicodeDecodeError:
@@ -67,6 +88,21 @@ def cmd_play(args: argparse.Namespace) -> int:
         print(json.dumps(session.to_dict(), indent=2, ensure_ascii=False))
     print(f"Session saved: {consultation.path}", file=sys.stderr)
     return 0
+
+
+class _LiveReply:
+    """Prints a streamed reply as it arrives (a terminal only); a restart starts a fresh line."""
+
+    def __init__(self) -> None:
+        self.shown = ""
+
+    def __call__(self, chunk: ReplyChunk) -> None:
+        if chunk.restart:
+            print(f"\nPatient: {chunk.text}", end="", flush=True)
+            self.shown = chunk.text
+        else:
+            print(chunk.text, end="", flush=True)
+            self.shown += chunk.text
 
 
 def _play_summary(consultation: Consultation) -> str:

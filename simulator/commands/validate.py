@@ -6,14 +6,16 @@ import argparse
 import sys
 from pathlib import Path
 
-from simulator.errors import Problem
+from simulator.errors import ConsultsimError, Problem
+from simulator.documents import read_document
+from simulator.rubric.model import check_rubric_file, is_rubric_data
 from simulator.scenario import check_file
 from simulator.scenario.catalog import SUFFIXES
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:
-    validate = commands.add_parser("validate", help="check scenario files and report every problem as file:line:column")
-    validate.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="scenario files or folders")
+    validate = commands.add_parser("validate", help="check scenario and rubric files and report every problem as file:line:column")
+    validate.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="scenario or rubric files, or folders")
     validate.set_defaults(handler=cmd_validate)
 
 
@@ -32,10 +34,18 @@ def _scenario_paths(paths: list[Path]) -> tuple[list[Path], list[Problem]]:
     return files, problems
 
 
+def _is_rubric(path: Path) -> bool:
+    """Rubrics and scenarios share `validate`; a rubric file says which group of criteria it holds."""
+    try:
+        return is_rubric_data(read_document(path).located.data)
+    except ConsultsimError:
+        return False  # check_file reports why the file cannot be read
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
     files, problems = _scenario_paths(args.paths)
     for file in files:
-        problems.extend(check_file(file))
+        problems.extend(check_rubric_file(file) if _is_rubric(file) else check_file(file))
     for problem in problems:
         print(problem)
     bad_files = len({p.file for p in problems})

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from simulator import resources
 from simulator.analysis import TurnAnalyser, TurnAnalysis
+from simulator.analysis.events import detect_events
 from simulator.analysis.lexicon import keyword_pattern
 from simulator.patient.state import PatientState, thresholds
 from simulator.scenario.model import Fact, Plan, Scenario
@@ -26,7 +27,6 @@ _OFFER = re.compile(
     r"have you (thought about|considered)|what do you think (about|of) (trying|starting|switching))\b",
     re.I,
 )
-_PURPOSEFUL_CLOSED = ("scale_question", "check_understanding", "ask_permission")  # closed, but not interrogation
 _CONFIDENCE_RULER = re.compile(r"confiden|how sure", re.I)
 
 
@@ -87,7 +87,7 @@ class Director:
         analysis = self.analyser.analyse(text, previous_patient)
         opening = state.clinician_turns == 0
         state.clinician_turns += 1
-        events = self._events(analysis, opening)
+        events = detect_events(analysis, state)
         self._apply_effects(analysis, events)
         if analysis.has("empathy"):
             state.empathy_shown = True
@@ -109,24 +109,6 @@ class Director:
         return Decision(turn, analysis, events, disclosed, opening, closing, plan, ruler, touched_hidden, touched_known, confused)
 
     # -- state ---------------------------------------------------------------------------------
-
-    def _events(self, analysis: TurnAnalysis, opening: bool) -> tuple[str, ...]:
-        state, limits = self.state, self.limits
-        events = []
-        if analysis.has("advice") and not analysis.has("ask_permission") and not state.permission_asked:
-            events.append("advice_without_permission")
-        state.permission_asked = analysis.has("ask_permission")
-        if analysis.has("closed_question") and not analysis.has("open_question", *_PURPOSEFUL_CLOSED):
-            state.closed_run += 1
-        elif analysis.is_question or analysis.has("reflection"):
-            state.closed_run = 0
-        if state.closed_run >= limits["closed_question_run"]:
-            events.append("closed_question_run")
-        telling = analysis.has("information", "advice") and not analysis.is_question
-        state.telling_run = state.telling_run + 1 if telling else 0
-        if telling and (analysis.word_count > limits["lecturing_words"] or state.telling_run >= limits["lecturing_run"]):
-            events.append("lecturing")
-        return tuple(events)
 
     def _apply_effects(self, analysis: TurnAnalysis, events: tuple[str, ...]) -> None:
         state = self.state

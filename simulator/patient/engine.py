@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from abc import ABC, abstractmethod
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from simulator.patient.actor import ScriptedActor
 from simulator.patient.director import Decision, Director, Disclosure
@@ -18,10 +21,40 @@ class PatientReply:
     notes: tuple[str, ...] = ()  # e.g. a fallback the clinician should be told about
 
 
+@dataclass(frozen=True)
+class ReplyChunk:
+    """A piece of a reply as it streams. `restart` means: drop what was shown of this reply so far (a
+    regenerated or replaced reply follows). The chunks since the last restart, joined, are the reply."""
+
+    text: str
+    restart: bool = False
+
+
+ReplyStream = Generator[ReplyChunk, None, PatientReply]
+
+
+def run_stream(stream: ReplyStream, on_chunk: Callable[[ReplyChunk], None] | None = None) -> PatientReply:
+    """Drive a reply stream to its end, passing each chunk to `on_chunk`; returns the reply."""
+    while True:
+        try:
+            chunk = next(stream)
+        except StopIteration as stop:
+            return stop.value
+        if on_chunk is not None:
+            on_chunk(chunk)
+
+
+def word_chunks(text: str) -> Iterator[ReplyChunk]:
+    """A finished text as stream chunks, a word (with its trailing space) at a time."""
+    for piece in re.findall(r"\S+\s*", text):
+        yield ReplyChunk(piece)
+
+
 class PatientEngine(ABC):
     """Answers clinician turns in character. The director inside decides state and disclosure."""
 
     name: str
+    on_chunk: Callable[[ReplyChunk], None] | None = None  # set to watch replies stream as `respond` runs
 
     def __init__(self, scenario: Scenario, seed: int = 0, state: PatientState | None = None, ledger: list[Disclosure] | None = None):
         self.scenario = scenario
@@ -39,6 +72,19 @@ class PatientEngine(ABC):
     @abstractmethod
     def respond(self, clinician_text: str, turn: int, previous_patient: str | None = None) -> PatientReply:
         """Reply to the clinician turn at session index `turn`."""
+
+    def stream(self, clinician_text: str, turn: int, previous_patient: str | None = None) -> ReplyStream:
+        """The same reply as `respond`, as chunks while it is made; the generator returns the PatientReply.
+
+        Engines that make replies as they go (a language model) override it; the default yields a finished
+        reply a word at a time. Call one of `respond` or `stream` per turn, not both."""
+        reply = self.respond(clinician_text, turn, previous_patient)
+        yield from word_chunks(reply.text)
+        return reply
+
+    def describe(self) -> dict[str, Any]:
+        """What a session records about the engine beyond its name and seed (never a key)."""
+        return {}
 
 
 class ScriptedPatient(PatientEngine):

@@ -2,62 +2,21 @@
 
 from __future__ import annotations
 
-import hashlib
-from dataclasses import dataclass
 from pathlib import Path
 
 from simulator import resources
 from simulator.errors import FileProblems, NotFound, Problem
+from simulator.documents import MAX_FILE_BYTES, YamlDocument, mapping_problem, read_document
 from simulator.scenario.model import Scenario, build_scenario
 from simulator.schema_errors import schema_problems
-from simulator.yamlpos import Located, YamlError, load_located
 
 SCENARIO_SCHEMA = "scenario-v1"
-MAX_FILE_BYTES = 2_000_000
+__all__ = ["MAX_FILE_BYTES", "check_file", "load_scenario", "read_document", "structural_problems"]
 
 
-@dataclass
-class ScenarioDocument:
-    """A scenario file as read: its text, data with positions, and digest."""
-
-    file: str
-    text: str
-    located: Located
-    sha256: str
-
-
-def read_document(path: Path) -> ScenarioDocument:
-    """Read and parse a YAML file; raise FileProblems with a position if it cannot be read."""
-    file = str(path)
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise NotFound(f"{file}: no such file") from None
-    except IsADirectoryError:
-        raise FileProblems([Problem(file, 0, 0, "is a folder, not a scenario file")]) from None
-    except OSError as error:
-        raise FileProblems([Problem(file, 0, 0, f"cannot be read: {error.strerror or error}")]) from None
-    if len(raw) > MAX_FILE_BYTES:
-        raise FileProblems([Problem(file, 1, 1, f"is too large for a scenario ({len(raw):,} bytes)")])
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = raw[: error.start].count(b"\n") + 1
-        raise FileProblems([Problem(file, line, 1, "is not UTF-8 text; save it as UTF-8")]) from None
-    try:
-        located = load_located(text)
-    except YamlError as error:
-        raise FileProblems([Problem(file, error.line, error.column, error.message)]) from None
-    return ScenarioDocument(file, text, located, hashlib.sha256(raw).hexdigest())
-
-
-def structural_problems(document: ScenarioDocument) -> list[Problem]:
+def structural_problems(document: YamlDocument) -> list[Problem]:
     """Problems that stop the file being a scenario at all (schema violations)."""
-    data = document.located.data
-    if not isinstance(data, dict):
-        found = "nothing" if data is None else "a list" if isinstance(data, list) else "a single value"
-        return [Problem(document.file, 1, 1, f"a scenario file must be a mapping of fields, but this holds {found}")]
-    return schema_problems(document.located, resources.schema(SCENARIO_SCHEMA), document.file)
+    return mapping_problem(document, "scenario") or schema_problems(document.located, resources.schema(SCENARIO_SCHEMA), document.file)
 
 
 def load_scenario(path: str | Path) -> Scenario:

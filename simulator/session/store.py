@@ -28,15 +28,14 @@ def sessions_dir() -> Path:
     return folder
 
 
-def write_private_json(path: Path, data: Any) -> None:
-    """Write JSON so that a crash leaves either the old file or the new one, never half of one."""
+def write_private_text(path: Path, text: str) -> None:
+    """Write so that a crash leaves either the old file or the new one, never half of one; mode 0600."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    payload = json.dumps(data, indent=2, ensure_ascii=False).encode("utf-8")
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         os.fchmod(fd, 0o600)
         with os.fdopen(fd, "wb") as handle:
-            handle.write(payload)
+            handle.write(text.encode("utf-8"))
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)
@@ -51,6 +50,10 @@ def write_private_json(path: Path, data: Any) -> None:
             os.close(dir_fd)
     except OSError:
         pass
+
+
+def write_private_json(path: Path, data: Any) -> None:
+    write_private_text(path, json.dumps(data, indent=2, ensure_ascii=False))
 
 
 def save(session: Session, path: Path | None = None) -> Path:

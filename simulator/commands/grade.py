@@ -1,0 +1,73 @@
+"""`consultsim grade`: grade sessions or transcripts and report with evidence."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from simulator.errors import ConsultsimError, FileProblems, NotFound
+from simulator.rubric import GradeReport, grade_file
+from simulator.rubric.render import render_html, render_markdown, render_text
+from simulator.session.store import write_private_text
+
+SUFFIXES = (".json", ".txt", ".md", ".transcript")
+
+
+def add_parser(commands: argparse._SubParsersAction) -> None:
+    grade = commands.add_parser("grade", help="grade sessions or transcripts (Kalamazoo, self-management, co-production)")
+    grade.add_argument("inputs", nargs="+", type=Path, metavar="INPUT", help="session files, transcript files, or folders of them")
+    grade.add_argument("--format", choices=["text", "json", "markdown", "html"], default="text")
+    grade.add_argument("--out", type=Path, help="write the report here instead of printing it")
+    grade.set_defaults(handler=cmd_grade)
+
+
+def input_files(paths: list[Path]) -> list[Path]:
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix in SUFFIXES and not p.name.startswith("."))
+            if not found:
+                raise ConsultsimError(f"{path}: no session or transcript files in this folder")
+            files += found
+        elif path.exists():
+            files.append(path)
+        else:
+            raise NotFound(f"{path}: no such file or folder")
+    return files
+
+
+def cmd_grade(args: argparse.Namespace) -> int:
+    reports: list[GradeReport] = []
+    failed = 0
+    for path in input_files(args.inputs):
+        try:
+            reports.append(grade_file(path))
+        except FileProblems as error:
+            failed += 1
+            for problem in error.problems:
+                print(f"consultsim: {problem}", file=sys.stderr)
+        except ConsultsimError as error:
+            failed += 1
+            print(f"consultsim: {error}", file=sys.stderr)
+    if reports:
+        output = _render(reports, args.format)
+        if args.out:
+            write_private_text(args.out, output)  # reports hold what learners said
+            print(f"Report written: {args.out}", file=sys.stderr)
+        else:
+            sys.stdout.write(output)
+    return 1 if failed else 0
+
+
+def _render(reports: list[GradeReport], fmt: str) -> str:
+    if fmt == "json":
+        if len(reports) == 1:
+            return json.dumps(reports[0].to_dict(), indent=2, ensure_ascii=False) + "\n"
+        return "".join(json.dumps(r.to_dict(), ensure_ascii=False) + "\n" for r in reports)  # JSON Lines
+    if fmt == "markdown":
+        return "\n\n---\n\n".join(render_markdown(r) for r in reports)
+    if fmt == "html":
+        return render_html(reports)
+    return "\n".join(render_text(r) for r in reports)

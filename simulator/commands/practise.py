@@ -1,0 +1,50 @@
+"""`consultsim practise SCENARIO` (or `practice`): straight into a consultation, in the terminal UI or --plain.
+
+Also home of `launch`, which opens the UI (imported only here, when it is needed) or the plain prompt.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from simulator.scenario import Scenario, resolve
+from simulator.session.index import SavedSession
+
+
+def add_common(parser: argparse.ArgumentParser) -> None:
+    """--plain, --dir and --seed, shared by practise and resume. SUPPRESS keeps a value given before the subcommand."""
+    parser.add_argument("--plain", action="store_true", default=argparse.SUPPRESS, help="a line-by-line prompt with no box drawing (screen readers, pasting)")
+    parser.add_argument("--dir", type=Path, action="append", default=argparse.SUPPRESS, help="also look for scenarios in this folder")
+    parser.add_argument("--seed", type=int, default=argparse.SUPPRESS, help="the same seed gives the same patient wording (default 0)")
+
+
+def add_parser(commands: argparse._SubParsersAction) -> None:
+    practise = commands.add_parser("practise", aliases=["practice"], help="practise a consultation: straight to the patient")
+    practise.add_argument("scenario", metavar="SCENARIO", help="a scenario id (see `consultsim scenarios`) or a file")
+    add_common(practise)
+    practise.set_defaults(handler=cmd_practise)
+
+
+def cmd_practise(args: argparse.Namespace) -> int:
+    scenario = resolve(args.scenario, getattr(args, "dir", None) or [])
+    return launch(args, scenario=scenario)
+
+
+def is_terminal() -> bool:
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
+def launch(args: argparse.Namespace, scenario: Scenario | None = None, saved: SavedSession | None = None) -> int:
+    """The terminal UI, or the plain prompt with --plain (or when there is no terminal to draw on)."""
+    dirs, seed = getattr(args, "dir", None) or [], getattr(args, "seed", None) or 0
+    if getattr(args, "plain", False) or not is_terminal():
+        from simulator.plain import run_plain
+
+        return run_plain(scenario=scenario, saved=saved, dirs=dirs, seed=seed)
+    from simulator.tui.app import make_app  # the core never imports Textual; only this path does
+
+    app = make_app(dirs=dirs, seed=seed, scenario=scenario, saved=saved)
+    app.run()
+    return app.return_code or 0

@@ -1,0 +1,439 @@
+"""One client for any OpenAI-compatible server, with our one retry layer (tenacity) and a circuit breaker.
+
+The openai client's own retries are off (max_retries=0). We retry 429 (honouring Retry-After), 408, 5xx,
+timeouts and dropped connections, with exponential backoff and jitter, a bounded number of times and
+within a time budget; never 400, 401, 403, 404 or 422. Every failure becomes an LLMError with a kind and
+a plain message that names the server (without credentials) and never the key.
+
+Helpers, for the patient and the judge alike: `chat` (one reply), `stream_chat` (a reply token by token)
+and `complete_json` (a reply that must be JSON valid for a schema: the server's structured output where
+it has it, JSON in the text otherwise, validated with jsonschema and re-asked a bounded number of times).
+"""
+
+from __future__ import annotations
+
+import email.utils
+import json
+import re
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any, TypeVar
+
+import jsonschema
+import openai
+import tenacity
+
+from simulator.llm.breaker import CircuitBreaker, breaker_for
+from simulator.llm.errors import InvalidOutput, LLMError, StreamBroken
+from simulator.llm.settings import LLMSettings, public_url
+
+T = TypeVar("T")
+Messages = list[dict[str, Any]]
+
+
+@dataclass
+class Usage:
+    """Tokens as the server reports them (0 where it reports none), and the HTTP requests made."""
+
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    total_tokens: int = 0
+    requests: int = 0
+
+    def add(self, other: Any) -> None:
+        if other is None:
+            return
+        self.prompt_tokens += int(getattr(other, "prompt_tokens", 0) or 0)
+        self.completion_tokens += int(getattr(other, "completion_tokens", 0) or 0)
+        self.total_tokens += int(getattr(other, "total_tokens", 0) or 0)
+        self.requests += int(getattr(other, "requests", 0) or 0)
+
+    def as_dict(self) -> dict[str, int]:
+        return {"prompt_tokens": self.prompt_tokens, "completion_tokens": self.completion_tokens, "total_tokens": self.total_tokens, "requests": self.requests}
+
+
+@dataclass(frozen=True)
+class ChatResult:
+    text: str
+    finish_reason: str | None
+    usage: Usage
+    attempts: int = 1
+
+
+@dataclass(frozen=True)
+class JSONResult:
+    data: Any
+    text: str
+    mode: str  # json_schema | json_object | text: how the server was asked for JSON
+    asks: int  # requests that produced a reply (1 + re-asks)
+    usage: Usage
+
+
+@dataclass
+class ClientStats:
+    """What this client did; tests and benchmarks read it. Attempts count HTTP tries, retries included."""
+
+    attempts: int = 0
+    retries: int = 0
+    failures: int = 0
+    waits: list[float] = field(default_factory=list)
+
+
+class LLMClient:
+    def __init__(self, settings: LLMSettings, *, breaker: CircuitBreaker | None = None, sleep: Callable[[float], None] = time.sleep):
+        self.settings = settings
+        self.where = public_url(settings.base_url) if settings.base_url else "https://api.openai.com/v1"
+        self.model = settings.model or ""
+        self._openai = openai.OpenAI(
+            base_url=settings.base_url,
+            api_key=settings.key_for_client(),
+            max_retries=0,  # the one retry layer is ours
+            timeout=openai.Timeout(settings.timeout, connect=settings.connect_timeout),
+        )
+        self.breaker = breaker or breaker_for(self.where, settings.breaker_failures, settings.breaker_cooldown)
+        self._sleep = sleep
+        self.stats = ClientStats()
+        self._lock = threading.Lock()
+        self._json_mode: str | None = None if settings.structured_output == "auto" else settings.structured_output
+
+    def close(self) -> None:
+        self._openai.close()
+
+    # -- public helpers ------------------------------------------------------------------------
+
+    def available(self) -> bool:
+        """False while the breaker is open (the server failed recently and is being skipped)."""
+        return self.breaker.state != "open"
+
+    def chat(self, messages: Messages, **params: Any) -> ChatResult:
+        """One reply, not streamed."""
+
+        def attempt() -> ChatResult:
+            response = self._openai.chat.completions.create(model=self.model, messages=messages, **params)
+            if not getattr(response, "choices", None):
+                raise LLMError("bad_response", f"the model server at {self.where} sent a reply with no choices")
+            usage = Usage(requests=1)
+            usage.add(response.usage)
+            choice = response.choices[0]
+            return ChatResult(choice.message.content or "", choice.finish_reason, usage)
+
+        return self.call(attempt)
+
+    def stream_chat(self, messages: Messages, **params: Any) -> ChatStream:
+        """A reply token by token: iterate for the text deltas; `.result` once it is done.
+
+        Opening the stream and waiting for its first words are retried like any request (nothing has been
+        shown yet). If it breaks after that, iteration raises StreamBroken with what had arrived.
+        """
+        return ChatStream(self, messages, params)
+
+    def complete_json(self, messages: Messages, schema: dict[str, Any], *, name: str = "reply", reasks: int | None = None, **params: Any) -> JSONResult:
+        """A reply that is JSON valid for `schema`, re-asked up to `reasks` times (settings.json_reasks).
+
+        Raises InvalidOutput (with the problems, the last text and the tokens used) when it never is.
+        """
+        reasks = self.settings.json_reasks if reasks is None else reasks
+        validator = jsonschema.Draft202012Validator(schema)
+        usage = Usage()
+        conversation = list(messages)
+        problems: list[str] = []
+        text = ""
+        for ask in range(1, reasks + 2):
+            mode = self._json_mode or "json_schema"
+            result, mode = self._ask_json(conversation, schema, name, mode, params)
+            usage.add(result.usage)
+            text = result.text
+            data, problems = parse_json(text, validator)
+            if not problems:
+                return JSONResult(data, text, mode, ask, usage)
+            conversation = [
+                *conversation,
+                {"role": "assistant", "content": text},
+                {"role": "user", "content": "That reply is not valid: " + "; ".join(problems[:5])
+                 + ". Reply again with only the JSON object, valid for the schema."},
+            ]
+        raise InvalidOutput(
+            f"the model at {self.where} gave no valid JSON for {name} after {reasks + 1} tries: {problems[0]}",
+            problems, text, usage, reasks + 1,
+        )
+
+    # -- structured output ---------------------------------------------------------------------
+
+    def _ask_json(self, messages: Messages, schema: dict[str, Any], name: str, mode: str, params: dict[str, Any]) -> tuple[ChatResult, str]:
+        """Ask in `mode`; in auto mode a server that rejects it gets the next one (json_schema, json_object, text)."""
+        order = ["json_schema", "json_object", "text"]
+        while True:
+            request = dict(params)
+            if mode == "json_schema":
+                request["response_format"] = {"type": "json_schema", "json_schema": {"name": _schema_name(name), "schema": schema, "strict": False}}
+                sent = messages
+            elif mode == "json_object":  # OpenAI's JSON mode; llama.cpp also takes the schema here (a grammar)
+                request["response_format"] = {"type": "json_object", "schema": schema}
+                sent = _with_schema_instruction(messages, schema)
+            else:
+                sent = _with_schema_instruction(messages, schema)
+            try:
+                result = self.chat(sent, **request)
+            except LLMError as error:
+                auto = self.settings.structured_output == "auto"
+                if auto and mode != "text" and error.kind == "bad_request":
+                    mode = order[order.index(mode) + 1]  # the server has no such response_format: step down
+                    continue
+                raise
+            if self.settings.structured_output == "auto":
+                self._json_mode = mode
+            return result, mode
+
+    # -- the retry layer -----------------------------------------------------------------------
+
+    def call(self, attempt: Callable[[], T]) -> T:
+        """Run `attempt` (one HTTP request) under the breaker and the retry policy."""
+        limit = self.breaker.admit()  # raises LLMError("breaker_open") while the server is skipped
+        s = self.settings
+        retrying = tenacity.Retrying(
+            stop=tenacity.stop_after_attempt(limit or s.max_attempts) | tenacity.stop_after_delay(s.retry_budget),
+            wait=self._wait,
+            retry=tenacity.retry_if_exception(self._should_retry),
+            sleep=self._sleep,
+            before_sleep=self._before_sleep,
+            reraise=True,
+        )
+        try:
+            result = retrying(self._one, attempt)
+        except LLMError as error:
+            error.attempts = retrying.statistics.get("attempt_number", 1)
+            with self._lock:
+                self.stats.failures += 1
+            self.breaker.failure(error)
+            raise
+        self.breaker.success()
+        return result
+
+    def _one(self, attempt: Callable[[], T]) -> T:
+        with self._lock:
+            self.stats.attempts += 1
+        try:
+            return attempt()
+        except LLMError:
+            raise
+        except (openai.OpenAIError, OSError, ValueError) as error:
+            raise self.classify(error) from None
+
+    def _should_retry(self, error: BaseException) -> bool:
+        if not isinstance(error, LLMError) or not error.retryable:
+            return False
+        return error.retry_after is None or error.retry_after <= self.settings.retry_after_max
+
+    _backoff = None
+
+    def _wait(self, state: tenacity.RetryCallState) -> float:
+        error = state.outcome.exception() if state.outcome else None
+        if isinstance(error, LLMError) and error.retry_after is not None:
+            return error.retry_after  # the server said how long; honour it exactly
+        if self._backoff is None:
+            s = self.settings
+            self._backoff = tenacity.wait_exponential_jitter(initial=s.backoff_initial, max=s.backoff_max, jitter=s.backoff_initial)
+        return self._backoff(state)
+
+    def _before_sleep(self, state: tenacity.RetryCallState) -> None:
+        with self._lock:
+            self.stats.retries += 1
+            self.stats.waits.append(state.upcoming_sleep)
+
+    def classify(self, error: BaseException) -> LLMError:
+        """An exception from the openai client (or the transport under it) as an LLMError with a plain message."""
+        where = self.where
+        if isinstance(error, LLMError):
+            return error
+        if isinstance(error, openai.APITimeoutError):
+            return LLMError("timeout", f"the model server at {where} did not answer within {self.settings.timeout:g} s")
+        if isinstance(error, openai.APIConnectionError):
+            if type(error.__cause__).__name__ in ("ConnectError", "ConnectionRefusedError", "gaierror"):
+                return LLMError("down", f"cannot reach the model server at {where} (is it running?)")
+            return LLMError("dropped", f"the connection to the model server at {where} dropped before the reply was complete")
+        if isinstance(error, openai.APIStatusError):
+            status = error.status_code
+            detail = self._redact(_server_message(error))
+            if status == 429:
+                retry_after = _retry_after(error.response.headers)
+                wait = f"; it asks to wait {retry_after:g} s" if retry_after is not None else ""
+                return LLMError("rate_limited", f"the model server at {where} is limiting requests (429){wait}", status=429, retry_after=retry_after)
+            if status in (401, 403):
+                return LLMError("auth", f"the model server at {where} refused the API key ({status}); check ${self.settings.api_key_env}", status=status)
+            if status == 404:
+                return LLMError("not_found", f"the model server at {where} has no model {self.model!r} or no chat endpoint (404): check --model and --base-url (a local server's URL usually ends in /v1){detail}", status=404)
+            if status in (400, 422):
+                return LLMError("bad_request", f"the model server at {where} rejected the request ({status}){detail}", status=status)
+            if status == 408 or status >= 500:
+                retry_after = _retry_after(error.response.headers) if status == 503 else None
+                return LLMError("server_error", f"the model server at {where} failed (HTTP {status}){detail}", status=status, retry_after=retry_after)
+            return LLMError("http_error", f"the model server at {where} answered HTTP {status}{detail}", status=status)
+        if isinstance(error, (openai.APIResponseValidationError, ValueError)):
+            return LLMError("bad_response", f"the model server at {where} sent a reply that is not an OpenAI-style chat completion")
+        if isinstance(error, OSError):
+            return LLMError("dropped", f"the connection to the model server at {where} failed ({type(error).__name__})")
+        return LLMError("bad_response", f"the model server at {where} failed ({type(error).__name__})")
+
+    def _redact(self, text: str) -> str:
+        key = self.settings.api_key.reveal() if self.settings.api_key else None
+        if key:
+            text = text.replace(key, "***")
+        return re.sub(r"\b(sk-[A-Za-z0-9_-]{4})[A-Za-z0-9_*-]{8,}", r"\1***", text)
+
+
+class ChatStream:
+    """Iterate for the text deltas of one streamed reply. `.text` is what has arrived so far and
+    `.result` the whole reply once iteration ends normally."""
+
+    def __init__(self, client: LLMClient, messages: Messages, params: dict[str, Any]):
+        self.client = client
+        self.messages = messages
+        self.params = params
+        self.parts: list[str] = []
+        self.finish_reason: str | None = None
+        self.usage = Usage()
+        self.result: ChatResult | None = None
+        self._raw: Any = None
+        self._iterator: Iterator[str] | None = None
+
+    @property
+    def text(self) -> str:
+        return "".join(self.parts)
+
+    def __iter__(self) -> Iterator[str]:
+        if self._iterator is None:
+            self._iterator = self._run()
+        return self._iterator
+
+    def close(self) -> None:
+        """Stop early (a guard found enough); closes the HTTP response."""
+        if self._iterator is not None:
+            self._iterator.close()  # type: ignore[attr-defined]
+        if self._raw is not None:
+            try:
+                self._raw.close()
+            except Exception:  # noqa: BLE001 - closing a dead stream
+                pass
+
+    def _absorb(self, chunk: Any) -> str:
+        if getattr(chunk, "usage", None):
+            self.usage.add(chunk.usage)
+        choices = getattr(chunk, "choices", None) or []
+        if not choices:
+            return ""
+        choice = choices[0]
+        if choice.finish_reason:
+            self.finish_reason = choice.finish_reason
+        return (choice.delta.content if choice.delta else None) or ""
+
+    def _open(self) -> tuple[Any, Iterator[Any], str]:
+        """Open the stream and read up to its first words (retried as a whole by the caller)."""
+        client = self.client
+        params = {"stream_options": {"include_usage": True}, **self.params}
+        raw = client._openai.chat.completions.create(model=client.model, messages=self.messages, stream=True, **params)
+        chunks = iter(raw)
+        first = ""
+        try:
+            for chunk in chunks:
+                first = self._absorb(chunk)
+                if first or self.finish_reason:
+                    break
+        except BaseException:
+            raw.close()
+            raise
+        return raw, chunks, first
+
+    def _run(self) -> Iterator[str]:
+        client = self.client
+        self.usage.requests += 1
+        self._raw, chunks, first = client.call(self._open)
+        if first:
+            self.parts.append(first)
+            yield first
+        try:
+            for chunk in chunks:
+                delta = self._absorb(chunk)
+                if delta:
+                    self.parts.append(delta)
+                    yield delta
+        except (openai.OpenAIError, OSError, ValueError) as error:
+            cause = client.classify(error)
+            raise StreamBroken(f"the reply from {client.where} broke off mid-stream: {cause.message}", self.text, cause.kind) from None
+        finally:
+            self._raw.close()
+        if self.finish_reason is None:
+            raise StreamBroken(f"the reply from {client.where} ended before it was finished", self.text, "dropped")
+        self.result = ChatResult(self.text, self.finish_reason, self.usage)
+
+
+def parse_json(text: str, validator: jsonschema.protocols.Validator) -> tuple[Any, list[str]]:
+    """The JSON object in a reply (bare, fenced, or inside prose) and what is wrong with it, if anything."""
+    candidate = text.strip()
+    fenced = re.search(r"```(?:json)?\s*(.*?)```", candidate, re.S)
+    if fenced:
+        candidate = fenced.group(1).strip()
+    try:
+        data = json.loads(candidate)
+    except ValueError:
+        start, end = candidate.find("{"), candidate.rfind("}")
+        try:
+            data = json.loads(candidate[start : end + 1]) if 0 <= start < end else None
+        except ValueError:
+            data = None
+        if data is None:
+            return None, ["the reply is not JSON"]
+    errors = sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
+    return data, [f"{'/'.join(map(str, e.absolute_path)) or '(top)'}: {e.message}"[:300] for e in errors]
+
+
+def _with_schema_instruction(messages: Messages, schema: dict[str, Any]) -> Messages:
+    instruction = "Reply with only a JSON object (no prose, no code fence) valid for this JSON Schema:\n" + json.dumps(schema)
+    if messages and messages[0].get("role") == "system":
+        return [{**messages[0], "content": f"{messages[0]['content']}\n\n{instruction}"}, *messages[1:]]
+    return [{"role": "system", "content": instruction}, *messages]
+
+
+def _schema_name(name: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_-]", "_", name)[:64] or "reply"
+
+
+def _server_message(error: Any) -> str:
+    body = getattr(error, "body", None)
+    message = None
+    if isinstance(body, dict):
+        inner = body.get("error", body)
+        message = inner.get("message") if isinstance(inner, dict) else inner
+        if message is None and "detail" in body:
+            message = body["detail"]
+    if not message:
+        return ""
+    return ": " + " ".join(str(message).split())[:200]
+
+
+def _retry_after(headers: Any) -> float | None:
+    """Seconds from Retry-After (seconds or an HTTP date) or retry-after-ms, if the server sent one."""
+    if headers is None:
+        return None
+    millis = headers.get("retry-after-ms")
+    if millis:
+        try:
+            return max(0.0, float(millis) / 1000)
+        except ValueError:
+            pass
+    value = headers.get("retry-after")
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    return max(0.0, (when - datetime.now(timezone.utc)).total_seconds())

@@ -1,0 +1,61 @@
+"""What can go wrong talking to a model server, one kind at a time, each with a plain message."""
+
+from __future__ import annotations
+
+from simulator.errors import ConsultsimError
+
+# kind -> (retried?, counts towards opening the circuit breaker?)
+KINDS: dict[str, tuple[bool, bool]] = {
+    "down": (True, True),  # connection refused, unknown host
+    "dropped": (True, True),  # the connection closed before a whole response came
+    "timeout": (True, True),
+    "rate_limited": (True, True),  # 429
+    "server_error": (True, True),  # 5xx (and 408)
+    "bad_request": (False, False),  # 400, 422
+    "auth": (False, False),  # 401, 403
+    "not_found": (False, False),  # 404
+    "http_error": (False, False),  # any other status
+    "bad_response": (False, False),  # a 200 whose body is not a chat completion
+    "breaker_open": (False, False),  # skipped: the server failed recently
+    "invalid_output": (False, False),  # a structured reply that stayed invalid after the re-asks
+    "stream_broken": (False, False),  # a stream that stopped mid-reply (what arrived is kept)
+}
+
+
+class LLMError(ConsultsimError):
+    """A failed model request. `kind` is one of KINDS; the message names the server, never a key."""
+
+    def __init__(self, kind: str, message: str, *, status: int | None = None, retry_after: float | None = None, attempts: int = 1):
+        super().__init__(message)
+        self.kind = kind
+        self.message = message
+        self.status = status
+        self.retry_after = retry_after
+        self.attempts = attempts
+
+    @property
+    def retryable(self) -> bool:
+        return KINDS[self.kind][0]
+
+    @property
+    def counts_for_breaker(self) -> bool:
+        return KINDS[self.kind][1]
+
+
+class StreamBroken(LLMError):
+    """A streamed reply stopped part-way; `partial` is what arrived before it did."""
+
+    def __init__(self, message: str, partial: str, cause: str = "dropped"):
+        super().__init__("stream_broken", message)
+        self.partial = partial
+        self.cause = cause
+
+
+class InvalidOutput(LLMError):
+    """A structured reply that was still not valid JSON for its schema after the re-asks."""
+
+    def __init__(self, message: str, problems: list[str], last_text: str, usage: object, attempts: int):
+        super().__init__("invalid_output", message, attempts=attempts)
+        self.problems = problems
+        self.last_text = last_text
+        self.usage = usage

@@ -1,0 +1,211 @@
+"""LLM settings: command-line flags > environment > config file > defaults.
+
+The config file is TOML, `platformdirs.user_config_path("consultsim")/config.toml` unless
+$CONSULTSIM_CONFIG names another; every option is documented in docs/llm.md. API keys come only from
+the environment (OPENAI_API_KEY, or the variable `api_key_env` names), never from a flag or a file, and
+never appear in `repr`, `public()` or any message.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import jsonschema
+import platformdirs
+
+from simulator.errors import ConsultsimError
+
+BACKENDS = ("scripted", "openai")
+STRUCTURED_OUTPUT = ("auto", "json_schema", "json_object", "text")
+NO_KEY = "no-key-needed"  # sent to servers that need none (llama.cpp, Ollama, vLLM, LM Studio)
+
+# Every option of the [llm] table, with its type and bounds; docs/llm.md explains each.
+_NUMBER = {"type": "number", "exclusiveMinimum": 0}
+CONFIG_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        "backend": {"enum": list(BACKENDS)},
+        "model": {"type": "string", "minLength": 1},
+        "base_url": {"type": "string", "pattern": "^https?://"},
+        "api_key_env": {"type": "string", "pattern": "^[A-Za-z_][A-Za-z0-9_]*$"},
+        "timeout": _NUMBER,
+        "connect_timeout": _NUMBER,
+        "max_attempts": {"type": "integer", "minimum": 1, "maximum": 10},
+        "retry_budget": _NUMBER,
+        "backoff_initial": _NUMBER,
+        "backoff_max": _NUMBER,
+        "retry_after_max": _NUMBER,
+        "breaker_failures": {"type": "integer", "minimum": 1},
+        "breaker_cooldown": _NUMBER,
+        "guard_retries": {"type": "integer", "minimum": 0, "maximum": 5},
+        "json_reasks": {"type": "integer", "minimum": 0, "maximum": 5},
+        "structured_output": {"enum": list(STRUCTURED_OUTPUT)},
+        "temperature": {"type": "number", "minimum": 0, "maximum": 2},
+        "history_turns": {"type": "integer", "minimum": 0},
+    },
+}
+
+
+class Secret:
+    """A key that never shows itself in a repr, a formatted message or JSON; .reveal() is the one way out."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str):
+        self._value = value
+
+    def __repr__(self) -> str:
+        return "Secret('***')"
+
+    __str__ = __repr__
+
+    def __bool__(self) -> bool:
+        return bool(self._value)
+
+    def reveal(self) -> str:
+        return self._value
+
+
+@dataclass(frozen=True)
+class LLMSettings:
+    backend: str = "scripted"
+    model: str | None = None
+    base_url: str | None = None  # None: the OpenAI API itself
+    api_key_env: str = "OPENAI_API_KEY"
+    api_key: Secret | None = field(default=None, repr=False, compare=False)
+    timeout: float = 60.0  # seconds to wait for a response, or between two streamed chunks
+    connect_timeout: float = 3.0
+    max_attempts: int = 3  # tries per request, the first included
+    retry_budget: float = 30.0  # no new try starts after this many seconds
+    backoff_initial: float = 0.5
+    backoff_max: float = 8.0
+    retry_after_max: float = 20.0  # a Retry-After longer than this is not waited for
+    breaker_failures: int = 1  # failed requests in a row (each after its retries) that open the breaker
+    breaker_cooldown: float = 30.0  # seconds the server is skipped once the breaker opens
+    guard_retries: int = 1  # regenerations of a patient reply the guard rejected
+    json_reasks: int = 2  # re-asks for a structured reply that is not valid
+    structured_output: str = "auto"
+    temperature: float = 0.7
+    history_turns: int = 12  # clinician-patient exchanges kept in the prompt
+    source: dict[str, str] = field(default_factory=dict, compare=False)  # option -> flag | env | file | default
+    config_file: str | None = field(default=None, compare=False)
+
+    @property
+    def enabled(self) -> bool:
+        return self.backend == "openai"
+
+    def key_for_client(self) -> str:
+        """What the client sends: the real key, or a placeholder for a server that needs none."""
+        return self.api_key.reveal() if self.api_key else NO_KEY
+
+    def public(self) -> dict[str, Any]:
+        """What a session, report or log may record: backend, model and base URL, never a key."""
+        out: dict[str, Any] = {"backend": self.backend}
+        if self.enabled:
+            out["model"] = self.model
+            out["base_url"] = public_url(self.base_url) if self.base_url else "https://api.openai.com/v1"
+        return out
+
+    def with_(self, **changes: Any) -> LLMSettings:
+        return replace(self, **changes)
+
+
+def public_url(url: str) -> str:
+    """The URL without user:password@ or a query string (which may carry a key)."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    if ":" in host:
+        host = f"[{host}]"
+    netloc = f"{host}:{parts.port}" if parts.port else host
+    return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
+
+
+def config_path(env: Mapping[str, str] | None = None) -> Path:
+    env = os.environ if env is None else env
+    override = env.get("CONSULTSIM_CONFIG")
+    if override:
+        return Path(override).expanduser()
+    return platformdirs.user_config_path("consultsim", appauthor=False) / "config.toml"
+
+
+def read_config(path: Path) -> dict[str, Any]:
+    """The [llm] table of the config file ({} if there is no file); a bad file is a clear error."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return {}
+    except OSError as error:
+        raise ConsultsimError(f"{path}: cannot read the config file ({error.strerror or error})") from None
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        raise ConsultsimError(f"{path}: not a valid TOML file ({error})") from None
+    table = data.get("llm", {})
+    if not isinstance(table, dict):
+        raise ConsultsimError(f"{path}: [llm] must be a table")
+    if "api_key" in table:
+        raise ConsultsimError(
+            f"{path}: keys are not read from files; put it in OPENAI_API_KEY or name a variable with api_key_env"
+        )
+    errors = sorted(jsonschema.Draft202012Validator(CONFIG_SCHEMA).iter_errors(table), key=lambda e: list(e.path))
+    if errors:
+        problems = "; ".join(f"llm.{'.'.join(map(str, e.path)) or ''}: {e.message}".replace("llm.: ", "llm: ") for e in errors)
+        raise ConsultsimError(f"{path}: {problems}")
+    return table
+
+
+def resolve_settings(
+    flags: Mapping[str, Any] | None = None,
+    env: Mapping[str, str] | None = None,
+    path: Path | None = None,
+) -> LLMSettings:
+    """Merge flags (None means not given), environment and config file over the defaults.
+
+    Naming a model or a base URL on the command line implies the openai backend unless --backend says
+    otherwise; the environment and the file never switch the backend on by themselves, except
+    CONSULTSIM_BACKEND and the file's `backend`, which say so outright.
+    """
+    env = os.environ if env is None else env
+    flags = {k: v for k, v in (flags or {}).items() if v is not None}
+    path = path or config_path(env)
+    file_values = read_config(path)
+    env_values: dict[str, Any] = {}
+    for option, variable in (("backend", "CONSULTSIM_BACKEND"), ("model", "CONSULTSIM_MODEL"), ("base_url", "OPENAI_BASE_URL")):
+        if env.get(variable):
+            env_values[option] = env[variable]
+    if "backend" not in flags and ("model" in flags or "base_url" in flags):
+        flags = {**flags, "backend": "openai"}
+    values: dict[str, Any] = {}
+    source: dict[str, str] = {}
+    names = {f.name for f in fields(LLMSettings)} - {"api_key", "source", "config_file"}
+    for layer, label in ((file_values, "file"), (env_values, "env"), (flags, "flag")):
+        for option, value in layer.items():
+            if option in names:
+                values[option] = value
+                source[option] = label
+    if values.get("backend", "scripted") not in BACKENDS:
+        raise ConsultsimError(f"backend {values['backend']!r} is not one of: {', '.join(BACKENDS)}")
+    if "base_url" in values and not str(values["base_url"]).startswith(("http://", "https://")):
+        raise ConsultsimError(f"base URL {public_url(str(values['base_url']))!r} must start with http:// or https://")
+    key_env = values.get("api_key_env", "OPENAI_API_KEY")
+    key = env.get(key_env) or None
+    settings = LLMSettings(**values, api_key=Secret(key) if key else None, source=source, config_file=str(path))
+    if settings.enabled:
+        if not settings.model:
+            raise ConsultsimError(
+                "the openai backend needs a model: pass --model, set CONSULTSIM_MODEL, or set model in "
+                f"{path} (see docs/llm.md)"
+            )
+        if not settings.base_url and not settings.api_key:
+            raise ConsultsimError(
+                f"the OpenAI API needs a key in ${key_env}; a local server needs none: pass --base-url "
+                "(e.g. http://127.0.0.1:8080/v1)"
+            )
+    return settings

@@ -1,0 +1,171 @@
+"""The LLM patient: the same director decides everything; a language model only voices the decision.
+
+Each turn: the director takes the clinician's words and decides state and disclosure (the ledger is
+written exactly as with the scripted engine); the scripted actor words that decision, which is both the
+gist the model is asked to say in its own words and the line used if the model cannot be; the model
+streams its reply; the guard checks it (during the stream and at the end); a rejected reply is regenerated
+a bounded number of times and then replaced by the scripted line, with a note. A server that is down, slow
+or failing never ends the consultation: that turn is scripted and the note says why. A stream that breaks
+mid-reply keeps what arrived, marked with "…", and the scripted line follows if the turn disclosed a fact
+or settled a plan, so the clinician hears what the ledger records.
+"""
+
+from __future__ import annotations
+
+import zlib
+from typing import Any
+
+from simulator.llm.client import LLMClient, Usage
+from simulator.llm.errors import LLMError, StreamBroken
+from simulator.llm.settings import LLMSettings
+from simulator.patient.actor import ScriptedActor
+from simulator.patient.director import Decision, Disclosure
+from simulator.patient.engine import PatientEngine, PatientReply, ReplyChunk, ReplyStream, run_stream, word_chunks
+from simulator.patient.guard import ReplyGuard, TurnGuard
+from simulator.patient.prompt import build_prompt
+from simulator.patient.state import PatientState
+from simulator.scenario.model import Scenario
+
+CUT_MARK = "…"
+
+
+class LLMPatient(PatientEngine):
+    name = "llm"
+
+    def __init__(
+        self,
+        scenario: Scenario,
+        seed: int = 0,
+        state: PatientState | None = None,
+        ledger: list[Disclosure] | None = None,
+        *,
+        settings: LLMSettings,
+        client: LLMClient | None = None,
+        history: list[tuple[str, str]] | None = None,
+    ):
+        super().__init__(scenario, seed, state, ledger)
+        self.settings = settings
+        self.client = client or LLMClient(settings)
+        self.actor = ScriptedActor(scenario, seed)
+        self.guard = ReplyGuard(scenario)
+        self.history: list[tuple[str, str]] = list(history or [])
+        self.usage = Usage()
+        self.counts = {"model": 0, "scripted": 0, "regenerated": 0, "cut_off": 0}
+
+    def describe(self) -> dict[str, Any]:
+        return self.settings.public()
+
+    def respond(self, clinician_text: str, turn: int, previous_patient: str | None = None) -> PatientReply:
+        return run_stream(self.stream(clinician_text, turn, previous_patient), self.on_chunk)
+
+    def stream(self, clinician_text: str, turn: int, previous_patient: str | None = None) -> ReplyStream:
+        decision = self.director.step(clinician_text, turn, previous_patient)
+        scripted = self.actor.reply(decision, self.state, previous_patient)
+        reply = yield from self._voice(clinician_text, decision, scripted)
+        self.history.append((clinician_text, reply.text))
+        return reply
+
+    # -- one turn ------------------------------------------------------------------------------
+
+    def _voice(self, clinician_text: str, decision: Decision, scripted: str) -> ReplyStream:
+        if not self.client.available():
+            wait = self.client.breaker.remaining()
+            return (yield from self._scripted(decision, scripted, f"The model server failed recently and is skipped for {wait:.0f} s more; the scripted patient answered this turn."))
+        prompt = build_prompt(self.scenario, self.state, decision, scripted, clinician_text, self.history, self.settings.history_turns)
+        guard = self.guard.for_turn(self.state, decision, prompt.system, prompt.instructions, clinician_text, scripted)
+        messages = prompt.messages
+        shown = ""  # what the listener has been shown of this reply
+        rejected: list[str] = []
+        for attempt in range(self.settings.guard_retries + 1):
+            if shown:
+                yield ReplyChunk("", restart=True)
+                shown = ""
+            if attempt:
+                self.counts["regenerated"] += 1
+            params = {"max_tokens": prompt.max_tokens, "temperature": self.settings.temperature, "seed": _seed(self.seed, decision.turn, attempt)}
+            stream = self.client.stream_chat(messages, **params)
+            broken: StreamBroken | None = None
+            try:
+                for delta in stream:
+                    shown += delta
+                    yield ReplyChunk(delta)
+                    if guard.early(stream.text):
+                        stream.close()  # enough seen: stop paying for (and showing) the rest
+                        break
+            except StreamBroken as error:
+                broken = error
+            except LLMError as error:
+                if shown:
+                    yield ReplyChunk("", restart=True)
+                return (yield from self._scripted(decision, scripted, f"The model server did not answer ({error.message}); the scripted patient answered this turn."))
+            finally:
+                self.usage.add(stream.usage)
+            if broken is not None:
+                outcome = yield from self._broken(broken, guard, decision, scripted, shown)
+                if outcome is not None:
+                    return outcome
+                rejected.append("it broke off and what arrived could not be used")
+                continue
+            verdict = guard.check(stream.text)
+            if verdict.ok:
+                self.counts["model"] += 1
+                if verdict.text != shown:
+                    yield ReplyChunk(verdict.text, restart=True)
+                return PatientReply(verdict.text, decision)
+            rejected += [p for p in verdict.problems if p not in rejected]
+            messages = _with_correction(messages, verdict.kinds)
+        if shown:
+            yield ReplyChunk("", restart=True)
+        return (yield from self._scripted(decision, scripted, f"The model's reply was not used ({'; '.join(rejected)}); the scripted patient answered this turn."))
+
+    def _broken(self, broken: StreamBroken, guard: TurnGuard, decision: Decision, scripted: str, shown: str) -> ReplyStream | Any:
+        """Keep what arrived of a broken stream, marked; None if it cannot be kept (then regenerate)."""
+        verdict = guard.check(broken.partial, partial=True)
+        if not verdict.text or any(k in verdict.kinds for k in ("locked_fact", "out_of_character", "medical_advice")):
+            return None
+        self.counts["cut_off"] += 1
+        text = verdict.text.rstrip(" ,;:-") + CUT_MARK
+        plan_settled = decision.plan is not None and decision.plan.kind in ("agreed", "proposed")
+        if plan_settled or not guard.voices_disclosures(verdict.text):
+            text = f"{text} {scripted}"  # what the ledger records must be heard
+        if shown and text.startswith(shown):
+            yield ReplyChunk(text[len(shown):])
+        else:
+            yield ReplyChunk(text, restart=True)
+        return PatientReply(text, decision, (f"The model's reply broke off mid-stream ({broken.cause}); what arrived is kept and marked {CUT_MARK}",))
+
+    def _scripted(self, decision: Decision, scripted: str, note: str) -> ReplyStream:
+        self.counts["scripted"] += 1
+        yield from word_chunks(scripted)
+        return PatientReply(scripted, decision, (note,))
+
+
+_CORRECTIONS = {
+    "locked_fact": "Say nothing beyond what is written in your instructions.",
+    "out_of_character": "Stay the patient: speak only as yourself, in the first person, about your own life.",
+    "medical_advice": "Do not advise the clinician about treatment or doses.",
+    "register": "Use only everyday words, no medical terms.",
+    "length": "Say much less: keep to your usual length.",
+    "empty": "Say something, as the patient.",
+    "missing_disclosure": "Make sure you say what you were given to say now, in your own words.",
+}
+
+
+def _with_correction(messages: list[dict[str, str]], kinds: tuple[str, ...]) -> list[dict[str, str]]:
+    """The same request with a note on what to fix (never the rejected text, which might hold a leak)."""
+    fixes = " ".join(_CORRECTIONS[k] for k in kinds if k in _CORRECTIONS)
+    system = messages[0]
+    return [{**system, "content": f"{system['content']}\n\nYour last attempt at this reply could not be used. {fixes}"}, *messages[1:]]
+
+
+def _seed(seed: int, turn: int, attempt: int) -> int:
+    return zlib.crc32(f"{seed}:{turn}:{attempt}".encode()) & 0x7FFFFFFF
+
+
+def make_patient(scenario: Scenario, seed: int, settings: LLMSettings) -> PatientEngine:
+    """The patient the settings ask for: the LLM patient for the openai backend, else the scripted one."""
+    if settings.enabled:
+        return LLMPatient(scenario, seed, settings=settings)
+    from simulator.patient.engine import ScriptedPatient
+
+    return ScriptedPatient(scenario, seed)

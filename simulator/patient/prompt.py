@@ -1,0 +1,116 @@
+"""The LLM patient's prompt: persona, speech, current feelings, and only what the director has unlocked.
+
+Built from a template in simulator/data/prompts/patient.md. What goes in is listed here and nowhere else:
+the persona (name, age, pronouns, occupation, home life, personality, conditions, setting, reason for
+coming), speech style, affect, activation, importance and confidence per behaviour, the content of the
+facts already disclosed, and this turn's line from the scripted actor (which voices only the director's
+decision). A fact the director keeps locked is never read here: not its id, its content or its lines.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from string import Template
+
+from simulator.patient.director import Decision
+from simulator.patient.state import PatientState
+from simulator.resources import DATA_DIR
+from simulator.scenario.model import ACTIVATION_LEVELS, Scenario
+
+VERBOSITY = {
+    "terse": "You say little: one or two short sentences.",
+    "moderate": "You answer in two or three sentences.",
+    "chatty": "You like to talk: up to four or five sentences, often with a small detail from your life.",
+}
+REGISTER = {
+    "casual": "Casual, everyday words, with contractions, the way you talk to a neighbour.",
+    "neutral": "Plain, ordinary words.",
+    "formal": "Polite and a little formal, in complete sentences.",
+}
+LITERACY = {
+    "low": "You know very little medical language: use only everyday words, never medical terms; if the clinician uses one you do not follow, say so.",
+    "medium": "You know common words like blood pressure or cholesterol, but no technical terms; you do not use them.",
+    "high": "You understand medical terms and may use the ones you know.",
+}
+AFFECT = {
+    "guarded": "You give short answers, a bit defensive, and you are not opening up.",
+    "neutral": "You are polite and answer what you are asked, no more.",
+    "open": "You feel at ease and are willing to talk.",
+}
+ACTIVATION = {
+    1: "You wait to be told what to do.",
+    2: "You know your health matters but feel unsure what to do about it.",
+    3: "You have started making changes, and you ask questions.",
+    4: "You bring your own ideas and plans.",
+}
+GIST = {
+    "say": "Say this, in your own words, keeping its meaning and adding nothing new:",
+    "deflect": "You are not ready to talk about that. Stay vague, something like:",
+}
+MAX_TOKENS = {"terse": 90, "moderate": 150, "chatty": 220}
+
+
+@cache
+def _template() -> Template:
+    return Template((DATA_DIR / "prompts" / "patient.md").read_text(encoding="utf-8"))
+
+
+@dataclass(frozen=True)
+class PatientPrompt:
+    system: str
+    messages: list[dict[str, str]]
+    instructions: str  # the system prompt without this turn's line and the disclosed facts (for echo checks)
+    max_tokens: int
+
+
+def build_prompt(
+    scenario: Scenario,
+    state: PatientState,
+    decision: Decision,
+    gist: str,
+    clinician_text: str,
+    history: list[tuple[str, str]],
+    history_turns: int = 12,
+) -> PatientPrompt:
+    p = scenario.patient
+    known_facts = [scenario.fact(fact_id) for fact_id in state.disclosed]  # unlocked by the director, nothing else
+    known = "\n".join(f"- {fact.content}" for fact in known_facts) or "- Nothing yet."
+    behaviours = "\n".join(
+        f"- {b.label}: importance to you {state.importance[b.id]:.0f} out of 10, confidence you can do it {state.confidence[b.id]:.0f} out of 10."
+        for b in p.behaviours
+    )
+    deflecting = gist in scenario.voice[state.affect]["deflections"] or (decision.touched_hidden and not decision.disclosed)
+    level = state.activation_level
+    values = {
+        "name": p.name,
+        "setting": scenario.setting,
+        "age": p.age,
+        "pronouns": p.pronouns,
+        "occupation": p.occupation.rstrip("."),
+        "home_life": p.home_life.rstrip("."),
+        "personality": p.personality.rstrip("."),
+        "conditions": ", ".join(scenario.conditions),
+        "reason": scenario.opening_reason.rstrip("."),
+        "verbosity_rule": VERBOSITY[p.speech.verbosity],
+        "register_rule": REGISTER[p.speech.register],
+        "literacy_rule": LITERACY[p.speech.health_literacy],
+        "affect": state.affect,
+        "rapport": f"{state.rapport:.0f}",
+        "affect_rule": AFFECT[state.affect],
+        "activation": level,
+        "activation_label": ACTIVATION_LEVELS[level],
+        "activation_rule": ACTIVATION[level],
+        "behaviours": behaviours,
+        "known": known,
+        "gist_rule": GIST["deflect" if deflecting else "say"],
+        "gist": gist,
+    }
+    system = _template().substitute(values)
+    instructions = _template().substitute({**values, "known": "", "gist": ""})
+    messages: list[dict[str, str]] = [{"role": "system", "content": system}]
+    for clinician, patient in history[-history_turns:] if history_turns else []:
+        messages.append({"role": "user", "content": clinician})
+        messages.append({"role": "assistant", "content": patient})
+    messages.append({"role": "user", "content": clinician_text})
+    return PatientPrompt(system, messages, instructions, MAX_TOKENS[p.speech.verbosity])

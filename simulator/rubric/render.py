@@ -1,0 +1,98 @@
+"""Reports for people: text for the terminal (80 columns), Markdown for a portfolio, one self-contained HTML file."""
+
+from __future__ import annotations
+
+import textwrap
+from functools import cache
+
+import jinja2
+
+from simulator.resources import DATA_DIR
+from simulator.rubric.report import LIKERT_WORDS, CriterionResult, GradeReport
+
+WIDTH = 80
+
+
+def value_label(result: CriterionResult) -> str:
+    """How a result reads in a report: '4/5 very good', 'met', 'not enough evidence'..."""
+    if result.status == "scored" and isinstance(result.value, int):
+        return f"{result.value}/5 {LIKERT_WORDS[result.value]}"
+    return {
+        "met": "met",
+        "not_met": "not met",
+        "not_applicable": "does not apply",
+        "insufficient": "not enough evidence",
+        "ungraded": "ungraded",
+    }.get(result.status, result.status)
+
+
+def _wrap(text: str, indent: str = "    ") -> str:
+    return textwrap.fill(text, WIDTH, initial_indent=indent, subsequent_indent=indent)
+
+
+def render_text(report: GradeReport) -> str:
+    lines = [f"Feedback: {report.source}", "=" * min(WIDTH, len(report.source) + 10)]
+    if report.scenario:
+        lines.append(f"Scenario: {report.scenario['title']}")
+    mean = report.kalamazoo_mean
+    met, applicable = report.self_management_met
+    headline = f"Kalamazoo mean {mean:.1f}/5" if mean is not None else "Kalamazoo: not enough evidence"
+    lines += [f"{headline}; self-management {met} of {applicable} met; co-production: {report.coproduction_level or 'not judged'}", ""]
+    lines.append("KALAMAZOO TASKS")
+    for result in report.kalamazoo.values():
+        bar = "#" * result.value + "." * (5 - result.value) if isinstance(result.value, int) else "     "
+        lines.append(f"  [{bar}] {result.title:<38} {value_label(result)}")
+        lines += _details(result)
+    lines += ["", "SELF-MANAGEMENT SUPPORT"]
+    for result in report.self_management.values():
+        mark = {True: "[x]", False: "[ ]"}.get(result.value, "[-]")  # type: ignore[arg-type]
+        lines.append(f"  {mark} {result.title:<42} {value_label(result)}")
+        lines += _details(result)
+    if report.scenario_items:
+        lines += ["", "THIS SCENARIO"]
+        for result in report.scenario_items.values():
+            mark = "[x]" if result.value else "[ ]"
+            lines.append(textwrap.fill(f"{mark} {result.title}: {value_label(result)}", WIDTH, initial_indent="  ", subsequent_indent="      "))
+    lines += ["", f"CO-PRODUCTION: {report.coproduction_level or 'not judged'}"]
+    if report.coproduction.get("description"):
+        lines.append(_wrap(report.coproduction["description"]))
+    if report.coproduction.get("try_next"):
+        lines.append(_wrap("Try next: " + report.coproduction["try_next"]))
+    lines += ["", "METRICS"]
+    for metric in report.metrics.values():
+        value = "n/a" if metric.value is None else f"{metric.value:g}"
+        band = metric.band or "too few to judge"
+        lines.append(f"  {metric.description:<46} {value:>6}  {band}")
+    return "\n".join(lines) + "\n"
+
+
+def _details(result: CriterionResult) -> list[str]:
+    out = []
+    if result.did_well:
+        out.append(_wrap("Well done: " + result.did_well[0], "      "))
+    if result.try_next:
+        out.append(_wrap("Try next: " + result.try_next, "      "))
+    if not result.did_well and not result.try_next:
+        out.append(_wrap(result.rationale, "      "))
+    return out
+
+
+@cache
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(DATA_DIR / "templates"),
+        autoescape=jinja2.select_autoescape(["html"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.globals.update(value_label=value_label, likert_words=LIKERT_WORDS)
+    return env
+
+
+def render_markdown(report: GradeReport) -> str:
+    return _environment().get_template("report.md.j2").render(report=report)
+
+
+def render_html(reports: list[GradeReport], title: str = "consultsim feedback") -> str:
+    """One self-contained page (no scripts, no external files) for one or more reports."""
+    return _environment().get_template("report.html.j2").render(reports=reports, title=title)

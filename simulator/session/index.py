@@ -1,0 +1,123 @@
+"""The saved sessions as a list: find one by id, the newest unfinished one, and the scenario to resume it with.
+
+Headless: `consultsim sessions`, `consultsim resume` and the terminal UI's history all use it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from itertools import pairwise
+from pathlib import Path
+
+from simulator.errors import ConsultsimError, NotFound
+from simulator.scenario import Catalog, Scenario, load_scenario
+from simulator.session.model import Session
+from simulator.session.store import load, sessions_dir
+
+IDLE_CAP_SECONDS = 300.0  # a longer pause between turns counts as time away (closed, resumed the next day)
+
+
+@dataclass(frozen=True)
+class SavedSession:
+    """One session file, loaded."""
+
+    path: Path
+    session: Session
+
+    @property
+    def id(self) -> str:
+        return self.session.id
+
+    @property
+    def finished(self) -> bool:
+        return self.session.status == "ended"
+
+    @property
+    def title(self) -> str:
+        return self.session.scenario.get("title") or self.session.scenario.get("id", "?")
+
+
+def parse_time(stamp: str) -> datetime:
+    return datetime.fromisoformat(stamp)
+
+
+def local_time(stamp: str) -> str:
+    """A session timestamp (UTC) as local date and time, e.g. 2026-03-02 14:05."""
+    return parse_time(stamp).astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+def active_seconds(session: Session, until: datetime | None = None) -> float:
+    """Time spent in the consultation: the gaps between its turns, each capped at IDLE_CAP_SECONDS."""
+    stamps = [parse_time(session.created), *(parse_time(t.timestamp) for t in session.turns)]
+    if until is not None:
+        stamps.append(until)
+    return sum(min(max(0.0, (b - a).total_seconds()), IDLE_CAP_SECONDS) for a, b in pairwise(stamps))
+
+
+def list_sessions(folder: Path | None = None) -> tuple[list[SavedSession], list[str]]:
+    """Every readable session, newest first, and a message for each file that could not be read."""
+    folder = folder or sessions_dir()
+    found, problems = [], []
+    for path in sorted(folder.glob("*.json")):
+        try:
+            found.append(SavedSession(path, load(path)))
+        except ConsultsimError as error:
+            problems.append(str(error))
+    found.sort(key=lambda s: (s.session.updated, s.id), reverse=True)
+    return found, problems
+
+
+def find_session(session_id: str | None, folder: Path | None = None) -> SavedSession:
+    """The session with this id (or a unique beginning of it); with no id, the newest unfinished one."""
+    sessions, _ = list_sessions(folder)
+    if session_id is None:
+        unfinished = [s for s in sessions if not s.finished]
+        if not unfinished:
+            raise NotFound("no unfinished session to resume. Start one with: consultsim practise SCENARIO")
+        return unfinished[0]
+    exact = [s for s in sessions if s.id == session_id]
+    matches = exact or [s for s in sessions if s.id.startswith(session_id)]
+    if not matches:
+        raise NotFound(f"no session '{session_id}'. List them with: consultsim sessions")
+    if len(matches) > 1:
+        raise ConsultsimError(f"'{session_id}' matches {len(matches)} sessions: {', '.join(s.id for s in matches[:5])}")
+    return matches[0]
+
+
+def scenario_for(session: Session, extra_dirs: list[Path] | None = None) -> tuple[Scenario, str | None]:
+    """The scenario a session was played with, and a warning if only a changed version of it was found.
+
+    Looks at the file the session came from, then the shipped scenarios and extra_dirs, preferring
+    the exact version (same sha256).
+    """
+    wanted_id, wanted_sha = session.scenario.get("id"), session.scenario.get("sha256")
+    candidates: list[Scenario] = []
+    source = session.scenario.get("source")
+    if source and Path(source).is_file():
+        try:
+            candidates.append(load_scenario(source))
+        except ConsultsimError:
+            pass
+    if not any(c.sha256 == wanted_sha for c in candidates):
+        candidates += [s for s in Catalog.load(extra_dirs).scenarios if s.id == wanted_id]
+    for scenario in candidates:
+        if scenario.sha256 == wanted_sha:
+            return scenario, None
+    for scenario in candidates:
+        if scenario.id == wanted_id:
+            return scenario, f"the scenario '{wanted_id}' has changed since this session was played ({scenario.source})"
+    raise NotFound(f"the scenario '{wanted_id}' of this session is not available (add its folder with --dir)")
+
+
+def format_duration(seconds: float) -> str:
+    minutes, secs = divmod(int(seconds), 60)
+    return f"{minutes}:{secs:02d}"
+
+
+def resume_consultation(saved: SavedSession, extra_dirs: list[Path] | None = None):  # -> (Consultation, warning)
+    """Reopen a saved session with its transcript and patient state; it keeps saving to the same file."""
+    from simulator.consultation import Consultation  # the consultation imports the session package
+
+    scenario, warning = scenario_for(saved.session, extra_dirs)
+    return Consultation.resume(scenario, saved.session, saved.path), warning

@@ -1,0 +1,161 @@
+"""The consultsim terminal app. `make_app` builds it for the CLI, the tests and the benchmark alike."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.events import DescendantFocus
+from textual.screen import Screen
+
+from simulator.consultation import Consultation
+from simulator.scenario import Catalog, Scenario
+from simulator.session import Session
+from simulator.session.index import SavedSession, active_seconds, resume_consultation
+from simulator.tui.settings import Settings
+from simulator.tui.screens.briefing import BriefingScreen
+from simulator.tui.screens.confirm import ConfirmScreen
+from simulator.tui.screens.consultation import ConsultationScreen
+from simulator.tui.screens.feedback import FeedbackScreen
+from simulator.tui.screens.history import HistoryScreen
+from simulator.tui.screens.picker import PickerScreen
+
+
+class ConsultsimApp(App[int]):
+    CSS_PATH = "app.tcss"
+    TITLE = "consultsim"
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "Quit", id="app.quit", tooltip="Quit (asks first during a consultation)", priority=True),
+    ]
+
+    def __init__(self, settings: Settings, scenario: Scenario | None = None, saved: SavedSession | None = None) -> None:
+        super().__init__()
+        self.settings = settings
+        self._start_scenario, self._start_saved = scenario, saved
+        self.catalog: Catalog | None = None
+
+    # -- start -------------------------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        if self._start_saved is not None:
+            self.resume_session(self._start_saved, home=False)
+        elif self._start_scenario is not None:
+            self.start_consultation(self._start_scenario)
+        else:
+            self.push_screen(self._picker())
+        if self.settings.ready is not None:
+            self.call_after_refresh(self.settings.ready, self)
+
+    def _picker(self) -> Screen:
+        if self.catalog is None:
+            self.catalog = Catalog.load(self.settings.dirs)
+        return PickerScreen(self.catalog)
+
+    def on_descendant_focus(self, event: DescendantFocus) -> None:
+        """Cursor blink off when asked (snapshot tests): a cursor shows only in the focused widget."""
+        if not self.settings.blink and hasattr(event.widget, "cursor_blink"):
+            event.widget.cursor_blink = False
+
+    # -- navigation --------------------------------------------------------------------------------
+
+    def start_consultation(self, scenario: Scenario) -> None:
+        consultation = Consultation.start(scenario, seed=self.settings.seed)
+        self._open_consultation(consultation, 0.0)
+
+    def resume_session(self, saved: SavedSession, home: bool = True) -> None:
+        consultation, warning = resume_consultation(saved, self.settings.dirs)
+        if warning:
+            self.notify(warning, title="Resuming", severity="warning", timeout=8)
+        self._open_consultation(consultation, active_seconds(consultation.session))
+
+    def _open_consultation(self, consultation: Consultation, already: float) -> None:
+        screen = ConsultationScreen(consultation, self.settings.replies, self.settings.clock, already)
+        self._replace_top(screen)
+
+    def _replace_top(self, screen: Screen) -> None:
+        """Open a screen in place of a briefing or consultation, so escape goes back to a list, not into the past."""
+        from simulator.tui.screens.briefing import BriefingScreen
+        if len(self.screen_stack) > 1 and isinstance(self.screen, BriefingScreen | ConsultationScreen):
+            self.switch_screen(screen)
+        else:
+            self.push_screen(screen)
+
+    def show_feedback(self, session: Session, scenario: Scenario | None = None) -> None:
+        self._replace_top(FeedbackScreen(session, scenario, self.settings))
+
+    def action_history(self) -> None:
+        if isinstance(self.screen, HistoryScreen):
+            return
+        self.push_screen(HistoryScreen(self.settings))
+
+    def action_home(self) -> None:
+        """Back to the scenario picker (it is opened if the app was started on a consultation)."""
+        while len(self.screen_stack) > 1 and not isinstance(self.screen, PickerScreen):
+            self.pop_screen()
+        if not isinstance(self.screen, PickerScreen):
+            self.push_screen(self._picker())
+
+    def action_back(self) -> None:
+        """Back to the list this screen was opened from (history or the picker), else to the picker."""
+        if len(self.screen_stack) > 2 and isinstance(self.screen_stack[-2], PickerScreen | HistoryScreen):
+            self.pop_screen()
+        else:
+            self.action_home()
+
+    # -- quitting ----------------------------------------------------------------------------------
+
+    async def action_quit(self) -> None:
+        if getattr(self.screen, "confirm_quit", False):
+            def answered(yes: bool | None) -> None:
+                if yes:
+                    self.exit(0)
+
+            self.push_screen(
+                ConfirmScreen("Leave the consultation?", "Everything so far is saved. Come back to it with: consultsim resume"),
+                answered,
+            )
+            return
+        self.exit(0)
+
+    # -- command palette: every key of the current screen, plus one entry per scenario --------------
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        seen = set()
+        for key, active in screen.active_bindings.items():
+            binding = active.binding
+            if not binding.description or binding.action in ("command_palette", "quit") or binding.action in seen:
+                continue
+            seen.add(binding.action)
+            node = active.node
+            yield SystemCommand(
+                f"{binding.description} ({binding.key_display or key})",
+                binding.tooltip or binding.description,
+                lambda node=node, action=binding.action: self.run_action(action, node),
+            )
+        yield SystemCommand("Quit (ctrl+q)", "Quit consultsim (asks first during a consultation)", self.action_quit)
+        yield SystemCommand("History (ctrl+o)", "Past sessions: re-read or resume", self.action_history)
+        yield SystemCommand("Scenarios", "Back to the scenario picker", self.action_home)
+        if self.catalog is not None:
+            for scenario in sorted(self.catalog.scenarios, key=lambda s: s.title):
+                yield SystemCommand(
+                    f"Practise: {scenario.title}",
+                    f"{', '.join(scenario.conditions)} · {scenario.difficulty} · open the briefing",
+                    lambda scenario=scenario: self._brief(scenario),
+                )
+        yield from (command for command in super().get_system_commands(screen) if command.title != "Quit")
+
+    def _brief(self, scenario: Scenario) -> None:
+        self.push_screen(BriefingScreen(scenario))
+
+
+def make_app(
+    dirs: list[Path] | None = None,
+    seed: int = 0,
+    scenario: Scenario | None = None,
+    saved: SavedSession | None = None,
+    **settings,
+) -> ConsultsimApp:
+    """The app, opened on the scenario picker, or straight into a consultation (`scenario`) or a resumed one (`saved`)."""
+    return ConsultsimApp(Settings(dirs=list(dirs or []), seed=seed, **settings), scenario=scenario, saved=saved)

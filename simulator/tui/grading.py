@@ -1,0 +1,92 @@
+"""The grader (simulator.rubric) as the UI and --plain use it: grade, headline, export. No Textual here."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from simulator.errors import ConsultsimError
+from simulator.rubric import GradeReport, grade_session
+from simulator.rubric.render import render_html, render_markdown
+from simulator.scenario import Scenario
+from simulator.session import Session, home
+from simulator.session.index import scenario_for
+
+
+
+def grade(session: Session, scenario: Scenario | None = None, dirs: list[Path] | None = None) -> tuple[GradeReport, str | None]:
+    """The report, and a warning when the session's scenario (its own rubric items) could not be used."""
+    warning = None
+    if scenario is None:
+        try:
+            scenario, warning = scenario_for(session, dirs)
+        except ConsultsimError as error:
+            warning = f"{error}; graded without its scenario-specific items"
+    return grade_session(session, scenario, source=session.id), warning
+
+
+def headline(report: GradeReport) -> str:
+    """e.g. "mean 4.7/5 · 7/8 met · transformative": Kalamazoo mean, self-management criteria met, co-production."""
+    mean = report.kalamazoo_mean
+    met, applicable = report.self_management_met
+    return " · ".join(
+        [
+            f"mean {mean:.1f}/5" if mean is not None else "mean –",
+            f"{met}/{applicable} met" if applicable else "– met",
+            report.coproduction_level or "not judged",
+        ]
+    )
+
+
+def compact(report: GradeReport) -> str:
+    """The headline in a table cell, e.g. "4.7 7/8 transformative"."""
+    mean = report.kalamazoo_mean
+    met, applicable = report.self_management_met
+    return f"{f'{mean:.1f}' if mean is not None else '–'} {f'{met}/{applicable}' if applicable else '–'} {report.coproduction_level or '–'}"
+
+
+def headline_for(session: Session, dirs: list[Path] | None = None) -> tuple[str, str]:
+    """(compact, in words) for a session, or a short reason it could not be graded."""
+    try:
+        report = grade(session, None, dirs)[0]
+    except (ConsultsimError, KeyError, ValueError) as error:
+        return "–", f"cannot grade: {error}"
+    mean = report.kalamazoo_mean
+    met, applicable = report.self_management_met
+    words = (
+        f"Kalamazoo mean {f'{mean:.1f}/5' if mean is not None else 'not judged'} · "
+        f"self-management {met} of {applicable} met · co-production {report.coproduction_level or 'not judged'}"
+    )
+    return compact(report), words
+
+
+def reports_dir() -> Path:
+    folder = home() / "reports"
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return folder
+
+
+def write_private_text(path: Path, text: str) -> None:
+    """Like the session store: whole file or nothing, readable only by the user."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        os.fchmod(fd, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def export(report: GradeReport, session: Session, kind: str, folder: Path | None = None) -> Path:
+    """Write the feedback as "html" (one self-contained page) or "md"; returns the file."""
+    title = (report.scenario or {}).get("title") or session.scenario.get("title") or session.id
+    text = render_html([report], title=f"consultsim feedback: {title}") if kind == "html" else render_markdown(report)
+    path = (folder or reports_dir()) / f"{session.id}.{kind}"
+    write_private_text(path, text)
+    return path

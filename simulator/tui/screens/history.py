@@ -1,0 +1,145 @@
+"""History: past sessions with scenario, date, duration and headline scores; open one to re-read, resume an unfinished one."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+
+from simulator.errors import ConsultsimError
+from simulator.session.index import SavedSession, active_seconds, format_duration, list_sessions, local_time
+from simulator.tui import grading
+from simulator.tui.settings import Settings
+
+FIXED_COLUMNS = 16 + 5 + 6 + 22 + 2 * 5 + 3  # date, time, status, scores, cell padding, scrollbar
+
+
+class HistoryScreen(Screen):
+    BINDINGS = [
+        Binding("enter", "open", "Open", id="history.open", tooltip="Re-read the transcript and feedback", priority=True),
+        Binding("r", "resume", "Resume", id="history.resume", tooltip="Carry on an unfinished consultation"),
+        Binding("escape", "back", "Back", id="history.back"),
+    ]
+    AUTO_FOCUS = "#sessions"
+
+    def __init__(self, settings: Settings) -> None:
+        super().__init__(id="history")
+        self.settings = settings
+        self.saved: list[SavedSession] = []
+        self.words: dict[str, str] = {}  # session id -> headline in words, once graded
+
+    def compose(self) -> ComposeResult:
+        yield Static("Past sessions", classes="screen-title")
+        yield DataTable(id="sessions", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="session-detail")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        title_width = max(14, self.app.size.width - FIXED_COLUMNS)
+        self.title_width = title_width
+        table.add_column("Date", key="date", width=16)
+        table.add_column("Scenario", key="scenario", width=title_width)
+        table.add_column("Time", key="time", width=5)
+        table.add_column("Status", key="status", width=6)
+        table.add_column("K̄ SM co-prod.", key="scores", width=22)
+        self.reload()
+
+    def on_screen_resume(self) -> None:
+        if self.saved:  # back from a resumed or re-read session: statuses and scores may have changed
+            self.reload()
+
+    def reload(self) -> None:
+        self.saved, problems = list_sessions()
+        if problems:
+            self.notify(
+                "\n".join(problems[:3]) + (f"\n…and {len(problems) - 3} more" if len(problems) > 3 else ""),
+                title=f"{len(problems)} session file{'s' * (len(problems) != 1)} could not be read",
+                severity="warning",
+                timeout=8,
+            )
+        table = self.query_one(DataTable)
+        table.clear()
+        title_width = self.title_width
+        for saved in self.saved:
+            session = saved.session
+            title = saved.title if len(saved.title) <= title_width else saved.title[: title_width - 1] + "…"
+            table.add_row(
+                local_time(session.created),
+                title,
+                format_duration(active_seconds(session)),
+                "ended" if saved.finished else Text("open", style="bold"),
+                "…",
+                key=saved.id,
+            )
+        self._show_detail()
+        self.grade_all()
+
+    @work(thread=True, exclusive=True, group="history-grades", exit_on_error=False)
+    def grade_all(self) -> None:
+        """Headline scores, filled in one row at a time (grading reads the scenario, so it runs off the UI thread)."""
+        for saved in list(self.saved):
+            compact, words = grading.headline_for(saved.session, self.settings.dirs)
+            self.app.call_from_thread(self._set_score, saved.id, compact, words)
+
+    def _set_score(self, session_id: str, compact: str, words: str) -> None:
+        self.words[session_id] = words
+        table = self.query_one(DataTable)
+        if session_id in table.rows:
+            table.update_cell(session_id, "scores", compact)
+        if self.current and self.current.id == session_id:
+            self._show_detail()
+
+    @property
+    def current(self) -> SavedSession | None:
+        table = self.query_one(DataTable)
+        if not self.saved or not table.row_count:
+            return None
+        key = table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value
+        return next((s for s in self.saved if s.id == key), None)
+
+    def _show_detail(self) -> None:
+        saved = self.current
+        detail = self.query_one("#session-detail", Static)
+        if saved is None:
+            detail.update("No sessions yet. Escape goes back to the scenarios.")
+            return
+        session = saved.session
+        text = Text(f"{saved.title}\n", style="bold")
+        text.append(
+            f"{len(session.clinician_turns)} turns · {format_duration(active_seconds(session))} · "
+            f"{'ended' if saved.finished else 'unfinished: r resumes it'} · {saved.id}\n"
+        )
+        text.append(self.words.get(saved.id, "grading…"), style="italic")
+        detail.update(text)
+
+    @on(DataTable.RowHighlighted)
+    def _highlighted(self) -> None:
+        self._show_detail()
+
+    @on(DataTable.RowSelected)
+    def _selected(self) -> None:
+        self.action_open()
+
+    def action_open(self) -> None:
+        saved = self.current
+        if saved is not None:
+            self.app.show_feedback(saved.session)
+
+    def action_resume(self) -> None:
+        saved = self.current
+        if saved is None:
+            return
+        if saved.finished:
+            self.notify("This consultation has ended; enter re-reads it.", severity="warning")
+            return
+        try:
+            self.app.resume_session(saved)
+        except (ConsultsimError, KeyError, TypeError, ValueError) as error:  # a missing or changed scenario: say so
+            self.notify(str(error), title="Cannot resume", severity="error", timeout=10)
+
+    def action_back(self) -> None:
+        self.app.pop_screen()

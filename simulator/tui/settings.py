@@ -1,0 +1,24 @@
+"""What the app is started with: shared by the app and its screens."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from simulator.tui.replies import PacedReplies, ReplySource
+
+
+@dataclass
+class Settings:
+    """What the app is started with. Tests freeze `clock`, set `pace` to 0 and turn `blink` off."""
+
+    dirs: list[Path] = field(default_factory=list)  # extra scenario folders (--dir)
+    seed: int = 0
+    clock: Callable[[], float] = time.monotonic
+    replies: ReplySource = field(default_factory=PacedReplies)
+    blink: bool = True  # cursor blink
+    export_dir: Path | None = None  # where feedback exports go (default: $CONSULTSIM_HOME/reports)
+    ready: Callable[[Any], None] | None = None  # called once the first screen is interactive (benchmark)

@@ -1,0 +1,394 @@
+"""An OpenAI-compatible server of ours, on loopback, that misbehaves on purpose.
+
+Standard library only (http.server). It answers POST /v1/chat/completions (streamed or not) and
+GET /v1/models, logs every request it receives (arrival time, path, headers, body), and plays the faults
+queued with `push()` one per chat request, then its `default` behaviour:
+
+    Fault.ok(content)              a normal reply (content, or the `responder`'s answer to the request)
+    Fault.status(429, retry_after=1)   an HTTP error with an OpenAI-style error body
+    Fault.slow(seconds)            waits before answering (past the client's timeout)
+    Fault.drop()                   closes the connection without answering
+    Fault.drop_mid_stream(after=n) sends n content chunks of a streamed reply, then closes the connection
+    Fault.stall_mid_stream(after=n, seconds=s)  sends n chunks, then goes quiet for s seconds
+    Fault.bad_body()               a 200 whose body is not JSON at all
+
+Malformed and schema-invalid JSON are plain `Fault.ok("{not json")` / `Fault.ok('{"wrong": 1}')`.
+`reject_response_formats={"json_schema"}` answers 400 to a request whose response_format has one of
+those types (a server without structured output), like some local servers do.
+
+With `upstream=URL` it is a recording proxy: whatever is not a queued fault is passed through to the
+real server, streamed responses chunk by chunk, and the request is logged on the way.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import socket
+import struct
+import threading
+import time
+import uuid
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import urlsplit
+
+Responder = Callable[[dict[str, Any]], str]
+
+
+@dataclass(frozen=True)
+class Fault:
+    kind: str  # ok | status | slow | drop | drop_mid_stream | stall_mid_stream | bad_body | proxy
+    content: str | None = None
+    code: int = 200  # the HTTP status of a `status` fault
+    headers: tuple[tuple[str, str], ...] = ()
+    seconds: float = 0.0
+    after: int = 0
+
+    @classmethod
+    def ok(cls, content: str | None = None) -> Fault:
+        return cls("ok", content)
+
+    @classmethod
+    def status(cls, code: int, retry_after: float | str | None = None, message: str | None = None) -> Fault:
+        headers = (("Retry-After", str(retry_after)),) if retry_after is not None else ()
+        return cls("status", message, code=code, headers=headers)
+
+    @classmethod
+    def slow(cls, seconds: float, content: str | None = None) -> Fault:
+        return cls("slow", content, seconds=seconds)
+
+    @classmethod
+    def drop(cls) -> Fault:
+        return cls("drop")
+
+    @classmethod
+    def drop_mid_stream(cls, after: int = 2, content: str | None = None) -> Fault:
+        return cls("drop_mid_stream", content, after=after)
+
+    @classmethod
+    def stall_mid_stream(cls, after: int, seconds: float, content: str | None = None) -> Fault:
+        return cls("stall_mid_stream", content, after=after, seconds=seconds)
+
+    @classmethod
+    def bad_body(cls) -> Fault:
+        return cls("bad_body")
+
+    @classmethod
+    def proxy(cls) -> Fault:
+        return cls("proxy")
+
+
+
+@dataclass
+class Logged:
+    at: float  # time.monotonic() on arrival
+    method: str
+    path: str
+    headers: dict[str, str]
+    body: bytes
+    fault: str = ""
+    json: Any = None
+
+    @property
+    def text(self) -> str:
+        return self.body.decode("utf-8", "replace")
+
+    @property
+    def messages_text(self) -> str:
+        """Every message's content, decoded from the JSON (so escapes cannot hide anything)."""
+        if not isinstance(self.json, dict):
+            return ""
+        parts = []
+        for message in self.json.get("messages", []):
+            content = message.get("content")
+            if isinstance(content, str):
+                parts.append(content)
+            elif isinstance(content, list):
+                parts += [p.get("text", "") for p in content if isinstance(p, dict)]
+        return "\n".join(parts)
+
+
+def default_responder(request: dict[str, Any]) -> str:
+    return "Well, I'm not really sure, to be honest."
+
+
+@dataclass
+class FaultServer:
+    responder: Responder = default_responder
+    upstream: str | None = None
+    reject_response_formats: set[str] = field(default_factory=set)
+    chunk_delay: float = 0.0
+    model: str = "fault-model"
+
+    def __post_init__(self) -> None:
+        self.log: list[Logged] = []
+        self.faults: deque[Fault] = deque()
+        self.default = Fault.proxy() if self.upstream else Fault.ok()
+        self._lock = threading.Lock()
+        self._stopping = threading.Event()
+        self._httpd: ThreadingHTTPServer | None = None
+        self._thread: threading.Thread | None = None
+
+    # -- control -------------------------------------------------------------------------------
+
+    def start(self) -> FaultServer:
+        server = self
+
+        class Handler(_Handler):
+            owner = server
+
+        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._httpd.daemon_threads = True
+        self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stopping.set()
+        if self._httpd:
+            self._httpd.shutdown()
+            self._httpd.server_close()
+        if self._thread:
+            self._thread.join(timeout=5)
+
+    def __enter__(self) -> FaultServer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    @property
+    def port(self) -> int:
+        assert self._httpd is not None
+        return self._httpd.server_address[1]
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/v1"
+
+    def push(self, *faults: Fault) -> None:
+        with self._lock:
+            self.faults.extend(faults)
+
+    def chat_requests(self) -> list[Logged]:
+        with self._lock:
+            return [r for r in self.log if r.path.endswith("/chat/completions")]
+
+    def clear(self) -> None:
+        with self._lock:
+            self.log.clear()
+
+    def _next_fault(self) -> Fault:
+        with self._lock:
+            return self.faults.popleft() if self.faults else self.default
+
+
+class _Handler(BaseHTTPRequestHandler):
+    owner: FaultServer
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format: str, *args: Any) -> None:  # quiet
+        pass
+
+    # -- plumbing ------------------------------------------------------------------------------
+
+    def _record(self, fault: str = "") -> Logged:
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else b""
+        entry = Logged(time.monotonic(), self.command, self.path, dict(self.headers.items()), body, fault)
+        try:
+            entry.json = json.loads(body) if body else None
+        except ValueError:
+            entry.json = None
+        with self.owner._lock:
+            self.owner.log.append(entry)
+        return entry
+
+    def _send_json(self, status: int, payload: Any, headers: tuple[tuple[str, str], ...] = ()) -> None:
+        data = json.dumps(payload).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        for name, value in headers:
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(data)
+        self.wfile.flush()
+
+    def _abort(self) -> None:
+        """Close the connection at once (a reset, not a clean end)."""
+        self.close_connection = True
+        try:
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            self.connection.close()
+        except OSError:
+            pass
+
+    def _chunk(self, data: bytes) -> None:
+        self.wfile.write(f"{len(data):x}\r\n".encode() + data + b"\r\n")
+        self.wfile.flush()
+
+    # -- routes --------------------------------------------------------------------------------
+
+    def do_GET(self) -> None:  # noqa: N802
+        entry = self._record()
+        if self.owner.upstream:
+            return self._proxy(entry)
+        if self.path.rstrip("/").endswith("/models"):
+            return self._send_json(200, {"object": "list", "data": [{"id": self.owner.model, "object": "model", "owned_by": "us"}]})
+        self._send_json(404, {"error": {"message": f"no route {self.path}", "type": "not_found"}})
+
+    def do_POST(self) -> None:  # noqa: N802
+        entry = self._record()
+        if not self.path.rstrip("/").endswith("/chat/completions"):
+            if self.owner.upstream:
+                return self._proxy(entry)
+            return self._send_json(404, {"error": {"message": f"no route {self.path}", "type": "not_found"}})
+        request = entry.json if isinstance(entry.json, dict) else {}
+        fault = self.owner._next_fault()
+        entry.fault = fault.kind
+        wanted = (request.get("response_format") or {}).get("type")
+        if wanted in self.owner.reject_response_formats:
+            entry.fault = "rejected_response_format"
+            return self._send_json(400, {"error": {"message": f"response_format type {wanted!r} is not supported", "type": "invalid_request_error", "param": "response_format"}})
+        try:
+            self._play(fault, request, entry)
+        except (BrokenPipeError, ConnectionResetError, ConnectionAbortedError):
+            self.close_connection = True
+
+    def _play(self, fault: Fault, request: dict[str, Any], entry: Logged) -> None:
+        owner = self.owner
+        if fault.kind == "proxy":
+            return self._proxy(entry)
+        if fault.kind == "status":
+            error_type = {400: "invalid_request_error", 401: "authentication_error", 404: "not_found_error", 429: "rate_limit_error"}.get(fault.code, "server_error")
+            message = fault.content or f"fault server: HTTP {fault.code}"
+            return self._send_json(fault.code, {"error": {"message": message, "type": error_type, "code": str(fault.code)}}, fault.headers)
+        if fault.kind == "drop":
+            return self._abort()
+        if fault.kind == "bad_body":
+            data = b"<html>this is not JSON</html>"
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+            return
+        if fault.kind == "slow":
+            if owner._stopping.wait(fault.seconds):
+                return self._abort()
+        content = fault.content if fault.content is not None else owner.responder(request)
+        if request.get("stream"):
+            return self._stream(content, request, fault)
+        if fault.kind == "drop_mid_stream":  # not streamed: half a body, then gone
+            data = json.dumps(_completion(content, request, owner.model)).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data[: len(data) // 2])
+            self.wfile.flush()
+            return self._abort()
+        self._send_json(200, _completion(content, request, owner.model))
+
+    def _stream(self, content: str, request: dict[str, Any], fault: Fault) -> None:
+        owner = self.owner
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Cache-Control", "no-cache")
+        self.send_header("Transfer-Encoding", "chunked")
+        self.end_headers()
+        cid = f"chatcmpl-{uuid.uuid4().hex[:12]}"
+        pieces = _pieces(content)
+
+        def event(delta: dict[str, Any], finish: str | None = None, usage: dict[str, int] | None = None) -> None:
+            payload: dict[str, Any] = {
+                "id": cid, "object": "chat.completion.chunk", "created": int(time.time()), "model": owner.model,
+                "choices": [] if usage else [{"index": 0, "delta": delta, "finish_reason": finish}],
+            }
+            if usage:
+                payload["usage"] = usage
+            self._chunk(b"data: " + json.dumps(payload).encode() + b"\n\n")
+
+        event({"role": "assistant", "content": ""})
+        for index, piece in enumerate(pieces):
+            if fault.kind == "drop_mid_stream" and index >= fault.after:
+                return self._abort()
+            if fault.kind == "stall_mid_stream" and index == fault.after:
+                if owner._stopping.wait(fault.seconds):
+                    return self._abort()
+            event({"content": piece})
+            if owner.chunk_delay:
+                time.sleep(owner.chunk_delay)
+        event({}, "stop")
+        if (request.get("stream_options") or {}).get("include_usage"):
+            event({}, usage=_usage(request, content))
+        self._chunk(b"data: [DONE]\n\n")
+        self._chunk(b"")
+
+    def _proxy(self, entry: Logged) -> None:
+        """Pass the request to the real server and its answer back, streamed as it comes."""
+        target = urlsplit(self.owner.upstream or "")
+        connection = http.client.HTTPConnection(target.hostname, target.port, timeout=600)
+        headers = {k: v for k, v in self.headers.items() if k.lower() not in ("host", "connection", "content-length", "accept-encoding")}
+        headers["Content-Length"] = str(len(entry.body))
+        headers["Accept-Encoding"] = "identity"
+        path = self.path
+        try:
+            connection.request(self.command, path, body=entry.body, headers=headers)
+            upstream = connection.getresponse()
+            self.send_response(upstream.status)
+            for name, value in upstream.getheaders():
+                if name.lower() not in ("transfer-encoding", "connection", "content-length", "keep-alive", "content-encoding"):
+                    self.send_header(name, value)
+            self.send_header("Transfer-Encoding", "chunked")
+            self.end_headers()
+            while True:
+                data = upstream.read1(65536)
+                if not data:
+                    break
+                self._chunk(data)
+            self._chunk(b"")
+        finally:
+            connection.close()
+
+
+def _pieces(content: str) -> list[str]:
+    """A reply cut into word-sized stream chunks (each keeps its trailing space)."""
+    pieces, current = [], ""
+    for char in content:
+        current += char
+        if char == " ":
+            pieces.append(current)
+            current = ""
+    if current:
+        pieces.append(current)
+    return pieces or [""]
+
+
+def _usage(request: dict[str, Any], content: str) -> dict[str, int]:
+    prompt = sum(len(str(m.get("content", "")).split()) for m in request.get("messages", []))
+    completion = max(1, len(content.split()))
+    return {"prompt_tokens": prompt, "completion_tokens": completion, "total_tokens": prompt + completion}
+
+
+def _completion(content: str, request: dict[str, Any], model: str) -> dict[str, Any]:
+    return {
+        "id": f"chatcmpl-{uuid.uuid4().hex[:12]}",
+        "object": "chat.completion",
+        "created": int(time.time()),
+        "model": model,
+        "choices": [{"index": 0, "message": {"role": "assistant", "content": content}, "finish_reason": "stop"}],
+        "usage": _usage(request, content),
+    }
+
+
+def closed_port() -> int:
+    """A loopback port with nothing listening on it (a server that is down)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
