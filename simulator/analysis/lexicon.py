@@ -9,11 +9,21 @@ from functools import cache
 
 from simulator import resources
 
-FLAGS = re.IGNORECASE
+# The lexicon's own patterns run on lower-cased text (twice as fast as IGNORECASE); see lower_same_length.
+FLAGS = 0
 
 
-def keyword_pattern(keywords: Iterable[str]) -> re.Pattern[str]:
-    """Whole-word, case-insensitive alternation; `*` at a word's end matches any ending."""
+def lower_same_length(text: str) -> str:
+    """Lower case without changing any character's position, so spans found in it fit the original."""
+    low = text.lower()
+    if len(low) == len(text):
+        return low
+    return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)  # e.g. 'İ' lowers to two characters
+
+
+def keyword_pattern(keywords: Iterable[str], flags: int = re.IGNORECASE) -> re.Pattern[str]:
+    """Whole-word alternation; `*` at a word's end matches any ending. Case-insensitive unless flags=0
+    (then give it lower-cased text)."""
     parts = []
     for keyword in sorted({k.strip().lower() for k in keywords if k.strip()}, key=len, reverse=True):
         escaped = r"\s+".join(re.escape(word) for word in keyword.split())
@@ -21,7 +31,7 @@ def keyword_pattern(keywords: Iterable[str]) -> re.Pattern[str]:
         parts.append(escaped)
     if not parts:
         return re.compile(r"(?!x)x")  # matches nothing
-    return re.compile(r"(?<![\w'-])(?:" + "|".join(parts) + r")(?![\w'-])", FLAGS)
+    return re.compile(r"(?<![\w'-])(?:" + "|".join(parts) + r")(?![\w'-])", flags)
 
 
 def _alternation(patterns: Iterable[str]) -> re.Pattern[str]:
@@ -55,7 +65,7 @@ def shared_lexicon() -> Lexicon:
         open_start=re.compile(r"^(?:" + "|".join(f"(?:{p})" for p in question["open_starters"]) + r")\b", FLAGS),
         closed_start=re.compile(r"^(?:" + "|".join(f"(?:{p})" for p in question["closed_starters"]) + r")", FLAGS),
         open_prompt=_alternation(question["open_prompts"]),
-        jargon=keyword_pattern(resources.data_file("lexicon/jargon.yaml")["terms"]),
+        jargon=keyword_pattern(resources.data_file("lexicon/jargon.yaml")["terms"], FLAGS),
         jargon_explained=_alternation(codes_data["jargon_explanations"]),
         farewell=_alternation(codes_data["farewell"]),
         shared_topics={name: tuple(words) for name, words in topics.items()},

@@ -10,7 +10,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from simulator.analysis.lexicon import Lexicon, keyword_pattern, shared_lexicon
+from simulator.analysis.lexicon import FLAGS, Lexicon, keyword_pattern, lower_same_length, shared_lexicon
 
 _SENTENCE = re.compile(r"[^.?!\n]+[.?!]*", re.S)
 # Fillers that do not change what a sentence is: "So, what ..." is still a what-question.
@@ -53,8 +53,11 @@ class TurnAnalysis:
     question_count: int
     word_count: int
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_code_set", frozenset(self.codes))  # `has` runs thousands of times a grade
+
     def has(self, *codes: str) -> bool:
-        return any(code in self.codes for code in codes)
+        return not self._code_set.isdisjoint(codes)  # type: ignore[attr-defined]
 
     @property
     def engaged_topics(self) -> frozenset[str]:
@@ -74,21 +77,34 @@ class TurnAnalyser:
         merged: dict[str, list[str]] = {name: list(words) for name, words in self.lexicon.shared_topics.items()}
         for name, words in (extra_topics or {}).items():
             merged.setdefault(name, []).extend(words)
-        self.topic_patterns = {name: keyword_pattern(words) for name, words in merged.items()}
+        self.topic_patterns = {name: keyword_pattern(words, FLAGS) for name, words in merged.items()}
+        # One pass over the text finds every keyword; each distinct word found is mapped to its topics once.
+        self._any_keyword = keyword_pattern([word for words in merged.values() for word in words], FLAGS)
+        self._topics_of: dict[str, tuple[str, ...]] = {}
         self.vocabulary_index = {code: i for i, code in enumerate(self.lexicon.vocabulary)}
 
     @property
     def topic_names(self) -> frozenset[str]:
         return frozenset(self.topic_patterns)
 
-    def topics_in(self, text: str) -> tuple[str, ...]:
-        return tuple(name for name, pattern in self.topic_patterns.items() if pattern.search(text))
+    def topics_in(self, text: str, lowered: bool = False) -> tuple[str, ...]:
+        found: set[str] = set()
+        for match in self._any_keyword.finditer(text if lowered else lower_same_length(text)):
+            word = " ".join(match.group().lower().split())
+            topics = self._topics_of.get(word)
+            if topics is None:
+                topics = tuple(name for name, pattern in self.topic_patterns.items() if pattern.fullmatch(word))
+                if len(self._topics_of) < 50_000:
+                    self._topics_of[word] = topics
+            found.update(topics)
+        return tuple(name for name in self.topic_patterns if name in found)
 
     def analyse(self, text: str, previous_patient: str | None = None) -> TurnAnalysis:
         lex = self.lexicon
+        low = lower_same_length(text)  # patterns run on this; spans and quotes come from `text`
         hits: list[CodeHit] = []
         questions = 0
-        for match in _SENTENCE.finditer(text):
+        for match in _SENTENCE.finditer(low):
             raw = match.group()
             sentence = raw.strip()
             if not sentence:
@@ -97,26 +113,26 @@ class TurnAnalyser:
             kind = self._question_kind(sentence)
             if kind:
                 questions += 1
-                hits.append(CodeHit(kind, offset, offset + len(sentence), sentence))
-            for code, pattern in lex.codes.items():
-                if code == "reflection" and kind:
-                    continue  # a reflection is a statement; with a question mark it is a question
-                found = pattern.search(sentence)
-                if found:
-                    hits.append(CodeHit(code, offset + found.start(), offset + found.end(), found.group()))
-        if lex.open_prompt.search(text) and not any(h.code == "open_question" for h in hits):
+                hits.append(CodeHit(kind, offset, offset + len(sentence), text[offset : offset + len(sentence)]))
+            elif found := lex.codes["reflection"].search(sentence):  # a reflection is a statement, not a question
+                hits.append(CodeHit("reflection", offset + found.start(), offset + found.end(), text[offset + found.start() : offset + found.end()]))
+        for code, pattern in lex.codes.items():  # the other codes are looked for once in the whole turn
+            if code != "reflection" and (found := pattern.search(low)):
+                hits.append(CodeHit(code, found.start(), found.end(), text[found.start() : found.end()]))
+        prompt = bool(lex.open_prompt.search(low))
+        if prompt and not any(h.code == "open_question" for h in hits):
             hits.append(CodeHit("open_question", 0, len(text), text.strip()))
             questions = max(questions, 1)
-        hits.extend(self._jargon(text))
+        hits.extend(self._jargon(text, low))
         coded = {h.code for h in hits}
         if previous_patient and coded <= _ECHO_COMPATIBLE:
             echo = self._echo(text, previous_patient)
             if echo:
                 hits.append(echo)
                 coded.add("reflection")
-        topics = self.topics_in(text)
+        topics = self.topics_in(low, lowered=True)
         context: tuple[str, ...] = ()
-        if previous_patient and (coded & _CONTEXT_CODES or lex.open_prompt.search(text)):
+        if previous_patient and (coded & _CONTEXT_CODES or prompt):
             context = tuple(t for t in self.topics_in(previous_patient) if t not in topics)
         codes = tuple(sorted(coded, key=self.vocabulary_index.__getitem__))
         hits.sort(key=lambda h: (h.start, self.vocabulary_index[h.code]))
@@ -133,11 +149,11 @@ class TurnAnalyser:
             return "closed_question"
         return "closed_question" if asks else None
 
-    def _jargon(self, text: str) -> list[CodeHit]:
+    def _jargon(self, text: str, low: str) -> list[CodeHit]:
         found = []
-        for match in self.lexicon.jargon.finditer(text):
-            if not self.lexicon.jargon_explained.search(text[match.end() : match.end() + 50]):
-                found.append(CodeHit("jargon", match.start(), match.end(), match.group()))
+        for match in self.lexicon.jargon.finditer(low):
+            if not self.lexicon.jargon_explained.search(low[match.end() : match.end() + 50]):
+                found.append(CodeHit("jargon", match.start(), match.end(), text[match.start() : match.end()]))
         return found
 
     @staticmethod

@@ -102,7 +102,7 @@ class Director:
         touched_known = tuple(
             f for f in self.scenario.facts if f.id in state.disclosed and f not in disclosed and set(f.topics) & engaged
         ) if asking else ()
-        closing = analysis.has("closing") and not opening and bool(self.analyser.lexicon.farewell.search(text))
+        closing = analysis.has("closing") and not opening and bool(self.analyser.lexicon.farewell.search(text.lower()))
         if closing:
             state.ended = True
         confused = analysis.has("jargon") and self.scenario.patient.speech.health_literacy != "high"
