@@ -31,13 +31,13 @@ def _wrap(text: str, indent: str = "    ") -> str:
 
 
 def render_text(report: GradeReport) -> str:
-    lines = [f"Feedback: {report.source}", "=" * min(WIDTH, len(report.source) + 10)]
+    lines = [textwrap.fill(f"Feedback: {report.source}", WIDTH), "=" * min(WIDTH, len(report.source) + 10)]
     if report.scenario:
-        lines.append(f"Scenario: {report.scenario['title']}")
+        lines.append(textwrap.fill(f"Scenario: {report.scenario['title']}", WIDTH))
     mean = report.kalamazoo_mean
     met, applicable = report.self_management_met
     headline = f"Kalamazoo mean {mean:.1f}/5" if mean is not None else "Kalamazoo: not enough evidence"
-    lines += [f"{headline}; self-management {met} of {applicable} met; co-production: {report.coproduction_level or 'not judged'}", ""]
+    lines += [textwrap.fill(f"{headline}; self-management {met} of {applicable} met; co-production: {report.coproduction_level or 'not judged'}", WIDTH), ""]
     lines.append("KALAMAZOO TASKS")
     for result in report.kalamazoo.values():
         bar = "#" * result.value + "." * (5 - result.value) if isinstance(result.value, int) else "     "
@@ -81,7 +81,7 @@ def _details(result: CriterionResult) -> list[str]:
 def _environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(DATA_DIR / "templates"),
-        autoescape=jinja2.select_autoescape(["html"]),
+        autoescape=jinja2.select_autoescape(["html", "html.j2"]),  # what people typed must never become markup
         trim_blocks=True,
         lstrip_blocks=True,
     )
