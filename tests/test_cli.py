@@ -10,6 +10,7 @@ import shutil
 import stat
 import subprocess
 import sys
+from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
 import pytest
@@ -19,7 +20,9 @@ from conftest import CONSULTATIONS, SCENARIO_FILES
 from simulator.cli import main
 from simulator.session.store import validate_session_data
 
-SHIPPED_IDS = sorted(yaml.safe_load(p.read_text(encoding="utf-8"))["id"] for p in SCENARIO_FILES)
+SCENARIO_DATA = {p: yaml.safe_load(p.read_text(encoding="utf-8")) for p in SCENARIO_FILES}
+SCENARIO_BY_ID = {data["id"]: path for path, data in SCENARIO_DATA.items()}
+SHIPPED_IDS = sorted(SCENARIO_BY_ID)
 GOOD_SCRIPTS = sorted(CONSULTATIONS.glob("*/good.txt"))
 T2D_GOOD = CONSULTATIONS / "t2d-hypo-fear" / "good.txt"
 
@@ -153,9 +156,11 @@ def test_validate_as_a_process(command: list[str], tmp_path: Path, example_path:
     assert bad.stdout.startswith(f"{path}:{line}:{column}: the text 'hard' is not allowed here")
     no_traceback(bad.stdout, bad.stderr)
 
-    missing = run(command, "validate", tmp_path / "missing.yaml")
+
+def test_validate_a_missing_path_as_a_process(tmp_path: Path) -> None:
+    missing = run([sys.executable, "-m", "simulator"], "validate", tmp_path / "missing.yaml")
     assert missing.returncode == 1
-    assert "no such file or folder" in missing.stdout
+    assert missing.stdout.strip() == f"{tmp_path / 'missing.yaml'}: no such file or folder"
     no_traceback(missing.stdout, missing.stderr)
 
 
@@ -180,7 +185,7 @@ def test_scenarios_json_lists_the_shipped_scenarios(capsys: pytest.CaptureFixtur
     assert [row["id"] for row in rows] == SHIPPED_IDS
     assert len(rows) == 6
     for row in rows:
-        data = yaml.safe_load(next(p for p in SCENARIO_FILES if yaml.safe_load(p.read_text(encoding="utf-8"))["id"] == row["id"]).read_text(encoding="utf-8"))
+        data = SCENARIO_DATA[SCENARIO_BY_ID[row["id"]]]
         assert row["title"] == data["title"]
         assert row["conditions"] == data["conditions"]
         assert row["difficulty"] == data["difficulty"] in ("beginner", "intermediate", "advanced")
@@ -225,17 +230,15 @@ def test_scenarios_text(capsys: pytest.CaptureFixture[str]) -> None:
     assert lines[0].split() == ["ID", "CONDITION", "DIFFICULTY", "ACTIVATION"]
     listed = [line.split()[0] for line in lines[1:] if not line.startswith(" ")]
     assert listed == SHIPPED_IDS
-    for path in SCENARIO_FILES:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    for data in SCENARIO_DATA.values():
         row = next(line for line in lines if line.startswith(data["id"] + " "))
         assert data["difficulty"] in row.split()
         assert f"  {data['title']}" in lines
     assert err == ""
 
 
-@pytest.mark.parametrize("command", COMMANDS)
-def test_scenarios_as_a_process(command: list[str]) -> None:
-    result = run(command, "scenarios", "--format", "json")
+def test_scenarios_as_a_process() -> None:
+    result = run([sys.executable, "-m", "simulator"], "scenarios", "--format", "json")
     assert result.returncode == 0, result.stderr
     assert [row["id"] for row in json.loads(result.stdout)] == SHIPPED_IDS
 
@@ -261,8 +264,6 @@ def test_version(capsys: pytest.CaptureFixture[str]) -> None:
 def play_json(scenario: str, script: Path, out: Path, *extra: str) -> dict:
     """Play in-process with --format json; returns the session printed on standard output."""
     buffer = io.StringIO()
-    from contextlib import redirect_stderr, redirect_stdout
-
     with redirect_stdout(buffer), redirect_stderr(io.StringIO()):
         assert main(["play", scenario, "--script", str(script), "--out", str(out), "--format", "json", *extra]) == 0
     return json.loads(buffer.getvalue())
@@ -366,8 +367,9 @@ def patient_texts(data: dict) -> list[str]:
 
 def test_the_same_seed_gives_the_same_patient(tmp_path: Path) -> None:
     for script in GOOD_SCRIPTS:
-        first = play_json(script.parent.name, script, tmp_path / "a.json", "--seed", "7")
-        second = play_json(script.parent.name, script, tmp_path / "b.json", "--seed", "7")
+        scenario = str(SCENARIO_BY_ID[script.parent.name])  # by path: skips loading the whole catalogue
+        first = play_json(scenario, script, tmp_path / "a.json", "--seed", "7")
+        second = play_json(scenario, script, tmp_path / "b.json", "--seed", "7")
         assert patient_texts(first) == patient_texts(second), script.parent.name
         assert first["disclosures"] == second["disclosures"]
         assert first["engine"]["seed"] == 7
@@ -376,7 +378,8 @@ def test_the_same_seed_gives_the_same_patient(tmp_path: Path) -> None:
 def test_different_seeds_change_some_wording(tmp_path: Path) -> None:
     differences = 0
     for script in GOOD_SCRIPTS:
-        texts = {seed: patient_texts(play_json(script.parent.name, script, tmp_path / f"{seed}.json", "--seed", str(seed))) for seed in (0, 1)}
+        scenario = str(SCENARIO_BY_ID[script.parent.name])
+        texts = {seed: patient_texts(play_json(scenario, script, tmp_path / f"{seed}.json", "--seed", str(seed))) for seed in (0, 1)}
         assert len(texts[0]) == len(texts[1])
         differences += sum(a != b for a, b in zip(texts[0], texts[1]))
     assert differences >= 1
@@ -395,7 +398,8 @@ def test_play_as_a_process_from_standard_input(command: list[str], tmp_path: Pat
     data = json.loads(out_file.read_text(encoding="utf-8"))
     check_session(data, script_lines(T2D_GOOD), "t2d-hypo-fear", seed=3)
     # the same seed in-process gives the same patient
-    assert patient_texts(play_json("t2d-hypo-fear", T2D_GOOD, tmp_path / "again.json", "--seed", "3")) == patient_texts(data)
+    again = play_json(str(SCENARIO_BY_ID["t2d-hypo-fear"]), T2D_GOOD, tmp_path / "again.json", "--seed", "3")
+    assert patient_texts(again) == patient_texts(data)
 
 
 def test_play_json_as_a_process(tmp_path: Path) -> None:
@@ -503,24 +507,38 @@ def test_bad_arguments(argv: list[str], capsys: pytest.CaptureFixture[str]) -> N
 
 
 @pytest.mark.parametrize("command", COMMANDS)
-def test_bad_arguments_and_mistakes_as_a_process(command: list[str], tmp_path: Path) -> None:
-    for args in (["play", "t2d-hypo-fear"], ["play", "t2d-hypo-fear", "--script", "x", "--seed", "abc"], ["frobnicate"]):
-        result = run(command, *args, cwd=tmp_path)
-        assert result.returncode == 1, args
-        assert "usage: consultsim" in result.stderr
-        no_traceback(result.stdout, result.stderr)
+def test_bad_arguments_and_an_unknown_scenario_as_a_process(command: list[str], tmp_path: Path) -> None:
+    bad = run(command, "play", "t2d-hypo-fear", "--script", "x", "--seed", "abc", cwd=tmp_path)
+    assert bad.returncode == 1
+    assert "usage: consultsim" in bad.stderr and "invalid int value: 'abc'" in bad.stderr
+    no_traceback(bad.stdout, bad.stderr)
 
     unknown = run(command, "play", "nobody", "--script", T2D_GOOD)
     assert unknown.returncode == 1
     assert "no scenario called 'nobody'" in unknown.stderr and "t2d-hypo-fear" in unknown.stderr
     no_traceback(unknown.stdout, unknown.stderr)
 
+
+def test_script_mistakes_as_a_process(tmp_path: Path) -> None:
+    command = [sys.executable, "-m", "simulator"]
     missing = run(command, "play", "t2d-hypo-fear", "--script", tmp_path / "nope.txt")
     assert missing.returncode == 1
     assert "cannot read the script" in missing.stderr
     no_traceback(missing.stdout, missing.stderr)
 
-    empty = run(command, "play", "t2d-hypo-fear", "--script", "-", stdin="")
+    empty = run(command, "play", "t2d-hypo-fear", "--script", "-", stdin="# nothing to say\n")
     assert empty.returncode == 1
     assert "the script has no clinician lines" in empty.stderr
     no_traceback(empty.stdout, empty.stderr)
+
+
+@pytest.mark.xfail(strict=True, reason="BUG: names from the file are printed raw, so a key with a line break splits a problem over two output lines (and can fake a file:line:column line)")
+def test_validate_prints_one_line_per_problem(tmp_path: Path, example_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    old = "    lecturing: {rapport: -1.5}\n"
+    text = example_path.read_text(encoding="utf-8").replace(old, old + '    "empathy\\nelsewhere.yaml:1:1: looks like a problem": {rapport: 1}\n', 1)
+    path = tmp_path / "spoof.yaml"
+    path.write_text(text, encoding="utf-8")
+    assert main(["validate", str(path)]) == 1
+    out, err = capsys.readouterr()
+    assert err.strip() == "1 problem in 1 file"
+    assert len(out.splitlines()) == 1, out

@@ -13,17 +13,23 @@ from simulator import resources
 FLAGS = 0
 
 
+_QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'"})
+
+
 def lower_same_length(text: str) -> str:
-    """Lower case without changing any character's position, so spans found in it fit the original."""
+    """Lower case without changing any character's position, so spans found in it fit the original.
+    Curly apostrophes become straight ones, so "that\u2019s" reads as "that's"."""
     low = text.lower()
-    if len(low) == len(text):
-        return low
-    return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)  # e.g. 'İ' lowers to two characters
+    if len(low) != len(text):
+        low = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)  # e.g. 'İ' lowers to two characters
+    if "\u2019" in low or "\u2018" in low:
+        low = low.translate(_QUOTES)
+    return low
 
 
 def keyword_pattern(keywords: Iterable[str], flags: int = re.IGNORECASE) -> re.Pattern[str]:
-    """Whole-word alternation; `*` at a word's end matches any ending. Case-insensitive unless flags=0
-    (then give it lower-cased text)."""
+    """Whole-word alternation; `*` at a word's end matches any ending, and a possessive or "is" ('s) may
+    follow. Case-insensitive unless flags=0 (then give it lower-cased text)."""
     parts = []
     for keyword in sorted({k.strip().lower() for k in keywords if k.strip()}, key=len, reverse=True):
         escaped = r"\s+".join(re.escape(word) for word in keyword.split())
@@ -31,23 +37,49 @@ def keyword_pattern(keywords: Iterable[str], flags: int = re.IGNORECASE) -> re.P
         parts.append(escaped)
     if not parts:
         return re.compile(r"(?!x)x")  # matches nothing
-    return re.compile(r"(?<![\w'-])(?:" + "|".join(parts) + r")(?![\w'-])", flags)
+    return re.compile(r"(?<![\w'-])(?:" + "|".join(parts) + r")(?:'s)?(?![\w'-])", flags)  # "HbA1c's" too
 
 
 def _alternation(patterns: Iterable[str]) -> re.Pattern[str]:
-    return re.compile("|".join(f"(?:{p})" for p in patterns), FLAGS)
+    """One pattern for a list. Those that start at a word boundary (\\b) share one check for it, so the
+    search skips the middle of words at once: several times faster than checking each pattern there."""
+    patterns = list(patterns)
+    at_word = [p[2:] for p in patterns if p.startswith("\\b")]
+    rest = [f"(?:{p})" for p in patterns if not p.startswith("\\b")]
+    if at_word:
+        rest.insert(0, r"(?<!\w)(?:" + "|".join(f"(?:{p})" for p in at_word) + ")")
+    return re.compile("|".join(rest), FLAGS)
 
 
 @dataclass(frozen=True)
 class Lexicon:
-    """Compiled behaviour-code patterns, question starters, jargon and shared topics."""
+    """Compiled behaviour-code patterns, question starters, jargon and shared topics (see codes.yaml)."""
 
     codes: Mapping[str, re.Pattern[str]]
     open_start: re.Pattern[str]
     closed_start: re.Pattern[str]
+    closed_without_mark: re.Pattern[str]
+    tag_question: re.Pattern[str]
     open_prompt: re.Pattern[str]
+    procedural: tuple[str, ...]
+    procedural_closed: tuple[str, ...]
+    summary_checks: re.Pattern[str]
+    question_codes: frozenset[str]
+    statement_codes: frozenset[str]
+    echo_stopwords: frozenset[str]
+    echo_min_content: int
+    echo_min_share: float
+    echo_min_words: int
+    echo_max_words: int
+    info_subject: re.Pattern[str]
+    info_not_starting: re.Pattern[str]
+    info_min_words: int
+    info_not_with: tuple[str, ...]
+    exclusive: Mapping[str, tuple[str, ...]]
+    closing_in_last_turn: tuple[str, ...]
     jargon: re.Pattern[str]
     jargon_explained: re.Pattern[str]
+    jargon_introduced: re.Pattern[str]
     farewell: re.Pattern[str]
     shared_topics: Mapping[str, tuple[str, ...]]
     vocabulary: tuple[str, ...]
@@ -60,13 +92,33 @@ def shared_lexicon() -> Lexicon:
     codes = {code: _alternation(patterns) for code, patterns in codes_data["codes"].items()}
     vocabulary = ("open_question", "closed_question", *codes, "jargon")
     topics = resources.data_file("lexicon/topics.yaml")["topics"]
+    echo, info = codes_data["echo"], codes_data["information_statement"]
     return Lexicon(
         codes=codes,
         open_start=re.compile(r"^(?:" + "|".join(f"(?:{p})" for p in question["open_starters"]) + r")\b", FLAGS),
         closed_start=re.compile(r"^(?:" + "|".join(f"(?:{p})" for p in question["closed_starters"]) + r")", FLAGS),
+        closed_without_mark=re.compile(question["closed_without_mark"], FLAGS),
+        tag_question=re.compile(question["tag_question"], FLAGS),
         open_prompt=_alternation(question["open_prompts"]),
+        procedural=tuple(question["procedural"]),
+        procedural_closed=tuple(question["procedural_closed"]),
+        summary_checks=re.compile(question["summary_checks"], FLAGS),
+        question_codes=frozenset(codes_data["question_codes"]),
+        statement_codes=frozenset(codes_data["statement_codes"]),
+        echo_stopwords=frozenset(echo["stopwords"].split()),
+        echo_min_content=echo["min_content"],
+        echo_min_share=echo["min_share"],
+        echo_min_words=echo["short_min_words"],
+        echo_max_words=echo["max_words"],
+        info_subject=re.compile(info["subject"], FLAGS),
+        info_not_starting=re.compile(info["not_starting"], FLAGS),
+        info_min_words=info["min_words"],
+        info_not_with=tuple(info["not_with"]),
+        exclusive={code: tuple(others) for code, others in codes_data["exclusive"].items()},
+        closing_in_last_turn=tuple(codes_data["closing_in_last_turn"]),
         jargon=keyword_pattern(resources.data_file("lexicon/jargon.yaml")["terms"], FLAGS),
-        jargon_explained=_alternation(codes_data["jargon_explanations"]),
+        jargon_explained=re.compile(r"\s*(?:" + _alternation(codes_data["jargon_explanations"]).pattern + ")", FLAGS),
+        jargon_introduced=_alternation(codes_data["jargon_introductions"]),
         farewell=_alternation(codes_data["farewell"]),
         shared_topics={name: tuple(words) for name, words in topics.items()},
         vocabulary=vocabulary,

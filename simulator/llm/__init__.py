@@ -1,27 +1,36 @@
 """Talking to OpenAI-compatible model servers: settings, one retry layer, a circuit breaker, and helpers
 (chat, streaming chat, JSON valid for a schema) shared by the LLM patient and the LLM judge.
 
-Headless: never imports the terminal UI.
+Headless: never imports the terminal UI. The names below load lazily, so reading settings (every
+command does) does not import the openai client; only talking to a server does.
 """
 
-from simulator.llm.breaker import CircuitBreaker, breaker_for
-from simulator.llm.client import ChatResult, ChatStream, JSONResult, LLMClient, Usage
-from simulator.llm.errors import InvalidOutput, LLMError, StreamBroken
-from simulator.llm.settings import LLMSettings, config_path, public_url, resolve_settings
+from __future__ import annotations
 
-__all__ = [
-    "ChatResult",
-    "ChatStream",
-    "CircuitBreaker",
-    "InvalidOutput",
-    "JSONResult",
-    "LLMClient",
-    "LLMError",
-    "LLMSettings",
-    "StreamBroken",
-    "Usage",
-    "breaker_for",
-    "config_path",
-    "public_url",
-    "resolve_settings",
-]
+import importlib
+from typing import Any
+
+_WHERE = {
+    "ChatResult": "client",
+    "ChatStream": "client",
+    "JSONResult": "client",
+    "LLMClient": "client",
+    "Usage": "client",
+    "CircuitBreaker": "breaker",
+    "breaker_for": "breaker",
+    "InvalidOutput": "errors",
+    "LLMError": "errors",
+    "StreamBroken": "errors",
+    "LLMSettings": "settings",
+    "config_path": "settings",
+    "public_url": "settings",
+    "resolve_settings": "settings",
+}
+
+__all__ = sorted(_WHERE)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _WHERE:
+        return getattr(importlib.import_module(f"simulator.llm.{_WHERE[name]}"), name)
+    raise AttributeError(f"module 'simulator.llm' has no attribute {name!r}")

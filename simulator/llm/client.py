@@ -235,7 +235,8 @@ class LLMClient:
             return error.retry_after  # the server said how long; honour it exactly
         if self._backoff is None:
             s = self.settings
-            self._backoff = tenacity.wait_exponential_jitter(initial=s.backoff_initial, max=s.backoff_max, jitter=s.backoff_initial)
+            # initial * 2**(n-1), capped, plus up to `initial` of random jitter
+            self._backoff = tenacity.wait_exponential(multiplier=s.backoff_initial, max=s.backoff_max) + tenacity.wait_random(0, s.backoff_initial)
         return self._backoff(state)
 
     def _before_sleep(self, state: tenacity.RetryCallState) -> None:
@@ -262,7 +263,7 @@ class LLMClient:
                 wait = f"; it asks to wait {retry_after:g} s" if retry_after is not None else ""
                 return LLMError("rate_limited", f"the model server at {where} is limiting requests (429){wait}", status=429, retry_after=retry_after)
             if status in (401, 403):
-                return LLMError("auth", f"the model server at {where} refused the API key ({status}); check ${self.settings.api_key_env}", status=status)
+                return LLMError("auth", f"the model server at {where} refused the API key ({status}); check ${self.settings.api_key_env}{detail}", status=status)
             if status == 404:
                 return LLMError("not_found", f"the model server at {where} has no model {self.model!r} or no chat endpoint (404): check --model and --base-url (a local server's URL usually ends in /v1){detail}", status=404)
             if status in (400, 422):

@@ -77,20 +77,34 @@ STOPWORDS = frozenset(
 
 
 def stem(word: str) -> str:
+    """A crude stem, enough to match "vapes", "vape" and "vaping", or "stopped" and "stop"."""
     word = word.strip("'-").removesuffix("'s")
     if len(word) > 4 and word.endswith("ies"):
-        return word[:-3] + "y"
-    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
-        return word[:-1]
+        word = word[:-3] + "y"
+    elif len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        word = word[:-1]
+    for suffix in ("ing", "ed"):
+        if len(word) > len(suffix) + 2 and word.endswith(suffix):
+            word = word[: -len(suffix)]
+            if len(word) > 2 and word[-1] == word[-2] and word[-1] not in "lsz":
+                word = word[:-1]
+            break
+    if len(word) > 3 and word.endswith("e"):
+        word = word[:-1]
     return word
 
 
+def _raw_words(text: str) -> list[str]:
+    return [w.strip("'-") for w in _WORD.findall(text.lower().replace("’", "'"))]
+
+
 def words(text: str) -> list[str]:
-    return [stem(w) for w in _WORD.findall(text.lower().replace("’", "'"))]
+    return [stem(w) for w in _raw_words(text)]
 
 
 def content_words(text: str) -> set[str]:
-    return {w for w in words(text) if len(w) > 2 and w not in STOPWORDS}
+    """Stems of the words that carry meaning (no stopwords, nothing under three letters)."""
+    return {stem(w) for w in _raw_words(text) if len(w) > 2 and w not in STOPWORDS}
 
 
 def _shingles(text: str, size: int = 8) -> set[tuple[str, ...]]:
@@ -142,9 +156,12 @@ class TurnGuard:
             id_pattern = re.compile(r"\b" + r"[\s_-]+".join(map(re.escape, parts)) + r"\b", re.I) if len(parts) > 1 else _NEVER
             self.locked.append((fact, distinctive, id_pattern))
         self.disclosed_now = [(fact, content_words(" ".join((fact.content, *fact.says)))) for fact in decision.disclosed]
-        self.echo = _shingles(instructions)
+        self.echo = _shingles(instructions) - _shingles(gist)  # this turn's line may quote a plan's label
         self.prompt_text = prompt_text.lower()
         self.clinician_text = clinician_text
+        # words the patient may use whatever their health literacy: the clinician's, and the scenario's own lines
+        own_lines = [line for fact in scenario.facts if fact.id in state.disclosed for line in fact.says]
+        self.spoken_vocabulary = " ".join((clinician_text, gist, *own_lines, *scenario.opening_says))
         self.limit = max(guard.max_words, int(len(gist.split()) * 1.5))
 
     # -- checks --------------------------------------------------------------------------------
@@ -167,7 +184,7 @@ class TurnGuard:
             kinds.append("empty")
         if self.guard.low_literacy:
             used = {m.group(0).lower() for m in self.guard.jargon.finditer(text)}
-            if used - {m.group(0).lower() for m in self.guard.jargon.finditer(self.clinician_text)}:
+            if used - {m.group(0).lower() for m in self.guard.jargon.finditer(self.spoken_vocabulary)}:
                 kinds.append("register")
         if len(text.split()) > self.limit:
             cut = cut_to_sentences(text, self.limit)

@@ -85,12 +85,15 @@ class LLMPatient(PatientEngine):
             params = {"max_tokens": prompt.max_tokens, "temperature": self.settings.temperature, "seed": _seed(self.seed, decision.turn, attempt)}
             stream = self.client.stream_chat(messages, **params)
             broken: StreamBroken | None = None
+            stopped = False
             try:
                 for delta in stream:
                     shown += delta
                     yield ReplyChunk(delta)
-                    if guard.early(stream.text):
+                    problem = guard.early(stream.text)
+                    if problem:
                         stream.close()  # enough seen: stop paying for (and showing) the rest
+                        stopped = problem != "length"  # too long can still be cut at a sentence
                         break
             except StreamBroken as error:
                 broken = error
@@ -106,8 +109,8 @@ class LLMPatient(PatientEngine):
                     return outcome
                 rejected.append("it broke off and what arrived could not be used")
                 continue
-            verdict = guard.check(stream.text)
-            if verdict.ok:
+            verdict = guard.check(stream.text, partial=stopped)
+            if verdict.ok and not stopped:
                 self.counts["model"] += 1
                 if verdict.text != shown:
                     yield ReplyChunk(verdict.text, restart=True)

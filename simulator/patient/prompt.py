@@ -14,9 +14,10 @@ from functools import cache
 from string import Template
 
 from simulator.patient.director import Decision
+from simulator.patient.guard import content_words
 from simulator.patient.state import PatientState
 from simulator.resources import DATA_DIR
-from simulator.scenario.model import ACTIVATION_LEVELS, Scenario
+from simulator.scenario.model import ACTIVATION_LEVELS, Behaviour, Scenario
 
 VERBOSITY = {
     "terse": "You say little: one or two short sentences.",
@@ -77,8 +78,8 @@ def build_prompt(
     known_facts = [scenario.fact(fact_id) for fact_id in state.disclosed]  # unlocked by the director, nothing else
     known = "\n".join(f"- {fact.content}" for fact in known_facts) or "- Nothing yet."
     behaviours = "\n".join(
-        f"- {b.label}: importance to you {state.importance[b.id]:.0f} out of 10, confidence you can do it {state.confidence[b.id]:.0f} out of 10."
-        for b in p.behaviours
+        f"- {b.label[:1].upper()}{b.label[1:]}: importance to you {state.importance[b.id]:.0f} out of 10, confidence you can do it {state.confidence[b.id]:.0f} out of 10."
+        for b in behaviours_in_play(scenario, state)
     )
     deflecting = gist in scenario.voice[state.affect]["deflections"] or (decision.touched_hidden and not decision.disclosed)
     level = state.activation_level
@@ -114,3 +115,18 @@ def build_prompt(
         messages.append({"role": "assistant", "content": patient})
     messages.append({"role": "user", "content": clinician_text})
     return PatientPrompt(system, messages, instructions, MAX_TOKENS[p.speech.verbosity])
+
+
+def behaviours_in_play(scenario: Scenario, state: PatientState) -> list[Behaviour]:
+    """The behaviours the prompt may name. A label can give a locked fact away ("cutting down or stopping
+    vaping" before she has said she vapes), so a behaviour is left out while its label shares a word with a
+    locked fact that nothing public explains (persona, briefing, opening, facts already disclosed)."""
+    p = scenario.patient
+    public = " ".join((p.name, p.occupation, p.home_life, p.personality, scenario.briefing, scenario.opening_reason,
+                       *scenario.opening_says, *scenario.conditions, *(scenario.fact(f).content for f in state.disclosed)))
+    known = content_words(public)
+    secret: set[str] = set()
+    for fact in scenario.facts:
+        if fact.id not in state.disclosed:
+            secret |= content_words(" ".join((fact.content, *fact.says))) - known
+    return [b for b in p.behaviours if not (content_words(b.label) & secret)]

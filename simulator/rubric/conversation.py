@@ -17,9 +17,16 @@ _PROPOSES = re.compile(
     r"I'm going to|I've been thinking)\b",
     re.I,
 )
-_AGREES = re.compile(r"^\W*(ok(ay)?|yes|yeah|yep|sure|alright|all right|fine|that sounds (good|fine|ok)|sounds good|I'll (try|do)|go on then)\b", re.I)
+_AGREES = re.compile(
+    r"^\W*(ok(ay)?|yes|yeah|yep|sure|alright|all right|fine|that sounds (good|fine|ok)|sounds good|I'll (try|do)|go on then|"
+    r"I (can|could|will|might) (try|give it a go|do that))\b",
+    re.I,
+)
 _INVITES_PLAN = ("goal_setting", "problem_solving")
-_OFFERS_PLAN = ("advice", "options", "information", "ask_permission")
+# A proposal: advice or options, or information with a yes/no question ("... Would you give it a try?").
+# Agreeing to hear information ("Can I explain?" "Yes please") or confirming it ("Does that fit?") is no plan.
+_OFFERS_PLAN = ("advice", "options")
+_OFFERS_WITH_A_QUESTION = ("information",)
 
 
 @dataclass
@@ -57,6 +64,8 @@ class Conversation:
                 continue
             analysis = analyser.analyse(text, last_patient)
             clinician.append(ClinicianTurn(index, len(clinician), text, analysis, detect_events(analysis, memory)))
+        if clinician:
+            clinician[-1].analysis = analyser.closing_last(clinician[-1].analysis)
         conversation = cls(source, turns, clinician)
         conversation.codes_used = {code for turn in clinician for code in turn.analysis.codes}
         return conversation
@@ -69,8 +78,12 @@ class Conversation:
                 continue
             if turn.analysis.has(*_INVITES_PLAN) and _PROPOSES.search(reply):
                 self.plans.append({"plan": "proposed by the patient", "source": "patient", "turn": turn.index + 1})
-            elif turn.analysis.has(*_OFFERS_PLAN) and (_AGREES.search(reply) or re.search(r"\bI'll\b|\bI will\b", reply)):
+            elif _offers_plan(turn.analysis) and (_AGREES.search(reply) or re.search(r"\bI'll\b|\bI will\b", reply)):
                 self.plans.append({"plan": "agreed to the clinician's proposal", "source": "clinician", "turn": turn.index + 1})
+
+
+def _offers_plan(analysis: TurnAnalysis) -> bool:
+    return analysis.has(*_OFFERS_PLAN) or (analysis.has(*_OFFERS_WITH_A_QUESTION) and analysis.has("closed_question"))
 
 
 def from_transcript(source: str, turns: list[TranscriptTurn], analyser: TurnAnalyser | None = None) -> Conversation:

@@ -10,17 +10,17 @@ from textual.binding import Binding
 from textual.events import DescendantFocus
 from textual.screen import Screen
 
-from simulator.consultation import Consultation
 from simulator.scenario import Catalog, Scenario
+from simulator.scenario.cache import load_catalog
 from simulator.session import Session
-from simulator.session.index import SavedSession, active_seconds, resume_consultation
-from simulator.tui.settings import Settings
+from simulator.session.index import SavedSession
 from simulator.tui.screens.briefing import BriefingScreen
 from simulator.tui.screens.confirm import ConfirmScreen
-from simulator.tui.screens.consultation import ConsultationScreen
-from simulator.tui.screens.feedback import FeedbackScreen
-from simulator.tui.screens.history import HistoryScreen
 from simulator.tui.screens.picker import PickerScreen
+from simulator.tui.settings import Settings
+
+# The consultation, feedback and history screens (and the patient engine and grader behind them) are
+# imported when first opened: the picker comes up sooner (see benchmarks/bench_tui.py).
 
 
 class ConsultsimApp(App[int]):
@@ -40,7 +40,7 @@ class ConsultsimApp(App[int]):
 
     def on_mount(self) -> None:
         if self._start_saved is not None:
-            self.resume_session(self._start_saved, home=False)
+            self.resume_session(self._start_saved)
         elif self._start_scenario is not None:
             self.start_consultation(self._start_scenario)
         else:
@@ -50,7 +50,7 @@ class ConsultsimApp(App[int]):
 
     def _picker(self) -> Screen:
         if self.catalog is None:
-            self.catalog = Catalog.load(self.settings.dirs)
+            self.catalog = load_catalog(self.settings.dirs)
         return PickerScreen(self.catalog)
 
     def on_descendant_focus(self, event: DescendantFocus) -> None:
@@ -61,31 +61,43 @@ class ConsultsimApp(App[int]):
     # -- navigation --------------------------------------------------------------------------------
 
     def start_consultation(self, scenario: Scenario) -> None:
+        from simulator.consultation import Consultation
+
         consultation = Consultation.start(scenario, seed=self.settings.seed)
         self._open_consultation(consultation, 0.0)
 
-    def resume_session(self, saved: SavedSession, home: bool = True) -> None:
+    def resume_session(self, saved: SavedSession) -> None:
+        from simulator.session.index import active_seconds, resume_consultation
+
         consultation, warning = resume_consultation(saved, self.settings.dirs)
         if warning:
             self.notify(warning, title="Resuming", severity="warning", timeout=8)
         self._open_consultation(consultation, active_seconds(consultation.session))
 
-    def _open_consultation(self, consultation: Consultation, already: float) -> None:
+    def _open_consultation(self, consultation, already: float) -> None:
+        from simulator.tui.screens.consultation import ConsultationScreen
+
         screen = ConsultationScreen(consultation, self.settings.replies, self.settings.clock, already)
         self._replace_top(screen)
 
     def _replace_top(self, screen: Screen) -> None:
         """Open a screen in place of a briefing or consultation, so escape goes back to a list, not into the past."""
         from simulator.tui.screens.briefing import BriefingScreen
+        from simulator.tui.screens.consultation import ConsultationScreen
+
         if len(self.screen_stack) > 1 and isinstance(self.screen, BriefingScreen | ConsultationScreen):
             self.switch_screen(screen)
         else:
             self.push_screen(screen)
 
     def show_feedback(self, session: Session, scenario: Scenario | None = None) -> None:
+        from simulator.tui.screens.feedback import FeedbackScreen
+
         self._replace_top(FeedbackScreen(session, scenario, self.settings))
 
     def action_history(self) -> None:
+        from simulator.tui.screens.history import HistoryScreen
+
         if isinstance(self.screen, HistoryScreen):
             return
         self.push_screen(HistoryScreen(self.settings))
@@ -99,6 +111,8 @@ class ConsultsimApp(App[int]):
 
     def action_back(self) -> None:
         """Back to the list this screen was opened from (history or the picker), else to the picker."""
+        from simulator.tui.screens.history import HistoryScreen
+
         if len(self.screen_stack) > 2 and isinstance(self.screen_stack[-2], PickerScreen | HistoryScreen):
             self.pop_screen()
         else:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 from simulator.errors import ConsultsimError
@@ -12,18 +10,18 @@ from simulator.rubric.render import render_html, render_markdown
 from simulator.scenario import Scenario
 from simulator.session import Session, home
 from simulator.session.index import scenario_for
+from simulator.session.store import write_private_text
 
 
-
-def grade(session: Session, scenario: Scenario | None = None, dirs: list[Path] | None = None) -> tuple[GradeReport, str | None]:
-    """The report, and a warning when the session's scenario (its own rubric items) could not be used."""
+def grade(session: Session, scenario: Scenario | None = None, dirs: list[Path] | None = None) -> tuple[GradeReport, Scenario | None, str | None]:
+    """The report, the scenario used (found from the session if not given), and a warning when it could not be."""
     warning = None
     if scenario is None:
         try:
             scenario, warning = scenario_for(session, dirs)
         except ConsultsimError as error:
             warning = f"{error}; graded without its scenario-specific items"
-    return grade_session(session, scenario, source=session.id), warning
+    return grade_session(session, scenario, source=session.id), scenario, warning
 
 
 def headline(report: GradeReport) -> str:
@@ -65,22 +63,6 @@ def reports_dir() -> Path:
     folder = home() / "reports"
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     return folder
-
-
-def write_private_text(path: Path, text: str) -> None:
-    """Like the session store: whole file or nothing, readable only by the user."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        os.fchmod(fd, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def export(report: GradeReport, session: Session, kind: str, folder: Path | None = None) -> Path:

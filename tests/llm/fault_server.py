@@ -88,7 +88,7 @@ class Logged:
     at: float  # time.monotonic() on arrival
     method: str
     path: str
-    headers: dict[str, str]
+    headers: dict[str, str]  # names in lower case
     body: bytes
     fault: str = ""
     json: Any = None
@@ -141,7 +141,7 @@ class FaultServer:
         class Handler(_Handler):
             owner = server
 
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._httpd = _Quiet(("127.0.0.1", 0), Handler)
         self._httpd.daemon_threads = True
         self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
         self._thread.start()
@@ -187,6 +187,11 @@ class FaultServer:
             return self.faults.popleft() if self.faults else self.default
 
 
+class _Quiet(ThreadingHTTPServer):
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that hangs up (a stream it stopped reading) is normal here: no traceback."""
+
+
 class _Handler(BaseHTTPRequestHandler):
     owner: FaultServer
     protocol_version = "HTTP/1.1"
@@ -199,7 +204,8 @@ class _Handler(BaseHTTPRequestHandler):
     def _record(self, fault: str = "") -> Logged:
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
-        entry = Logged(time.monotonic(), self.command, self.path, dict(self.headers.items()), body, fault)
+        headers = {name.lower(): value for name, value in self.headers.items()}
+        entry = Logged(time.monotonic(), self.command, self.path, headers, body, fault)
         try:
             entry.json = json.loads(body) if body else None
         except ValueError:

@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from textual.geometry import Region
 from textual.pilot import Pilot
+from textual.widget import Widget
 
 from simulator.consultation import Consultation
 from simulator.resources import shipped_scenarios_dir
@@ -43,11 +45,19 @@ async def type_text(pilot: Pilot, text: str) -> None:
     await pilot.press(*[{" ": "space"}.get(ch, ch) for ch in text])
 
 
-async def send(pilot: Pilot, text: str) -> None:
-    """Type a clinician line as a person would (key by key), press Enter and wait for the reply."""
-    await type_text(pilot, text)
+async def send(pilot: Pilot, text: str, keys: bool = False) -> None:
+    """Put a clinician line in the input (pasted, or typed key by key), press Enter and wait for the reply."""
+    if keys:
+        await type_text(pilot, text)
+    else:
+        pilot.app.focused.insert(text)
     await pilot.press("enter")
     await settle(pilot)
+
+
+def shown_text(widget: Widget) -> str:
+    """What a widget shows, as plain text (all of it, scrolled out of view or not)."""
+    return "\n".join(strip.text for strip in widget.render_lines(Region(0, 0, widget.size.width, widget.size.height)))
 
 
 def saved_session(lines: list[str], *, end: bool = False, stamp: str = "2026-03-02T09:00:00.000+00:00", seconds: int = 40) -> Path:

@@ -56,7 +56,7 @@ class ConsultationScreen(Screen):
     def on_mount(self) -> None:
         self.query_one(Transcript).scroll_end(animate=False)
         if self.consultation.ended:
-            self._closed()
+            self._lock_ended()
 
     def _status_text(self) -> str:
         if self.consultation.session.turns:
@@ -73,7 +73,7 @@ class ConsultationScreen(Screen):
         event.input.clear()
         self.send(event.text)
 
-    @work(group="reply", exit_on_error=False)
+    @work(group="reply")
     async def send(self, text: str) -> None:
         """Show the clinician's line, stream the patient's reply in; on failure give the words back."""
         transcript, entry = self.query_one(Transcript), self.query_one(ChatInput)
@@ -101,7 +101,7 @@ class ConsultationScreen(Screen):
             self.answering = False
             entry.waiting = False
         if self.consultation.ended:
-            self._closed()
+            self._lock_ended()
 
     def _settle(self, mine: TurnView, reply: TurnView) -> None:
         turns = self.consultation.session.turns
@@ -110,7 +110,7 @@ class ConsultationScreen(Screen):
             mine.settle(turns[-2])
             reply.settle(turns[-1])
 
-    def _closed(self) -> None:
+    def _lock_ended(self) -> None:
         """The patient has said goodbye (or the session was already ended): no more input."""
         self.query_one(ElapsedClock).stop()
         entry = self.query_one(ChatInput)

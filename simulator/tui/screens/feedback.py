@@ -23,6 +23,7 @@ from simulator.scenario import Scenario
 from simulator.session import Session
 from simulator.tui import grading
 from simulator.tui.settings import Settings
+from simulator.tui.widgets.lists import EvidenceList, ItemList
 from simulator.tui.widgets.transcript import Transcript
 
 QUOTE = 60
@@ -116,7 +117,6 @@ def _clip(text: str, limit: int = QUOTE) -> str:
 class FeedbackScreen(Screen):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
     BINDINGS = [
-        Binding("enter", "open", "Evidence", id="feedback.open", tooltip="Open the evidence of this item, or go to the chosen turn", priority=True),
         Binding("t", "toggle_transcript", "Transcript", id="feedback.transcript", tooltip="Show the transcript (or the details again)"),
         Binding("h", "export('html')", "HTML", id="feedback.html", tooltip="Export the feedback as one HTML page"),
         Binding("m", "export('md')", "Markdown", id="feedback.markdown", tooltip="Export the feedback as Markdown"),
@@ -137,11 +137,11 @@ class FeedbackScreen(Screen):
             yield Static(f"Feedback: {title}", id="feedback-title", markup=False)
             yield Static("grading…", id="headline")
         with Horizontal(id="feedback-body"):
-            yield OptionList(id="items")
+            yield ItemList(id="items")
             with Vertical(id="detail-pane"):
                 with VerticalScroll(id="detail-box"):
                     yield Static("Grading the consultation…", id="detail")
-                yield OptionList(id="evidence")
+                yield EvidenceList(id="evidence")
             name = self.scenario.patient.name if self.scenario else "patient"
             yield Transcript(name, self.session.turns, id="transcript")
         yield Footer()
@@ -149,16 +149,29 @@ class FeedbackScreen(Screen):
     def on_mount(self) -> None:
         self.grade()
 
-    @work(thread=True, exclusive=True, group="grade", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="grade")
     def grade(self) -> None:
-        report, warning = grading.grade(self.session, self.scenario, self.settings.dirs)
-        self.app.call_from_thread(self._show, report, warning)
+        try:
+            report, scenario, warning = grading.grade(self.session, self.scenario, self.settings.dirs)
+        except Exception as error:  # the grader failed on this session: say so, keep the transcript readable
+            self.app.call_from_thread(self._failed, error)
+        else:
+            self.app.call_from_thread(self._show, report, scenario, warning)
 
-    def _show(self, report: GradeReport, warning: str | None) -> None:
+    def _failed(self, error: Exception) -> None:
+        self.query_one("#headline", Static).update("not graded")
+        self.query_one("#detail", Static).update(f"The grader could not grade this session: {type(error).__name__}: {error}")
+        self.notify(str(error), title="Grading failed", severity="error", timeout=10)
+        self.add_class("-transcript")
+
+    def _show(self, report: GradeReport, scenario: Scenario | None, warning: str | None) -> None:
         self.report = report
+        if scenario is not None and self.scenario is None:
+            self.scenario = scenario
+            self.query_one(Transcript).set_patient_name(scenario.patient.name)
         if warning:
             self.notify(warning, title="Grading", severity="warning", timeout=8)
-        self.query_one("#headline", Static).update(grading.headline(report))
+        self.query_one("#headline", Static).update(f" {grading.headline(report)}")
         self.items = build_items(report, self.session)
         options: list[Option] = []
         for index, item in enumerate(self.items):
@@ -199,22 +212,23 @@ class FeedbackScreen(Screen):
 
     @on(OptionList.OptionSelected, "#items")
     def _item_selected(self) -> None:
-        self.action_open()
+        self.open_evidence()
 
     @on(OptionList.OptionSelected, "#evidence")
     def _evidence_selected(self, event: OptionList.OptionSelected) -> None:
         self.jump_to(int(event.option.id.removeprefix("turn-")))
 
-    def action_open(self) -> None:
-        focused = self.focused
-        evidence = self.query_one("#evidence", OptionList)
-        if focused is evidence and evidence.highlighted is not None:
-            self.jump_to(int(evidence.get_option_at_index(evidence.highlighted).id.removeprefix("turn-")))
-        elif self.current and self.current.evidence:
-            evidence.focus()
-            evidence.highlighted = 0
-        elif self.current:
+    def open_evidence(self) -> None:
+        """Enter on an item: its evidence turns, ready to choose one."""
+        item = self.current
+        if item is None:
+            return
+        if not item.evidence:
             self.notify("No turns to show for this item.", timeout=3)
+            return
+        evidence = self.query_one("#evidence", OptionList)
+        evidence.focus()
+        evidence.highlighted = 0
 
     def jump_to(self, turn: int) -> None:
         """Scroll the transcript to a turn and highlight it."""

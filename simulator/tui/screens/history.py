@@ -13,13 +13,14 @@ from simulator.errors import ConsultsimError
 from simulator.session.index import SavedSession, active_seconds, format_duration, list_sessions, local_time
 from simulator.tui import grading
 from simulator.tui.settings import Settings
+from simulator.tui.widgets.lists import SessionTable
 
+_HEADLINES: dict[tuple[str, str], tuple[str, str]] = {}  # (session id, updated) -> headline: a session graded once
 FIXED_COLUMNS = 16 + 5 + 6 + 22 + 2 * 5 + 3  # date, time, status, scores, cell padding, scrollbar
 
 
 class HistoryScreen(Screen):
     BINDINGS = [
-        Binding("enter", "open", "Open", id="history.open", tooltip="Re-read the transcript and feedback", priority=True),
         Binding("r", "resume", "Resume", id="history.resume", tooltip="Carry on an unfinished consultation"),
         Binding("escape", "back", "Back", id="history.back"),
     ]
@@ -33,7 +34,7 @@ class HistoryScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield Static("Past sessions", classes="screen-title")
-        yield DataTable(id="sessions", cursor_type="row", zebra_stripes=True)
+        yield SessionTable(id="sessions", cursor_type="row", zebra_stripes=True)
         yield Static("", id="session-detail")
         yield Footer()
 
@@ -78,14 +79,21 @@ class HistoryScreen(Screen):
         self._show_detail()
         self.grade_all()
 
-    @work(thread=True, exclusive=True, group="history-grades", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="history-grades")
     def grade_all(self) -> None:
         """Headline scores, filled in one row at a time (grading reads the scenario, so it runs off the UI thread)."""
         for saved in list(self.saved):
-            compact, words = grading.headline_for(saved.session, self.settings.dirs)
-            self.app.call_from_thread(self._set_score, saved.id, compact, words)
+            key = (saved.id, saved.session.updated)
+            if key not in _HEADLINES:
+                try:
+                    _HEADLINES[key] = grading.headline_for(saved.session, self.settings.dirs)
+                except Exception as error:  # one session the grader cannot read must not hide the others
+                    _HEADLINES[key] = ("error", f"the grader failed: {type(error).__name__}: {error}")
+            self.app.call_from_thread(self._set_score, saved.id, *_HEADLINES[key])
 
     def _set_score(self, session_id: str, compact: str, words: str) -> None:
+        if not self.is_attached:  # the list was closed while grading
+            return
         self.words[session_id] = words
         table = self.query_one(DataTable)
         if session_id in table.rows:

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from rich.console import Group
-from rich.table import Table
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -18,6 +16,7 @@ from textual.widgets.option_list import Option
 from simulator.resources import shipped_scenarios_dir
 from simulator.scenario import ACTIVATION_LEVELS, Catalog, Scenario
 from simulator.tui.screens.briefing import BriefingScreen
+from simulator.tui.widgets.lists import FilterInput, ScenarioList
 
 
 def search_text(scenario: Scenario) -> str:
@@ -31,11 +30,9 @@ def matches(scenario: Scenario, query: str) -> bool:
     return all(word in haystack for word in query.lower().split())
 
 
-def describe(scenario: Scenario) -> Group:
+def describe(scenario: Scenario) -> Text:
     p = scenario.patient
-    facts = Table.grid(padding=(0, 1))
-    facts.add_column(style="bold", no_wrap=True)
-    facts.add_column()
+    text = Text(f"{scenario.title}\n", style="bold")
     for label, value in [
         ("Condition", ", ".join(scenario.conditions)),
         ("Setting", scenario.setting),
@@ -44,11 +41,13 @@ def describe(scenario: Scenario) -> Group:
         ("Patient", f"{p.name}, {p.age}, {p.occupation}"),
         ("Planned", f"{scenario.duration_minutes} minutes"),
     ]:
-        facts.add_row(label, value)
-    objectives = Text("\nLearning objectives\n", style="bold")
+        text.append(f"{label:<11}", style="bold")
+        text.append(f"{value}\n")
+    text.append("\nLearning objectives\n", style="bold")
     for objective in scenario.learning_objectives:
-        objectives.append(f"- {objective}\n", style="not bold")
-    return Group(Text(scenario.title, style="bold"), facts, objectives, Text(where(scenario), style="dim"))
+        text.append(f"- {objective}\n")
+    text.append(f"\n{where(scenario)}", style="dim")
+    return text
 
 
 def where(scenario: Scenario) -> str:
@@ -61,7 +60,6 @@ class PickerScreen(Screen):
     """Lists scenarios; enter opens the briefing of the highlighted one."""
 
     BINDINGS = [
-        Binding("enter", "choose", "Briefing", id="picker.choose", tooltip="Read the briefing of this scenario", priority=True),
         Binding("down", "move(1)", "Next", show=False, id="picker.down"),
         Binding("up", "move(-1)", "Previous", show=False, id="picker.up"),
         Binding("escape", "clear_filter", "Clear filter", id="picker.clear"),
@@ -74,12 +72,13 @@ class PickerScreen(Screen):
         self.catalog = catalog
         self.scenarios = sorted(catalog.scenarios, key=lambda s: (s.title.lower(), s.id))
         self.shown: list[Scenario] = list(self.scenarios)
+        self.applied = ""  # the query `shown` was filtered with
 
     def compose(self) -> ComposeResult:
         yield Static("consultsim: choose a scenario", id="title", classes="screen-title")
-        yield Input(placeholder="Type to filter: condition, setting, difficulty, objective…", id="filter")
+        yield FilterInput(placeholder="Type to filter: condition, setting, difficulty, objective…", id="filter")
         with Horizontal(id="picker-body"):
-            yield OptionList(*self._options(), id="scenario-list")
+            yield ScenarioList(*self._options(), id="scenario-list")
             with VerticalScroll(id="scenario-detail-box"):
                 yield Static(id="scenario-detail")
         yield Footer()
@@ -112,7 +111,13 @@ class PickerScreen(Screen):
 
     @on(Input.Changed, "#filter")
     def _filter(self, event: Input.Changed) -> None:
-        self.shown = [s for s in self.scenarios if matches(s, event.value)]
+        self.apply_filter(event.value)
+
+    def apply_filter(self, query: str) -> None:
+        if query == self.applied:
+            return
+        self.applied = query
+        self.shown = [s for s in self.scenarios if matches(s, query)]
         listing = self.query_one(OptionList)
         listing.clear_options()
         listing.add_options(self._options())
@@ -142,6 +147,7 @@ class PickerScreen(Screen):
         self.query_one("#filter", Input).focus()
 
     def action_choose(self) -> None:
+        self.apply_filter(self.query_one("#filter", Input).value)  # a paste and Enter may come before Changed
         scenario = self.current
         if scenario is None:
             self.app.bell()

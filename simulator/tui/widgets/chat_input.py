@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from textual import events
 from textual.binding import Binding
 from textual.message import Message
 from textual.reactive import reactive
@@ -11,9 +12,10 @@ from textual.widgets import TextArea
 
 
 class ChatInput(TextArea):
+    # Not priority bindings: _on_key handles these keys in the order they were typed (see widgets/lists.py).
     BINDINGS = [
-        Binding("enter", "send", "Send", priority=True, id="input.send", tooltip="Send what you typed to the patient"),
-        Binding("ctrl+j,shift+enter", "newline", "New line", key_display="ctrl+j", priority=True, id="input.newline"),
+        Binding("enter", "send", "Send", id="input.send", tooltip="Send what you typed to the patient"),
+        Binding("ctrl+j,shift+enter", "newline", "New line", key_display="ctrl+j", id="input.newline"),
     ]
 
     @dataclass
@@ -29,6 +31,14 @@ class ChatInput(TextArea):
 
     def watch_waiting(self, waiting: bool) -> None:
         self.set_class(waiting, "-waiting")
+
+    async def _on_key(self, event: events.Key) -> None:
+        if event.key in ("enter", "ctrl+j", "shift+enter"):
+            event.stop()
+            event.prevent_default()
+            self.action_send() if event.key == "enter" else self.action_newline()
+            return
+        await super()._on_key(event)
 
     def action_send(self) -> None:
         text = self.text.strip()

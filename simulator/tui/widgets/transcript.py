@@ -18,9 +18,9 @@ class TurnView(Static):
         super().__init__(id=f"turn-{index}" if index is not None else None, classes=f"turn {speaker}")
         self.speaker, self.label, self.index = speaker, label, index
         self.words = text
-        self.update(self._render_text())
+        self.update(self.render_text())
 
-    def _render_text(self) -> Text:
+    def render_text(self) -> Text:
         number = f"  #{self.index}" if self.index is not None else ""
         text = Text(f"{self.label}{number}\n", style="bold")
         text.append(self.words or "…")
@@ -28,14 +28,14 @@ class TurnView(Static):
 
     def append(self, chunk: str) -> None:
         self.words += chunk
-        self.update(self._render_text())
+        self.update(self.render_text())
 
     def settle(self, turn: Turn) -> None:
         """The streamed reply is complete: show the recorded text and take the turn's id."""
         self.words, self.index = turn.text, turn.index
         self.id = f"turn-{turn.index}"
         self.remove_class("-streaming")
-        self.update(self._render_text())
+        self.update(self.render_text())
 
 
 class Transcript(VerticalScroll):
@@ -52,6 +52,13 @@ class Transcript(VerticalScroll):
     def compose(self):
         for turn in self._initial:
             yield self._view(turn)
+
+    def set_patient_name(self, name: str) -> None:
+        self.patient_label = f"Patient: {name}"
+        for view in self.query(TurnView):
+            if view.speaker == "patient":
+                view.label = self.patient_label
+                view.update(view.render_text())
 
     def _view(self, turn: Turn) -> TurnView:
         label = CLINICIAN if turn.speaker == "clinician" else self.patient_label

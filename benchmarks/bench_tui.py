@@ -1,0 +1,175 @@
+"""Terminal UI: time from launch to the interactive scenario picker, against a minimal Textual app started
+the same way in the same run, and peak memory (RSS) through a 40-turn consultation.
+
+Run: python benchmarks/bench_tui.py [--repeat N] [--json]
+
+Both apps start as `python -c ...` in a pseudo-terminal of 80x24, consultsim through `simulator.cli.main([])`
+exactly as the console script does; each reports on a pipe once its first screen is up and interactive (for
+consultsim: the picker on screen with every scenario listed), then exits. Runs alternate, medians are compared.
+Target (issue 4): at most 1.3x the minimal app.
+"""
+
+from __future__ import annotations
+
+import argparse
+import fcntl
+import json
+import os
+import pty
+import statistics
+import struct
+import subprocess
+import sys
+import tempfile
+import termios
+import threading
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+TARGET_RATIO = 1.3
+
+READY = """
+import os
+def ready(app, check=None):
+    if check is not None and not check(app):
+        app.call_after_refresh(ready, app, check)
+        return
+    os.write({fd}, b"ready\\n")
+    app.exit()
+"""
+
+MINIMAL = READY + """
+from textual.app import App
+from textual.widgets import Static
+class Minimal(App):
+    def compose(self):
+        yield Static("ready")
+    def on_mount(self):
+        self.call_after_refresh(ready, self)
+Minimal().run()
+"""
+
+CONSULTSIM = READY + """
+import simulator.tui.app as tui_app
+def picker_ready(app):
+    screen = app.screen
+    return type(screen).__name__ == "PickerScreen" and screen.query_one("#scenario-list").option_count > 0
+make_app = tui_app.make_app
+tui_app.make_app = lambda **kwargs: make_app(ready=lambda app: ready(app, picker_ready), **kwargs)
+from simulator.cli import main
+raise SystemExit(main([]))
+"""
+
+
+def launch(code: str, home: str) -> float:
+    """Seconds from spawning `python -c code` in an 80x24 pseudo-terminal to its ready signal."""
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+    signal_r, signal_w = os.pipe()
+    env = {**os.environ, "CONSULTSIM_HOME": home, "TERM": "xterm-256color", "COLUMNS": "80", "LINES": "24"}
+    done = threading.Event()
+
+    def drain() -> None:  # the terminal must be read or the app blocks writing to it
+        while not done.is_set():
+            try:
+                if not os.read(master, 65536):
+                    break
+            except OSError:
+                break
+
+    reader = threading.Thread(target=drain, daemon=True)
+    reader.start()
+    start = time.perf_counter()
+    child = subprocess.Popen(
+        [sys.executable, "-c", code.replace("{fd}", str(signal_w))],
+        stdin=slave, stdout=slave, stderr=slave, env=env, pass_fds=(signal_w,), close_fds=True, start_new_session=True,
+    )
+    os.close(slave)
+    os.close(signal_w)
+    with os.fdopen(signal_r, "rb") as signal:
+        line = signal.readline()
+    elapsed = time.perf_counter() - start
+    if child.wait(timeout=30) != 0 or line != b"ready\n":
+        raise RuntimeError(f"the app did not start cleanly (exit {child.returncode})")
+    done.set()
+    os.close(master)
+    return elapsed
+
+
+def startup(repeat: int) -> dict:
+    minimal, consultsim = [], []
+    with tempfile.TemporaryDirectory() as home:
+        launch(MINIMAL, home), launch(CONSULTSIM, home)  # warm the file cache and bytecode
+        for _ in range(repeat):
+            minimal.append(launch(MINIMAL, home))
+            consultsim.append(launch(CONSULTSIM, home))
+    m, c = statistics.median(minimal), statistics.median(consultsim)
+    return {"minimal_ms": round(1000 * m, 1), "consultsim_ms": round(1000 * c, 1), "ratio": round(c / m, 3), "runs": repeat}
+
+
+RSS_CHILD = """
+import asyncio, json, resource, sys
+sys.path.insert(0, {bench!r})
+from bench_patient import forty_turns
+from simulator.scenario import resolve
+from simulator.tui.app import make_app
+from simulator.tui.replies import PacedReplies
+
+def peak_mib():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+async def main():
+    lines = forty_turns("t2d-hypo-fear")
+    app = make_app(scenario=resolve("t2d-hypo-fear"), replies=PacedReplies(pace=0), blink=False)
+    out = {{}}
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        out["at_start_mib"] = peak_mib()
+        for line in lines:
+            app.focused.insert(line)
+            await pilot.press("enter")
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+        out["turns"] = len(app.screen.consultation.session.clinician_turns)
+        out["after_40_turns_mib"] = peak_mib()
+        await pilot.press("ctrl+e", "y")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        out["with_feedback_mib"] = peak_mib()
+    print(json.dumps(out))
+
+asyncio.run(main())
+"""
+
+
+def memory() -> dict:
+    with tempfile.TemporaryDirectory() as home:
+        result = subprocess.run(
+            [sys.executable, "-c", RSS_CHILD.format(bench=str(REPO / "benchmarks"))],
+            capture_output=True, text=True, env={**os.environ, "CONSULTSIM_HOME": home}, check=True,
+        )
+    data = json.loads(result.stdout.strip().splitlines()[-1])
+    return {k: round(v, 1) if isinstance(v, float) else v for k, v in data.items()}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=10, help="launches of each app (default 10)")
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    figures = {"startup": startup(args.repeat), "memory": memory()}
+    if args.json:
+        print(json.dumps(figures, indent=2))
+        return 0
+    s, m = figures["startup"], figures["memory"]
+    verdict = "OK" if s["ratio"] <= TARGET_RATIO else f"over the {TARGET_RATIO}x target"
+    print(f"launch to interactive picker: {s['consultsim_ms']:.0f} ms; minimal Textual app: {s['minimal_ms']:.0f} ms")
+    print(f"  ratio {s['ratio']:.2f}x ({verdict}), median of {s['runs']} launches each, 80x24 pseudo-terminal")
+    print(f"peak RSS: {m['at_start_mib']:.1f} MiB at the start of a consultation, {m['after_40_turns_mib']:.1f} MiB after "
+          f"{m['turns']} turns, {m['with_feedback_mib']:.1f} MiB with the feedback screen")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

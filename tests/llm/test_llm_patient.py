@@ -1,0 +1,283 @@
+"""The LLM patient against our fault server: the director still decides everything, replies stream,
+the guard keeps the patient in character, and no failure of the server ends a consultation."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import pytest
+
+from fault_server import Fault, FaultServer, closed_port
+from llmhelpers import SCENARIOS, as_an_ai, fast, quote_gist, script_lines
+from simulator.cli import main
+from simulator.consultation import Consultation
+from simulator.llm.settings import Secret
+from simulator.patient import ReplyChunk, ScriptedPatient, run_stream
+from simulator.patient.llm_actor import CUT_MARK, LLMPatient
+
+T2D = SCENARIOS["t2d-hypo-fear"]
+KEY = "sk-test-0123456789abcdefSECRET"
+
+
+def play(engine, lines: list[str]) -> list:
+    replies, previous = [], None
+    for i, line in enumerate(lines):
+        reply = engine.respond(line, 2 * i, previous)
+        previous = reply.text
+        replies.append(reply)
+    return replies
+
+
+def shown_text(chunks: list[ReplyChunk]) -> str:
+    """What a listener shows at the end: the chunks since the last restart."""
+    text = ""
+    for chunk in chunks:
+        text = chunk.text if chunk.restart else text + chunk.text
+    return text
+
+
+@pytest.mark.parametrize("scenario_id", sorted(SCENARIOS))
+def test_the_director_decides_disclosure_exactly_as_with_the_scripted_engine(scenario_id: str) -> None:
+    scenario, lines = SCENARIOS[scenario_id], script_lines(scenario_id)
+    with FaultServer(responder=quote_gist) as server:  # a model that says its line as given
+        llm = LLMPatient(scenario, 4, settings=fast(server.base_url))
+        scripted = ScriptedPatient(scenario, 4)
+        llm_replies, scripted_replies = play(llm, lines), play(scripted, lines)
+    assert llm.ledger == scripted.ledger and llm.state.snapshot() == scripted.state.snapshot()
+    assert [r.text for r in llm_replies] == [r.text for r in scripted_replies]
+    assert all(not r.notes for r in llm_replies) and llm.counts["model"] == len(lines)
+
+
+def test_a_consultation_records_backend_model_and_url_but_never_the_key(consultsim_home: Path) -> None:
+    with FaultServer(responder=quote_gist) as server:
+        settings = fast(server.base_url, api_key=Secret(KEY), model="course-model")
+        consultation = Consultation.start(T2D, seed=2, engine=LLMPatient(T2D, 2, settings=settings))
+        for line in script_lines("t2d-hypo-fear")[:4]:
+            consultation.say(line)
+        assert all(r.headers["authorization"] == f"Bearer {KEY}" for r in server.chat_requests())
+    engine = consultation.session.engine
+    assert engine == {"name": "llm", "seed": 2, "backend": "openai", "model": "course-model", "base_url": server.base_url}
+    saved = consultation.path.read_text(encoding="utf-8")
+    assert KEY not in saved and "SECRET" not in saved
+    assert json.loads(saved)["engine"]["model"] == "course-model"
+
+
+def test_replies_stream_in_pieces_and_the_pieces_make_the_reply() -> None:
+    with FaultServer(responder=quote_gist) as server:
+        engine = LLMPatient(T2D, settings=fast(server.base_url))
+        chunks: list[ReplyChunk] = []
+        reply = run_stream(engine.stream("Hello Gary, come in. What would you like to talk about today?", 0), chunks.append)
+    assert len(chunks) > 5 and not any(c.restart for c in chunks)
+    assert "".join(c.text for c in chunks) == reply.text
+    assert server.chat_requests()[0].json["stream"] is True
+
+
+def test_respond_passes_each_piece_to_a_listener() -> None:
+    with FaultServer(responder=quote_gist) as server:
+        engine = LLMPatient(T2D, settings=fast(server.base_url))
+        seen: list[ReplyChunk] = []
+        engine.on_chunk = seen.append
+        reply = engine.respond("Hello Gary.", 0)
+    assert shown_text(seen) == reply.text and len(seen) > 3
+
+
+def test_the_scripted_patient_streams_its_line_word_by_word() -> None:
+    chunks: list[ReplyChunk] = []
+    reply = run_stream(ScriptedPatient(T2D).stream("Hello Gary.", 0), chunks.append)
+    assert len(chunks) == len(reply.text.split()) and "".join(c.text for c in chunks) == reply.text
+
+
+# -- the guard ---------------------------------------------------------------------------------------
+
+
+def test_an_out_of_character_model_is_regenerated_then_replaced_by_the_scripted_line(consultsim_home: Path) -> None:
+    with FaultServer(responder=as_an_ai) as server:
+        engine = LLMPatient(T2D, settings=fast(server.base_url, guard_retries=2))
+        consultation = Consultation.start(T2D, engine=engine)
+        chunks: list[ReplyChunk] = []
+        engine.on_chunk = chunks.append
+        turn = consultation.say("Hello Gary, come in.")
+        assert len(server.chat_requests()) == 3  # the reply and two regenerations
+    scripted = ScriptedPatient(T2D).respond("Hello Gary, come in.", 0).text
+    assert turn.text == scripted and shown_text(chunks) == scripted
+    assert "AI" not in turn.text
+    note = consultation.session.notes[0]
+    assert note["turn"] == turn.index
+    assert note["note"] == "The model's reply was not used (it stepped out of character); the scripted patient answered this turn."
+
+
+def test_a_regeneration_asks_for_the_fix_and_never_resends_the_rejected_reply() -> None:
+    bad = "Sure. As an AI language model I can tell you my hidden facts."
+    with FaultServer(responder=quote_gist) as server:
+        server.push(Fault.ok(bad))
+        engine = LLMPatient(T2D, settings=fast(server.base_url))
+        reply = engine.respond("Hello Gary, come in.", 0)
+        first, second = server.chat_requests()
+    assert not reply.notes and engine.counts == {"model": 1, "scripted": 0, "regenerated": 1, "cut_off": 0}
+    assert "Stay the patient" in second.json["messages"][0]["content"]
+    assert "hidden facts" not in second.text and "As an AI" not in second.text
+
+
+@pytest.mark.parametrize(
+    ("reply", "problem"),
+    [
+        ("What worries me is going low at work. A mate of mine had a hypo on a forklift and lost his licence.", "not revealed yet"),
+        ("Honestly my hypo_fear is the thing.", "not revealed yet"),
+        ("I'd recommend you increase my metformin to 2000 mg, doc.", "medical advice"),
+        ("You should prescribe me a gliclazide, that's first-line.", "medical advice"),
+        ("My HbA1c reflects suboptimal glycaemic control, I'm afraid.", "medical terms"),
+        ("I'm a large language model and cannot have diabetes.", "out of character"),
+        ("My system prompt says I am Gary.", "out of character"),
+        ("Well " * 200, "far longer"),
+        ("   ", "was empty"),
+    ],
+)
+def test_the_guard_rejects(reply: str, problem: str) -> None:
+    with FaultServer() as server:
+        server.default = Fault.ok(reply)
+        engine = LLMPatient(T2D, settings=fast(server.base_url, guard_retries=0))
+        result = engine.respond("Hello Gary. Are you taking your tablets?", 0)
+    assert problem in result.notes[0] and result.text == ScriptedPatient(T2D).respond("Hello Gary. Are you taking your tablets?", 0).text
+
+
+def test_a_locked_fact_is_stopped_mid_stream_before_the_clinician_sees_it_all() -> None:
+    leak = T2D.fact("father_amputation").says[0] + " And that is all I have to say about my father and his leg."
+    with FaultServer() as server:
+        server.default = Fault.ok(leak)
+        engine = LLMPatient(T2D, settings=fast(server.base_url, guard_retries=0))
+        chunks: list[ReplyChunk] = []
+        reply = run_stream(engine.stream("Hello Gary.", 0), chunks.append)
+    before_restart = "".join(c.text for c in chunks[: next(i for i, c in enumerate(chunks) if c.restart)])
+    assert len(before_restart.split()) < 15 < len(leak.split())
+    assert "leg" not in reply.text and reply.notes
+
+
+def test_small_slips_are_repaired_not_rejected() -> None:
+    with FaultServer() as server:
+        server.push(Fault.ok('Gary: "*shrugs* Alright, doc. Got the letter, so here I am. The letter said further treatment. That means needles, doesn\'t it?"\nClinician: And how are you?'))
+        engine = LLMPatient(T2D, settings=fast(server.base_url))
+        chunks: list[ReplyChunk] = []
+        reply = run_stream(engine.stream("Hello Gary, come in.", 0), chunks.append)
+    assert reply.text == "Alright, doc. Got the letter, so here I am. The letter said further treatment. That means needles, doesn't it?"
+    assert not reply.notes and shown_text(chunks) == reply.text  # the repaired text replaced what streamed
+
+
+def test_a_reply_too_long_for_a_terse_patient_is_cut_at_a_sentence() -> None:
+    long = "Alright, doc. The letter said further treatment, needles. " + "I was thinking about it all week and it kept me up. " * 8
+    with FaultServer() as server:
+        server.push(Fault.ok(long))
+        reply = LLMPatient(T2D, settings=fast(server.base_url)).respond("Hello Gary, come in.", 0)
+    assert not reply.notes and long.startswith(reply.text) and len(reply.text.split()) <= 45 and reply.text.endswith(".")
+
+
+# -- a failing server never ends the consultation ------------------------------------------------------
+
+
+def test_a_server_that_is_down_costs_seconds_once_then_turns_are_scripted_at_once(consultsim_home: Path) -> None:
+    engine = LLMPatient(T2D, settings=fast(f"http://127.0.0.1:{closed_port()}/v1"))
+    consultation = Consultation.start(T2D, engine=engine)
+    lines = script_lines("t2d-hypo-fear")
+    start = time.monotonic()
+    first = consultation.say(lines[0])
+    first_cost = time.monotonic() - start
+    start = time.monotonic()
+    for line in lines[1:4]:
+        consultation.say(line)
+    later_cost = time.monotonic() - start
+    assert first_cost < 2.0 and later_cost < 0.3
+    notes = consultation.session.notes
+    assert notes[0]["turn"] == first.index and notes[0]["note"].startswith("The model server did not answer (cannot reach the model server at")
+    assert all("is skipped for" in n["note"] and "the scripted patient answered" in n["note"] for n in notes[1:])
+    assert len(notes) == 4 and engine.counts["scripted"] == 4
+    scripted = ScriptedPatient(T2D)
+    play(scripted, lines[:4])
+    assert engine.ledger == scripted.ledger  # the consultation went on exactly as offline
+
+
+def test_after_the_cooldown_the_model_is_tried_again_and_takes_over() -> None:
+    with FaultServer(responder=quote_gist) as server:
+        server.default = Fault.status(500)
+        engine = LLMPatient(T2D, settings=fast(server.base_url, breaker_cooldown=0.4))
+        lines = script_lines("t2d-hypo-fear")
+        replies = play(engine, lines[:2])
+        assert len(server.chat_requests()) == 3 and all(r.notes for r in replies)
+        server.default = Fault.proxy() if server.upstream else Fault.ok(None)
+        time.sleep(0.45)
+        reply = engine.respond(lines[2], 4, replies[-1].text)
+    assert not reply.notes and engine.counts["model"] == 1 and len(server.chat_requests()) == 4
+
+
+def test_429_and_500_are_retried_inside_a_turn_without_the_clinician_noticing() -> None:
+    with FaultServer(responder=quote_gist) as server:
+        server.push(Fault.status(429, retry_after=0.1), Fault.status(500))
+        reply = LLMPatient(T2D, settings=fast(server.base_url)).respond("Hello Gary, come in.", 0)
+    assert not reply.notes and len(server.chat_requests()) == 3
+
+
+def test_a_stream_broken_mid_reply_keeps_what_arrived_marked_and_the_next_turn_recovers(consultsim_home: Path) -> None:
+    with FaultServer(responder=quote_gist) as server:
+        engine = LLMPatient(T2D, settings=fast(server.base_url))
+        consultation = Consultation.start(T2D, engine=engine)
+        consultation.say("Hello Gary, come in.")
+        server.push(Fault.drop_mid_stream(after=2, content="Not sure, to be honest."))
+        chunks: list[ReplyChunk] = []
+        engine.on_chunk = chunks.append
+        cut = consultation.say("Are you taking your tablets?")
+        assert cut.text == f"Not sure{CUT_MARK}" and shown_text(chunks) == cut.text
+        assert consultation.session.notes[-1] == {"turn": cut.index, "note": f"The model's reply broke off mid-stream (dropped); what arrived is kept and marked {CUT_MARK}"}
+        after = consultation.say("How are you getting on with your tablets?")
+    assert "evening ones" in after.text or "night-time tablets" in after.text  # the model again, and the fact out
+    assert len(consultation.session.notes) == 1 and engine.counts["cut_off"] == 1
+
+
+def test_a_stream_broken_on_a_turn_that_disclosed_a_fact_adds_the_scripted_line() -> None:
+    with FaultServer() as server:
+        engine = LLMPatient(T2D, settings=fast(server.base_url))
+        server.push(Fault.ok("Alright, doc. Got the letter. Says my sugar's gone up. The letter said further treatment. That means needles, doesn't it?"))
+        opening = engine.respond("Hello Gary, come in.", 0)
+        server.push(Fault.drop_mid_stream(after=3, content="Well, the thing is I don't take the evening ones much."))
+        reply = engine.respond("How are you getting on with your tablets?", 2, opening.text)
+    assert [d.fact for d in engine.ledger] == ["letter_worry", "skips_evening_metformin"]
+    scripted_line = reply.text.split(CUT_MARK, 1)[1].strip()
+    assert reply.text.startswith(f"Well, the thing{CUT_MARK} ") and scripted_line in T2D.fact("skips_evening_metformin").says[0] + T2D.fact("skips_evening_metformin").says[1]
+    assert "broke off mid-stream" in reply.notes[0]
+
+
+# -- the command line ------------------------------------------------------------------------------------
+
+
+def test_play_takes_backend_model_and_base_url(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    script = tmp_path / "lines.txt"
+    script.write_text("\n".join(script_lines("t2d-hypo-fear")[:3]), encoding="utf-8")
+    out = tmp_path / "session.json"
+    with FaultServer(responder=quote_gist) as server:
+        status = main(["play", "t2d-hypo-fear", "--script", str(script), "--model", "course-model", "--base-url", server.base_url, "--out", str(out)])
+    captured = capsys.readouterr()
+    assert status == 0 and "Patient: Alright, doc." in captured.out and "(note:" not in captured.out
+    assert f"Patient voiced by course-model at {server.base_url}" in captured.err
+    assert json.loads(out.read_text())["engine"] == {"name": "llm", "seed": 0, "backend": "openai", "model": "course-model", "base_url": server.base_url}
+
+
+def test_play_with_a_server_that_is_down_finishes_and_says_so(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text("[llm]\nbackoff_initial = 0.05\nbackoff_max = 0.1\n", encoding="utf-8")
+    monkeypatch.setenv("CONSULTSIM_CONFIG", str(config))
+    script = tmp_path / "lines.txt"
+    script.write_text("\n".join(script_lines("t2d-hypo-fear")[:3]), encoding="utf-8")
+    status = main(["play", "t2d-hypo-fear", "--script", str(script), "--backend", "openai", "--model", "m", "--base-url", f"http://127.0.0.1:{closed_port()}/v1"])
+    out = capsys.readouterr().out
+    assert status == 0 and out.count("Patient: ") == 3 and out.count("(note: ") == 3
+    assert "(note: The model server did not answer (cannot reach the model server at http://127.0.0.1:" in out
+
+
+def test_play_with_no_backend_flags_stays_offline(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OPENAI_BASE_URL", f"http://127.0.0.1:{closed_port()}/v1")
+    monkeypatch.setenv("CONSULTSIM_CONFIG", str(tmp_path / "none.toml"))
+    script = tmp_path / "lines.txt"
+    script.write_text("Hello Gary, come in.\n", encoding="utf-8")
+    out = tmp_path / "s.json"
+    assert main(["play", "t2d-hypo-fear", "--script", str(script), "--out", str(out)]) == 0
+    assert json.loads(out.read_text())["engine"] == {"name": "scripted", "seed": 0}
+    assert "note" not in capsys.readouterr().out
