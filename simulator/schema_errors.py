@@ -5,6 +5,7 @@ Shared by every file format we validate (scenarios now, rubrics later).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -54,13 +55,8 @@ def plain_message(error: jsonschema.ValidationError) -> tuple[str, tuple[str | i
     path = tuple(error.absolute_path)
     kind, rule, value = error.validator, error.validator_value, error.instance
     if kind == "required":
-        missing = [name for name in rule if isinstance(value, dict) and name not in value]
-        return f"missing required field '{missing[0] if missing else rule}'", path
-    if kind == "additionalProperties" and isinstance(value, dict):
-        allowed = sorted(error.schema.get("properties", {}))
-        extra = sorted(k for k in value if k not in allowed)
-        hint = f"; allowed here: {', '.join(allowed)}" if allowed else ""
-        return f"unknown field '{extra[0]}' (check the spelling){hint}", path + (extra[0],)
+        missing = re.match(r"^'(.+)' is a required property", error.message)  # one error per missing field
+        return f"missing required field '{missing.group(1) if missing else rule}'", path
     if kind == "enum":
         return f"{_describe(value)} is not allowed here; use one of: {', '.join(map(str, rule))}", path
     if kind == "const":
@@ -84,12 +80,24 @@ def plain_message(error: jsonschema.ValidationError) -> tuple[str, tuple[str | i
     return error.message, path
 
 
+def _unknown_fields(error: jsonschema.ValidationError) -> list[tuple[str, tuple[str | int, ...]]]:
+    """One problem per misspelt field, each at its own line."""
+    allowed = sorted(error.schema.get("properties", {}))
+    hint = f"; allowed here: {', '.join(allowed)}" if allowed else ""
+    path = tuple(error.absolute_path)
+    return [(f"unknown field '{key}' (check the spelling){hint}", path + (key,)) for key in sorted(error.instance) if key not in allowed]
+
+
 def schema_problems(located: Located, schema: dict[str, Any], file: str) -> list[Problem]:
     """Every schema violation in the document, each placed at its line and column."""
     validator = jsonschema.Draft202012Validator(schema)
-    problems = []
+    problems = set()
     for error in validator.iter_errors(located.data):
-        message, path = plain_message(error)
-        line, column = located.where(path)
-        problems.append(Problem(file, line, column, message, field_path(path)))
-    return problems
+        if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+            found = _unknown_fields(error)
+        else:
+            found = [plain_message(error)]
+        for message, path in found:
+            line, column = located.where(path)
+            problems.add(Problem(file, line, column, message, field_path(path)))
+    return sorted(problems)

@@ -472,7 +472,6 @@ def test_play_a_script_that_is_a_folder(tmp_path: Path, capsys: pytest.CaptureFi
     assert capsys.readouterr().err.startswith(f"consultsim: {tmp_path}: cannot read the script")
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: an --out the session cannot be written to (a folder, or under a file) raises IsADirectoryError/FileExistsError from write_private_json: traceback instead of a message and exit 1")
 @pytest.mark.parametrize("where", ["folder", "under-a-file"])
 def test_play_with_an_out_that_cannot_be_written(where: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     blocker = tmp_path / "a-file.txt"
@@ -532,7 +531,6 @@ def test_script_mistakes_as_a_process(tmp_path: Path) -> None:
     no_traceback(empty.stdout, empty.stderr)
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: names from the file are printed raw, so a key with a line break splits a problem over two output lines (and can fake a file:line:column line)")
 def test_validate_prints_one_line_per_problem(tmp_path: Path, example_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     old = "    lecturing: {rapport: -1.5}\n"
     text = example_path.read_text(encoding="utf-8").replace(old, old + '    "empathy\\nelsewhere.yaml:1:1: looks like a problem": {rapport: 1}\n', 1)

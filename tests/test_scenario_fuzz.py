@@ -63,9 +63,7 @@ def assert_clean_problems(problems: Any, path: Path, lines: int) -> None:
         assert problem.line <= lines + 1, f"line {problem.line} of a {lines}-line file: {problem}"
         assert isinstance(problem.message, str) and problem.message.strip(), repr(problem)
         assert "Traceback" not in problem.message
-        # (Not checked here: that a message is one line. Control characters and field names or
-        # self-test names with line breaks still give multi-line messages: strict xfails in
-        # test_scenario_validation.py.)
+        assert "\n" not in str(problem), repr(problem)  # one problem, one line
         assert str(problem).startswith(str(path))
 
 

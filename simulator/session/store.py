@@ -9,17 +9,11 @@ from pathlib import Path
 from typing import Any
 
 import jsonschema
-import platformdirs
 
 from simulator import resources
 from simulator.errors import ConsultsimError, NotFound
+from simulator.paths import home  # re-exported: simulator.session.home
 from simulator.session.model import Session
-
-
-def home() -> Path:
-    """$CONSULTSIM_HOME, or the platform's user data folder."""
-    override = os.environ.get("CONSULTSIM_HOME")
-    return Path(override).expanduser() if override else platformdirs.user_data_path("consultsim", appauthor=False)
 
 
 def sessions_dir() -> Path:
@@ -58,7 +52,10 @@ def write_private_json(path: Path, data: Any) -> None:
 
 def save(session: Session, path: Path | None = None) -> Path:
     target = path or sessions_dir() / f"{session.id}.json"
-    write_private_json(target, session.to_dict())
+    try:
+        write_private_json(target, session.to_dict())
+    except OSError as error:
+        raise ConsultsimError(f"{target}: cannot save the session here ({error.strerror or error})") from None
     return target
 
 
