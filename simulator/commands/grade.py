@@ -7,10 +7,12 @@ import json
 import sys
 from pathlib import Path
 
+from typing import TYPE_CHECKING
+
 from simulator.errors import ConsultsimError, FileProblems, NotFound
-from simulator.rubric import GradeReport, grade_file
-from simulator.rubric.render import render_html, render_markdown, render_text
-from simulator.session.store import write_private_text
+
+if TYPE_CHECKING:
+    from simulator.rubric import GradeReport
 
 SUFFIXES = (".json", ".txt", ".md", ".transcript")
 
@@ -39,6 +41,9 @@ def input_files(paths: list[Path]) -> list[Path]:
 
 
 def cmd_grade(args: argparse.Namespace) -> int:
+    from simulator.rubric import grade_file  # heavy: imported when grading, not when the CLI starts
+    from simulator.session.store import write_private_text
+
     reports: list[GradeReport] = []
     failed = 0
     for path in input_files(args.inputs):
@@ -62,6 +67,8 @@ def cmd_grade(args: argparse.Namespace) -> int:
 
 
 def _render(reports: list[GradeReport], fmt: str) -> str:
+    from simulator.rubric.render import render_html, render_markdown, render_text
+
     if fmt == "json":
         if len(reports) == 1:
             return json.dumps(reports[0].to_dict(), indent=2, ensure_ascii=False) + "\n"

@@ -7,7 +7,6 @@ import json
 import sys
 from pathlib import Path
 
-from simulator.scenario import ACTIVATION_LEVELS, Catalog
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:
@@ -18,6 +17,8 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
 
 
 def cmd_scenarios(args: argparse.Namespace) -> int:
+    from simulator.scenario import ACTIVATION_LEVELS, Catalog  # imported when used, to keep start-up quick
+
     catalog = Catalog.load(args.dir)
     rows = [
         {

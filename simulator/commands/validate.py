@@ -7,9 +7,6 @@ import sys
 from pathlib import Path
 
 from simulator.errors import ConsultsimError, Problem
-from simulator.documents import read_document
-from simulator.rubric.model import check_rubric_file, is_rubric_data
-from simulator.scenario import check_file
 from simulator.scenario.catalog import SUFFIXES
 
 
@@ -36,6 +33,9 @@ def _scenario_paths(paths: list[Path]) -> tuple[list[Path], list[Problem]]:
 
 def _is_rubric(path: Path) -> bool:
     """Rubrics and scenarios share `validate`; a rubric file says which group of criteria it holds."""
+    from simulator.documents import read_document
+    from simulator.rubric.model import is_rubric_data
+
     try:
         return is_rubric_data(read_document(path).located.data)
     except ConsultsimError:
@@ -44,6 +44,9 @@ def _is_rubric(path: Path) -> bool:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     files, problems = _scenario_paths(args.paths)
+    from simulator.rubric.model import check_rubric_file  # heavy: imported when validating, not at start-up
+    from simulator.scenario import check_file
+
     for file in files:
         problems.extend(check_rubric_file(file) if _is_rubric(file) else check_file(file))
     for problem in problems:
