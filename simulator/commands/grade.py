@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from simulator.errors import ConsultsimError, FileProblems, NotFound
+from simulator.llm.options import add_backend_arguments, settings_from_args
 
 if TYPE_CHECKING:
     from simulator.rubric import GradeReport
@@ -22,6 +23,11 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     grade.add_argument("inputs", nargs="+", type=Path, metavar="INPUT", help="session files, transcript files, or folders of them")
     grade.add_argument("--format", choices=["text", "json", "markdown", "html"], default="text")
     grade.add_argument("--out", type=Path, help="write the report here instead of printing it")
+    grade.add_argument(
+        "--judge", choices=["rules", "llm", "hybrid"], default="rules",
+        help="rules (offline; the default), llm (a model grades every criterion) or hybrid (rules, with the model's view beside them)",
+    )
+    add_backend_arguments(grade)
     grade.set_defaults(handler=cmd_grade)
 
 
@@ -44,11 +50,12 @@ def cmd_grade(args: argparse.Namespace) -> int:
     from simulator.rubric import grade_file  # heavy: imported when grading, not when the CLI starts
     from simulator.session.store import write_private_text
 
+    judge = _judge(args)
     reports: list[GradeReport] = []
     failed = 0
     for path in input_files(args.inputs):
         try:
-            reports.append(grade_file(path))
+            reports.append(grade_file(path, judge))
         except FileProblems as error:
             failed += 1
             for problem in error.problems:
@@ -64,6 +71,18 @@ def cmd_grade(args: argparse.Namespace) -> int:
         else:
             sys.stdout.write(output)
     return 1 if failed else 0
+
+
+def _judge(args: argparse.Namespace):
+    if args.judge == "rules":
+        return None
+    settings = settings_from_args(args)
+    if not settings.enabled:
+        raise ConsultsimError(f"--judge {args.judge} needs a model: pass --model (and --base-url for a local server); see docs/llm.md")
+    from simulator.rubric.llm_judge import LLMJudge
+
+    print(f"Judge: {args.judge}, {settings.model} at {settings.public()['base_url']}", file=sys.stderr)
+    return LLMJudge(settings, mode=args.judge)
 
 
 def _render(reports: list[GradeReport], fmt: str) -> str:

@@ -134,7 +134,7 @@ def grade_scenario_item(item: RubricItem, conversation: Conversation) -> Criteri
     return CriterionResult(
         id=item.id, title=item.description, group="scenario", scale="met", value=met, status="met" if met else "not_met",
         rationale="Done." if met else "; ".join(gaps).capitalize() + ".",
-        evidence=[Evidence(t.index, _clip(t.text), "codes", 1) for t in turns],
+        evidence=[Evidence(t.index, clip(t.text), "codes", 1) for t in turns],
     )
 
 
@@ -177,15 +177,15 @@ def _quote(turn: ClinicianTurn, indicator: Indicator) -> str:
         codes |= set(sub.get("codes", ()))
     hit = next((h for h in turn.analysis.hits if h.code in codes), None)
     if hit is None:
-        return _clip(turn.text)
+        return clip(turn.text)
     # the whole sentence around the evidence reads better than the matched words alone
     start = max(turn.text.rfind(mark, 0, hit.start) for mark in ".?!") + 1
     ends = [i for i in (turn.text.find(mark, hit.end - 1) for mark in ".?!") if i >= 0]
     end = min(ends) + 1 if ends else len(turn.text)
-    return _clip(turn.text[start:end].strip())
+    return clip(turn.text[start:end].strip())
 
 
-def _clip(text: str) -> str:
+def clip(text: str) -> str:
     return text if len(text) <= QUOTE_CHARS else text[: QUOTE_CHARS - 1].rsplit(" ", 1)[0] + "…"
 
 

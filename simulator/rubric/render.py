@@ -58,6 +58,12 @@ def render_text(report: GradeReport) -> str:
         lines.append(_wrap(report.coproduction["description"]))
     if report.coproduction.get("try_next"):
         lines.append(_wrap("Try next: " + report.coproduction["try_next"]))
+    llm = report.extra.get("llm")
+    if llm:
+        usage = llm.get("usage", {})
+        lines += ["", _wrap(f"Model judge: {llm.get('model')} at {llm.get('base_url')}; {llm.get('requests')} requests, {usage.get('total_tokens', 0)} tokens.", "")]
+        for cid, reason in llm.get("ungraded", {}).items():
+            lines.append(_wrap(f"{cid}: ungraded ({reason})", "  "))
     lines += ["", "METRICS"]
     for metric in report.metrics.values():
         value = "n/a" if metric.value is None else f"{metric.value:g}"
@@ -66,8 +72,25 @@ def render_text(report: GradeReport) -> str:
     return "\n".join(lines) + "\n"
 
 
+def opinion_label(opinion: dict | None) -> str:
+    """The model's view in hybrid judging, for showing beside the rules' result."""
+    if not opinion:
+        return ""
+    value, status = opinion.get("value"), opinion.get("status")
+    if status == "scored" and isinstance(value, int) and not isinstance(value, bool):
+        words = f"{value}/5 {LIKERT_WORDS.get(value, '')}".strip()
+    else:
+        words = {"met": "met", "not_met": "not met", "insufficient": "not enough evidence", "ungraded": "ungraded"}.get(status, str(status))
+    turns = opinion.get("evidence") or []
+    cited = f" (turns {', '.join(map(str, turns))})" if turns else ""
+    return f"{words}{cited}"
+
+
 def _details(result: CriterionResult) -> list[str]:
     out = []
+    if result.second_opinion is not None:
+        opinion = result.second_opinion
+        out.append(_wrap(f"Model: {opinion_label(opinion)}. {opinion.get('rationale', '')}".strip(), "      "))
     if result.did_well:
         out.append(_wrap("Well done: " + result.did_well[0], "      "))
     if result.try_next:
@@ -85,7 +108,7 @@ def _environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.globals.update(value_label=value_label, likert_words=LIKERT_WORDS)
+    env.globals.update(value_label=value_label, likert_words=LIKERT_WORDS, opinion_label=opinion_label)
     return env
 
 

@@ -43,10 +43,7 @@ class CriterionResult:
     anchor: str | None = None
     points: float = 0.0
     judge: str = "rules"
-
-    @property
-    def evidence_turns(self) -> list[int]:
-        return sorted({e.turn for e in self.evidence if e.points > 0 or self.status in ("not_met", "scored")})
+    second_opinion: dict[str, Any] | None = None  # hybrid judging: the model's value, status, evidence, rationale
 
     def to_dict(self) -> dict[str, Any]:
         key = "score" if self.scale == "likert5" else "met"
@@ -61,6 +58,7 @@ class CriterionResult:
             "anchor": self.anchor,
             "points": round(self.points, 2),
             "judge": self.judge,
+            **({"llm": self.second_opinion} if self.second_opinion is not None else {}),
         }
 
 
