@@ -38,6 +38,23 @@ POSITIVE = [
     ("follow_up", "Let's book a follow-up in four weeks."),
     ("closing", "Thanks for coming in today, take care."),
     ("jargon", "Your HbA1c has gone up."),
+    # conventions of the labelled development set (benchmarks/devset/README.md)
+    ("open_question", "Hello, what can I do for you?"),
+    ("open_question", "It's been a while, how are you?"),
+    ("closed_question", "how many times have you been on steroids this year"),
+    ("closed_question", "How far can you walk on the flat?"),
+    ("reflection", "So in your mind insulin is linked with things going downhill?"),
+    ("reflection", "Right, so you want something stronger."),
+    ("empathy", "Take your time."),
+    ("empathy", "It must have been a frightening time for you both."),
+    ("information", "Most people with high blood pressure feel nothing at all."),
+    ("information", "That being said, it is recommended that adults walk for thirty minutes a day."),
+    ("advice", "Keep weighing yourself every morning before breakfast."),
+    ("advice", "I'll start you on sertraline, once a day."),
+    ("check_understanding", "Can you talk me through what you'd do if your breathing got worse?"),
+    ("agenda_setting", "Anything else while you're here?"),
+    ("ask_permission", "Would it help if I explained what it actually means?"),
+    ("follow_up", "I'll ring you on Friday to see how the weights are going."),
 ]
 
 NEGATIVE = [
@@ -62,6 +79,25 @@ NEGATIVE = [
     ("follow_up", "What do you eat in a day?"),
     ("closing", "What brings you in?"),
     ("jargon", "Your HbA1c, which is a measure of your average sugar over three months, has gone up."),
+    # procedural questions carry only their own code (devset convention)
+    ("closed_question", "Any questions?"),
+    ("closed_question", "Can I explain a bit about how the tablets work?"),
+    ("closed_question", "Anything else?"),
+    ("open_question", "On a scale of 0 to 10, how confident are you?"),
+    ("open_question", "Can you tell me in your own words what you'll do?"),
+    # "What can I do for you?" is an open question only; history-taking "anything else" is no agenda
+    ("agenda_setting", "What can I do for you today?"),
+    ("agenda_setting", "Are you taking anything else?"),
+    ("reflection", "You've been started on apixaban for your heart rhythm."),
+    ("reflection", "Do you mean you're feeling low?"),
+    ("advice", "Take your time."),
+    ("advice", "Would it help if I wrote it down?"),
+    ("information", "Would it help if I wrote it down?"),
+    ("information", "It's lovely to see you looking so much better."),
+    ("elicit_ice", "I can see you're worried about the baby."),
+    ("follow_up", "Morning Mr Price, nice to see you again."),
+    ("closing", "Hello Mrs Adeyemi, thanks for coming back."),
+    ("jargon", "That means you have high blood pressure, what we call hypertension."),
 ]
 
 
@@ -108,6 +144,24 @@ def test_echoing_the_patients_words_is_a_reflection() -> None:
     said = "I keep forgetting the evening tablets when I'm on late shifts."
     assert "reflection" in analyser.analyse("You keep forgetting them on late shifts.", said).codes
     assert "reflection" not in analyser.analyse("You keep forgetting them on late shifts.", "I'm fine.").codes
+
+
+def test_a_question_made_of_the_patients_own_words_is_a_reflection_not_a_question() -> None:
+    said = "Same. Bad days and worse days. Not much point going out anyway."
+    assert analyser.analyse("Not much point going out?", said).codes == ("reflection",)
+    assert analyser.analyse("Not much point going out?").codes == ("closed_question",)
+
+
+def test_restating_the_patients_list_of_topics_is_agenda_setting_not_reflection() -> None:
+    said = "The sugar results, and the tingling in my feet."
+    codes = analyser.analyse("OK, so the sugar results and the tingling in your feet. Anything else?", said).codes
+    assert codes == ("agenda_setting",)
+
+
+def test_anything_else_in_the_last_turn_also_closes_the_consultation() -> None:
+    last = analyser.closing_last(analyser.analyse("I'll see you in a month. Anything else on your mind?"))
+    assert {"agenda_setting", "follow_up", "closing"} <= set(last.codes)
+    assert "closing" not in analyser.closing_last(analyser.analyse("How is your breathing?")).codes
 
 
 def test_stacked_questions_are_counted() -> None:

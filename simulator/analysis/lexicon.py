@@ -64,6 +64,7 @@ class Lexicon:
     procedural: tuple[str, ...]
     procedural_closed: tuple[str, ...]
     summary_checks: re.Pattern[str]
+    checks_not_reflects: re.Pattern[str]
     question_codes: frozenset[str]
     statement_codes: frozenset[str]
     echo_stopwords: frozenset[str]
@@ -103,6 +104,7 @@ def shared_lexicon() -> Lexicon:
         procedural=tuple(question["procedural"]),
         procedural_closed=tuple(question["procedural_closed"]),
         summary_checks=re.compile(question["summary_checks"], FLAGS),
+        checks_not_reflects=re.compile(question["checks_not_reflects"], FLAGS),
         question_codes=frozenset(codes_data["question_codes"]),
         statement_codes=frozenset(codes_data["statement_codes"]),
         echo_stopwords=frozenset(echo["stopwords"].split()),
@@ -110,7 +112,7 @@ def shared_lexicon() -> Lexicon:
         echo_min_share=echo["min_share"],
         echo_min_words=echo["short_min_words"],
         echo_max_words=echo["max_words"],
-        info_subject=re.compile(info["subject"], FLAGS),
+        info_subject=re.compile(f"(?!{info['not_subject']})(?:" + "|".join(f"(?:{p})" for p in info["subject"]) + ")", FLAGS),
         info_not_starting=re.compile(info["not_starting"], FLAGS),
         info_min_words=info["min_words"],
         info_not_with=tuple(info["not_with"]),

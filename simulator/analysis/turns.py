@@ -114,13 +114,39 @@ class TurnAnalyser:
     def analyse(self, text: str, previous_patient: str | None = None) -> TurnAnalysis:
         lex = self.lexicon
         low = lower_same_length(text)  # patterns run on this; spans and quotes come from `text`
+        # Every code but the statement ones, once in the whole turn: a sentence is searched for a code
+        # only if the turn has it somewhere (most turns have few codes, so most searches stop here).
+        in_turn = {code: found for code, pattern in lex.codes.items() if code not in lex.statement_codes and (found := pattern.search(low))}
+        hits, questions, echoes = self._sentences(text, low, in_turn, _Heard(lex, previous_patient))
+        coded = {h.code for h in hits}
+        for code, found in in_turn.items():  # the codes of the whole turn
+            if code not in coded and code not in lex.question_codes:
+                hits.append(_hit(text, code, found.start(), found.end()))
+        prompt = bool(lex.open_prompt.search(low))
+        if prompt and not any(h.code == "open_question" for h in hits):
+            hits.append(CodeHit("open_question", 0, len(text), text.strip()))
+            questions = max(questions, 1)
+        hits.extend(self._jargon(text, low))
+        coded = {h.code for h in hits}
+        dropped = {other for code, others in lex.exclusive.items() if code in coded for other in others}
+        not_echoes = {id(h) for h in echoes} if "agenda_setting" in coded else set()  # restating the topic list
+        if dropped or not_echoes:
+            hits = [h for h in hits if h.code not in dropped and id(h) not in not_echoes]
+            coded = {h.code for h in hits}
+        topics = self.topics_in(low, lowered=True)
+        context: tuple[str, ...] = ()
+        if previous_patient and (coded & _CONTEXT_CODES or prompt):
+            context = tuple(t for t in self.topics_in(previous_patient) if t not in topics)
+        codes = tuple(sorted(coded, key=self.vocabulary_index.__getitem__))
+        hits.sort(key=lambda h: (h.start, self.vocabulary_index[h.code]))
+        return TurnAnalysis(text, codes, tuple(hits), topics, context, questions, len(text.split()))
+
+    def _sentences(self, text: str, low: str, in_turn: Mapping[str, object], heard: _Heard) -> tuple[list[CodeHit], int, list[CodeHit]]:
+        """The codes decided sentence by sentence, the number of questions asked, and the echo reflections."""
+        lex = self.lexicon
         hits: list[CodeHit] = []
         echoes: list[CodeHit] = []
         questions = 0
-        heard = _Heard(lex, previous_patient)
-        # Every code but the statement ones, once in the whole turn: a sentence is searched for a code
-        # only if the turn has it somewhere (most turns have few codes, and most searches then stop here).
-        in_turn = {code: found for code, pattern in lex.codes.items() if code not in lex.statement_codes and (found := pattern.search(low))}
         for match in _SENTENCE.finditer(low):
             raw = match.group()
             sentence = raw.strip()
@@ -133,44 +159,21 @@ class TurnAnalyser:
             if kind is None:
                 hits.extend(self._statement(text, sentence, start, core, at, heard, echoes, in_turn))
                 continue
-            for code in lex.question_codes:
-                if code in in_turn and (found := lex.codes[code].search(core)):
-                    hits.append(_hit(text, code, at + found.start(), at + found.end()))
             procedural = self._procedural(text, sentence, start, kind, in_turn)
-            if procedural is not None:
-                hits.extend(procedural)
-                questions += 1
-                continue
-            if kind == _DECLARATIVE:
+            if procedural is None and kind == _DECLARATIVE and not lex.checks_not_reflects.match(core):
+                # "Not much point going out?" offers the patient's meaning back rather than asking
                 if (found := lex.codes["reflection"].search(sentence)) or heard.echoed_in(core):
                     hits.append(_hit(text, "reflection", start, start + (found.end() if found else len(sentence))))
                     continue
-                kind = "closed_question"
+            for code in lex.question_codes:
+                if code in in_turn and (found := lex.codes[code].search(core)):
+                    hits.append(_hit(text, code, at + found.start(), at + found.end()))
             questions += 1
-            hits.append(_hit(text, kind, start, start + len(sentence)))
-        coded = {h.code for h in hits}
-        for code, found in in_turn.items():  # the other codes are looked for once in the whole turn
-            if code not in coded and code not in lex.question_codes:
-                hits.append(_hit(text, code, found.start(), found.end()))
-        prompt = bool(lex.open_prompt.search(low))
-        if prompt and not any(h.code == "open_question" for h in hits):
-            hits.append(CodeHit("open_question", 0, len(text), text.strip()))
-            questions = max(questions, 1)
-        hits.extend(self._jargon(text, low))
-        coded = {h.code for h in hits}
-        dropped = {other for code, others in lex.exclusive.items() if code in coded for other in others}
-        if "agenda_setting" in coded:  # restating the patient's list of topics is agenda setting
-            dropped.update(id(h) for h in echoes)
-        if dropped:
-            hits = [h for h in hits if h.code not in dropped and id(h) not in dropped]
-            coded = {h.code for h in hits}
-        topics = self.topics_in(low, lowered=True)
-        context: tuple[str, ...] = ()
-        if previous_patient and (coded & _CONTEXT_CODES or prompt):
-            context = tuple(t for t in self.topics_in(previous_patient) if t not in topics)
-        codes = tuple(sorted(coded, key=self.vocabulary_index.__getitem__))
-        hits.sort(key=lambda h: (h.start, self.vocabulary_index[h.code]))
-        return TurnAnalysis(text, codes, tuple(hits), topics, context, questions, len(text.split()))
+            if procedural is not None:
+                hits.extend(procedural)
+            else:
+                hits.append(_hit(text, "closed_question" if kind == _DECLARATIVE else kind, start, start + len(sentence)))
+        return hits, questions, echoes
 
     def closing_last(self, analysis: TurnAnalysis) -> TurnAnalysis:
         """The consultation's last clinician turn: "anything else?" or "any questions?" there closes it."""
@@ -182,9 +185,11 @@ class TurnAnalyser:
     def _question_kind(self, core: str, last: str) -> str | None:
         """open_question, closed_question, declarative (a "?" without a question word) or None (tells)."""
         asks = last == "?"
-        kind = self._form(core, asks)
-        if kind or asks:
-            return kind or next((k for clause in _CLAUSE.split(core)[1:] if (k := self._form(_LEAD_FILLER.sub("", clause), True))), _DECLARATIVE)
+        if kind := self._form(core, asks):
+            return kind
+        if asks:  # the question may start after an opening clause: "Hello, what can I do for you?"
+            clauses = (_LEAD_FILLER.sub("", clause) for clause in _CLAUSE.split(core)[1:])
+            return next((kind for clause in clauses if (kind := self._form(clause, True))), _DECLARATIVE)
         if last not in ".!" and self.lexicon.tag_question.search(core):  # "you're here for your check yes"
             return "closed_question"
         return None
@@ -229,7 +234,9 @@ class TurnAnalyser:
     def _informs(self, core: str, found: Mapping[str, CodeHit], in_turn: Mapping[str, object]) -> bool:
         """A declarative sentence about something other than the two speakers, not an acknowledgement."""
         lex = self.lexicon
-        if core.count(" ") + 1 < lex.info_min_words or not lex.info_subject.match(core) or lex.info_not_starting.match(core):
+        if core.count(" ") + 1 < lex.info_min_words or lex.info_not_starting.match(core):
+            return False
+        if not lex.info_subject.match(core) and not ((comma := core.find(", ")) > 0 and lex.info_subject.match(core, comma + 2)):
             return False
         return not any(c in found or (c in in_turn and lex.codes[c].search(core)) for c in lex.info_not_with)
 
@@ -260,18 +267,19 @@ class _Heard:
     def echoed_in(self, core: str) -> bool:
         """Most of the sentence's content words are the patient's own (or, in a sentence with hardly any
         content words, most of all its words: "Not much point going out?")."""
-        if not self.said:
-            return False
         lex = self.lexicon
+        if not self.said or core.count(" ") >= lex.echo_max_words:
+            return False
         tokens = _TOKEN.findall(core)
         if len(tokens) > lex.echo_max_words:
             return False
         content = [_stem(w) for w in tokens if w not in lex.echo_stopwords]
-        if len(content) < lex.echo_min_content and len(tokens) < lex.echo_min_words:
+        if not content or (len(content) < lex.echo_min_content and len(tokens) < lex.echo_min_words):
             return False
         if self._content is None:
-            self._words = frozenset(_stem(w) for w in _TOKEN.findall(lower_same_length(self.said)))
-            self._content = self._words - lex.echo_stopwords
+            said = _TOKEN.findall(lower_same_length(self.said))
+            self._words = frozenset(_stem(w) for w in said)
+            self._content = frozenset(_stem(w) for w in said if w not in lex.echo_stopwords)
         if len(content) >= lex.echo_min_content:
             return sum(w in self._content for w in content) >= lex.echo_min_share * len(content)
         return sum(_stem(w) in self._words for w in tokens) >= lex.echo_min_share * len(tokens)
