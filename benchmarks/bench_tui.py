@@ -16,6 +16,7 @@ import fcntl
 import json
 import os
 import pty
+import resource
 import statistics
 import struct
 import subprocess
@@ -61,9 +62,17 @@ from simulator.cli import main
 raise SystemExit(main([]))
 """
 
+# The same launch without importing simulator.cli: what `consultsim` would cost if the subcommand modules
+# imported their engines inside their handlers (grade, play) instead of at the top.
+CONSULTSIM_LAZY_CLI = CONSULTSIM.replace(
+    "from simulator.cli import main\nraise SystemExit(main([]))",
+    "import argparse\nfrom simulator.commands.practise import launch\nraise SystemExit(launch(argparse.Namespace(dir=[], seed=0, plain=False)))",
+)
 
-def launch(code: str, home: str) -> float:
-    """Seconds from spawning `python -c code` in an 80x24 pseudo-terminal to its ready signal."""
+
+def launch(code: str, home: str) -> tuple[float, float]:
+    """Seconds from spawning `python -c code` in an 80x24 pseudo-terminal to its ready signal, and the CPU
+    seconds the process used in all (less sensitive than wall time to other work on the machine)."""
     master, slave = pty.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
     signal_r, signal_w = os.pipe()
@@ -80,6 +89,7 @@ def launch(code: str, home: str) -> float:
 
     reader = threading.Thread(target=drain, daemon=True)
     reader.start()
+    cpu_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     child = subprocess.Popen(
         [sys.executable, "-c", code.replace("{fd}", str(signal_w))],
@@ -92,20 +102,40 @@ def launch(code: str, home: str) -> float:
     elapsed = time.perf_counter() - start
     if child.wait(timeout=30) != 0 or line != b"ready\n":
         raise RuntimeError(f"the app did not start cleanly (exit {child.returncode})")
+    cpu_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (cpu_after.ru_utime - cpu_before.ru_utime) + (cpu_after.ru_stime - cpu_before.ru_stime)
     done.set()
     os.close(master)
-    return elapsed
+    return elapsed, cpu
 
 
 def startup(repeat: int) -> dict:
-    minimal, consultsim = [], []
+    variants = {"minimal": MINIMAL, "consultsim": CONSULTSIM, "lazy_cli": CONSULTSIM_LAZY_CLI}
+    wall: dict[str, list[float]] = {name: [] for name in variants}
+    cpu: dict[str, list[float]] = {name: [] for name in variants}
     with tempfile.TemporaryDirectory() as home:
-        launch(MINIMAL, home), launch(CONSULTSIM, home)  # warm the file cache and bytecode
+        for code in variants.values():  # warm the file cache, the bytecode and the scenario cache
+            launch(code, home)
         for _ in range(repeat):
-            minimal.append(launch(MINIMAL, home))
-            consultsim.append(launch(CONSULTSIM, home))
-    m, c = statistics.median(minimal), statistics.median(consultsim)
-    return {"minimal_ms": round(1000 * m, 1), "consultsim_ms": round(1000 * c, 1), "ratio": round(c / m, 3), "runs": repeat}
+            for name, code in variants.items():
+                seconds, cpu_seconds = launch(code, home)
+                wall[name].append(seconds)
+                cpu[name].append(cpu_seconds)
+    m, c, lazy = (statistics.median(wall[name]) for name in variants)
+    cm, cc, clazy = (statistics.median(cpu[name]) for name in variants)
+    return {
+        "minimal_ms": round(1000 * m, 1),
+        "consultsim_ms": round(1000 * c, 1),
+        "ratio": round(c / m, 3),
+        "lazy_cli_ms": round(1000 * lazy, 1),
+        "lazy_cli_ratio": round(lazy / m, 3),
+        "cpu_minimal_ms": round(1000 * cm, 1),
+        "cpu_consultsim_ms": round(1000 * cc, 1),
+        "cpu_ratio": round(cc / cm, 3),
+        "cpu_lazy_cli_ratio": round(clazy / cm, 3),
+        "runs": repeat,
+        "load_average": round(os.getloadavg()[0], 2),
+    }
 
 
 RSS_CHILD = """
@@ -166,6 +196,9 @@ def main() -> int:
     verdict = "OK" if s["ratio"] <= TARGET_RATIO else f"over the {TARGET_RATIO}x target"
     print(f"launch to interactive picker: {s['consultsim_ms']:.0f} ms; minimal Textual app: {s['minimal_ms']:.0f} ms")
     print(f"  ratio {s['ratio']:.2f}x ({verdict}), median of {s['runs']} launches each, 80x24 pseudo-terminal")
+    print(f"  without importing every subcommand up front: {s['lazy_cli_ms']:.0f} ms, {s['lazy_cli_ratio']:.2f}x")
+    print(f"  CPU time: {s['cpu_consultsim_ms']:.0f} ms against {s['cpu_minimal_ms']:.0f} ms, {s['cpu_ratio']:.2f}x "
+          f"({s['cpu_lazy_cli_ratio']:.2f}x without the up-front imports); load average {s['load_average']}")
     print(f"peak RSS: {m['at_start_mib']:.1f} MiB at the start of a consultation, {m['after_40_turns_mib']:.1f} MiB after "
           f"{m['turns']} turns, {m['with_feedback_mib']:.1f} MiB with the feedback screen")
     return 0

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from typing import Any
-
-import jsonschema
+from typing import TYPE_CHECKING, Any
 
 from simulator.errors import Problem
 from simulator.yamlpos import Located
+
+if TYPE_CHECKING:
+    import jsonschema
 
 _TYPE_WORDS = {
     "string": "text",
@@ -90,6 +91,8 @@ def _unknown_fields(error: jsonschema.ValidationError) -> list[tuple[str, tuple[
 
 def schema_problems(located: Located, schema: dict[str, Any], file: str) -> list[Problem]:
     """Every schema violation in the document, each placed at its line and column."""
+    import jsonschema  # here, not at the top: a start-up that finds every scenario already checked does without it
+
     validator = jsonschema.Draft202012Validator(schema)
     problems = set()
     for error in validator.iter_errors(located.data):

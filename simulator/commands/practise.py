@@ -8,9 +8,11 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from simulator.scenario import Scenario, resolve
-from simulator.session.index import SavedSession
+if TYPE_CHECKING:
+    from simulator.scenario import Scenario
+    from simulator.session.index import SavedSession
 
 
 def add_common(parser: argparse.ArgumentParser) -> None:
@@ -28,6 +30,8 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
 
 
 def cmd_practise(args: argparse.Namespace) -> int:
+    from simulator.scenario import resolve
+
     scenario = resolve(args.scenario, getattr(args, "dir", None) or [])
     return launch(args, scenario=scenario)
 

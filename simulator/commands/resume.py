@@ -6,7 +6,6 @@ import argparse
 
 from simulator.commands.practise import add_common, launch
 from simulator.errors import ConsultsimError
-from simulator.session.index import find_session
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:
@@ -17,6 +16,8 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
 
 
 def cmd_resume(args: argparse.Namespace) -> int:
+    from simulator.session.index import find_session
+
     saved = find_session(args.session)
     if saved.finished:
         raise ConsultsimError(f"session {saved.id} has ended and cannot be resumed; re-read it in the history (consultsim, then ctrl+o)")

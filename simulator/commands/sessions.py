@@ -6,7 +6,6 @@ import argparse
 import json
 import sys
 
-from simulator.session.index import active_seconds, format_duration, list_sessions, local_time
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:
@@ -16,6 +15,8 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
 
 
 def cmd_sessions(args: argparse.Namespace) -> int:
+    from simulator.session.index import active_seconds, format_duration, list_sessions, local_time
+
     saved, problems = list_sessions()
     rows = [
         {

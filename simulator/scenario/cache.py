@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from simulator import __version__, resources
+from simulator.paths import home
 from simulator.errors import FileProblems, Problem
 from simulator.scenario.catalog import Catalog, scenario_files
 from simulator.scenario.loader import SCENARIO_SCHEMA, load_scenario
@@ -38,8 +39,6 @@ def _read_cache(path: Path, stamp: str) -> dict[str, Any]:
 
 def load_catalog(extra_dirs: list[Path] | None = None, cache_dir: Path | None = None) -> Catalog:
     """The same catalogue as `Catalog.load`, with checks remembered between runs."""
-    from simulator.session.store import home, write_private_json
-
     cache_path = (cache_dir or home() / "cache") / CACHE_NAME
     stamp = _stamp()
     cached = _read_cache(cache_path, stamp)
@@ -69,6 +68,8 @@ def load_catalog(extra_dirs: list[Path] | None = None, cache_dir: Path | None = 
             kept[scenario.sha256] = scenario.raw
     if kept != cached:
         try:
+            from simulator.session.store import write_private_json  # only when something changed
+
             cache_path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
             write_private_json(cache_path, {"stamp": stamp, "scenarios": kept})
         except OSError:

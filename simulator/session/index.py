@@ -9,11 +9,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from itertools import pairwise
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from simulator.errors import ConsultsimError, NotFound
-from simulator.scenario import Catalog, Scenario, load_scenario
 from simulator.session.model import Session
 from simulator.session.store import load, sessions_dir
+
+if TYPE_CHECKING:
+    from simulator.scenario import Scenario
 
 IDLE_CAP_SECONDS = 300.0  # a longer pause between turns counts as time away (closed, resumed the next day)
 
@@ -91,6 +94,8 @@ def scenario_for(session: Session, extra_dirs: list[Path] | None = None) -> tupl
     Looks at the file the session came from, then the shipped scenarios and extra_dirs, preferring
     the exact version (same sha256).
     """
+    from simulator.scenario import Catalog, load_scenario
+
     wanted_id, wanted_sha = session.scenario.get("id"), session.scenario.get("sha256")
     candidates: list[Scenario] = []
     source = session.scenario.get("source")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -12,12 +13,14 @@ from textual.screen import Screen
 
 from simulator.scenario import Catalog, Scenario
 from simulator.scenario.cache import load_catalog
-from simulator.session import Session
-from simulator.session.index import SavedSession
 from simulator.tui.screens.briefing import BriefingScreen
 from simulator.tui.screens.confirm import ConfirmScreen
 from simulator.tui.screens.picker import PickerScreen
 from simulator.tui.settings import Settings
+
+if TYPE_CHECKING:
+    from simulator.session import Session
+    from simulator.session.index import SavedSession
 
 # The consultation, feedback and history screens (and the patient engine and grader behind them) are
 # imported when first opened: the picker comes up sooner (see benchmarks/bench_tui.py).

@@ -12,9 +12,10 @@ from __future__ import annotations
 import asyncio
 import re
 from collections.abc import AsyncIterator
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from simulator.consultation import Consultation
+if TYPE_CHECKING:
+    from simulator.consultation import Consultation
 
 _WORDS = re.compile(r"\S+\s*")
 

@@ -71,6 +71,8 @@ class Terminal:
 
     def stop(self) -> None:
         subprocess.run([TMUX, "-L", self.socket, "kill-server"], capture_output=True)
+        socket = Path(os.environ.get("TMUX_TMPDIR", "/tmp")) / f"tmux-{os.getuid()}" / self.socket
+        socket.unlink(missing_ok=True)  # tmux leaves the socket file of a killed server behind
 
 
 @pytest.fixture
@@ -103,7 +105,7 @@ def say(terminal: Terminal, name: str, home: Path, line: str, turns_after: int) 
     terminal.type(name, line)
     terminal.keys(name, "Enter")
     wait_for_turns(home, turns_after)
-    terminal.wait_for(name, "Enter sends")
+    terminal.wait_for(name, f"#{turns_after - 1}", "Enter sends")  # a reply is numbered once it has all appeared
 
 
 def test_a_whole_consultation_typed_into_the_installed_app(terminal: Terminal, consultsim_home: Path) -> None:

@@ -89,7 +89,7 @@ class PickerScreen(Screen):
         listing = self.query_one(OptionList)
         if self.shown:
             listing.highlighted = 0
-        self._show_detail()
+        self.call_after_refresh(self._show_detail)  # the list first: it is what the clinician reads and moves in
 
     def _options(self) -> list[Option]:
         options = []
