@@ -7,13 +7,14 @@ import json
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
-from simulator.consultation import Consultation
 from simulator.errors import ConsultsimError
 from simulator.llm.options import add_backend_arguments, settings_from_args
-from simulator.patient import ReplyChunk
-from simulator.scenario import resolve
+
+if TYPE_CHECKING:
+    from simulator.consultation import Consultation
+    from simulator.patient import ReplyChunk
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:
@@ -45,6 +46,9 @@ def _open_script(name: str) -> TextIO:
 
 
 def cmd_play(args: argparse.Namespace) -> int:
+    from simulator.consultation import Consultation  # the engine loads when a consultation starts, not at start-up
+    from simulator.scenario import resolve
+
     scenario = resolve(args.scenario, args.dir)
     settings = settings_from_args(args)
     engine = None

@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-import jsonschema
 import platformdirs
 
 from simulator.errors import ConsultsimError
@@ -154,6 +153,8 @@ def read_config(path: Path) -> dict[str, Any]:
         raise ConsultsimError(
             f"{path}: keys are not read from files; put it in OPENAI_API_KEY or name a variable with api_key_env"
         )
+    import jsonschema  # only when a config file exists: keeps start-up quick
+
     errors = sorted(jsonschema.Draft202012Validator(CONFIG_SCHEMA).iter_errors(table), key=lambda e: list(e.path))
     if errors:
         problems = "; ".join(f"llm.{'.'.join(map(str, e.path)) or ''}: {e.message}".replace("llm.: ", "llm: ") for e in errors)
