@@ -7,7 +7,6 @@ import sys
 from pathlib import Path
 
 from simulator.errors import ConsultsimError, Problem
-from simulator.scenario.catalog import SUFFIXES
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:
@@ -17,6 +16,8 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
 
 
 def _scenario_paths(paths: list[Path]) -> tuple[list[Path], list[Problem]]:
+    from simulator.scenario.catalog import SUFFIXES  # the scenario package loads YAML and the schema: not at start-up
+
     files, problems = [], []
     for path in paths:
         if path.is_dir():

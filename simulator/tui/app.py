@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -11,23 +12,23 @@ from textual.binding import Binding
 from textual.events import DescendantFocus
 from textual.screen import Screen
 
-from simulator.scenario import Catalog, Scenario
-from simulator.scenario.cache import load_catalog
-from simulator.tui.screens.briefing import BriefingScreen
-from simulator.tui.screens.confirm import ConfirmScreen
+from simulator.tui import catalogue
+from simulator.tui.catalogue import Entry
 from simulator.tui.screens.picker import PickerScreen
 from simulator.tui.settings import Settings
 
 if TYPE_CHECKING:
+    from simulator.scenario import Catalog, Scenario
     from simulator.session import Session
     from simulator.session.index import SavedSession
 
-# The consultation, feedback and history screens (and the patient engine and grader behind them) are
-# imported when first opened: the picker comes up sooner (see benchmarks/bench_tui.py).
+# Every screen but the picker (and the patient engine and grader behind them) is imported when first
+# opened, and styled by screens.tcss, read then too: the picker comes up sooner (benchmarks/bench_tui.py).
+SCREENS_CSS = Path(__file__).with_name("screens.tcss")
 
 
 class ConsultsimApp(App[int]):
-    CSS_PATH = "app.tcss"
+    CSS_PATH = "app.tcss"  # what every screen shares, and the picker's rules; the rest: SCREENS_CSS
     TITLE = "consultsim"
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", id="app.quit", tooltip="Quit (asks first during a consultation)", priority=True),
@@ -37,9 +38,20 @@ class ConsultsimApp(App[int]):
         super().__init__()
         self.settings = settings
         self._start_scenario, self._start_saved = scenario, saved
-        self.catalog: Catalog | None = None
+        self.catalog: Catalog | None = None  # loaded when first needed (see _picker)
+        self.entries: list[Entry] | None = None  # what the picker lists
 
     # -- start -------------------------------------------------------------------------------------
+
+    def run(self, *args, **kwargs) -> int | None:
+        # Everything imported so far lives as long as the process: moved out of the garbage collector's
+        # sight, a full collection while the first screen is built no longer walks all of Textual (it
+        # cost more than the rest of start-up's collections together; see benchmarks/bench_tui.py).
+        gc.freeze()
+        try:
+            return super().run(*args, **kwargs)
+        finally:
+            gc.unfreeze()
 
     def on_mount(self) -> None:
         if self._start_saved is not None:
@@ -52,9 +64,41 @@ class ConsultsimApp(App[int]):
             self.call_after_refresh(self.settings.ready, self)
 
     def _picker(self) -> Screen:
-        if self.catalog is None:
-            self.catalog = load_catalog(self.settings.dirs)
-        return PickerScreen(self.catalog)
+        """The picker lists the scenarios noted at the last start if nothing has changed since; the catalogue
+        (PyYAML, the schema, the scenario model: a tenth of the start-up) is then loaded when one is chosen."""
+        if self.entries is None:
+            self.entries = catalogue.noted_entries(self.settings.dirs)
+            if self.entries is None:
+                self._load_catalog()
+        return PickerScreen(self.entries, self.catalog.problems if self.catalog else [])
+
+    def _load_catalog(self) -> Catalog:
+        from simulator.scenario.cache import load_catalog
+
+        self.catalog = load_catalog(self.settings.dirs)
+        loaded = catalogue.entries(self.catalog)
+        catalogue.write_note(self.settings.dirs, self.catalog, loaded)
+        if self.entries is not None and loaded != self.entries:  # listed from a note the files have outdated
+            for screen in self.screen_stack:
+                if isinstance(screen, PickerScreen):
+                    screen.update_entries(loaded, self.catalog.problems)
+        self.entries = loaded
+        return self.catalog
+
+    def scenario(self, entry: Entry) -> Scenario | None:
+        """The scenario a picker entry stands for, or None if it is gone (the catalogue is loaded if need be)."""
+        catalog = self.catalog or self._load_catalog()
+        return next((s for s in catalog.scenarios if s.id == entry.id and s.source == entry.source), None)
+
+    def brief(self, entry: Entry) -> None:
+        """The briefing of a scenario the picker or the command palette lists."""
+        from simulator.tui.screens.briefing import BriefingScreen
+
+        scenario = self.scenario(entry)
+        if scenario is None:  # changed since it was listed: the picker now lists what there is
+            self.bell()
+            return
+        self.push_screen(BriefingScreen(scenario))
 
     def on_descendant_focus(self, event: DescendantFocus) -> None:
         """Cursor blink off when asked (snapshot tests): a cursor shows only in the focused widget."""
@@ -62,6 +106,24 @@ class ConsultsimApp(App[int]):
             event.widget.cursor_blink = False
 
     # -- navigation --------------------------------------------------------------------------------
+
+    def push_screen(self, screen, *args, **kwargs):
+        self._style_screens(screen)
+        return super().push_screen(screen, *args, **kwargs)
+
+    def switch_screen(self, screen):
+        self._style_screens(screen)
+        return super().switch_screen(screen)
+
+    def _style_screens(self, screen: Screen | str) -> None:
+        """Add screens.tcss to the stylesheet before the first screen other than the picker is styled.
+
+        Added as app CSS, like app.tcss, so its rules win over widgets' defaults as they always did; only
+        the new source is parsed (a screen's own CSS or CSS_PATH would have the whole stylesheet re-parsed).
+        """
+        if isinstance(screen, PickerScreen) or self.stylesheet.has_source(str(SCREENS_CSS)):
+            return
+        self.stylesheet.add_source(SCREENS_CSS.read_text(encoding="utf-8"), read_from=(str(SCREENS_CSS), ""))
 
     def start_consultation(self, scenario: Scenario) -> None:
         from simulator.consultation import Consultation
@@ -129,6 +191,8 @@ class ConsultsimApp(App[int]):
                 if yes:
                     self.exit(0)
 
+            from simulator.tui.screens.confirm import ConfirmScreen
+
             self.push_screen(
                 ConfirmScreen("Leave the consultation?", "Everything so far is saved. Come back to it with: consultsim resume"),
                 answered,
@@ -154,17 +218,14 @@ class ConsultsimApp(App[int]):
         yield SystemCommand("Quit (ctrl+q)", "Quit consultsim (asks first during a consultation)", self.action_quit)
         yield SystemCommand("History (ctrl+o)", "Past sessions: re-read or resume", self.action_history)
         yield SystemCommand("Scenarios", "Back to the scenario picker", self.action_home)
-        if self.catalog is not None:
-            for scenario in sorted(self.catalog.scenarios, key=lambda s: s.title):
+        if self.entries is not None:
+            for entry in sorted(self.entries, key=lambda e: e.title):
                 yield SystemCommand(
-                    f"Practise: {scenario.title}",
-                    f"{', '.join(scenario.conditions)} · {scenario.difficulty} · open the briefing",
-                    lambda scenario=scenario: self._brief(scenario),
+                    f"Practise: {entry.title}",
+                    f"{', '.join(entry.conditions)} · {entry.difficulty} · open the briefing",
+                    lambda entry=entry: self.brief(entry),
                 )
         yield from (command for command in super().get_system_commands(screen) if command.title != "Quit")
-
-    def _brief(self, scenario: Scenario) -> None:
-        self.push_screen(BriefingScreen(scenario))
 
 
 def make_app(

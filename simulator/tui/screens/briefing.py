@@ -9,9 +9,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from simulator.scenario import ACTIVATION_LEVELS, Scenario
+from simulator.tui.widgets.footer import KeyFooter
 
 
 _ITEM = re.compile(r"^\s*([-*•]|\d+[.)])\s")
@@ -62,7 +63,7 @@ class BriefingScreen(Screen):
         with VerticalScroll(id="briefing-body"):
             yield Static(briefing_text(self.scenario), id="briefing-text")
         yield Static("Press enter when you are ready to invite the patient in.", id="briefing-hint")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#briefing-body").focus()
@@ -87,7 +88,7 @@ class BriefingModal(Screen):
         yield Static(f"Briefing: {self.scenario.title}", classes="screen-title", markup=False)
         with VerticalScroll(id="briefing-body"):
             yield Static(briefing_text(self.scenario), id="briefing-text")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#briefing-body").focus()

@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from simulator.consultation import Consultation
 from simulator.tui.replies import ReplySource
@@ -17,6 +17,7 @@ from simulator.tui.screens.briefing import BriefingModal
 from simulator.tui.screens.confirm import ConfirmScreen
 from simulator.tui.widgets.chat_input import ChatInput
 from simulator.tui.widgets.clock import ElapsedClock
+from simulator.tui.widgets.footer import KeyFooter
 from simulator.tui.widgets.transcript import Transcript, TurnView
 
 
@@ -51,7 +52,7 @@ class ConsultationScreen(Screen):
         yield Transcript(scenario.patient.name, self.consultation.session.turns, id="transcript")
         yield Static(self._status_text(), id="status")
         yield ChatInput(id="chat-input")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one(Transcript).scroll_end(animate=False)

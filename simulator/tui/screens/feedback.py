@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from simulator.rubric import CriterionResult, GradeReport
@@ -23,6 +23,7 @@ from simulator.scenario import Scenario
 from simulator.session import Session
 from simulator.tui import grading
 from simulator.tui.settings import Settings
+from simulator.tui.widgets.footer import KeyFooter
 from simulator.tui.widgets.lists import EvidenceList, ItemList
 from simulator.tui.widgets.transcript import Transcript
 
@@ -144,7 +145,7 @@ class FeedbackScreen(Screen):
                 yield EvidenceList(id="evidence")
             name = self.scenario.patient.name if self.scenario else "patient"
             yield Transcript(name, self.session.turns, id="transcript")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.grade()

@@ -7,16 +7,22 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from simulator.errors import ConsultsimError
 from simulator.session.index import SavedSession, active_seconds, format_duration, list_sessions, local_time
 from simulator.tui import grading
 from simulator.tui.settings import Settings
-from simulator.tui.widgets.lists import SessionTable
+from simulator.tui.widgets.footer import KeyFooter
 
 _HEADLINES: dict[tuple[str, str], tuple[str, str]] = {}  # (session id, updated) -> headline: a session graded once
 FIXED_COLUMNS = 16 + 5 + 6 + 22 + 2 * 5 + 3  # date, time, status, scores, cell padding, scrollbar
+
+
+class SessionTable(DataTable):
+    """Enter opens the session, named in the footer (see widgets/lists.py for why it is bound here)."""
+
+    BINDINGS = [Binding("enter", "select_cursor", "Open", id="history.open", tooltip="Re-read the transcript and feedback")]
 
 
 class HistoryScreen(Screen):
@@ -36,7 +42,7 @@ class HistoryScreen(Screen):
         yield Static("Past sessions", classes="screen-title")
         yield SessionTable(id="sessions", cursor_type="row", zebra_stripes=True)
         yield Static("", id="session-detail")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

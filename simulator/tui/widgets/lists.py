@@ -2,12 +2,14 @@
 
 Enter is bound on the focused list itself, not as a screen-wide priority key: keys are then handled in
 the order they were typed (a priority binding would run before the keys still queued for the list).
+The history's table, the one list of this kind that is not an option list, lives with its screen
+(screens/history.py): DataTable is imported only when the history is opened.
 """
 
 from __future__ import annotations
 
 from textual.binding import Binding
-from textual.widgets import DataTable, Input, OptionList
+from textual.widgets import Input, OptionList
 
 
 class FilterInput(Input):
@@ -24,7 +26,3 @@ class ItemList(OptionList):
 
 class EvidenceList(OptionList):
     BINDINGS = [Binding("enter", "select", "Go to turn", id="feedback.evidence.go", tooltip="Show this turn in the transcript")]
-
-
-class SessionTable(DataTable):
-    BINDINGS = [Binding("enter", "select_cursor", "Open", id="history.open", tooltip="Re-read the transcript and feedback")]
