@@ -53,6 +53,11 @@ class CircuitBreaker:
         with self._lock:
             self._failures, self._opened_at, self._last_error, self._trial = 0, None, None, False
 
+    def abandon(self) -> None:
+        """A request ended by something other than the server (an interrupt): free the trial slot."""
+        with self._lock:
+            self._trial = False
+
     def failure(self, error: LLMError) -> None:
         with self._lock:
             trial, self._trial = self._trial, False

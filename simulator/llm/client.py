@@ -32,11 +32,15 @@ from simulator.llm.settings import LLMSettings, public_url
 
 T = TypeVar("T")
 Messages = list[dict[str, Any]]
+# A 5xx that is really the server refusing a field of the request: retrying cannot help.
+_VALIDATION = re.compile(r"validation error|Input should be|literal_error|extra_forbidden", re.I)
+# Parameters we send that a server may not take (then they are dropped, or max_tokens renamed).
+_OPTIONAL = ("stream_options", "seed", "max_tokens", "temperature")
 
 
 @dataclass
 class Usage:
-    """Tokens as the server reports them (0 where it reports none), and the HTTP requests made."""
+    """Tokens as the server reports them (0 where it reports none), and the requests that got a reply."""
 
     prompt_tokens: int = 0
     completion_tokens: int = 0
@@ -98,6 +102,9 @@ class LLMClient:
         self.stats = ClientStats()
         self._lock = threading.Lock()
         self._json_mode: str | None = None if settings.structured_output == "auto" else settings.structured_output
+        # initial * 2**(n-1), capped, plus up to `initial` of random jitter
+        self._backoff = tenacity.wait_exponential(multiplier=settings.backoff_initial, max=settings.backoff_max) + tenacity.wait_random(0, settings.backoff_initial)
+        self._refused: dict[str, str | None] = {}  # optional parameters this server refused -> what to send instead
 
     def close(self) -> None:
         self._openai.close()
@@ -111,8 +118,8 @@ class LLMClient:
     def chat(self, messages: Messages, **params: Any) -> ChatResult:
         """One reply, not streamed."""
 
-        def attempt() -> ChatResult:
-            response = self._openai.chat.completions.create(model=self.model, messages=messages, **params)
+        def attempt(sent: dict[str, Any]) -> ChatResult:
+            response = self._openai.chat.completions.create(model=self.model, messages=messages, **sent)
             if not getattr(response, "choices", None):
                 raise LLMError("bad_response", f"the model server at {self.where} sent a reply with no choices")
             usage = Usage(requests=1)
@@ -120,7 +127,39 @@ class LLMClient:
             choice = response.choices[0]
             return ChatResult(choice.message.content or "", choice.finish_reason, usage)
 
-        return self.call(attempt)
+        return self.call_adapting(attempt, params)
+
+    def call_adapting(self, attempt: Callable[[dict[str, Any]], T], params: dict[str, Any]) -> T:
+        """`call`, and if the server refuses one of our optional parameters (400 naming it), once more
+        without it (or, for max_tokens, with max_completion_tokens), remembered for later requests."""
+        for _ in range(len(_OPTIONAL) + 1):
+            sent = self._adapt(params)
+            try:
+                return self.call(lambda: attempt(sent))
+            except LLMError as error:
+                if not self._learn(error, sent):
+                    raise
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _adapt(self, params: dict[str, Any]) -> dict[str, Any]:
+        sent = dict(params)
+        for name, replacement in self._refused.items():
+            if name in sent:
+                value = sent.pop(name)
+                if replacement:
+                    sent[replacement] = value
+        return sent
+
+    def _learn(self, error: LLMError, sent: dict[str, Any]) -> bool:
+        if error.kind != "bad_request":
+            return False
+        for name in _OPTIONAL:
+            if name in sent and name not in self._refused and re.search(rf"\b{name}\b", error.message):
+                replacement = "max_completion_tokens" if name == "max_tokens" and "max_completion_tokens" in error.message else None
+                with self._lock:
+                    self._refused[name] = replacement
+                return True
+        return False
 
     def stream_chat(self, messages: Messages, **params: Any) -> ChatStream:
         """A reply token by token: iterate for the text deltas; `.result` once it is done.
@@ -209,6 +248,9 @@ class LLMClient:
                 self.stats.failures += 1
             self.breaker.failure(error)
             raise
+        except BaseException:
+            self.breaker.abandon()  # not the server's doing (an interrupt): a trial slot must not stay taken
+            raise
         self.breaker.success()
         return result
 
@@ -227,16 +269,10 @@ class LLMClient:
             return False
         return error.retry_after is None or error.retry_after <= self.settings.retry_after_max
 
-    _backoff = None
-
     def _wait(self, state: tenacity.RetryCallState) -> float:
         error = state.outcome.exception() if state.outcome else None
         if isinstance(error, LLMError) and error.retry_after is not None:
             return error.retry_after  # the server said how long; honour it exactly
-        if self._backoff is None:
-            s = self.settings
-            # initial * 2**(n-1), capped, plus up to `initial` of random jitter
-            self._backoff = tenacity.wait_exponential(multiplier=s.backoff_initial, max=s.backoff_max) + tenacity.wait_random(0, s.backoff_initial)
         return self._backoff(state)
 
     def _before_sleep(self, state: tenacity.RetryCallState) -> None:
@@ -266,7 +302,7 @@ class LLMClient:
                 return LLMError("auth", f"the model server at {where} refused the API key ({status}); check ${self.settings.api_key_env}{detail}", status=status)
             if status == 404:
                 return LLMError("not_found", f"the model server at {where} has no model {self.model!r} or no chat endpoint (404): check --model and --base-url (a local server's URL usually ends in /v1){detail}", status=404)
-            if status in (400, 422):
+            if status in (400, 422) or (status >= 500 and _VALIDATION.search(detail)):  # llama.cpp says 500 for a bad field
                 return LLMError("bad_request", f"the model server at {where} rejected the request ({status}){detail}", status=status)
             if status == 408 or status >= 500:
                 retry_after = _retry_after(error.response.headers) if status == 503 else None
@@ -330,10 +366,10 @@ class ChatStream:
             self.finish_reason = choice.finish_reason
         return (choice.delta.content if choice.delta else None) or ""
 
-    def _open(self) -> tuple[Any, Iterator[Any], str]:
+    def _open(self, params: dict[str, Any]) -> tuple[Any, Iterator[Any], str]:
         """Open the stream and read up to its first words (retried as a whole by the caller)."""
         client = self.client
-        params = {"stream_options": {"include_usage": True}, **self.params}
+        self.finish_reason = None  # a fresh try
         raw = client._openai.chat.completions.create(model=client.model, messages=self.messages, stream=True, **params)
         chunks = iter(raw)
         first = ""
@@ -349,8 +385,8 @@ class ChatStream:
 
     def _run(self) -> Iterator[str]:
         client = self.client
+        self._raw, chunks, first = client.call_adapting(self._open, {"stream_options": {"include_usage": True}, **self.params})
         self.usage.requests += 1
-        self._raw, chunks, first = client.call(self._open)
         if first:
             self.parts.append(first)
             yield first

@@ -53,9 +53,12 @@ _ADVICE = [
 ]
 _DOSE = re.compile(r"\b\d+(\.\d+)?\s?(mg|mcg|micrograms?|milligrams?|ml|units?|puffs?)\b", re.I)
 _GENERIC_LABELS = ("patient", "me", "answer", "reply", "response", "assistant", "model")
-_SECOND_SPEAKER = re.compile(r"\n\s*(clinician|doctor|nurse|gp|user|assistant|patient|q|a)\s*:|<end_of_turn>|<\|im_end\|>|\n\n\n", re.I)
+# Where the patient's turn ends and something else begins: another speaker, a turn marker, a heading.
+_SECOND_SPEAKER = re.compile(r"\n\s*(clinician|doctor|nurse|gp|user|assistant|patient|model|q|a)\s*:|<end_of_turn>|<start_of_turn>|<\|im_end\|>|<\|im_start\|>|\n\s*#+ |\n\s*(user|model)\s*\n|\n\n\n", re.I)
 _STAGE = re.compile(r"\*[^*\n]{1,60}\*|\((sighs|laughs|pauses|smiles|nods|shrugs)[^)]*\)", re.I)
 _NEVER = re.compile(r"(?!x)x")
+# Letters of other scripts, or code, in an English patient's speech: a small model's garbage, not speech.
+_NOT_SPEECH = re.compile(r"[^\x00-\u024f\u2000-\u206f\u20a0-\u20bf\u2100-\u214f]|[{}<>\\|^~`]")
 _WORD = re.compile(r"[a-z][a-z'-]*")
 _SENTENCE_END = re.compile(r"[.!?…](?=\s|$)")
 
@@ -167,7 +170,11 @@ class TurnGuard:
     # -- checks --------------------------------------------------------------------------------
 
     def early(self, partial: str) -> str | None:
-        """While streaming: a reason to stop now (a leak or out of character), or None to go on."""
+        """While streaming: a reason to stop now, or None to go on. "finished" (the model began another
+        speaker's turn) and "length" (far too long) stop a reply that may still be usable once repaired or
+        cut; anything else (a leak, out of character...) stops one that will be rejected."""
+        if _SECOND_SPEAKER.search(partial):
+            return "finished"
         kinds = self._safety(partial)
         if kinds:
             return kinds[0]
@@ -210,7 +217,7 @@ class TurnGuard:
         kinds = []
         if self.leaks(text):
             kinds.append("locked_fact")
-        if self.guard.out_of_character.search(text) or (self.echo and _shingles(text) & self.echo):
+        if self.guard.out_of_character.search(text) or _NOT_SPEECH.search(text) or (self.echo and _shingles(text) & self.echo):
             kinds.append("out_of_character")
         if self.guard.advice.search(text) or any(m.group(0).lower() not in self.prompt_text for m in _DOSE.finditer(text)):
             kinds.append("medical_advice")

@@ -21,7 +21,7 @@ from simulator.llm.settings import LLMSettings
 from simulator.patient.actor import ScriptedActor
 from simulator.patient.director import Decision, Disclosure
 from simulator.patient.engine import PatientEngine, PatientReply, ReplyChunk, ReplyStream, run_stream, word_chunks
-from simulator.patient.guard import ReplyGuard, TurnGuard
+from simulator.patient.guard import DESCRIPTIONS, ReplyGuard, TurnGuard
 from simulator.patient.prompt import build_prompt
 from simulator.patient.state import PatientState
 from simulator.scenario.model import Scenario
@@ -93,7 +93,7 @@ class LLMPatient(PatientEngine):
                     problem = guard.early(stream.text)
                     if problem:
                         stream.close()  # enough seen: stop paying for (and showing) the rest
-                        stopped = problem != "length"  # too long can still be cut at a sentence
+                        stopped = problem not in ("finished", "length")  # those may still be usable
                         break
             except StreamBroken as error:
                 broken = error
@@ -109,14 +109,15 @@ class LLMPatient(PatientEngine):
                     return outcome
                 rejected.append("it broke off and what arrived could not be used")
                 continue
-            verdict = guard.check(stream.text, partial=stopped)
+            verdict = guard.check(stream.text)
             if verdict.ok and not stopped:
                 self.counts["model"] += 1
                 if verdict.text != shown:
                     yield ReplyChunk(verdict.text, restart=True)
                 return PatientReply(verdict.text, decision)
-            rejected += [p for p in verdict.problems if p not in rejected]
-            messages = _with_correction(messages, verdict.kinds)
+            kinds = [k for k in verdict.kinds if not (stopped and k == "missing_disclosure")]  # cut short: of course
+            rejected += [DESCRIPTIONS[k] for k in kinds if DESCRIPTIONS[k] not in rejected]
+            messages = _with_correction(prompt.messages, tuple(kinds))
         if shown:
             yield ReplyChunk("", restart=True)
         return (yield from self._scripted(decision, scripted, f"The model's reply was not used ({'; '.join(rejected)}); the scripted patient answered this turn."))
@@ -124,7 +125,7 @@ class LLMPatient(PatientEngine):
     def _broken(self, broken: StreamBroken, guard: TurnGuard, decision: Decision, scripted: str, shown: str) -> ReplyStream | Any:
         """Keep what arrived of a broken stream, marked; None if it cannot be kept (then regenerate)."""
         verdict = guard.check(broken.partial, partial=True)
-        if not verdict.text or any(k in verdict.kinds for k in ("locked_fact", "out_of_character", "medical_advice")):
+        if not verdict.text or any(k in verdict.kinds for k in ("locked_fact", "out_of_character", "medical_advice", "register")):
             return None
         self.counts["cut_off"] += 1
         text = verdict.text.rstrip(" ,;:-") + CUT_MARK

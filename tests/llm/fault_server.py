@@ -126,6 +126,7 @@ class FaultServer:
 
     def __post_init__(self) -> None:
         self.log: list[Logged] = []
+        self.errors: list[str] = []  # what went wrong on our side (a proxy that could not reach upstream)
         self.faults: deque[Fault] = deque()
         self.default = Fault.proxy() if self.upstream else Fault.ok()
         self._lock = threading.Lock()
@@ -345,8 +346,12 @@ class _Handler(BaseHTTPRequestHandler):
         headers["Accept-Encoding"] = "identity"
         path = self.path
         try:
-            connection.request(self.command, path, body=entry.body, headers=headers)
-            upstream = connection.getresponse()
+            try:
+                connection.request(self.command, path, body=entry.body, headers=headers)
+                upstream = connection.getresponse()
+            except OSError as error:  # the real server is not there: say so, as a proxy does
+                self.owner.errors.append(f"proxy: {error!r}")
+                return self._send_json(502, {"error": {"message": f"proxy: upstream failed: {error}", "type": "server_error"}})
             self.send_response(upstream.status)
             for name, value in upstream.getheaders():
                 if name.lower() not in ("transfer-encoding", "connection", "content-length", "keep-alive", "content-encoding"):

