@@ -77,6 +77,10 @@ def launch(code: str, home: str) -> tuple[float, float]:
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
     signal_r, signal_w = os.pipe()
     env = {**os.environ, "CONSULTSIM_HOME": home, "TERM": "xterm-256color", "COLUMNS": "80", "LINES": "24"}
+    # Bytecode as an installed consultsim has it (pip compiles it; a checkout writes __pycache__ on its first run),
+    # kept in this run's folder for both apps. With PYTHONDONTWRITEBYTECODE set (as in some sandboxes and CI), the
+    # warm-up could not warm it: consultsim's modules were compiled from source at every launch, Textual's not.
+    env.update(PYTHONPYCACHEPREFIX=os.path.join(home, "pycache"), PYTHONDONTWRITEBYTECODE="")
     done = threading.Event()
 
     def drain() -> None:  # the terminal must be read or the app blocks writing to it

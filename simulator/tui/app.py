@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -43,16 +42,6 @@ class ConsultsimApp(App[int]):
 
     # -- start -------------------------------------------------------------------------------------
 
-    def run(self, *args, **kwargs) -> int | None:
-        # Everything imported so far lives as long as the process: moved out of the garbage collector's
-        # sight, a full collection while the first screen is built no longer walks all of Textual (it
-        # cost more than the rest of start-up's collections together; see benchmarks/bench_tui.py).
-        gc.freeze()
-        try:
-            return super().run(*args, **kwargs)
-        finally:
-            gc.unfreeze()
-
     def on_mount(self) -> None:
         if self._start_saved is not None:
             self.resume_session(self._start_saved)
@@ -85,7 +74,7 @@ class ConsultsimApp(App[int]):
         self.entries = loaded
         return self.catalog
 
-    def scenario(self, entry: Entry) -> Scenario | None:
+    def scenario_for(self, entry: Entry) -> Scenario | None:
         """The scenario a picker entry stands for, or None if it is gone (the catalogue is loaded if need be)."""
         catalog = self.catalog or self._load_catalog()
         return next((s for s in catalog.scenarios if s.id == entry.id and s.source == entry.source), None)
@@ -94,7 +83,7 @@ class ConsultsimApp(App[int]):
         """The briefing of a scenario the picker or the command palette lists."""
         from simulator.tui.screens.briefing import BriefingScreen
 
-        scenario = self.scenario(entry)
+        scenario = self.scenario_for(entry)
         if scenario is None:  # changed since it was listed: the picker now lists what there is
             self.bell()
             return

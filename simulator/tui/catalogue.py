@@ -17,9 +17,8 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from simulator import __version__
 from simulator.paths import home
@@ -31,8 +30,7 @@ NOTE_NAME = "picker-v1.json"
 PACKAGE = str(Path(__file__).resolve().parent.parent)  # the simulator package this note was made by
 
 
-@dataclass(frozen=True)
-class Entry:
+class Entry(NamedTuple):  # a NamedTuple rather than a dataclass: a third of the cost to define at start-up
     """A scenario as the picker shows it; the scenario itself is looked up by id and source when chosen."""
 
     id: str
@@ -136,13 +134,16 @@ def write_note(dirs: list[Path], catalog: Catalog, listed: list[Entry]) -> None:
             "suffixes": list(SUFFIXES),
             "folders": [[str(folder), _listing(str(folder), SUFFIXES)] for folder in [shipped_scenarios_dir(), *dirs]],
             "cache": [str(cache), _stat(cache)],
-            "entries": [asdict(entry) for entry in listed],
+            "entries": [entry._asdict() for entry in listed],
         }
         path = _note_path()
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        with os.fdopen(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w", encoding="utf-8") as handle:
-            json.dump(note, handle, ensure_ascii=False)
-        os.replace(temporary, path)
+        try:
+            with os.fdopen(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w", encoding="utf-8") as handle:
+                json.dump(note, handle, ensure_ascii=False)
+            os.replace(temporary, path)  # whole or not at all; private to the user like the catalogue's cache
+        finally:
+            temporary.unlink(missing_ok=True)
     except OSError:
-        pass  # a note that cannot be written only costs time
+        pass  # a note that cannot be written only costs time at the next start

@@ -24,7 +24,6 @@ from simulator.session import Session
 from simulator.tui import grading
 from simulator.tui.settings import Settings
 from simulator.tui.widgets.footer import KeyFooter
-from simulator.tui.widgets.lists import EvidenceList, ItemList
 from simulator.tui.widgets.transcript import Transcript
 
 QUOTE = 60
@@ -113,6 +112,16 @@ def build_items(report: GradeReport, session: Session) -> list[Item | str]:
 
 def _clip(text: str, limit: int = QUOTE) -> str:
     return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+class ItemList(OptionList):
+    """Enter opens the item's evidence, named in the footer (see widgets/lists.py for why it is bound here)."""
+
+    BINDINGS = [Binding("enter", "select", "Evidence", id="feedback.items.open", tooltip="Open the evidence for this item")]
+
+
+class EvidenceList(OptionList):
+    BINDINGS = [Binding("enter", "select", "Go to turn", id="feedback.evidence.go", tooltip="Show this turn in the transcript")]
 
 
 class FeedbackScreen(Screen):

@@ -15,9 +15,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, NamedTuple
 
 from rich.cells import cell_len
-from rich.style import Style
-from rich.text import Text
 from textual import events
+from textual.content import Content
 from textual.widget import Widget
 
 if TYPE_CHECKING:
@@ -35,8 +34,8 @@ class _Key(NamedTuple):
 
 class KeyFooter(Widget, can_focus=False, can_focus_children=False):
     ALLOW_SELECT = False
-    COMPONENT_CLASSES = {"key-footer--key", "key-footer--description", "key-footer--divider", "key-footer--hover"}
-    # The variables and rules of Footer and FooterKey (textual/widgets/_footer.py), drawn in one line.
+    # The colours of Footer and FooterKey (textual/widgets/_footer.py): the bar's in CSS, the keys' as styles of
+    # the line it draws, with the same theme variables (no component classes: each costs a styling pass).
     DEFAULT_CSS = """
     KeyFooter {
         dock: bottom;
@@ -44,23 +43,13 @@ class KeyFooter(Widget, can_focus=False, can_focus_children=False):
         color: $footer-foreground;
         background: $footer-background;
         text-wrap: nowrap;
-        & > .key-footer--key {
-            color: $footer-key-foreground;
-            background: $footer-key-background;
-            text-style: bold;
-        }
-        & > .key-footer--description {
-            color: $footer-description-foreground;
-            background: $footer-description-background;
-        }
-        & > .key-footer--divider {
-            color: $foreground 20%;
-        }
-        & > .key-footer--hover {
-            background: $block-hover-background;
-        }
     }
     """
+    KEY = "bold $footer-key-foreground on $footer-key-background"
+    DESCRIPTION = "$footer-description-foreground on $footer-description-background"
+    DIVIDER = "$foreground 20%"
+    HOVER = "on $block-hover-background"
+    DISABLED = "dim"
 
     def __init__(self, *, id: str | None = None, classes: str | None = None, show_command_palette: bool = True) -> None:
         super().__init__(id=id, classes=classes)
@@ -102,39 +91,42 @@ class KeyFooter(Widget, can_focus=False, can_focus_children=False):
     def _key(self, binding: Binding, enabled: bool, tooltip: str) -> _Key:
         return _Key(binding.key, self.app.get_key_display(binding), binding.description, enabled, tooltip)
 
-    def render(self) -> Text:
+    def render(self) -> Content:
         if self._keys is None:
             self._keys = self._read_keys()
         keys, palette = self._keys
-        key_style = self.get_component_rich_style("key-footer--key")
-        description_style = self.get_component_rich_style("key-footer--description")
-        hover = Style(bgcolor=self.get_component_rich_style("key-footer--hover").bgcolor)
-        text = Text(no_wrap=True, overflow="crop", end="")
+        key_style, description_style = self.KEY, self.DESCRIPTION
+        pieces: list[tuple[str, str] | str] = []
+        width = 0
         spans: list[tuple[int, int, _Key]] = []
 
-        def add(key: _Key, parts: list[tuple[str, Style]]) -> None:
-            start = text.cell_len
+        def add(key: _Key, parts: list[tuple[str, str]]) -> None:
+            nonlocal width
+            start = width
             for part, style in parts:
                 if not key.enabled:
-                    style = Style(dim=True) + style
+                    style = f"{self.DISABLED} {style}"
                 if key.key == self._hover:
-                    style += hover
-                text.append(part, style)
-            spans.append((start, text.cell_len, key))
+                    style = f"{style} {self.HOVER}"
+                pieces.append((part, style))
+                width += cell_len(part)
+            spans.append((start, width, key))
 
         for key in keys:  # FooterKey: the key padded by a cell each side, then the description and a cell
             parts = [(f" {key.display} ", key_style)]
             if key.description:
                 parts.append((f"{key.description} ", description_style))
             add(key, parts)
+        text = Content.assemble(*pieces)
         if palette is not None:  # docked right, in compact style, after a divider; covers the keys if they are too many
             room = self.size.width - (1 + cell_len(palette.display) + 1 + cell_len(palette.description) + 1)
-            text.truncate(max(room, 0), overflow="crop")
+            text = text.truncate(max(room, 0))
             spans = [span for span in spans if span[1] <= room]
-            text.append(" " * max(room - text.cell_len, 0))
-            text.append("▏", Style(color=self.get_component_rich_style("key-footer--divider").color))
+            pieces = [text, " " * max(room - text.cell_length, 0), ("▏", self.DIVIDER)]
+            width = max(room, 0) + 1
             add(palette, [(palette.display, key_style), (f" {palette.description}", description_style)])
-            text.append(" ")
+            pieces.append(" ")
+            text = Content.assemble(*pieces)
         self._spans = spans
         return text
 
