@@ -13,6 +13,7 @@ from typing import NoReturn
 from simulator import __version__
 from simulator.commands import grade, play, practise, resume, scenarios, sessions, validate
 from simulator.errors import ConsultsimError
+from simulator.llm.options import add_backend_arguments
 
 COMMANDS = [scenarios, validate, play, practise, resume, sessions, grade]
 
@@ -28,6 +29,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"consultsim {__version__}")
     parser.add_argument("--plain", action="store_true", help="no subcommand: a line-by-line prompt instead of the terminal UI")
     parser.add_argument("--dir", type=Path, action="append", default=[], help="no subcommand: also offer the scenarios in this folder")
+    add_backend_arguments(parser)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for command in COMMANDS:
         command.add_parser(commands)

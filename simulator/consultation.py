@@ -7,10 +7,37 @@ from __future__ import annotations
 
 from dataclasses import asdict
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from simulator.patient import Disclosure, PatientEngine, PatientState, ScriptedPatient
 from simulator.scenario.model import Scenario
 from simulator.session import Session, Turn, save
+
+if TYPE_CHECKING:
+    from simulator.llm.settings import LLMSettings
+
+
+def patient_engine(
+    scenario: Scenario,
+    seed: int = 0,
+    llm: LLMSettings | None = None,
+    state: PatientState | None = None,
+    ledger: list[Disclosure] | None = None,
+    history: list[tuple[str, str]] | None = None,
+) -> PatientEngine:
+    """The LLM patient when the settings turn a model on, else the scripted one (offline, the default)."""
+    if llm is not None and llm.enabled:
+        from simulator.patient.llm_actor import LLMPatient  # loads the openai client only when it is used
+
+        return LLMPatient(scenario, seed, state, ledger, settings=llm, history=history)
+    return ScriptedPatient(scenario, seed, state, ledger)
+
+
+def voice_label(engine: dict[str, Any]) -> str:
+    """Who voices the patient, in words, from a session's engine record (never holds a key)."""
+    if engine.get("backend") == "openai":
+        return f"model {engine.get('model')} at {engine.get('base_url')}"
+    return "scripted patient (offline)"
 
 
 class Consultation:
@@ -21,9 +48,17 @@ class Consultation:
         self.path: Path | None = None
 
     @classmethod
-    def start(cls, scenario: Scenario, seed: int = 0, out: Path | None = None, autosave: bool = True, engine: PatientEngine | None = None) -> Consultation:
-        """A new consultation; `engine` defaults to the scripted patient (an LLM patient is passed in)."""
-        engine = engine or ScriptedPatient(scenario, seed)
+    def start(
+        cls,
+        scenario: Scenario,
+        seed: int = 0,
+        out: Path | None = None,
+        autosave: bool = True,
+        engine: PatientEngine | None = None,
+        llm: LLMSettings | None = None,
+    ) -> Consultation:
+        """A new consultation with `engine`, or the patient the `llm` settings ask for (scripted by default)."""
+        engine = engine or patient_engine(scenario, seed, llm)
         session = Session.start(scenario, engine.name, engine.seed)
         session.engine.update(engine.describe())  # backend, model, base URL: never a key
         consultation = cls(scenario, engine, session, out, autosave)
@@ -31,18 +66,31 @@ class Consultation:
         return consultation
 
     @classmethod
-    def resume(cls, scenario: Scenario, session: Session, path: Path | None = None) -> Consultation:
+    def resume(cls, scenario: Scenario, session: Session, path: Path | None = None, llm: LLMSettings | None = None) -> Consultation:
+        """Carry on a saved session with its patient state, voiced as the `llm` settings ask (scripted by default).
+
+        The LLM patient is given the exchanges so far, as if it had voiced them all."""
         saved = session.resume
         state = PatientState.from_dict(saved["state"]) if saved.get("state") else None
         ledger = [Disclosure(**d) for d in session.disclosures]
-        engine = ScriptedPatient(scenario, session.engine.get("seed", 0), state, ledger)
+        turns = session.turns
+        history = [(a.text, b.text) for a, b in zip(turns, turns[1:]) if a.speaker == "clinician" and b.speaker == "patient"]
+        engine = patient_engine(scenario, session.engine.get("seed", 0), llm, state, ledger, history)
         consultation = cls(scenario, engine, session, path)
         consultation.path = path
+        now = {"name": engine.name, "seed": engine.seed, **engine.describe()}
+        if voice_label(now) != voice_label(session.engine):  # the record says who voices it from here on
+            session.notes.append({"turn": len(turns), "note": f"Resumed; from here the patient is voiced by the {voice_label(now)}, before by the {voice_label(session.engine)}."})
+            session.engine = now
         return consultation
 
     @property
     def ended(self) -> bool:
         return self.session.status == "ended"
+
+    def notes_for(self, turn: Turn) -> list[str]:
+        """What the clinician should be told about a turn (e.g. the model failed and the scripted patient answered)."""
+        return [note["note"] for note in self.session.notes if note.get("turn") == turn.index]
 
     def last_patient_text(self) -> str | None:
         return next((t.text for t in reversed(self.session.turns) if t.speaker == "patient"), None)

@@ -10,11 +10,15 @@ import sys
 import textwrap
 import time
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
-from simulator.consultation import Consultation
+from simulator.consultation import Consultation, voice_label
 from simulator.scenario import ACTIVATION_LEVELS, Catalog, Scenario
 from simulator.session.index import SavedSession, active_seconds, format_duration, resume_consultation
+
+if TYPE_CHECKING:
+    from simulator.llm.settings import LLMSettings
+    from simulator.patient import ReplyChunk
 
 HELP = """Commands (on a line of their own):
   /end       end the consultation and read your feedback (so does Ctrl-D)
@@ -22,6 +26,32 @@ HELP = """Commands (on a line of their own):
   /briefing  read the briefing again
   /time      time so far against the planned duration
   /help      this list"""
+
+
+class LiveReply:
+    """Prints a reply as it streams from a model, after "Patient: "; a restarted reply starts a fresh line."""
+
+    def __init__(self, stdout: TextIO):
+        self.stdout, self.shown = stdout, ""
+
+    def start(self) -> None:
+        self.stdout.write("Patient: ")
+        self.stdout.flush()
+        self.shown = ""
+
+    def __call__(self, chunk: ReplyChunk) -> None:
+        if chunk.restart:
+            self.stdout.write(f"\nPatient: {chunk.text}")
+            self.shown = chunk.text
+        else:
+            self.stdout.write(chunk.text)
+            self.shown += chunk.text
+        self.stdout.flush()
+
+    def finish(self, text: str) -> None:
+        """End the line; if what streamed is not the reply as recorded, show the recorded reply."""
+        self.stdout.write("\n" if self.shown == text else f"\nPatient: {text}\n")
+        self.stdout.flush()
 
 
 class PlainSession:
@@ -82,7 +112,10 @@ class PlainSession:
         planned = scenario.duration_minutes * 60
         warned = already > planned
         self.say(f"Session {session.id}, saved after every turn. Type /help for commands.")
+        self.say(f"The patient is voiced by the {voice_label(session.engine)}.")
         self.say()
+        live = LiveReply(self.stdout) if consultation.engine.name != "scripted" else None
+        consultation.engine.on_chunk = live
         for turn in session.turns:
             self.say(f"{'Clinician' if turn.speaker == 'clinician' else 'Patient'}: {turn.text}")
         while not consultation.ended:
@@ -105,8 +138,15 @@ class PlainSession:
             if command == "/time":
                 self.say(f"Time: {format_duration(self.clock() - started)} of {scenario.duration_minutes}:00 planned.")
                 continue
+            if live:
+                live.start()
             reply = consultation.say(line)
-            self.say(f"Patient: {reply.text}")
+            if live:
+                live.finish(reply.text)
+            else:
+                self.say(f"Patient: {reply.text}")
+            for note in consultation.notes_for(reply):
+                self.say(f"(Note: {note})")
             if not warned and self.clock() - started > planned:
                 warned = True
                 self.say(f"(The {scenario.duration_minutes} minutes planned for this consultation have passed.)")
@@ -133,11 +173,12 @@ def run_plain(
     seed: int = 0,
     stdin: TextIO | None = None,
     stdout: TextIO | None = None,
+    llm: LLMSettings | None = None,
 ) -> int:
     plain = PlainSession(stdin or sys.stdin, stdout or sys.stdout)
     dirs = list(dirs or [])
     if saved is not None:
-        consultation, warning = resume_consultation(saved, dirs)
+        consultation, warning = resume_consultation(saved, dirs, llm)
         if warning:
             print(f"warning: {warning}", file=sys.stderr)
         plain.say(f"Resuming: {consultation.scenario.title}")
@@ -148,4 +189,4 @@ def run_plain(
             return 0
     plain.briefing(scenario)
     plain.say()
-    return plain.run(Consultation.start(scenario, seed=seed))
+    return plain.run(Consultation.start(scenario, seed=seed, llm=llm))

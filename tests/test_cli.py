@@ -444,13 +444,14 @@ def test_play_a_missing_script(tmp_path: Path, capsys: pytest.CaptureFixture[str
 
 
 @pytest.mark.parametrize("text", ["", "\n\n   \n", "# only comments\n# here\n"], ids=["empty", "blank", "comments"])
-def test_play_an_empty_script(text: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_play_an_empty_script(text: str, tmp_path: Path, consultsim_home: Path, capsys: pytest.CaptureFixture[str]) -> None:
     script = tmp_path / "empty.txt"
     script.write_text(text, encoding="utf-8")
     assert main(["play", "t2d-hypo-fear", "--script", str(script)]) == 1
     out, err = capsys.readouterr()
     assert err.strip() == f"consultsim: {script}: the script has no clinician lines"
     no_traceback(out, err)
+    assert not list(consultsim_home.rglob("*.json")), "a script with no lines must leave no session file behind"
 
 
 def test_play_empty_standard_input(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:

@@ -14,7 +14,6 @@ from simulator.llm.options import add_backend_arguments, settings_from_args
 
 if TYPE_CHECKING:
     from simulator.consultation import Consultation
-    from simulator.patient import ReplyChunk
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:
@@ -47,35 +46,33 @@ def _open_script(name: str) -> TextIO:
 
 def cmd_play(args: argparse.Namespace) -> int:
     from simulator.consultation import Consultation  # the engine loads when a consultation starts, not at start-up
+    from simulator.plain import LiveReply
     from simulator.scenario import resolve
 
     scenario = resolve(args.scenario, args.dir)
     settings = settings_from_args(args)
-    engine = None
     if settings.enabled:
-        from simulator.patient.llm_actor import make_patient  # loads the openai client only when it is used
-
-        engine = make_patient(scenario, args.seed, settings)
         print(f"Patient voiced by {settings.model} at {settings.public()['base_url']}", file=sys.stderr)
-    consultation = Consultation.start(scenario, seed=args.seed, out=args.out, engine=engine)
     text_mode = args.format == "text"
-    live = _LiveReply() if text_mode and settings.enabled and sys.stdout.isatty() else None
-    consultation.engine.on_chunk = live
+    live = LiveReply(sys.stdout) if text_mode and settings.enabled and sys.stdout.isatty() else None
     handle = _open_script(args.script)
+    consultation: Consultation | None = None  # started at the first line: a script with none leaves no session file
     try:
         for line in _script_lines(handle):
+            if consultation is None:
+                consultation = Consultation.start(scenario, seed=args.seed, out=args.out, llm=settings)
+                consultation.engine.on_chunk = live
             if live:
-                print(f"Clinician: {line}\nPatient: ", end="", flush=True)
-                live.shown = ""
+                print(f"Clinician: {line}", flush=True)
+                live.start()
             reply = consultation.say(line)
             if live:
-                print("" if live.shown == reply.text else f"\nPatient: {reply.text}", flush=True)
+                live.finish(reply.text)
             elif text_mode:
                 print(f"Clinician: {line}\nPatient: {reply.text}", flush=True)
             if text_mode:
-                for note in consultation.session.notes:
-                    if note.get("turn") == reply.index:
-                        print(f"  (note: {note['note']})", flush=True)
+                for note in consultation.notes_for(reply):
+                    print(f"  (note: {note})", flush=True)
             if consultation.ended:
                 break
     except UnicodeDecodeError:
@@ -83,30 +80,15 @@ def cmd_play(args: argparse.Namespace) -> int:
     finally:
         if handle is not sys.stdin:
             handle.close()
-    session = consultation.session
-    if not session.clinician_turns:
+    if consultation is None:
         raise ConsultsimError(f"{args.script}: the script has no clinician lines")
+    session = consultation.session
     if text_mode:
         print(_play_summary(consultation))
     else:
         print(json.dumps(session.to_dict(), indent=2, ensure_ascii=False))
     print(f"Session saved: {consultation.path}", file=sys.stderr)
     return 0
-
-
-class _LiveReply:
-    """Prints a streamed reply as it arrives (a terminal only); a restart starts a fresh line."""
-
-    def __init__(self) -> None:
-        self.shown = ""
-
-    def __call__(self, chunk: ReplyChunk) -> None:
-        if chunk.restart:
-            print(f"\nPatient: {chunk.text}", end="", flush=True)
-            self.shown = chunk.text
-        else:
-            print(chunk.text, end="", flush=True)
-            self.shown += chunk.text
 
 
 def _play_summary(consultation: Consultation) -> str:

@@ -10,16 +10,20 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from simulator.llm.options import add_backend_arguments, settings_from_args, settings_to_resume
+
 if TYPE_CHECKING:
     from simulator.scenario import Scenario
     from simulator.session.index import SavedSession
 
 
 def add_common(parser: argparse.ArgumentParser) -> None:
-    """--plain, --dir and --seed, shared by practise and resume. SUPPRESS keeps a value given before the subcommand."""
+    """--plain, --dir, --seed and the model backend, shared by practise and resume. SUPPRESS keeps a value
+    given before the subcommand (`consultsim --plain resume`)."""
     parser.add_argument("--plain", action="store_true", default=argparse.SUPPRESS, help="a line-by-line prompt with no box drawing (screen readers, pasting)")
     parser.add_argument("--dir", type=Path, action="append", default=argparse.SUPPRESS, help="also look for scenarios in this folder")
     parser.add_argument("--seed", type=int, default=argparse.SUPPRESS, help="the same seed gives the same patient wording (default 0)")
+    add_backend_arguments(parser, default=argparse.SUPPRESS)
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:
@@ -41,14 +45,18 @@ def is_terminal() -> bool:
 
 
 def launch(args: argparse.Namespace, scenario: Scenario | None = None, saved: SavedSession | None = None) -> int:
-    """The terminal UI, or the plain prompt with --plain (or when there is no terminal to draw on)."""
+    """The terminal UI, or the plain prompt with --plain (or when there is no terminal to draw on).
+
+    The model settings are read first, so that a bad one is an error here rather than inside the app; a resumed
+    session keeps the voice it had unless flags say otherwise."""
     dirs, seed = getattr(args, "dir", None) or [], getattr(args, "seed", None) or 0
+    llm = settings_to_resume(args, saved.session.engine) if saved is not None else settings_from_args(args)
     if getattr(args, "plain", False) or not is_terminal():
         from simulator.plain import run_plain
 
-        return run_plain(scenario=scenario, saved=saved, dirs=dirs, seed=seed)
+        return run_plain(scenario=scenario, saved=saved, dirs=dirs, seed=seed, llm=llm)
     from simulator.tui.app import make_app  # the core never imports Textual; only this path does
 
-    app = make_app(dirs=dirs, seed=seed, scenario=scenario, saved=saved)
+    app = make_app(dirs=dirs, seed=seed, scenario=scenario, saved=saved, llm=llm)
     app.run()
     return app.return_code or 0

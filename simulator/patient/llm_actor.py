@@ -164,12 +164,3 @@ def _with_correction(messages: list[dict[str, str]], kinds: tuple[str, ...]) -> 
 
 def _seed(seed: int, turn: int, attempt: int) -> int:
     return zlib.crc32(f"{seed}:{turn}:{attempt}".encode()) & 0x7FFFFFFF
-
-
-def make_patient(scenario: Scenario, seed: int, settings: LLMSettings) -> PatientEngine:
-    """The patient the settings ask for: the LLM patient for the openai backend, else the scripted one."""
-    if settings.enabled:
-        return LLMPatient(scenario, seed, settings=settings)
-    from simulator.patient.engine import ScriptedPatient
-
-    return ScriptedPatient(scenario, seed)

@@ -120,9 +120,10 @@ def format_duration(seconds: float) -> str:
     return f"{minutes}:{secs:02d}"
 
 
-def resume_consultation(saved: SavedSession, extra_dirs: list[Path] | None = None):  # -> (Consultation, warning)
-    """Reopen a saved session with its transcript and patient state; it keeps saving to the same file."""
+def resume_consultation(saved: SavedSession, extra_dirs: list[Path] | None = None, llm=None):  # -> (Consultation, warning)
+    """Reopen a saved session with its transcript and patient state; it keeps saving to the same file.
+    `llm`: the model settings to voice the patient with (None: scripted)."""
     from simulator.consultation import Consultation  # the consultation imports the session package
 
     scenario, warning = scenario_for(saved.session, extra_dirs)
-    return Consultation.resume(scenario, saved.session, saved.path), warning
+    return Consultation.resume(scenario, saved.session, saved.path, llm), warning

@@ -117,13 +117,13 @@ class ConsultsimApp(App[int]):
     def start_consultation(self, scenario: Scenario) -> None:
         from simulator.consultation import Consultation
 
-        consultation = Consultation.start(scenario, seed=self.settings.seed)
+        consultation = Consultation.start(scenario, seed=self.settings.seed, llm=self.settings.llm)
         self._open_consultation(consultation, 0.0)
 
     def resume_session(self, saved: SavedSession) -> None:
         from simulator.session.index import active_seconds, resume_consultation
 
-        consultation, warning = resume_consultation(saved, self.settings.dirs)
+        consultation, warning = resume_consultation(saved, self.settings.dirs, self.settings.llm)
         if warning:
             self.notify(warning, title="Resuming", severity="warning", timeout=8)
         self._open_consultation(consultation, active_seconds(consultation.session))
@@ -131,7 +131,8 @@ class ConsultsimApp(App[int]):
     def _open_consultation(self, consultation, already: float) -> None:
         from simulator.tui.screens.consultation import ConsultationScreen
 
-        screen = ConsultationScreen(consultation, self.settings.replies, self.settings.clock, already)
+        replies = self.settings.replies if consultation.engine.name == "scripted" else self.settings.streamed
+        screen = ConsultationScreen(consultation, replies, self.settings.clock, already)
         self._replace_top(screen)
 
     def _replace_top(self, screen: Screen) -> None:

@@ -6,9 +6,12 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from simulator.tui.replies import PacedReplies, ReplySource
+from simulator.tui.replies import PacedReplies, ReplySource, StreamedReplies
+
+if TYPE_CHECKING:
+    from simulator.llm.settings import LLMSettings
 
 
 @dataclass
@@ -18,7 +21,9 @@ class Settings:
     dirs: list[Path] = field(default_factory=list)  # extra scenario folders (--dir)
     seed: int = 0
     clock: Callable[[], float] = time.monotonic
-    replies: ReplySource = field(default_factory=PacedReplies)
+    replies: ReplySource = field(default_factory=PacedReplies)  # for the scripted patient
+    streamed: ReplySource = field(default_factory=StreamedReplies)  # for a model patient
+    llm: LLMSettings | None = None  # the model that voices the patient (None or scripted: offline)
     blink: bool = True  # cursor blink
     export_dir: Path | None = None  # where feedback exports go (default: $CONSULTSIM_HOME/reports)
     ready: Callable[[Any], None] | None = None  # called once the first screen is interactive (benchmark)

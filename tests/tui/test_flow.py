@@ -226,10 +226,12 @@ class GatedReplies:
         self.gate: asyncio.Queue[str | None] = asyncio.Queue()
 
     def stream(self, consultation, text):
+        from simulator.patient import ReplyChunk
+
         async def chunks():
             consultation.say(text)
             while (chunk := await self.gate.get()) is not None:
-                yield chunk
+                yield ReplyChunk(chunk)
 
         return chunks()
 

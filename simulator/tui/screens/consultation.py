@@ -11,7 +11,7 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Static
 
-from simulator.consultation import Consultation
+from simulator.consultation import Consultation, voice_label
 from simulator.tui.replies import ReplySource
 from simulator.tui.screens.briefing import BriefingModal
 from simulator.tui.screens.confirm import ConfirmScreen
@@ -48,6 +48,7 @@ class ConsultationScreen(Screen):
         scenario = self.consultation.scenario
         with Horizontal(id="consultation-bar", classes="screen-title"):
             yield Static(f"{scenario.patient.name}: {scenario.title}", id="consultation-title", markup=False)
+            yield Static(_short_voice(self.consultation.session.engine), id="voice", markup=False)
             yield ElapsedClock(scenario.duration_minutes, self.clock, self.already, id="clock")
         yield Transcript(scenario.patient.name, self.consultation.session.turns, id="transcript")
         yield Static(self._status_text(), id="status")
@@ -56,6 +57,7 @@ class ConsultationScreen(Screen):
 
     def on_mount(self) -> None:
         self.query_one(Transcript).scroll_end(animate=False)
+        self.query_one("#voice").tooltip = f"The patient is voiced by the {voice_label(self.consultation.session.engine)}."
         if self.consultation.ended:
             self._lock_ended()
 
@@ -85,7 +87,7 @@ class ConsultationScreen(Screen):
         status.update(f"{self.first_name} is answering…")
         try:
             async for chunk in self.replies.stream(self.consultation, text):
-                transcript.grow(reply, chunk)
+                transcript.grow(reply, chunk.text, chunk.restart)
         except Exception as error:  # any engine failure: tell the clinician, keep their words
             if len(self.consultation.session.turns) > turns_before:  # the turn itself was recorded
                 self._settle(mine, reply)
@@ -97,7 +99,10 @@ class ConsultationScreen(Screen):
             self.notify(f"{type(error).__name__}: {error}", title="No reply", severity="error", timeout=10)
         else:
             self._settle(mine, reply)
-            status.update(self._status_text())
+            notes = self.consultation.notes_for(self.consultation.session.turns[-1])
+            status.update(f"Note: {notes[0]}" if notes else self._status_text())
+            for note in notes:  # e.g. the model failed and the scripted patient answered: say so plainly
+                self.notify(note, title="About this reply", severity="warning", timeout=10)
         finally:
             self.answering = False
             entry.waiting = False
@@ -144,3 +149,12 @@ class ConsultationScreen(Screen):
     def action_toggle_focus(self) -> None:
         entry = self.query_one(ChatInput)
         (self.query_one(Transcript) if entry.has_focus else entry).focus()
+
+
+def _short_voice(engine: dict) -> str:
+    """The voice, short enough for the title bar: "scripted patient" or "model NAME · HOST"."""
+    if engine.get("backend") != "openai":
+        return "scripted patient"
+    from urllib.parse import urlsplit
+
+    return f"model {engine.get('model')} · {urlsplit(str(engine.get('base_url'))).netloc}"

@@ -26,8 +26,9 @@ class TurnView(Static):
         text.append(self.words or "…")
         return text
 
-    def append(self, chunk: str) -> None:
-        self.words += chunk
+    def append(self, chunk: str, restart: bool = False) -> None:
+        """Add to the words; `restart` replaces them (the reply shown so far was withdrawn)."""
+        self.words = chunk if restart else self.words + chunk
         self.update(self.render_text())
 
     def settle(self, turn: Turn) -> None:
@@ -82,9 +83,9 @@ class Transcript(VerticalScroll):
         self.scroll_end(animate=False)
         return view
 
-    def grow(self, view: TurnView, chunk: str) -> None:
+    def grow(self, view: TurnView, chunk: str, restart: bool = False) -> None:
         follow = self._near_bottom()
-        view.append(chunk)
+        view.append(chunk, restart)
         if follow:  # only follow the reply if the reader has not scrolled back up
             self.call_after_refresh(self.scroll_end, animate=False)
 
