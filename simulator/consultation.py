@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from simulator.patient import Disclosure, PatientEngine, PatientState, ScriptedPatient
 from simulator.scenario.model import Scenario
 from simulator.session import Session, Turn, save
+from simulator.session.store import load_draft, save_draft
 
 if TYPE_CHECKING:
     from simulator.llm.settings import LLMSettings
@@ -124,7 +125,19 @@ class Consultation:
         self.session.status = "ended"
         self._remember()
 
+    @property
+    def draft(self) -> str:
+        """Words typed and not sent when the consultation was last left (kept by `keep_draft`)."""
+        return load_draft(self.path) if self.path is not None and not self.ended else ""
+
+    def keep_draft(self, text: str) -> None:
+        """Keep what the clinician has typed but not sent, beside the session file (nothing kept if empty)."""
+        if self.autosave and self.path is not None and not self.ended:
+            save_draft(self.path, text)
+
     def _remember(self) -> None:
         self.session.resume = {"state": self.engine.state.to_dict()}
         if self.autosave:
             self.path = save(self.session, self.out or self.path)
+            if self.ended:  # an ended consultation cannot be resumed: its unsent words have nowhere to go
+                save_draft(self.path, "")

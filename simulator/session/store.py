@@ -59,6 +59,30 @@ def save(session: Session, path: Path | None = None) -> Path:
     return target
 
 
+def draft_path(session_path: Path) -> Path:
+    """Beside the session: what the clinician has typed and not yet sent (`sessions` lists only *.json)."""
+    return session_path.with_suffix(".draft")
+
+
+def save_draft(session_path: Path, text: str) -> None:
+    """Keep unsent words, so that a killed terminal loses none of them; no words, no file."""
+    path = draft_path(session_path)
+    try:
+        if text.strip():
+            write_private_text(path, text)
+        else:
+            path.unlink(missing_ok=True)
+    except OSError as error:
+        raise ConsultsimError(f"{path}: cannot keep what you typed here ({error.strerror or error})") from None
+
+
+def load_draft(session_path: Path) -> str:
+    try:
+        return draft_path(session_path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return ""
+
+
 def validate_session_data(data: Any) -> list[str]:
     validator = jsonschema.Draft202012Validator(resources.schema("session-v1"))
     return [f"{'/'.join(map(str, e.absolute_path)) or '(top)'}: {e.message}" for e in validator.iter_errors(data)]

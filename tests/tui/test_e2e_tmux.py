@@ -162,17 +162,23 @@ def test_sigkill_mid_consultation_then_resume_with_nothing_lost(terminal: Termin
         say(terminal, "first", consultsim_home, line, 2 * number)
     shown = wait_for_turns(consultsim_home, 6)
 
-    # a fourth line is sent and the process is killed while the reply is on its way (or just after)
+    # a fourth line is sent, the next typed but not sent, and the process killed while the reply is on its way
+    # (or just after)
     terminal.type("first", GOOD[3])
     terminal.keys("first", "Enter")
     terminal.wait_for("first", "is answering", timeout=10)
+    terminal.type("first", GOOD[4])
+    (path,) = session_files(consultsim_home)
+    deadline = time.monotonic() + 10
+    while not (path.with_suffix(".draft").exists() and path.with_suffix(".draft").read_text(encoding="utf-8") == GOOD[4]):
+        assert time.monotonic() < deadline, "the unsent words were never kept"
+        time.sleep(0.05)
     os.kill(pid, signal.SIGKILL)
     deadline = time.monotonic() + 10
     while not terminal.dead("first"):
         assert time.monotonic() < deadline
         time.sleep(0.05)
 
-    (path,) = session_files(consultsim_home)
     survived = json.loads(path.read_text(encoding="utf-8"))  # whole JSON: written atomically
     assert survived["turns"][:6] == shown["turns"]  # every turn the clinician saw answered is there
     assert len(survived["turns"]) in (6, 8)  # the turn in flight is there whole, or not at all
@@ -183,8 +189,11 @@ def test_sigkill_mid_consultation_then_resume_with_nothing_lost(terminal: Termin
     last_patient = survived["turns"][-1]["text"]
     assert last_patient.split()[0] in screen
     assert "00:00 / 12:00" not in screen  # the clock goes on from the time already spent
+    assert GOOD[4][:30] in " ".join(screen.split())  # the unsent words are back in the box
     before = len(survived["turns"])
-    say(terminal, "again", consultsim_home, GOOD[4], before + 2)
+    terminal.keys("again", "Enter")  # and are sent as they were typed
+    wait_for_turns(consultsim_home, before + 2)
+    terminal.wait_for("again", f"#{before + 1}", "Enter sends")
     after = json.loads(path.read_text(encoding="utf-8"))
     assert after["turns"][:before] == survived["turns"]
     assert after["disclosures"][: len(survived["disclosures"])] == survived["disclosures"]

@@ -423,3 +423,43 @@ async def test_jumping_to_evidence_shows_the_turn_at_both_sizes(size: tuple[int,
         target = transcript.query_one(f"#turn-{last}")
         assert transcript.display and target.has_class("-highlight")
         assert transcript.scrollable_content_region.overlaps(target.region)
+
+
+async def test_unsent_words_are_kept_and_come_back_when_the_consultation_is_resumed() -> None:
+    from simulator.session.store import draft_path
+    from simulator.tui.screens.consultation import DRAFT_PAUSE
+
+    app = frozen_app(scenario=load_scenario(T2D))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await send(pilot, GOOD[0])
+        path = app.screen.consultation.path
+        await type_text(pilot, "And how is the driving")
+        await pilot.press("ctrl+j")
+        await type_text(pilot, "going")
+        await asyncio.sleep(DRAFT_PAUSE + 0.3)
+        await pilot.pause()
+        draft = draft_path(path)
+        assert draft.read_text(encoding="utf-8") == "And how is the driving\ngoing"
+        assert stat.S_IMODE(draft.stat().st_mode) == 0o600
+    assert [p.name for p in sessions_dir().iterdir() if p.suffix == ".json"] == [path.name]  # not listed as a session
+
+    app = frozen_app(saved=find_session(None))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        entry = app.screen.query_one(ChatInput)
+        assert entry.text == "And how is the driving\ngoing"
+        assert any("not sent is back in the box" in str(n.message) for n in app._notifications)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen.consultation.session.turns[-2].text == "And how is the driving going"
+        await asyncio.sleep(DRAFT_PAUSE + 0.3)  # the emptied box is kept too: no file
+        await pilot.pause()
+        assert not draft.exists()
+        await type_text(pilot, "One more thing")
+        await pilot.press("ctrl+e")
+        await pilot.pause()
+        await pilot.press("y")
+        await settle(pilot)
+        assert isinstance(app.screen, FeedbackScreen)
+    assert not draft.exists(), "an ended consultation keeps no unsent words"

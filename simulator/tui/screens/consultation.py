@@ -12,6 +12,7 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from simulator.consultation import Consultation, voice_label
+from simulator.errors import ConsultsimError
 from simulator.tui.replies import ReplySource
 from simulator.tui.screens.briefing import BriefingModal
 from simulator.tui.screens.confirm import ConfirmScreen
@@ -19,6 +20,9 @@ from simulator.tui.widgets.chat_input import ChatInput
 from simulator.tui.widgets.clock import ElapsedClock
 from simulator.tui.widgets.footer import KeyFooter
 from simulator.tui.widgets.transcript import Transcript, TurnView
+
+
+DRAFT_PAUSE = 0.5  # seconds of no typing before unsent words are written to disk
 
 
 class ConsultationScreen(Screen):
@@ -56,6 +60,13 @@ class ConsultationScreen(Screen):
         yield KeyFooter()
 
     def on_mount(self) -> None:
+        self._draft_timer, self._draft_text = None, ""
+        draft = self.consultation.draft
+        if draft:  # words typed and not sent when the consultation was left (even by a killed terminal)
+            entry = self.query_one(ChatInput)
+            entry.load_text(draft)
+            entry.move_cursor(entry.document.end)
+            self.notify("What you had typed and not sent is back in the box.", title="Resumed", timeout=6)
         self.query_one(Transcript).scroll_end(animate=False)
         self.query_one("#voice").tooltip = f"The patient is voiced by the {voice_label(self.consultation.session.engine)}."
         if self.consultation.ended:
@@ -65,6 +76,28 @@ class ConsultationScreen(Screen):
         if self.consultation.session.turns:
             return "Enter sends · ctrl+j new line · ctrl+e ends the consultation"
         return f"{self.first_name} has just sat down. Greet them to begin."
+
+    @on(ChatInput.Changed)
+    def _typed(self, event: ChatInput.Changed) -> None:
+        """Keep unsent words a moment after typing pauses (a killed terminal loses at most that moment)."""
+        self._draft_text = event.text_area.text
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+        self._draft_timer = self.set_timer(DRAFT_PAUSE, self._keep_draft)
+
+    def _keep_draft(self) -> None:
+        self._draft_timer = None
+        try:
+            self.consultation.keep_draft(self._draft_text)
+        except ConsultsimError as error:  # a full disk must not stop the consultation; say so once
+            if not getattr(self, "_draft_warned", False):
+                self._draft_warned = True
+                self.notify(str(error), title="Unsent words not kept", severity="warning", timeout=10)
+
+    def on_unmount(self) -> None:
+        if self._draft_timer is not None:  # leaving with a pause pending: keep the words now
+            self._draft_timer.stop()
+            self._keep_draft()
 
     @on(ChatInput.Submitted)
     def _submitted(self, event: ChatInput.Submitted) -> None:
