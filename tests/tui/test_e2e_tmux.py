@@ -185,11 +185,10 @@ def test_sigkill_mid_consultation_then_resume_with_nothing_lost(terminal: Termin
     assert survived["status"] == "in_progress"
 
     terminal.start("again", "resume")
-    screen = terminal.wait_for("again", "Gary Whitfield", "Enter sends")
+    screen = terminal.wait_for("again", "Gary Whitfield", "Enter sends", GOOD[4][:20])  # the unsent words are back
     last_patient = survived["turns"][-1]["text"]
     assert last_patient.split()[0] in screen
     assert "00:00 / 12:00" not in screen  # the clock goes on from the time already spent
-    assert GOOD[4][:30] in " ".join(screen.split())  # the unsent words are back in the box
     before = len(survived["turns"])
     terminal.keys("again", "Enter")  # and are sent as they were typed
     wait_for_turns(consultsim_home, before + 2)
