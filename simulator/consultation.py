@@ -102,7 +102,13 @@ class Consultation:
         session = self.session
         index = len(session.turns)
         previous = self.last_patient_text()
+        usage = getattr(self.engine, "usage", None)  # a model patient's tokens, as its server reports them
+        before = usage.as_dict() if usage is not None else {}
         reply = self.engine.respond(text, index, previous)
+        if usage is not None:  # added up over the whole session, resumed parts included
+            total = session.engine.setdefault("usage", {})
+            for name, value in usage.as_dict().items():
+                total[name] = total.get(name, 0) + value - before[name]
         analysis = reply.decision.analysis
         session.add_turn(
             "clinician",

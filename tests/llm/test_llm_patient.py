@@ -58,7 +58,9 @@ def test_a_consultation_records_backend_model_and_url_but_never_the_key(consults
             consultation.say(line)
         assert all(r.headers["authorization"] == f"Bearer {KEY}" for r in server.chat_requests())
     engine = consultation.session.engine
+    usage = engine.pop("usage")
     assert engine == {"name": "llm", "seed": 2, "backend": "openai", "model": "course-model", "base_url": server.base_url}
+    assert usage["requests"] == 4 and usage["total_tokens"] == usage["prompt_tokens"] + usage["completion_tokens"] > 0
     saved = consultation.path.read_text(encoding="utf-8")
     assert KEY not in saved and "SECRET" not in saved
     assert json.loads(saved)["engine"]["model"] == "course-model"
@@ -270,7 +272,9 @@ def test_play_takes_backend_model_and_base_url(tmp_path: Path, capsys: pytest.Ca
     captured = capsys.readouterr()
     assert status == 0 and "Patient: Alright, doc." in captured.out and "(note:" not in captured.out
     assert f"Patient voiced by course-model at {server.base_url}" in captured.err
-    assert json.loads(out.read_text())["engine"] == {"name": "llm", "seed": 0, "backend": "openai", "model": "course-model", "base_url": server.base_url}
+    engine = json.loads(out.read_text())["engine"]
+    assert engine.pop("usage")["requests"] == 3
+    assert engine == {"name": "llm", "seed": 0, "backend": "openai", "model": "course-model", "base_url": server.base_url}
 
 
 def test_play_with_a_server_that_is_down_finishes_and_says_so(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:

@@ -68,6 +68,8 @@ async def test_the_model_voices_the_patient_and_its_reply_streams_in() -> None:
             assert len(server.chat_requests()) == 1 and server.chat_requests()[0].json.get("stream") is True
         saved = screen.consultation.path.read_text(encoding="utf-8")
         assert KEY not in saved and json.loads(saved)["engine"]["model"] == "test-model"
+        usage = load(screen.consultation.path).engine["usage"]  # load() validates against the session schema
+        assert usage["requests"] == 1 and usage["total_tokens"] == usage["prompt_tokens"] + usage["completion_tokens"] > 0
 
 
 @pytest.mark.anyio
@@ -124,7 +126,9 @@ async def test_resuming_a_model_session_keeps_its_voice_and_gives_the_model_the_
             await settle(pilot)
         [request] = server.chat_requests()
         assert HELLO in request.messages_text and first.session.turns[1].text in request.messages_text
-        assert load(first.path).engine["backend"] == "openai" and len(load(first.path).turns) == 4
+        resumed = load(first.path)
+        assert resumed.engine["backend"] == "openai" and len(resumed.turns) == 4
+        assert resumed.engine["usage"]["requests"] == 2  # the first part's request and the resumed part's
 
 
 def test_resuming_scripted_when_the_model_session_is_carried_on_offline() -> None:
