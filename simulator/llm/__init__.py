@@ -11,11 +11,11 @@ import importlib
 from typing import Any
 
 _WHERE = {
-    "ChatResult": "client",
-    "ChatStream": "client",
-    "JSONResult": "client",
+    "ChatResult": "results",
+    "ChatStream": "stream",
+    "JSONResult": "results",
     "LLMClient": "client",
-    "Usage": "client",
+    "Usage": "results",
     "CircuitBreaker": "breaker",
     "breaker_for": "breaker",
     "InvalidOutput": "errors",

@@ -17,7 +17,7 @@ import json
 import re
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, TypeVar
@@ -27,8 +27,12 @@ import openai
 import tenacity
 
 from simulator.llm.breaker import CircuitBreaker, breaker_for
-from simulator.llm.errors import InvalidOutput, LLMError, StreamBroken
+from simulator.llm.errors import InvalidOutput, LLMError
+from simulator.llm.results import ChatResult, JSONResult, Usage
 from simulator.llm.settings import LLMSettings, public_url
+from simulator.llm.stream import ChatStream
+
+__all__ = ["ChatResult", "ChatStream", "ClientStats", "JSONResult", "LLMClient", "Usage", "parse_json"]
 
 T = TypeVar("T")
 Messages = list[dict[str, Any]]
@@ -36,44 +40,6 @@ Messages = list[dict[str, Any]]
 _VALIDATION = re.compile(r"validation error|Input should be|literal_error|extra_forbidden", re.I)
 # Parameters we send that a server may not take (then they are dropped, or max_tokens renamed).
 _OPTIONAL = ("stream_options", "seed", "max_tokens", "temperature")
-
-
-@dataclass
-class Usage:
-    """Tokens as the server reports them (0 where it reports none), and the requests that got a reply."""
-
-    prompt_tokens: int = 0
-    completion_tokens: int = 0
-    total_tokens: int = 0
-    requests: int = 0
-
-    def add(self, other: Any) -> None:
-        if other is None:
-            return
-        self.prompt_tokens += int(getattr(other, "prompt_tokens", 0) or 0)
-        self.completion_tokens += int(getattr(other, "completion_tokens", 0) or 0)
-        self.total_tokens += int(getattr(other, "total_tokens", 0) or 0)
-        self.requests += int(getattr(other, "requests", 0) or 0)
-
-    def as_dict(self) -> dict[str, int]:
-        return {"prompt_tokens": self.prompt_tokens, "completion_tokens": self.completion_tokens, "total_tokens": self.total_tokens, "requests": self.requests}
-
-
-@dataclass(frozen=True)
-class ChatResult:
-    text: str
-    finish_reason: str | None
-    usage: Usage
-    attempts: int = 1
-
-
-@dataclass(frozen=True)
-class JSONResult:
-    data: Any
-    text: str
-    mode: str  # json_schema | json_object | text: how the server was asked for JSON
-    asks: int  # requests that produced a reply (1 + re-asks)
-    usage: Usage
 
 
 @dataclass
@@ -319,91 +285,6 @@ class LLMClient:
         if key:
             text = text.replace(key, "***")
         return re.sub(r"\b(sk-[A-Za-z0-9_-]{4})[A-Za-z0-9_*-]{8,}", r"\1***", text)
-
-
-class ChatStream:
-    """Iterate for the text deltas of one streamed reply. `.text` is what has arrived so far and
-    `.result` the whole reply once iteration ends normally."""
-
-    def __init__(self, client: LLMClient, messages: Messages, params: dict[str, Any]):
-        self.client = client
-        self.messages = messages
-        self.params = params
-        self.parts: list[str] = []
-        self.finish_reason: str | None = None
-        self.usage = Usage()
-        self.result: ChatResult | None = None
-        self._raw: Any = None
-        self._iterator: Iterator[str] | None = None
-
-    @property
-    def text(self) -> str:
-        return "".join(self.parts)
-
-    def __iter__(self) -> Iterator[str]:
-        if self._iterator is None:
-            self._iterator = self._run()
-        return self._iterator
-
-    def close(self) -> None:
-        """Stop early (a guard found enough); closes the HTTP response."""
-        if self._iterator is not None:
-            self._iterator.close()  # type: ignore[attr-defined]
-        if self._raw is not None:
-            try:
-                self._raw.close()
-            except Exception:  # noqa: BLE001 - closing a dead stream
-                pass
-
-    def _absorb(self, chunk: Any) -> str:
-        if getattr(chunk, "usage", None):
-            self.usage.add(chunk.usage)
-        choices = getattr(chunk, "choices", None) or []
-        if not choices:
-            return ""
-        choice = choices[0]
-        if choice.finish_reason:
-            self.finish_reason = choice.finish_reason
-        return (choice.delta.content if choice.delta else None) or ""
-
-    def _open(self, params: dict[str, Any]) -> tuple[Any, Iterator[Any], str]:
-        """Open the stream and read up to its first words (retried as a whole by the caller)."""
-        client = self.client
-        self.finish_reason = None  # a fresh try
-        raw = client._openai.chat.completions.create(model=client.model, messages=self.messages, stream=True, **params)
-        chunks = iter(raw)
-        first = ""
-        try:
-            for chunk in chunks:
-                first = self._absorb(chunk)
-                if first or self.finish_reason:
-                    break
-        except BaseException:
-            raw.close()
-            raise
-        return raw, chunks, first
-
-    def _run(self) -> Iterator[str]:
-        client = self.client
-        self._raw, chunks, first = client.call_adapting(self._open, {"stream_options": {"include_usage": True}, **self.params})
-        self.usage.requests += 1
-        if first:
-            self.parts.append(first)
-            yield first
-        try:
-            for chunk in chunks:
-                delta = self._absorb(chunk)
-                if delta:
-                    self.parts.append(delta)
-                    yield delta
-        except (openai.OpenAIError, OSError, ValueError) as error:
-            cause = client.classify(error)
-            raise StreamBroken(f"the reply from {client.where} broke off mid-stream: {cause.message}", self.text, cause.kind) from None
-        finally:
-            self._raw.close()
-        if self.finish_reason is None:
-            raise StreamBroken(f"the reply from {client.where} ended before it was finished", self.text, "dropped")
-        self.result = ChatResult(self.text, self.finish_reason, self.usage)
 
 
 def parse_json(text: str, validator: jsonschema.protocols.Validator) -> tuple[Any, list[str]]:

@@ -1,0 +1,102 @@
+"""One streamed reply: its text deltas as they arrive, retried until its first words, then never again
+(what has been shown cannot be taken back by a silent retry; a break raises StreamBroken with what arrived)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+import openai
+
+from simulator.llm.errors import StreamBroken
+from simulator.llm.results import ChatResult, Usage
+
+if TYPE_CHECKING:
+    from simulator.llm.client import LLMClient
+
+Messages = list[dict[str, Any]]
+
+
+class ChatStream:
+    """Iterate for the text deltas of one streamed reply. `.text` is what has arrived so far and
+    `.result` the whole reply once iteration ends normally."""
+
+    def __init__(self, client: LLMClient, messages: Messages, params: dict[str, Any]):
+        self.client = client
+        self.messages = messages
+        self.params = params
+        self.parts: list[str] = []
+        self.finish_reason: str | None = None
+        self.usage = Usage()
+        self.result: ChatResult | None = None
+        self._raw: Any = None
+        self._iterator: Iterator[str] | None = None
+
+    @property
+    def text(self) -> str:
+        return "".join(self.parts)
+
+    def __iter__(self) -> Iterator[str]:
+        if self._iterator is None:
+            self._iterator = self._run()
+        return self._iterator
+
+    def close(self) -> None:
+        """Stop early (a guard found enough); closes the HTTP response."""
+        if self._iterator is not None:
+            self._iterator.close()  # type: ignore[attr-defined]
+        if self._raw is not None:
+            try:
+                self._raw.close()
+            except Exception:  # noqa: BLE001 - closing a dead stream
+                pass
+
+    def _absorb(self, chunk: Any) -> str:
+        if getattr(chunk, "usage", None):
+            self.usage.add(chunk.usage)
+        choices = getattr(chunk, "choices", None) or []
+        if not choices:
+            return ""
+        choice = choices[0]
+        if choice.finish_reason:
+            self.finish_reason = choice.finish_reason
+        return (choice.delta.content if choice.delta else None) or ""
+
+    def _open(self, params: dict[str, Any]) -> tuple[Any, Iterator[Any], str]:
+        """Open the stream and read up to its first words (retried as a whole by the caller)."""
+        client = self.client
+        self.finish_reason = None  # a fresh try
+        raw = client._openai.chat.completions.create(model=client.model, messages=self.messages, stream=True, **params)
+        chunks = iter(raw)
+        first = ""
+        try:
+            for chunk in chunks:
+                first = self._absorb(chunk)
+                if first or self.finish_reason:
+                    break
+        except BaseException:
+            raw.close()
+            raise
+        return raw, chunks, first
+
+    def _run(self) -> Iterator[str]:
+        client = self.client
+        self._raw, chunks, first = client.call_adapting(self._open, {"stream_options": {"include_usage": True}, **self.params})
+        self.usage.requests += 1
+        if first:
+            self.parts.append(first)
+            yield first
+        try:
+            for chunk in chunks:
+                delta = self._absorb(chunk)
+                if delta:
+                    self.parts.append(delta)
+                    yield delta
+        except (openai.OpenAIError, OSError, ValueError) as error:
+            cause = client.classify(error)
+            raise StreamBroken(f"the reply from {client.where} broke off mid-stream: {cause.message}", self.text, cause.kind) from None
+        finally:
+            self._raw.close()
+        if self.finish_reason is None:
+            raise StreamBroken(f"the reply from {client.where} ended before it was finished", self.text, "dropped")
+        self.result = ChatResult(self.text, self.finish_reason, self.usage)
