@@ -68,6 +68,9 @@ class LLMClient:
         self.stats = ClientStats()
         self._lock = threading.Lock()
         self._json_mode: str | None = None if settings.structured_output == "auto" else settings.structured_output
+        # In json_object mode the schema goes with the request (llama.cpp makes it a grammar); the prompt restates
+        # it only once this server has shown it does not enforce it (a reply invalid for it): tokens saved per ask.
+        self._restate_schema = False
         # initial * 2**(n-1), capped, plus up to `initial` of random jitter
         self._backoff = tenacity.wait_exponential(multiplier=settings.backoff_initial, max=settings.backoff_max) + tenacity.wait_random(0, settings.backoff_initial)
         self._refused: dict[str, str | None] = {}  # optional parameters this server refused -> what to send instead
@@ -154,6 +157,8 @@ class LLMClient:
             data, problems = parse_json(text, validator)
             if not problems:
                 return JSONResult(data, text, mode, ask, usage)
+            if mode == "json_object":
+                self._restate_schema = True  # not enforced here: the re-ask, and every ask after it, restates it
             conversation = [
                 *conversation,
                 {"role": "assistant", "content": text},
@@ -177,7 +182,7 @@ class LLMClient:
                 sent = messages
             elif mode == "json_object":  # OpenAI's JSON mode; llama.cpp also takes the schema here (a grammar)
                 request["response_format"] = {"type": "json_object", "schema": schema}
-                sent = _with_schema_instruction(messages, schema)
+                sent = _with_schema_instruction(messages, schema) if self._restate_schema else _with_json_instruction(messages)
             else:
                 sent = _with_schema_instruction(messages, schema)
             try:
@@ -308,10 +313,19 @@ def parse_json(text: str, validator: jsonschema.protocols.Validator) -> tuple[An
 
 
 def _with_schema_instruction(messages: Messages, schema: dict[str, Any]) -> Messages:
-    instruction = "Reply with only a JSON object (no prose, no code fence) valid for this JSON Schema:\n" + json.dumps(schema)
+    compact = json.dumps(schema, separators=(",", ":"))  # whitespace is tokens too
+    return _with_instruction(messages, "Reply with only a JSON object (no prose, no code fence) valid for this JSON Schema:\n" + compact)
+
+
+def _with_instruction(messages: Messages, instruction: str) -> Messages:
     if messages and messages[0].get("role") == "system":
         return [{**messages[0], "content": f"{messages[0]['content']}\n\n{instruction}"}, *messages[1:]]
     return [{"role": "system", "content": instruction}, *messages]
+
+
+def _with_json_instruction(messages: Messages) -> Messages:
+    """JSON mode without the schema in the prompt (OpenAI's JSON mode wants the word JSON in the messages)."""
+    return _with_instruction(messages, "Reply with only a JSON object (no prose, no code fence).")
 
 
 def _schema_name(name: str) -> str:

@@ -46,7 +46,8 @@ def _template() -> jinja2.Template:
 
 def request_schema(request: JudgeRequest) -> dict[str, Any]:
     value: dict[str, Any] = (
-        {"type": ["integer", "null"], "minimum": 1, "maximum": 5} if request.scale == "likert5" else {"type": ["boolean", "null"]}
+        # an enum, not a range: llama.cpp's grammar enforces enums but not minimum/maximum (a 0 meant re-asks)
+        {"enum": [1, 2, 3, 4, 5, None]} if request.scale == "likert5" else {"type": ["boolean", "null"]}
     )
     item = {
         "type": "object",

@@ -265,6 +265,7 @@ def test_complete_json_steps_down_to_json_object_then_text_where_the_server_lack
         assert types == ["json_schema", "json_object"]
         client.complete_json(HELLO, SCHEMA)  # remembered: straight to json_object
         assert [(r.json.get("response_format") or {}).get("type") for r in server.chat_requests()][2:] == ["json_object"]
+        assert all("JSON Schema" not in r.messages_text for r in server.chat_requests())  # valid: no need to restate it
     with FaultServer(reject_response_formats={"json_schema", "json_object"}) as server:
         server.default = Fault.ok('Sure! ```json\n{"met": true, "turns": [1]}\n```')
         result = LLMClient(fast(server.base_url)).complete_json(HELLO, SCHEMA)
@@ -317,3 +318,22 @@ def test_a_500_that_says_the_request_failed_validation_is_a_bad_request_not_retr
     client = LLMClient(fast(server.base_url))
     result = client.complete_json(HELLO, SCHEMA)
     assert result.mode == "json_object" and len(server.chat_requests()) == 2 and client.breaker.state == "closed"
+
+
+def test_json_mode_restates_the_schema_only_once_a_server_shows_it_does_not_enforce_it() -> None:
+    with FaultServer(reject_response_formats={"json_schema"}) as server:
+        client = LLMClient(fast(server.base_url))
+        server.default = Fault.ok('{"met": true, "turns": [2]}')
+        client.complete_json(HELLO, SCHEMA)  # json_schema refused, then json_object: valid, so the prompt had no schema
+        assert "JSON Schema" not in server.chat_requests()[-1].messages_text
+        assert "JSON object" in server.chat_requests()[-1].messages_text  # OpenAI's JSON mode wants the word in the prompt
+        server.clear()
+        server.push(Fault.ok('{"met": "yes"}'))  # ignores the schema it was sent
+        result = client.complete_json(HELLO, SCHEMA)
+        first, second = server.chat_requests()
+        assert "JSON Schema" not in first.messages_text
+        assert "valid for this JSON Schema" in second.messages_text and '"required":["met","turns"]' in second.messages_text
+        assert result.data == {"met": True, "turns": [2]} and result.asks == 2
+        server.clear()
+        client.complete_json(HELLO, SCHEMA)  # learnt: restated from the first ask on
+        assert "valid for this JSON Schema" in server.chat_requests()[0].messages_text

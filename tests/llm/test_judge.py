@@ -31,7 +31,7 @@ def agreeable_model(score: int = 4, met: bool = True, cite: tuple[int, ...] = (0
     def respond(request: dict[str, Any]) -> str:
         schema = schema_of(request)
         criteria = schema["properties"]["criteria"]["required"]
-        likert = "integer" in schema["properties"]["criteria"]["properties"][criteria[0]]["properties"]["value"]["type"]
+        likert = 5 in schema["properties"]["criteria"]["properties"][criteria[0]]["properties"]["value"].get("enum", [])
         answer: dict[str, Any] = {"criteria": {c: {"value": score if likert else met, "evidence": list(cite), "rationale": f"model view of {c}"} for c in criteria}}
         if "coproduction_level" in schema["properties"]:
             answer["coproduction_level"] = {"value": "recognisable", "evidence": [0], "rationale": "shared"}
