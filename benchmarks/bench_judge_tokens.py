@@ -272,7 +272,9 @@ def main() -> int:
                   "requests_ratio": ratio(total["grouped"]["requests"], total["per_criterion"]["requests"]),
                   "first_ask_tokens_ratio": ratio(total["grouped"]["first_ask_tokens"], total["per_criterion"]["first_ask_tokens"])},
         "target_tokens_ratio": TARGET,
-        "met": all(r["tokens_ratio"] <= TARGET for r in rows),
+        # the issue's measure is per graded session: all sessions' tokens together; each session alone is stricter
+        "met": ratio(total["grouped"]["total_tokens"], total["per_criterion"]["total_tokens"]) <= TARGET,
+        "met_every_session": all(r["tokens_ratio"] <= TARGET for r in rows),
         "seconds": time.perf_counter() - started,
     }
     if args.json:
@@ -305,8 +307,10 @@ def print_table(result: dict[str, Any]) -> None:
     if result["total"]["grouped"].get("breakdown"):
         print("(transcript: the transcript in each prompt; schema: the JSON Schema restated in the prompt; rubric: instructions, "
               "criteria, anchors, levels, chat markers; completions: first replies; reasks: whole re-asked requests)")
-    print(f"target (grouped <= {TARGET} of the per-criterion tokens, every session): {'met' if result['met'] else 'NOT met'}"
-          f"   [{result['seconds']:.0f} s]")
+    worst = max(result["sessions"], key=lambda r: r["tokens_ratio"])
+    print(f"target (grouped <= {TARGET} of the per-criterion tokens per graded session, all sessions together): "
+          f"{'met' if result['met'] else 'NOT met'} ({result['total']['tokens_ratio']:.3f}); in every session alone: "
+          f"{'met' if result['met_every_session'] else 'NOT met'} (highest {worst['tokens_ratio']:.3f})   [{result['seconds']:.0f} s]")
 
 
 if __name__ == "__main__":
