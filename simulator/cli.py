@@ -13,7 +13,7 @@ from typing import NoReturn
 from simulator import __version__
 from simulator.commands import grade, play, practise, resume, scenarios, sessions, validate
 from simulator.errors import ConsultsimError
-from simulator.llm.options import add_backend_arguments
+from simulator.llm.options import add_backend_arguments, settings_from_args
 
 COMMANDS = [scenarios, validate, play, practise, resume, sessions, grade]
 
@@ -57,6 +57,7 @@ def home(args: argparse.Namespace) -> int:
     """No subcommand: the terminal UI (or --plain); with no terminal to draw on, a welcome listing."""
     if args.plain or practise.is_terminal():
         return practise.launch(args)
+    settings_from_args(args)  # a bad model setting is an error even here, not silently ignored
     return welcome()
 
 

@@ -167,3 +167,11 @@ def test_practise_with_a_bad_backend_setting_fails_before_the_app_starts(capsys,
     assert "must start with http:// or https://" in err and "Traceback" not in err
     assert main(["--backend", "openai", "practise", "t2d-hypo-fear", "--plain"]) == 1
     assert "needs a model" in capsys.readouterr().err
+
+
+def test_bare_consultsim_with_no_terminal_still_rejects_a_bad_model_setting(capsys) -> None:
+    from simulator.cli import main
+
+    assert main(["--base-url", "ftp://example"]) == 1  # pytest's stdin is not a terminal: the welcome path
+    assert "must start with http:// or https://" in capsys.readouterr().err
+    assert main([]) == 0 and "t2d-hypo-fear" in capsys.readouterr().out
