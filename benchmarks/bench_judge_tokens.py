@@ -48,7 +48,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from llama_server import LlamaServerError, llama_server  # noqa: E402
+from llama_server import LlamaServerError, llama_server, one_token  # noqa: E402
 
 from simulator.consultation import Consultation  # noqa: E402
 from simulator.llm.client import ChatResult, LLMClient  # noqa: E402
@@ -217,11 +217,6 @@ def run_side(grade, settings: LLMSettings, per_criterion: bool, per_item: int, t
     return side
 
 
-def flush(client: LLMClient) -> None:
-    """An unrelated one-token request, so the next side starts with nothing of its prompt cached."""
-    client.chat([{"role": "user", "content": "Name a colour."}], max_tokens=1, temperature=0)
-
-
 def ratio(a: float, b: float) -> float:
     return a / b if b else float("nan")
 
@@ -245,12 +240,11 @@ def main() -> int:
     with server as (base_url, model):
         settings = LLMSettings(backend="openai", model=model, base_url=base_url, timeout=600, connect_timeout=10, max_attempts=1, retry_budget=1200)
         tokenizer = Tokenizer(base_url)
-        flusher = LLMClient(settings)
         for index, (name, grade) in enumerate(graded):
             order = [False, True] if index % 2 == 0 else [True, False]  # grouped first, then per-criterion first
             sides = {}
             for per_criterion in order:
-                flush(flusher)
+                one_token(base_url, model)  # so neither side starts with the other's prompt cached
                 side = "per_criterion" if per_criterion else "grouped"
                 sides[side] = run_side(grade, settings, per_criterion, args.max_tokens_per_criterion, tokenizer, f"{name}, {side.replace('_', '-')}")
             g, p = sides["grouped"], sides["per_criterion"]

@@ -22,14 +22,14 @@ import json
 import statistics
 import sys
 import time
-from contextlib import contextmanager
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import openai  # noqa: E402
-from llama_server import LlamaServerError, llama_server  # noqa: E402
+from llama_server import LlamaServerError, llama_server, one_token  # noqa: E402
 
 from simulator.llm.client import LLMClient  # noqa: E402
 from simulator.llm.settings import LLMSettings  # noqa: E402
@@ -71,11 +71,6 @@ def raw_turn(client: openai.OpenAI, model: str, messages: list[dict[str, Any]], 
     return time.perf_counter() - start, time.process_time() - cpu, text
 
 
-def flush(client: openai.OpenAI, model: str) -> None:
-    """An unrelated one-token request, so the next one starts with nothing of its prompt cached."""
-    client.chat.completions.create(model=model, messages=[{"role": "user", "content": "Name a colour."}], max_tokens=1, temperature=0)
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=3, help="consultations played on each side (default 3)")
@@ -89,7 +84,7 @@ def main() -> int:
 
     scenario = load_scenario(shipped_scenarios_dir() / f"{args.scenario}.yaml")
     lines = script(args.scenario)[: args.turns]
-    server = llama_server() if not args.base_url else contextmanager(lambda: iter([(args.base_url, args.model or "model")]))()
+    server = llama_server() if not args.base_url else nullcontext((args.base_url, args.model or "model"))
     ours: list[float] = []
     raw: list[float] = []
     left_out = 0
@@ -103,13 +98,13 @@ def main() -> int:
             engine = LLMPatient(scenario, 1, settings=settings, client=client)
             previous = None
             for index, line in enumerate(lines):
-                flush(plain, model)
+                one_token(base_url, model)
                 start, cpu = time.perf_counter(), time.process_time()
                 reply = engine.respond(line, 2 * index, previous)
                 ours_time, ours_cpu = time.perf_counter() - start, time.process_time() - cpu
                 previous = reply.text
                 stream = client.last
-                flush(plain, model)
+                one_token(base_url, model)
                 upto = len(stream.text) if stream.result is None else None  # None: ours read to the end
                 raw_time, raw_cpu, raw_text = raw_turn(plain, model, stream.messages, {"stream_options": {"include_usage": True}, **stream.params}, upto)
                 if stream.text != raw_text:  # the server was not deterministic: not the same work

@@ -99,13 +99,19 @@ def _wait_until_listed(base_url: str, process: subprocess.Popen, log: Path, time
         time.sleep(0.3)
 
 
+def one_token(base_url: str, model: str, timeout: float = 120) -> None:
+    """An unrelated one-token completion: warms a server up, or leaves nothing of a benchmark's prompt cached
+    for the next request (llama.cpp reuses the prompt it has just seen)."""
+    body = json.dumps({"model": model, "messages": [{"role": "user", "content": "Name a colour."}], "max_tokens": 1, "temperature": 0}).encode()
+    request = urllib.request.Request(f"{base_url}/chat/completions", body, {"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=timeout) as response:
+        json.load(response)
+
+
 def _warm_up(base_url: str, model: str, process: subprocess.Popen, log: Path) -> None:
     """One token, so a server that cannot run its model fails here, clearly."""
-    body = json.dumps({"model": model, "messages": [{"role": "user", "content": "Hi"}], "max_tokens": 1}).encode()
-    request = urllib.request.Request(f"{base_url}/chat/completions", body, {"Content-Type": "application/json"})
     try:
-        with urllib.request.urlopen(request, timeout=120) as response:
-            json.load(response)
+        one_token(base_url, model)
     except OSError as error:
         time.sleep(0.5)
         if process.poll() == -signal.SIGILL:

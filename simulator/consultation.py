@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from simulator.patient import Disclosure, PatientEngine, PatientState, ScriptedPatient
 from simulator.scenario.model import Scenario
@@ -34,11 +35,19 @@ def patient_engine(
     return ScriptedPatient(scenario, seed, state, ledger)
 
 
-def voice_label(engine: dict[str, Any]) -> str:
-    """Who voices the patient, in words, from a session's engine record (never holds a key)."""
-    if engine.get("backend") == "openai":
-        return f"model {engine.get('model')} at {engine.get('base_url')}"
-    return "scripted patient (offline)"
+def voice_label(engine: dict[str, Any], short: bool = False) -> str:
+    """Who voices the patient, in words, from a session's engine record (never holds a key); `short` fits a
+    title bar: "scripted patient" or "model NAME · HOST"."""
+    if engine.get("backend") != "openai":
+        return "scripted patient" if short else "scripted patient (offline)"
+    if short:
+        return f"model {engine.get('model')} · {urlsplit(str(engine.get('base_url'))).netloc}"
+    return f"model {engine.get('model')} at {engine.get('base_url')}"
+
+
+def _engine_record(engine: PatientEngine) -> dict[str, Any]:
+    """What a session records about its patient engine: name, seed, backend, model, URL (never a key)."""
+    return {"name": engine.name, "seed": engine.seed, **engine.describe()}
 
 
 class Consultation:
@@ -47,6 +56,8 @@ class Consultation:
         self.out = out
         self.autosave = autosave
         self.path: Path | None = None
+        # a model patient's tokens before this engine started (a resumed session): the record adds the engine's own
+        self._usage_before = dict(session.engine.get("usage", {}))
 
     @classmethod
     def start(
@@ -61,7 +72,7 @@ class Consultation:
         """A new consultation with `engine`, or the patient the `llm` settings ask for (scripted by default)."""
         engine = engine or patient_engine(scenario, seed, llm)
         session = Session.start(scenario, engine.name, engine.seed)
-        session.engine.update(engine.describe())  # backend, model, base URL: never a key
+        session.engine = _engine_record(engine)
         consultation = cls(scenario, engine, session, out, autosave)
         consultation._remember()
         return consultation
@@ -77,12 +88,12 @@ class Consultation:
         turns = session.turns
         history = [(a.text, b.text) for a, b in zip(turns, turns[1:]) if a.speaker == "clinician" and b.speaker == "patient"]
         engine = patient_engine(scenario, session.engine.get("seed", 0), llm, state, ledger, history)
-        consultation = cls(scenario, engine, session, path)
-        consultation.path = path
-        now = {"name": engine.name, "seed": engine.seed, **engine.describe()}
+        now = {**_engine_record(engine), **({"usage": session.engine["usage"]} if "usage" in session.engine else {})}
         if voice_label(now) != voice_label(session.engine):  # the record says who voices it from here on
             session.notes.append({"turn": len(turns), "note": f"Resumed; from here the patient is voiced by the {voice_label(now)}, before by the {voice_label(session.engine)}."})
             session.engine = now
+        consultation = cls(scenario, engine, session, path)
+        consultation.path = path
         return consultation
 
     @property
@@ -102,13 +113,10 @@ class Consultation:
         session = self.session
         index = len(session.turns)
         previous = self.last_patient_text()
-        usage = getattr(self.engine, "usage", None)  # a model patient's tokens, as its server reports them
-        before = usage.as_dict() if usage is not None else {}
         reply = self.engine.respond(text, index, previous)
-        if usage is not None:  # added up over the whole session, resumed parts included
-            total = session.engine.setdefault("usage", {})
-            for name, value in usage.as_dict().items():
-                total[name] = total.get(name, 0) + value - before[name]
+        usage = getattr(self.engine, "usage", None)  # a model patient's tokens, as its server reports them
+        if usage is not None:  # the whole session's, resumed parts included
+            session.engine["usage"] = {name: self._usage_before.get(name, 0) + value for name, value in usage.as_dict().items()}
         analysis = reply.decision.analysis
         session.add_turn(
             "clinician",

@@ -114,7 +114,7 @@ class PlainSession:
         self.say(f"Session {session.id}, saved after every turn. Type /help for commands.")
         self.say(f"The patient is voiced by the {voice_label(session.engine)}.")
         self.say()
-        live = LiveReply(self.stdout) if consultation.engine.name != "scripted" else None
+        live = LiveReply(self.stdout) if consultation.engine.streams else None
         consultation.engine.on_chunk = live
         for turn in session.turns:
             self.say(f"{'Clinician' if turn.speaker == 'clinician' else 'Patient'}: {turn.text}")

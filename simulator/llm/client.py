@@ -28,14 +28,13 @@ import tenacity
 
 from simulator.llm.breaker import CircuitBreaker, breaker_for
 from simulator.llm.errors import InvalidOutput, LLMError
-from simulator.llm.results import ChatResult, JSONResult, Usage
+from simulator.llm.results import ChatResult, JSONResult, Messages, Usage
 from simulator.llm.settings import LLMSettings, public_url
 from simulator.llm.stream import ChatStream
 
 __all__ = ["ChatResult", "ChatStream", "ClientStats", "JSONResult", "LLMClient", "Usage", "parse_json"]
 
 T = TypeVar("T")
-Messages = list[dict[str, Any]]
 # A 5xx that is really the server refusing a field of the request: retrying cannot help.
 _VALIDATION = re.compile(r"validation error|Input should be|literal_error|extra_forbidden", re.I)
 # Parameters we send that a server may not take (then they are dropped, or max_tokens renamed).

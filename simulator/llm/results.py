@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+Messages = list[dict[str, Any]]  # chat messages as the OpenAI API takes them
+
 
 @dataclass
 class Usage:

@@ -9,12 +9,10 @@ from typing import TYPE_CHECKING, Any
 import openai
 
 from simulator.llm.errors import StreamBroken
-from simulator.llm.results import ChatResult, Usage
+from simulator.llm.results import ChatResult, Messages, Usage
 
 if TYPE_CHECKING:
     from simulator.llm.client import LLMClient
-
-Messages = list[dict[str, Any]]
 
 
 class ChatStream:

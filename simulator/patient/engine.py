@@ -54,6 +54,7 @@ class PatientEngine(ABC):
     """Answers clinician turns in character. The director inside decides state and disclosure."""
 
     name: str
+    streams = False  # True: replies are made as they stream (a model), so a UI shows them as they come
     on_chunk: Callable[[ReplyChunk], None] | None = None  # set to watch replies stream as `respond` runs
 
     def __init__(self, scenario: Scenario, seed: int = 0, state: PatientState | None = None, ledger: list[Disclosure] | None = None):

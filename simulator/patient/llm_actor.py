@@ -31,6 +31,7 @@ CUT_MARK = "…"
 
 class LLMPatient(PatientEngine):
     name = "llm"
+    streams = True
 
     def __init__(
         self,

@@ -131,7 +131,7 @@ class ConsultsimApp(App[int]):
     def _open_consultation(self, consultation, already: float) -> None:
         from simulator.tui.screens.consultation import ConsultationScreen
 
-        replies = self.settings.replies if consultation.engine.name == "scripted" else self.settings.streamed
+        replies = self.settings.streamed if consultation.engine.streams else self.settings.replies
         screen = ConsultationScreen(consultation, replies, self.settings.clock, already)
         self._replace_top(screen)
 

@@ -140,6 +140,7 @@ def test_resuming_scripted_when_the_model_session_is_carried_on_offline() -> Non
     resumed.say("Go on")
     session = load(first.path)
     assert voice_label(session.engine) == "scripted patient (offline)"
+    assert session.engine["usage"]["requests"] == 1  # the model's part of the session still counted
     assert any("from here the patient is voiced by the scripted patient" in n["note"] for n in session.notes)
 
 

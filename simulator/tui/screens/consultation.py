@@ -52,7 +52,7 @@ class ConsultationScreen(Screen):
         scenario = self.consultation.scenario
         with Horizontal(id="consultation-bar", classes="screen-title"):
             yield Static(f"{scenario.patient.name}: {scenario.title}", id="consultation-title", markup=False)
-            yield Static(_short_voice(self.consultation.session.engine), id="voice", markup=False)
+            yield Static(voice_label(self.consultation.session.engine, short=True), id="voice", markup=False)
             yield ElapsedClock(scenario.duration_minutes, self.clock, self.already, id="clock")
         yield Transcript(scenario.patient.name, self.consultation.session.turns, id="transcript")
         yield Static(self._status_text(), id="status")
@@ -60,7 +60,7 @@ class ConsultationScreen(Screen):
         yield KeyFooter()
 
     def on_mount(self) -> None:
-        self._draft_timer, self._draft_text = None, ""
+        self._draft_timer, self._draft_text, self._draft_warned = None, "", False
         draft = self.consultation.draft
         if draft:  # words typed and not sent when the consultation was left (even by a killed terminal)
             entry = self.query_one(ChatInput)
@@ -90,7 +90,7 @@ class ConsultationScreen(Screen):
         try:
             self.consultation.keep_draft(self._draft_text)
         except ConsultsimError as error:  # a full disk must not stop the consultation; say so once
-            if not getattr(self, "_draft_warned", False):
+            if not self._draft_warned:
                 self._draft_warned = True
                 self.notify(str(error), title="Unsent words not kept", severity="warning", timeout=10)
 
@@ -183,11 +183,3 @@ class ConsultationScreen(Screen):
         entry = self.query_one(ChatInput)
         (self.query_one(Transcript) if entry.has_focus else entry).focus()
 
-
-def _short_voice(engine: dict) -> str:
-    """The voice, short enough for the title bar: "scripted patient" or "model NAME · HOST"."""
-    if engine.get("backend") != "openai":
-        return "scripted patient"
-    from urllib.parse import urlsplit
-
-    return f"model {engine.get('model')} · {urlsplit(str(engine.get('base_url'))).netloc}"
