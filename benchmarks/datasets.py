@@ -16,11 +16,19 @@ _ACI_LINE = re.compile(r"^\[(doctor|patient|patient_guest|doctor_guest|guest_[a-
 
 Turns = list[tuple[str, str]]
 
+# ../shared/data/README.md keeps these ten aside for independent measurement: never label, tune or test on them.
+KEPT_ASIDE = frozenset({
+    "D2N088", "D2N093", "D2N129", "D2N161", "D2N170", "D2N177",
+    "day1_consultation08", "day2_consultation05", "day3_consultation02", "day4_consultation10",
+})
+
 
 def primock57() -> Iterator[tuple[str, Turns]]:
     path = SHARED_DATA / "primock57" / "primock57_consultations.jsonl"
     for line in path.read_text(encoding="utf-8").splitlines():
         record = json.loads(line)
+        if record["consultation_id"] in KEPT_ASIDE:
+            continue
         turns = []
         for utterance in record["utterances"]:
             text = " ".join(_TAGS.sub(" ", utterance["text"]).split())
@@ -36,6 +44,8 @@ def aci_bench() -> Iterator[tuple[str, Turns]]:
             continue
         with path.open(encoding="utf-8", newline="") as handle:
             for row in csv.DictReader(handle):
+                if row["encounter_id"] in KEPT_ASIDE:
+                    continue
                 turns: Turns = []
                 for raw in row["dialogue"].splitlines():
                     match = _ACI_LINE.match(raw.strip())
