@@ -29,7 +29,18 @@ def turns_by_id() -> dict[str, str]:
         for t in c["turns"]:
             if t["speaker"] == "clinician":
                 found[f"{c['id']}#{t['i']}"] = t["text"]
+                legacy = legacy_id(c["id"])
+                if legacy:  # batches made before the two MTS-Dialog test sets had distinct ids
+                    key = f"{legacy}#{t['i']}"
+                    found[key] = found[key] + "\n" + t["text"] if key in found else t["text"]
     return found
+
+
+def legacy_id(cid: str) -> str | None:
+    """"mts-dialog/TestSet1-91" was "mts-dialog/TestSet-91" in the first batches."""
+    if cid.startswith("mts-dialog/TestSet1-") or cid.startswith("mts-dialog/TestSet2-"):
+        return "mts-dialog/TestSet-" + cid.split("-", 2)[2]
+    return None
 
 
 def check_turns(path: Path, texts: dict[str, str]) -> list[str]:

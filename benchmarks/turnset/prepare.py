@@ -109,8 +109,14 @@ def mts_dialog() -> list[dict]:
                         turns[-1] = (turns[-1][0], f"{turns[-1][1]} {raw.strip()}")
                 turns = merged(turns)
                 if sum(s == "clinician" for s, _ in turns) >= 2:  # a single question tells little
-                    found.append({"id": f"mts-dialog/{path.stem.split('-')[2]}-{row['ID']}", "source": "mts-dialog", "turns": turns})
+                    found.append({"id": f"mts-dialog/{_mts_part(path.stem)}-{row['ID']}", "source": "mts-dialog", "turns": turns})
     return found
+
+
+def _mts_part(stem: str) -> str:
+    """"MTS-Dialog-TestSet-1-MEDIQA-Chat-2023" -> "TestSet1"; "MTS-Dialog-TrainingSet" -> "TrainingSet"."""
+    parts = stem.split("-")
+    return parts[2] + (parts[3] if parts[2] == "TestSet" else "")
 
 
 def pa_counselling() -> list[dict]:

@@ -82,6 +82,7 @@ class Lexicon:
     jargon_explained: re.Pattern[str]
     jargon_introduced: re.Pattern[str]
     farewell: re.Pattern[str]
+    backchannel_phrases: frozenset[str]
     shared_topics: Mapping[str, tuple[str, ...]]
     vocabulary: tuple[str, ...]
 
@@ -91,7 +92,7 @@ def shared_lexicon() -> Lexicon:
     codes_data = resources.data_file("lexicon/codes.yaml")
     question = codes_data["question"]
     codes = {code: _alternation(patterns) for code, patterns in codes_data["codes"].items()}
-    vocabulary = ("open_question", "closed_question", *codes, "jargon")
+    vocabulary = ("open_question", "closed_question", *codes, "backchannel", "jargon")
     topics = resources.data_file("lexicon/topics.yaml")["topics"]
     echo, info = codes_data["echo"], codes_data["information_statement"]
     return Lexicon(
@@ -122,6 +123,7 @@ def shared_lexicon() -> Lexicon:
         jargon_explained=re.compile(r"\s*(?:" + _alternation(codes_data["jargon_explanations"]).pattern + ")", FLAGS),
         jargon_introduced=_alternation(codes_data["jargon_introductions"]),
         farewell=_alternation(codes_data["farewell"]),
+        backchannel_phrases=frozenset(" ".join(p.split()) for p in codes_data["backchannel_phrases"]),
         shared_topics={name: tuple(words) for name, words in topics.items()},
         vocabulary=vocabulary,
     )

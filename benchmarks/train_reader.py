@@ -1,0 +1,200 @@
+"""Train the turn reader's learned model from the labelled turns and write its weights.
+
+    pip install -e '.[train]'
+    python benchmarks/turnset/build_gold.py      # the gold corpus from the labellers' files
+    python benchmarks/train_reader.py            # writes simulator/data/reader/model.json.gz
+
+Reproducible: the same gold corpus gives the same weights (liblinear is deterministic). Only the
+`train` and `dev` splits are read: each code's regularisation, threshold and policy (model, rules or
+either) are chosen on `dev` with a model fitted on `train`, and the shipped weights are then fitted on
+`train` + `dev`. The `test` split is never opened here; benchmarks/bench_reader.py reports it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+import numpy as np
+from scipy.sparse import csr_matrix
+from sklearn.linear_model import LogisticRegression
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from simulator.analysis.features import FEATURE_VERSION  # noqa: E402
+from simulator.analysis.model import MODEL_FILE, bucket_of  # noqa: E402
+from simulator.analysis.reader import TurnReader  # noqa: E402
+from simulator.resources import DATA_DIR  # noqa: E402
+
+GOLD = REPO / "benchmarks" / "turnset" / "gold.jsonl"
+BUCKETS = 1 << 20
+MIN_POSITIVE_TURNS = 12  # fewer labelled examples than this in train: the code stays with the rules
+NOT_LEARNED = {"jargon", "backchannel"}  # decided for the whole turn by exact rules
+C_GRID = (0.1, 0.3, 1.0, 3.0)
+THRESHOLDS = tuple(round(t, 2) for t in np.arange(0.1, 0.91, 0.05))
+KEEP_WEIGHT = 0.02  # weights smaller than this (in every code) are dropped from the shipped file
+
+
+def load_gold(splits: set[str]) -> list[dict]:
+    rows = [json.loads(line) for line in GOLD.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [r for r in rows if r["split"] in splits]
+
+
+def overlaps(unit: tuple[int, int], quote: tuple[int, int]) -> bool:
+    shared = min(unit[1], quote[1]) - max(unit[0], quote[0])
+    return shared > 0 and (shared >= 0.5 * (unit[1] - unit[0]) or shared >= 0.5 * (quote[1] - quote[0]))
+
+
+class Corpus:
+    """Units of the gold turns with their features, unit labels (with a mask) and turn labels."""
+
+    def __init__(self, rows: list[dict], reader: TurnReader, codes: list[str]):
+        self.codes = codes
+        self.turn_of: list[int] = []
+        self.features: list[list[int]] = []
+        self.rule_codes: list[frozenset[str]] = []
+        self.turn_gold: list[set[str]] = []
+        self.splits: list[str] = []
+        labels: dict[str, list[int]] = {c: [] for c in codes}
+        for t, row in enumerate(rows):
+            _, readings = reader.read_units(row["text"], row.get("previous_patient"))
+            gold = {c["code"] for c in row["codes"]}
+            self.turn_gold.append(gold)
+            self.splits.append(row["split"])
+            spans = defaultdict(list)
+            for c in row["codes"]:
+                at = row["text"].find(c["quote"])
+                if at >= 0:
+                    spans[c["code"]].append((at, at + len(c["quote"])))
+            for reading in readings:
+                self.turn_of.append(t)
+                self.features.append(sorted({bucket_of(f, BUCKETS) for f in reading.features}))
+                self.rule_codes.append(reading.rule_codes)
+                for code in codes:
+                    if code not in gold:
+                        labels[code].append(0)
+                    elif any(overlaps(reading.span, q) for q in spans[code]):
+                        labels[code].append(1)
+                    else:
+                        labels[code].append(-1)  # the turn has it, shown elsewhere: neither yes nor no here
+        self.labels = {c: np.array(v) for c, v in labels.items()}
+        self.turn_of_array = np.array(self.turn_of)
+        indptr = np.cumsum([0] + [len(f) for f in self.features])
+        indices = np.concatenate([np.array(f, dtype=np.int64) for f in self.features]) if self.features else np.array([], dtype=np.int64)
+        self.X = csr_matrix((np.ones(len(indices)), indices, indptr), shape=(len(self.features), BUCKETS))
+
+    def units_in(self, split: set[str]) -> np.ndarray:
+        return np.array([self.splits[t] in split for t in self.turn_of])
+
+    def turns_in(self, split: set[str]) -> list[int]:
+        return [t for t, s in enumerate(self.splits) if s in split]
+
+
+def f1(gold: list[bool], pred: list[bool]) -> tuple[float, int]:
+    tp = sum(g and p for g, p in zip(gold, pred))
+    fp = sum(p and not g for g, p in zip(gold, pred))
+    fn = sum(g and not p for g, p in zip(gold, pred))
+    return (2 * tp / (2 * tp + fp + fn) if tp else 0.0), tp + fn
+
+
+def turn_max(corpus: Corpus, probs: np.ndarray, mask: np.ndarray, turns: list[int]) -> dict[int, float]:
+    best: dict[int, float] = {t: 0.0 for t in turns}
+    for p, t in zip(probs, corpus.turn_of_array[mask]):
+        best[int(t)] = max(best[int(t)], float(p))
+    return best
+
+
+def fit(corpus: Corpus, code: str, mask: np.ndarray, c_value: float) -> LogisticRegression | None:
+    y = corpus.labels[code]
+    use = mask & (y >= 0)
+    if y[use].sum() == 0:
+        return None
+    model = LogisticRegression(C=c_value, solver="liblinear", max_iter=200)
+    model.fit(corpus.X[use], y[use])
+    return model
+
+
+def choose(corpus: Corpus, code: str) -> dict:
+    """Regularisation, threshold and policy for one code, chosen on dev with a model fitted on train."""
+    train, dev = corpus.units_in({"train"}), corpus.units_in({"dev"})
+    dev_turns = corpus.turns_in({"dev"})
+    gold = [code in corpus.turn_gold[t] for t in dev_turns]
+    rule_units = [code in r for r, m in zip(corpus.rule_codes, dev) if m]
+    rule_turn: dict[int, bool] = {t: False for t in dev_turns}
+    for has, t in zip(rule_units, corpus.turn_of_array[dev]):
+        rule_turn[int(t)] = rule_turn[int(t)] or has
+    rules_f1, support = f1(gold, [rule_turn[t] for t in dev_turns])
+    best = {"policy": "rules", "f1": rules_f1, "C": C_GRID[1], "threshold": 0.5, "rules_f1": rules_f1, "support": support}
+    for c_value in C_GRID:
+        model = fit(corpus, code, train, c_value)
+        if model is None:
+            continue
+        probs = model.predict_proba(corpus.X[dev])[:, 1]
+        top = turn_max(corpus, probs, dev, dev_turns)
+        for threshold in THRESHOLDS:
+            model_pred = [top[t] >= threshold for t in dev_turns]
+            for policy, pred in (("model", model_pred), ("either", [m or rule_turn[t] for m, t in zip(model_pred, dev_turns)])):
+                score, _ = f1(gold, pred)
+                if score > best["f1"] + 1e-9:
+                    best.update(policy=policy, f1=score, C=c_value, threshold=threshold)
+    return best
+
+
+def export(corpus: Corpus, codes: list[str], choices: dict[str, dict]) -> dict:
+    both = corpus.units_in({"train", "dev"})
+    weights = np.zeros((len(codes), BUCKETS))
+    bias = []
+    for k, code in enumerate(codes):
+        model = fit(corpus, code, both, choices[code]["C"])
+        weights[k] = model.coef_[0] if model else 0.0
+        bias.append(round(float(model.intercept_[0]), 4) if model else -30.0)
+    keep = np.nonzero((np.abs(weights) >= KEEP_WEIGHT).any(axis=0))[0]
+    scale = float(np.abs(weights).max()) / 127 or 1.0
+    rows = {str(int(b)): [int(round(w / scale)) for w in weights[:, b]] for b in keep}
+    return {
+        "schema_version": 1,
+        "feature_version": FEATURE_VERSION,
+        "buckets": BUCKETS,
+        "codes": codes,
+        "scale": scale,
+        "bias": bias,
+        "thresholds": {code: choices[code]["threshold"] for code in codes},
+        "policy": {code: choices[code]["policy"] for code in codes},
+        "trained_on": "benchmarks/turnset/gold.jsonl, splits train+dev (choices made on dev with a train-only fit)",
+        "rows": rows,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--out", type=Path, default=DATA_DIR / MODEL_FILE)
+    args = parser.parse_args()
+    rows = load_gold({"train", "dev"})
+    reader = TurnReader(model=None)
+    counts: dict[str, int] = defaultdict(int)
+    for row in rows:
+        if row["split"] == "train":
+            for c in {c["code"] for c in row["codes"]}:
+                counts[c] += 1
+    codes = [c for c in reader.lexicon.vocabulary if c not in NOT_LEARNED and counts[c] >= MIN_POSITIVE_TURNS]
+    corpus = Corpus(rows, reader, codes)
+    print(f"{len(rows)} turns ({sum(s == 'train' for s in corpus.splits)} train), {len(corpus.turn_of)} units, {len(codes)} learned codes")
+    choices = {}
+    print(f"{'code':22} {'support':>7} {'rules':>6} {'chosen':>6}  policy  C     threshold")
+    for code in codes:
+        choices[code] = best = choose(corpus, code)
+        print(f"{code:22} {best['support']:7d} {best['rules_f1']:6.2f} {best['f1']:6.2f}  {best['policy']:7} {best['C']:<5} {best['threshold']}")
+    data = export(corpus, codes, choices)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    with gzip.GzipFile(args.out, "wb", mtime=0) as handle:  # mtime 0: the same weights give the same bytes
+        handle.write(json.dumps(data, separators=(",", ":"), sort_keys=True).encode("utf-8"))
+    print(f"wrote {args.out} ({args.out.stat().st_size / 1024:.0f} KiB, {len(data['rows'])} buckets)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,239 @@
+"""The turn reader: what a clinician turn does, with the words that show it. One for every caller.
+
+The patient's director, the grader and the reply guard all read clinician turns here, so the same turn
+always gets the same codes, topics and evidence. Reading goes:
+
+1. speech.py reads through transcription artefacts (tags, fillers, stutters, false starts);
+2. units.py splits the turn into units (sentences, and questions that run on without punctuation);
+3. rules.py finds what word lists find exactly, with spans, and proposes each unit's question form;
+4. model.py scores each unit for each code from its words, its shape, the patient's last turn and the
+   rule codes; a per-code policy, chosen on held-out data by benchmarks/train_reader.py, says whether
+   the model, the rules or either decides;
+5. topics.py finds what the turn is about.
+The codes follow docs/codebook.md.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+
+from simulator.analysis.features import stem, unit_features
+from simulator.analysis.lexicon import Lexicon, lower_same_length, shared_lexicon
+from simulator.analysis.model import UnitModel
+from simulator.analysis.rules import DECLARATIVE, RuleHit, Rules
+from simulator.analysis.speech import BACKCHANNEL_WORDS, Speech, read_speech
+from simulator.analysis.topics import TopicFinder
+from simulator.analysis.turns import CodeHit, TurnAnalysis
+from simulator.analysis.units import Unit, split_units
+
+_TOKEN = re.compile(r"[a-z0-9][a-z0-9'-]*")
+_CONTEXT_CODES = frozenset({"reflection", "empathy", "summary"})
+QUESTION_FORMS = ("open_question", "closed_question")
+# Codes decided for the turn as a whole, not per unit.
+_TURN_CODES = frozenset({"backchannel", "jargon"})
+
+
+@dataclass(frozen=True)
+class UnitReading:
+    unit: Unit
+    span: tuple[int, int]  # in the original text
+    features: tuple[str, ...]
+    rules: tuple[RuleHit, ...]  # rule hits inside this unit (clean-text spans)
+    rule_codes: frozenset[str]
+
+
+@cache
+def shipped_model() -> UnitModel | None:
+    try:
+        return UnitModel.load()
+    except FileNotFoundError:
+        return None
+
+
+class TurnReader:
+    """Reads clinician turns; one per scenario, because scenarios add topics."""
+
+    def __init__(
+        self,
+        extra_topics: Mapping[str, tuple[str, ...]] | None = None,
+        lexicon: Lexicon | None = None,
+        model: UnitModel | None | bool = True,
+        topic_examples: Mapping[str, tuple[str, ...]] | None = None,
+    ):
+        self.lexicon = lexicon or shared_lexicon()
+        self.rules = Rules(self.lexicon)
+        self.model: UnitModel | None = shipped_model() if model is True else (model or None)
+        self.topics = TopicFinder(self.lexicon, extra_topics, topic_examples)
+        self.vocabulary_index = {code: i for i, code in enumerate(self.lexicon.vocabulary)}
+        self._stop = self.lexicon.echo_stopwords
+
+    @property
+    def topic_names(self) -> frozenset[str]:
+        return self.topics.names
+
+    def topics_in(self, text: str) -> tuple[str, ...]:
+        return self.topics.find(lower_same_length(read_speech(text).clean))
+
+    # -- units ---------------------------------------------------------------------------------
+
+    def read_units(self, text: str, previous_patient: str | None = None) -> tuple[Speech, list[UnitReading]]:
+        """The turn's units with their features: what the model scores (and what training sees)."""
+        speech = read_speech(text)
+        low = lower_same_length(speech.clean)
+        units = split_units(speech.clean)
+        hits = self.rules.code_hits(low)
+        heard = self._heard(previous_patient)
+        patient_asked = bool(previous_patient and previous_patient.rstrip().endswith("?"))
+        unpunctuated = not any(c in text for c in ".?!,")
+        out = []
+        for unit in units:
+            inside = tuple(h for h in hits if h.start < unit.end and h.end > unit.start)
+            rule_codes = {h.code for h in inside}
+            rule_codes |= self._rule_form(unit, low, heard)
+            feats = unit_features(unit, len(units), heard, patient_asked, unpunctuated, sorted(rule_codes), self._stop)
+            out.append(UnitReading(unit, speech.to_original(unit.start, unit.end), tuple(feats), inside, frozenset(rule_codes)))
+        return speech, out
+
+    def _heard(self, said: str | None) -> frozenset[str] | None:
+        if said is None:
+            return None
+        words = _TOKEN.findall(lower_same_length(said))
+        return frozenset(stem(w) for w in words if w not in self._stop)
+
+    def _rule_form(self, unit: Unit, low: str, heard: frozenset[str] | None) -> set[str]:
+        """The rules' reading of a unit: a question form, a reflection, information."""
+        text = low[unit.start : unit.end]
+        kind = self.rules.question_form(text)
+        lex = self.lexicon
+        if kind == DECLARATIVE:
+            core = text.strip()
+            if not lex.checks_not_reflects.match(core) and (lex.codes["reflection"].search(core) or _echoes(unit, heard, lex)):
+                return {"reflection"}
+            return {"closed_question"}
+        if kind:
+            return {kind}
+        found = set()
+        if _echoes(unit, heard, lex):
+            found.add("reflection")
+        elif _informs(text.strip(), lex):
+            found.add("information")
+        return found
+
+    # -- the turn ------------------------------------------------------------------------------
+
+    def analyse(self, text: str, previous_patient: str | None = None) -> TurnAnalysis:
+        speech, readings = self.read_units(text, previous_patient)
+        model = self.model
+        hits: list[CodeHit] = []
+        questions = 0
+        for reading in readings:
+            chosen = self._unit_codes(reading)
+            if chosen & set(QUESTION_FORMS):
+                questions += 1
+            for code in chosen:
+                hits.append(self._evidence(text, speech, reading, code))
+        coded = {h.code for h in hits}
+        if self._is_backchannel(speech, coded):
+            hits = [CodeHit("backchannel", 0, len(text), text.strip())]
+            coded = {"backchannel"}
+        hits.extend(self._jargon(text, speech))
+        coded = {h.code for h in hits}
+        dropped = {other for code, others in self.lexicon.exclusive.items() if code in coded for other in others}
+        if dropped:
+            hits = [h for h in hits if h.code not in dropped]
+            coded -= dropped
+        low = lower_same_length(speech.clean)
+        topics = self.topics.find(low)
+        prompt = bool(self.lexicon.open_prompt.search(low)) and "backchannel" not in coded
+        context: tuple[str, ...] = ()
+        if previous_patient and (coded & _CONTEXT_CODES or prompt):
+            context = tuple(t for t in self.topics_in(previous_patient) if t not in topics)
+        codes = tuple(sorted(coded, key=self.vocabulary_index.__getitem__))
+        hits.sort(key=lambda h: (h.start, self.vocabulary_index[h.code]))
+        _ = model
+        return TurnAnalysis(text, codes, tuple(hits), topics, context, questions, len(speech.clean.split()))
+
+    def _unit_codes(self, reading: UnitReading) -> set[str]:
+        model = self.model
+        probs = model.probabilities(reading.features) if model else {}
+        chosen = set()
+        for code in self.lexicon.vocabulary:
+            if code in _TURN_CODES:
+                continue
+            by_rule = code in reading.rule_codes
+            policy = model.policy.get(code, "rules") if model else "rules"
+            if policy == "rules" or code not in probs:
+                has = by_rule
+            else:
+                by_model = probs[code] >= model.thresholds[code]  # type: ignore[union-attr]
+                has = by_model or (policy == "either" and by_rule)
+            if has:
+                chosen.add(code)
+        forms = chosen & set(QUESTION_FORMS)
+        if len(forms) == 2:  # one unit asks one question
+            keep = max(forms, key=lambda c: (probs.get(c, 0.0), c in reading.rule_codes))
+            chosen -= forms - {keep}
+        if "reflection" in chosen and chosen & set(QUESTION_FORMS) and reading.unit.asks:
+            # a reflection said with a question mark offers the patient's meaning back; it asks nothing new
+            question = max(probs.get(c, 0.0) for c in QUESTION_FORMS)
+            if probs.get("reflection", 0.0) >= question or not probs:
+                chosen -= set(QUESTION_FORMS)
+            else:
+                chosen.discard("reflection")
+        return chosen
+
+    def _evidence(self, text: str, speech: Speech, reading: UnitReading, code: str) -> CodeHit:
+        """The rule's own words where a rule found the code, else the unit."""
+        rule = next((h for h in reading.rules if h.code == code), None)
+        start, end = speech.to_original(rule.start, rule.end) if rule else reading.span
+        return CodeHit(code, start, end, text[start:end])
+
+    def _is_backchannel(self, speech: Speech, coded: set[str]) -> bool:
+        """Only an acknowledgement or a continuer ("Mm.", "Okay, right.", "Go on."): not a question."""
+        if speech.fillers_only:
+            return True
+        words = _TOKEN.findall(speech.clean.lower())
+        short = " ".join(words)
+        if not words or len(words) > 4:
+            return False
+        return all(w in BACKCHANNEL_WORDS for w in words) or short in self.lexicon.backchannel_phrases
+
+    def _jargon(self, text: str, speech: Speech) -> list[CodeHit]:
+        found = []
+        lex = self.lexicon
+        low = lower_same_length(speech.clean)
+        for match in lex.jargon.finditer(low):
+            if lex.jargon_explained.match(low, match.end(), match.end() + 40):
+                continue
+            if lex.jargon_introduced.search(low[max(0, match.start() - 30) : match.start()]):
+                continue
+            start, end = speech.to_original(match.start(), match.end())
+            found.append(CodeHit("jargon", start, end, text[start:end]))
+        return found
+
+    def closing_last(self, analysis: TurnAnalysis) -> TurnAnalysis:
+        """The consultation's last clinician turn: "anything else?" or "any questions?" there closes it."""
+        if analysis.has("closing"):
+            return analysis
+        hit = next((h for h in analysis.hits if h.code in self.lexicon.closing_in_last_turn), None)
+        return analysis.with_hit(CodeHit("closing", hit.start, hit.end, hit.text), self.vocabulary_index) if hit else analysis
+
+
+def _echoes(unit: Unit, heard: frozenset[str] | None, lex: Lexicon) -> bool:
+    """Most of the unit's content words are the patient's own (a short unit: most of all its words)."""
+    if not heard or len(unit.words) > lex.echo_max_words:
+        return False
+    content = [stem(w) for w in unit.words if w not in lex.echo_stopwords]
+    if not content or (len(content) < lex.echo_min_content and len(unit.words) < lex.echo_min_words):
+        return False
+    return sum(w in heard for w in content) >= lex.echo_min_share * len(content)
+
+
+def _informs(core: str, lex: Lexicon) -> bool:
+    """A declarative sentence about something other than the two speakers, not an acknowledgement."""
+    if core.count(" ") + 1 < lex.info_min_words or lex.info_not_starting.match(core):
+        return False
+    return bool(lex.info_subject.match(core) or ((comma := core.find(", ")) > 0 and lex.info_subject.match(core, comma + 2)))
