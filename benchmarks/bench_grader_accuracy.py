@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from datasets import pa_counselling  # noqa: E402
 
-from simulator.analysis import TurnAnalyser, behaviour_vocabulary  # noqa: E402
+from simulator.analysis import TurnReader, behaviour_vocabulary  # noqa: E402
 from simulator.rubric import KALAMAZOO_TASKS, SELF_MANAGEMENT, grade_file  # noqa: E402
 
 DEVSET = Path(__file__).resolve().parent / "devset"
@@ -103,7 +103,7 @@ PA_MAP = {  # mPED label -> our code (our mapping, documented in ../shared/data/
 
 def pa_scores() -> dict:
     counts = {code: Counter() for code in PA_MAP}
-    analyser = TurnAnalyser()
+    reader = TurnReader()
     utterances = 0
     for _, rows in pa_counselling():
         previous = None
@@ -112,7 +112,7 @@ def pa_scores() -> dict:
                 previous = row["utterance"] if row["speaker"] == "participant" else previous
                 continue
             utterances += 1
-            result = analyser.analyse(row["utterance"], previous)
+            result = reader.analyse(row["utterance"], previous)
             for code, (column, values) in PA_MAP.items():
                 gold = row[column] in values
                 got = result.is_question if code == "question" else result.has(code)

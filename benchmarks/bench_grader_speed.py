@@ -15,7 +15,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from datasets import aci_bench, primock57  # noqa: E402
 
-from simulator.analysis import TurnAnalyser  # noqa: E402
+from simulator.analysis import TurnReader  # noqa: E402
 from simulator.rubric import RulesJudge  # noqa: E402
 from simulator.rubric.conversation import Conversation  # noqa: E402
 
@@ -25,13 +25,13 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
     corpus = list(primock57()) + list(aci_bench())
-    judge, analyser = RulesJudge(), TurnAnalyser()
+    judge, reader = RulesJudge(), TurnReader()
     clinician_turns = sum(1 for _, turns in corpus for speaker, _ in turns if speaker == "clinician")
     best_cpu = best_wall = float("inf")
     for _ in range(args.repeat):
         wall, cpu = time.perf_counter(), time.process_time()
         for source, turns in corpus:
-            judge.grade(Conversation.build(source, turns, analyser))
+            judge.grade(Conversation.build(source, turns, reader))
         best_cpu = min(best_cpu, time.process_time() - cpu)  # CPU time: one core, whatever else runs
         best_wall = min(best_wall, time.perf_counter() - wall)
     rate = clinician_turns / best_cpu

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from simulator.analysis import TurnAnalyser, behaviour_vocabulary
+from simulator.analysis import TurnReader, behaviour_vocabulary
 
-analyser = TurnAnalyser({"hypos": ("hypo", "hypos")})
+analyser = TurnReader({"hypos": ("hypo", "hypos")})
 
 POSITIVE = [
     ("greeting", "Hello Mrs Patel, come in and have a seat."),
@@ -129,7 +129,7 @@ def test_each_hit_points_at_the_words_that_evidence_it() -> None:
 def test_topics_come_from_shared_and_scenario_keywords() -> None:
     result = analyser.analyse("Have you had any hypos since starting the tablets?")
     assert set(result.topics) == {"hypos", "medication"}
-    assert "hypos" not in TurnAnalyser().analyse("Have you had any hypos?").topics
+    assert "hypos" not in TurnReader().analyse("Have you had any hypos?").topics
 
 
 def test_a_short_prompt_inherits_the_topic_the_patient_just_raised() -> None:

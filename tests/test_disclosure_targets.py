@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from conftest import CONSULTATIONS, SCENARIO_FILES
-from simulator.analysis import TurnAnalyser
+from simulator.analysis import TurnReader
 from simulator.consultation import Consultation
 from simulator.scenario import load_scenario
 
@@ -51,11 +51,11 @@ def test_closed_questions_only_unlock_at_most_30_percent(scenario_path: Path) ->
 @pytest.mark.parametrize("scenario_path", SCENARIO_FILES, ids=lambda p: p.stem)
 def test_the_closed_script_really_is_closed_questions_only(scenario_path: Path) -> None:
     scenario = load_scenario(scenario_path)
-    analyser = TurnAnalyser(scenario.topics)
+    reader = TurnReader(scenario.topics)
     lines = _lines(CONSULTATIONS / scenario.id / "closed.txt")
     assert len(lines) >= 8
     for position, line in enumerate(lines):
-        codes = analyser.analyse(line).codes
+        codes = reader.analyse(line).codes
         if 0 < position < len(lines) - 1:  # a hurried clinician still says hello and goodbye
             assert "closed_question" in codes, line
         assert not set(codes) & {"open_question", "reflection", "empathy", "elicit_ice", "summary"}, (line, codes)

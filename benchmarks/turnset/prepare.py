@@ -207,7 +207,9 @@ def main() -> None:
         size = int(sys.argv[sys.argv.index("--batches") + 1])
         only = sys.argv[sys.argv.index("--source") + 1] if "--source" in sys.argv else None
         first = int(sys.argv[sys.argv.index("--first") + 1]) if "--first" in sys.argv else 1
-        write_batches([c for c in consultations if only is None or c["source"] == only], size, first)
+        prefix = sys.argv[sys.argv.index("--prefix") + 1] if "--prefix" in sys.argv else ""
+        chosen = [c for c in consultations if (only is None or c["source"] == only) and c["id"].startswith(prefix)]
+        write_batches(chosen, size, first)
 
 
 if __name__ == "__main__":

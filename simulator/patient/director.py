@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 
 from simulator import resources
-from simulator.analysis import TurnAnalyser, TurnAnalysis
+from simulator.analysis import TurnReader, TurnAnalysis
 from simulator.analysis.events import detect_events
 from simulator.analysis.lexicon import keyword_pattern
 from simulator.patient.state import PatientState, thresholds
@@ -70,7 +70,7 @@ class Decision:
 class Director:
     def __init__(self, scenario: Scenario, state: PatientState | None = None, ledger: list[Disclosure] | None = None):
         self.scenario = scenario
-        self.analyser = TurnAnalyser(scenario.topics)
+        self.reader = TurnReader(scenario.topics)
         self.state = state or PatientState.initial(scenario)
         self.ledger: list[Disclosure] = list(ledger or [])
         self.limits = thresholds()
@@ -84,7 +84,7 @@ class Director:
         state = self.state
         for own in self.scenario.patient.questions:  # their own question is not what they were talking about
             previous_patient = previous_patient.replace(own, "") if previous_patient else previous_patient
-        analysis = self.analyser.analyse(text, previous_patient)
+        analysis = self.reader.analyse(text, previous_patient)
         opening = state.clinician_turns == 0
         state.clinician_turns += 1
         events = detect_events(analysis, state)
@@ -102,7 +102,7 @@ class Director:
         touched_known = tuple(
             f for f in self.scenario.facts if f.id in state.disclosed and f not in disclosed and set(f.topics) & engaged
         ) if asking else ()
-        closing = analysis.has("closing") and not opening and bool(self.analyser.lexicon.farewell.search(text.lower()))
+        closing = analysis.has("closing") and not opening and bool(self.reader.lexicon.farewell.search(text.lower()))
         if closing:
             state.ended = True
         confused = analysis.has("jargon") and self.scenario.patient.speech.health_literacy != "high"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from simulator.analysis import TurnAnalyser
+from simulator.analysis import TurnReader
 from simulator.errors import ConsultsimError
 from simulator.rubric.conversation import Conversation, from_session, from_transcript
 from simulator.rubric.grader import Judge, RulesJudge
@@ -22,8 +22,8 @@ __all__ = [
 
 def grade_session(session: Session, scenario: Scenario | None = None, judge: Judge | None = None, source: str | None = None) -> GradeReport:
     """Grade a session; with its scenario, the scenario's own rubric items and topics are used too."""
-    analyser = TurnAnalyser(scenario.topics) if scenario else TurnAnalyser()
-    conversation = from_session(source or session.id, session, analyser)
+    reader = TurnReader(scenario.topics) if scenario else TurnReader()
+    conversation = from_session(source or session.id, session, reader)
     return (judge or RulesJudge()).grade(conversation, scenario)
 
 

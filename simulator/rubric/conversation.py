@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from simulator.analysis import TurnAnalyser, TurnAnalysis
+from simulator.analysis import TurnReader, TurnAnalysis
 from simulator.analysis.events import EventCounters, detect_events
 from simulator.transcript import TranscriptTurn
 
@@ -49,8 +49,8 @@ class Conversation:
     codes_used: set[str] = field(default_factory=set)
 
     @classmethod
-    def build(cls, source: str, speakers_and_texts: list[tuple[str, str]], analyser: TurnAnalyser | None = None) -> Conversation:
-        analyser = analyser or TurnAnalyser()
+    def build(cls, source: str, speakers_and_texts: list[tuple[str, str]], reader: TurnReader | None = None) -> Conversation:
+        reader = reader or TurnReader()
         memory = EventCounters()
         turns: list[dict[str, Any]] = []
         clinician: list[ClinicianTurn] = []
@@ -62,10 +62,10 @@ class Conversation:
                 if clinician and clinician[-1].patient_reply is None and clinician[-1].index == index - 1:
                     clinician[-1].patient_reply = text
                 continue
-            analysis = analyser.analyse(text, last_patient)
+            analysis = reader.analyse(text, last_patient)
             clinician.append(ClinicianTurn(index, len(clinician), text, analysis, detect_events(analysis, memory)))
         if clinician:
-            clinician[-1].analysis = analyser.closing_last(clinician[-1].analysis)
+            clinician[-1].analysis = reader.closing_last(clinician[-1].analysis)
         conversation = cls(source, turns, clinician)
         conversation.codes_used = {code for turn in clinician for code in turn.analysis.codes}
         return conversation
@@ -86,15 +86,15 @@ def _offers_plan(analysis: TurnAnalysis) -> bool:
     return analysis.has(*_OFFERS_PLAN) or (analysis.has(*_OFFERS_WITH_A_QUESTION) and analysis.has("closed_question"))
 
 
-def from_transcript(source: str, turns: list[TranscriptTurn], analyser: TurnAnalyser | None = None) -> Conversation:
-    conversation = Conversation.build(source, [(t.speaker, t.text) for t in turns], analyser)
+def from_transcript(source: str, turns: list[TranscriptTurn], reader: TurnReader | None = None) -> Conversation:
+    conversation = Conversation.build(source, [(t.speaker, t.text) for t in turns], reader)
     conversation.detect_plans()
     return conversation
 
 
-def from_session(source: str, session: Any, analyser: TurnAnalyser | None = None) -> Conversation:
+def from_session(source: str, session: Any, reader: TurnReader | None = None) -> Conversation:
     """A saved session: the patient engine's own record of plans and disclosures is used as is."""
-    conversation = Conversation.build(source, [(t.speaker, t.text) for t in session.turns], analyser)
+    conversation = Conversation.build(source, [(t.speaker, t.text) for t in session.turns], reader)
     final = next((t.state for t in reversed(session.turns) if t.state), None) or {}
     conversation.plans = list(final.get("plans", []))
     conversation.disclosed = {d["fact"] for d in session.disclosures}
