@@ -32,6 +32,9 @@ from simulator.analysis.units import Unit, split_units
 _TOKEN = re.compile(r"[a-z0-9][a-z0-9'-]*")
 _CONTEXT_CODES = frozenset({"reflection", "empathy", "summary"})
 QUESTION_FORMS = ("open_question", "closed_question")
+# One question about this many subjects (or this many questions about different subjects in one turn) is
+# a list, not a question about each: "Tell me about your tablets, diet, family and work?"
+STACKED_TOPICS = 3
 # Codes decided for the turn as a whole, not per unit.
 _TURN_CODES = frozenset({"backchannel", "jargon"})
 
@@ -126,13 +129,15 @@ class TurnReader:
 
     def analyse(self, text: str, previous_patient: str | None = None) -> TurnAnalysis:
         speech, readings = self.read_units(text, previous_patient)
-        model = self.model
         hits: list[CodeHit] = []
         questions = 0
+        asked: list[tuple[str, ...]] = []  # the topics of each question
+        low = lower_same_length(speech.clean)
         for reading in readings:
             chosen = self._unit_codes(reading)
             if chosen & set(QUESTION_FORMS):
                 questions += 1
+                asked.append(self.topics.find(low[reading.unit.start : reading.unit.end]))
             for code in chosen:
                 hits.append(self._evidence(text, speech, reading, code))
         coded = {h.code for h in hits}
@@ -145,16 +150,17 @@ class TurnReader:
         if dropped:
             hits = [h for h in hits if h.code not in dropped]
             coded -= dropped
-        low = lower_same_length(speech.clean)
         topics = self.topics.find(low)
+        stacked = any(len(t) >= STACKED_TOPICS for t in asked) or (
+            len(asked) >= STACKED_TOPICS and len({x for t in asked for x in t}) >= STACKED_TOPICS
+        )
         prompt = bool(self.lexicon.open_prompt.search(low)) and "backchannel" not in coded
         context: tuple[str, ...] = ()
         if previous_patient and (coded & _CONTEXT_CODES or prompt):
             context = tuple(t for t in self.topics_in(previous_patient) if t not in topics)
         codes = tuple(sorted(coded, key=self.vocabulary_index.__getitem__))
         hits.sort(key=lambda h: (h.start, self.vocabulary_index[h.code]))
-        _ = model
-        return TurnAnalysis(text, codes, tuple(hits), topics, context, questions, len(speech.clean.split()))
+        return TurnAnalysis(text, codes, tuple(hits), topics, context, questions, len(speech.clean.split()), stacked)
 
     def _unit_codes(self, reading: UnitReading) -> set[str]:
         model = self.model

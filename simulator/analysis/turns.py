@@ -25,6 +25,7 @@ class TurnAnalysis:
     context_topics: tuple[str, ...]  # inherited from the patient's last reply (reflections, "go on")
     question_count: int
     word_count: int
+    stacked: bool = False  # asks about too many subjects at once to answer any of them (see reader.STACKED_TOPICS)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_code_set", frozenset(self.codes))  # `has` runs thousands of times a grade

@@ -81,11 +81,17 @@ class ScriptedActor:
         pick = lambda pool: self._pick(pool, lines[pool], turn, state)  # noqa: E731
         if "advice_without_permission" in decision.events and state.affect != "open":
             return pick("advice_rejected")
-        if a.has("check_understanding"):
+        if a.has("teach_back"):
             if state.plan_agreed:
                 label = self._plan_label(state.plan_agreed)
                 return pick("teach_back").replace("{plan}", label)
-            return self._pick("teach_back_none", ("I think so, yes.", "Yes, I think I've got it."), turn, state)
+            return pick("understood")
+        if a.has("check_understanding"):
+            return pick("understood")
+        if decision.stacked:
+            return pick("stacked")
+        if a.has("backchannel"):
+            return pick("backchannel")
         if a.has("ask_permission"):
             return pick("permission")
         if a.has("agenda_setting") and not decision.touched_hidden:

@@ -65,6 +65,7 @@ class Decision:
     touched_hidden: bool = False  # asked about something the patient is keeping back
     touched_known: tuple[Fact, ...] = ()  # asked again about something already said
     confused: bool = False  # unexplained jargon for a patient who will not follow it
+    stacked: bool = False  # one question about too many subjects at once: nothing to answer
 
 
 class Director:
