@@ -9,7 +9,7 @@ Consultations per scenario:
               the reader; `dev` may be used to tune, `test` is held out
 - closed:     tests/consultations/<id>/closed.txt (closed questions only)
 - stuffed:    a greeting, then one question stuffed with a keyword of every topic, asked five times
-- backchannel: a greeting, an opening question, then back-channels only ("Mm.", "Okay.", "Go on."...)
+- backchannel: a greeting, then back-channels only ("Mm.", "Okay.", "Go on."...)
 
 Goals (issue 9): everyday finds at least 80% of the hidden facts; stuffed and backchannel find no more
 than closed.
@@ -54,7 +54,7 @@ def stuffed(scenario: Scenario) -> list[str]:
 
 
 def backchannel() -> list[str]:
-    return ["Hello, come in, have a seat.", "What's brought you in today?", *BACKCHANNELS]
+    return ["Hello, come in, have a seat.", *BACKCHANNELS]
 
 
 def play(scenario: Scenario, script: list[str], seed: int = 0) -> tuple[float, list[str]]:

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 
 from simulator import resources
-from simulator.analysis import TurnReader, TurnAnalysis
+from simulator.analysis import TurnAnalysis, TurnReader, plans
 from simulator.analysis.events import detect_events
 from simulator.analysis.lexicon import keyword_pattern
 from simulator.patient.state import PatientState, thresholds
@@ -18,15 +18,6 @@ from simulator.scenario.model import Fact, Plan, Scenario
 
 _ASKING = ("open_question", "closed_question", "scale_question", "reflection")
 _INVITING = (*_ASKING, "empathy", "summary")
-_PLAN_TALK = ("advice", "options", "goal_setting", "ask_permission", "problem_solving", "information")
-# A question that puts a plan forward, as opposed to one that asks about current habits.
-_OFFER = re.compile(
-    r"\b(how about|what about|would you (be willing|consider|like to|try|be up for|be happy|be able)|"
-    r"could you (try|manage|start|do)|shall we|do you think you could|would (it|that|this) help|"
-    r"you could|we could|why not|are you willing|might you|what if you|would [\w' -]{1,80}? help|"
-    r"have you (thought about|considered)|what do you think (about|of) (trying|starting|switching))\b",
-    re.I,
-)
 _CONFIDENCE_RULER = re.compile(r"confiden|how sure", re.I)
 
 
@@ -92,8 +83,9 @@ class Director:
         self._apply_effects(analysis, events)
         if analysis.has("empathy"):
             state.empathy_shown = True
-        disclosed = self._disclose(analysis, turn, opening)
-        plan = None if opening else self._plan(analysis, text, turn)
+        stacked = analysis.stacked and not opening
+        disclosed = () if stacked else self._disclose(analysis, turn, opening)
+        plan = None if opening or stacked else self._plan(analysis, text, turn, events)
         ruler = self._ruler(analysis, text) if analysis.has("scale_question") else None
         engaged = analysis.engaged_topics
         asking = analysis.has(*_INVITING)
@@ -107,7 +99,7 @@ class Director:
         if closing:
             state.ended = True
         confused = analysis.has("jargon") and self.scenario.patient.speech.health_literacy != "high"
-        return Decision(turn, analysis, events, disclosed, opening, closing, plan, ruler, touched_hidden, touched_known, confused)
+        return Decision(turn, analysis, events, disclosed, opening, closing, plan, ruler, touched_hidden, touched_known, confused, stacked)
 
     # -- state ---------------------------------------------------------------------------------
 
@@ -144,7 +136,27 @@ class Director:
             if reason:
                 ice_fallback_used = ice_fallback_used or reason.startswith("an ICE question with no topic")
                 out.append(self._record(fact, turn, reason))
+        if not out and self._general_invitation(analysis):
+            fact = next((f for f in self.scenario.facts if f.disclose == "open_question" and self._free(f)), None)
+            if fact:
+                out.append(self._record(fact, turn, "an open question about nothing in particular: what is on the patient's mind"))
         return tuple(out)
+
+    def _general_invitation(self, analysis: TurnAnalysis) -> bool:
+        """"How have things been?", "What's been happening?": open, about no topic, and not guarded."""
+        return (
+            analysis.has("open_question")
+            and not analysis.engaged_topics
+            and not analysis.has("elicit_ice", "scale_question", "teach_back", "check_understanding", "closing")
+            and self.state.affect != "guarded"
+        )
+
+    def _free(self, fact: Fact) -> bool:
+        """Not yet said, with everything it waits for already said and enough rapport."""
+        state = self.state
+        if fact.id in state.disclosed or any(prior not in state.disclosed for prior in fact.after):
+            return False
+        return fact.min_rapport is None or state.rapport >= fact.min_rapport
 
     def _reason(self, fact: Fact, analysis: TurnAnalysis, ice_fallback_used: bool) -> str | None:
         """Why this turn brings the fact out, or None if it does not."""
@@ -182,11 +194,11 @@ class Director:
 
     # -- plans and rulers ----------------------------------------------------------------------
 
-    def _plan(self, analysis: TurnAnalysis, text: str, turn: int) -> PlanOutcome | None:
+    def _plan(self, analysis: TurnAnalysis, text: str, turn: int, events: tuple[str, ...]) -> PlanOutcome | None:
         state = self.state
         if analysis.has("scale_question"):
             return None  # a ruler asks how they feel about a change; it does not offer one
-        offering = analysis.has(*_PLAN_TALK) or bool(_OFFER.search(text))
+        offering = plans.offers_plan(analysis, text) and "lecturing" not in events
         named = _first_named(self._accept, text)
         rejected = _first_named(self._reject, text)
         if named and offering:
@@ -238,7 +250,7 @@ def _clamp(value: float, low: float, high: float) -> float:
     return round(max(low, min(high, value)), 3)  # rounding keeps sums of tenths from drifting
 
 
-def _first_named(plans: list[tuple[Plan, re.Pattern[str]]], text: str) -> Plan | None:
+def _first_named(candidates: list[tuple[Plan, re.Pattern[str]]], text: str) -> Plan | None:
     """The plan whose keyword comes first in the turn."""
-    found = [(match.start(), i, plan) for i, (plan, pattern) in enumerate(plans) if (match := pattern.search(text))]
+    found = [(match.start(), i, plan) for i, (plan, pattern) in enumerate(candidates) if (match := pattern.search(text))]
     return min(found)[2] if found else None

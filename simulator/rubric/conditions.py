@@ -41,8 +41,8 @@ def evaluate(condition: dict[str, Any], conversation: Conversation, metrics: dic
         subs = [evaluate(c, conversation, metrics) for c in condition["none"]]
         parts.append(Match(not any(s.holds for s in subs)))
     if "plan" in condition:
-        wanted = condition["plan"]
-        plans = [p for p in conversation.plans if wanted == "any" or p["source"] == wanted]
+        wanted = condition["plan"]  # the consultation's plan has one owner (analysis/plans.py)
+        plans = [p for p in conversation.plans if wanted == "any" or (p["source"] == wanted and conversation.plan_owner == wanted)]
         parts.append(Match(bool(plans), _turns_at(conversation, [p["turn"] for p in plans])))
     if "facts" in condition:
         parts.append(Match(set(condition["facts"]) <= conversation.disclosed))

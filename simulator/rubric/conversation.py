@@ -3,31 +3,13 @@ plans agreed and facts disclosed, from a saved session or a plain transcript."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from simulator.analysis import TurnReader, TurnAnalysis
+from simulator.analysis import plans
 from simulator.analysis.events import EventCounters, detect_events
 from simulator.transcript import TranscriptTurn
-
-# A patient putting a plan forward themselves, or agreeing to the clinician's.
-_PROPOSES = re.compile(
-    r"\b(I (could|might|can|will|'ll|would like to|want to|think I('ll| could| can| will))|I'll|maybe I|what if I|"
-    r"I'm going to|I've been thinking)\b",
-    re.I,
-)
-_AGREES = re.compile(
-    r"^\W*(ok(ay)?|yes|yeah|yep|sure|alright|all right|fine|that sounds (good|fine|ok)|sounds good|I'll (try|do)|go on then|"
-    r"I (can|could|will|might) (try|give it a go|do that))\b",
-    re.I,
-)
-_INVITES_PLAN = ("goal_setting", "problem_solving")
-# A proposal: advice or options, or information with a yes/no question ("... Would you give it a try?").
-# Agreeing to hear information ("Can I explain?" "Yes please") or confirming it ("Does that fit?") is no plan.
-_OFFERS_PLAN = ("advice", "options")
-_OFFERS_WITH_A_QUESTION = ("information",)
-
 
 @dataclass
 class ClinicianTurn:
@@ -71,19 +53,22 @@ class Conversation:
         return conversation
 
     def detect_plans(self) -> None:
-        """For transcripts (no engine state): who put forward the plan that was agreed, from the words."""
+        """For transcripts (no engine state): plans read from the words, by analysis/plans.py. A plan the
+        patient puts forward counts wherever it comes; agreeing to the clinician's needs a commitment in
+        the patient's words, not just "okay"; a lecture offers nothing."""
         for turn in self.clinician:
             reply = turn.patient_reply or ""
             if not reply:
                 continue
-            if turn.analysis.has(*_INVITES_PLAN) and _PROPOSES.search(reply):
+            lecture = "lecturing" in turn.events
+            if plans.patient_proposes(reply, invited=plans.invites_plan(turn.analysis)):
                 self.plans.append({"plan": "proposed by the patient", "source": "patient", "turn": turn.index + 1})
-            elif _offers_plan(turn.analysis) and (_AGREES.search(reply) or re.search(r"\bI'll\b|\bI will\b", reply)):
+            elif not lecture and plans.offers_plan(turn.analysis, turn.text) and plans.patient_commits(reply):
                 self.plans.append({"plan": "agreed to the clinician's proposal", "source": "clinician", "turn": turn.index + 1})
 
-
-def _offers_plan(analysis: TurnAnalysis) -> bool:
-    return analysis.has(*_OFFERS_PLAN) or (analysis.has(*_OFFERS_WITH_A_QUESTION) and analysis.has("closed_question"))
+    @property
+    def plan_owner(self) -> str | None:
+        return plans.owner(self.plans)
 
 
 def from_transcript(source: str, turns: list[TranscriptTurn], reader: TurnReader | None = None) -> Conversation:

@@ -1,0 +1,81 @@
+"""Plans: whether a clinician turn puts a plan forward, whether the patient's words propose one or commit
+to one, and whose the consultation's plan is. One place, read by the director, the grader and every
+criterion (a plan is the patient's or the clinician's, never both).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from simulator.analysis.turns import TurnAnalysis
+
+# A question that puts a plan forward, as opposed to one that asks about current habits.
+_OFFER = re.compile(
+    r"\b(how about|what about (trying|starting|switching|taking|using|adding|cutting)|would you (be willing|consider|like to try|try|be up for|be happy to|be able to)|"
+    r"could you (try|manage|start)|shall we|do you think you could|would [\w' -]{1,80}? help\b(?! you (understand|remember))|"
+    r"you could|we could|why not|are you willing|might you|what if you|maybe you|"
+    r"have you (thought about|considered)|what do you think (about|of) (trying|starting|switching|taking|using))\b",
+    re.I,
+)
+# Codes that put a plan forward; information alone does not (a lecture that mentions walking is no offer).
+OFFER_CODES = ("advice", "options")
+INVITE_CODES = ("goal_setting", "problem_solving")
+_VERBS = r"(try|start|do|go|walk|take|cut|give|have|get|use|make|set|put|ask|keep|stop|switch|swap|aim|join|book|ring|call|bring|swim|cycle|eat|drink|check|weigh|write|leave|pack|skip)"
+# The patient putting their own plan forward, in words that propose wherever they come ("I could...").
+_PROPOSES = re.compile(
+    rf"\b(I (could|might) (maybe |probably |always |just )?{_VERBS}|maybe I (could|should|can|'ll|will)|what if I|how about (if )?I|"
+    rf"I was (thinking|wondering) (I|about|of|if I)|I('d| would) (like|love|quite like) to (try|start|get back|go back|do|cut|give)|"
+    rf"I think I (could|can|might) (try|start|do|manage|go|walk|take|cut|give)|could I (try|start|just|maybe)|"
+    rf"is there (a|an|any) [\w' -]{{1,40}}? I could)\b",
+    re.I,
+)
+# ... and in words that propose only when the clinician has just asked what they could do ("I'll...").
+_PLANS_WHEN_ASKED = re.compile(rf"\b(I('ll| will)|I can|I('m| am) going to|I('m| am) gonna) (maybe |probably |just |try to |try and )?{_VERBS}\b", re.I)
+# The patient committing to a plan (not just "okay" to advice).
+_COMMITS = re.compile(
+    r"\b(I('ll| will) (try|give it a (go|try|shot)|do (that|it|this)|have a go|start|take|give)|"
+    r"I (can|could) (do|manage|try|give it a go|start)( that| it| this)?\b|I('m| am) (happy|willing|up for|game) (to|for|with)|"
+    r"let's (do|try|give) (that|it)|go on then|deal|sounds like a plan|I('d| would) (like|be happy) to (try|do|give)|"
+    r"yes,? (I'll|I will|I can|let's|please)|I('ll| will) (be|get) (there|on it))",
+    re.I,
+)
+# The patient declining or doubting.
+_DECLINES = re.compile(
+    r"\b(no,? (thanks|thank you|I don't|I won't|not)|I don't (think|want|fancy)|I('d| would) rather not|not (for|with) me|"
+    r"I can't see (it|that|myself)|easier said than done|not a chance|I won't)\b",
+    re.I,
+)
+
+
+def offers_plan(analysis: TurnAnalysis, text: str) -> bool:
+    """The turn puts a plan forward: advice or options, or a question that suggests a change."""
+    if analysis.has("scale_question"):
+        return False  # a ruler asks how they feel about a change; it does not offer one
+    return analysis.has(*OFFER_CODES) or bool(_OFFER.search(text))
+
+
+def invites_plan(analysis: TurnAnalysis) -> bool:
+    return analysis.has(*INVITE_CODES)
+
+
+def patient_proposes(reply: str, invited: bool = False) -> bool:
+    """The patient's words put a plan of their own forward; `invited`: the clinician just asked for one."""
+    if _DECLINES.search(reply):
+        return False
+    return bool(_PROPOSES.search(reply) or (invited and _PLANS_WHEN_ASKED.search(reply)))
+
+
+def patient_commits(reply: str) -> bool:
+    return bool(_COMMITS.search(reply)) and not _DECLINES.search(reply)
+
+
+def owner(plans: Iterable[Mapping[str, Any]]) -> str | None:
+    """Whose the consultation's plan is: "patient" if the patient put forward a plan that was agreed
+    (the clinician may have shaped its details), else "clinician" if the patient agreed to the
+    clinician's, else None."""
+    sources = [p["source"] for p in plans]
+    if "patient" in sources:
+        return "patient"
+    return "clinician" if sources else None
