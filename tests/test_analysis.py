@@ -6,7 +6,7 @@ import pytest
 
 from simulator.analysis import TurnReader, behaviour_vocabulary
 
-analyser = TurnReader({"hypos": ("hypo", "hypos")})
+reader = TurnReader({"hypos": ("hypo", "hypos")})
 
 POSITIVE = [
     ("greeting", "Hello Mrs Patel, come in and have a seat."),
@@ -30,7 +30,12 @@ POSITIVE = [
     ("information", "Research shows that walking after meals lowers blood sugar."),
     ("advice", "You need to take the evening dose every day."),
     ("options", "There are a few options we could consider."),
-    ("check_understanding", "Can you tell me in your own words what you'll do?"),
+    ("teach_back", "Can you tell me in your own words what you'll do?"),
+    ("check_understanding", "Does that make sense?"),
+    ("backchannel", "Mm-hmm."),
+    ("backchannel", "Okay, right."),
+    ("signposting", "I'm just going to ask you a few questions about your breathing."),
+    ("partnership", "It's entirely your decision, and you know your own body best."),
     ("goal_setting", "What would you like to achieve over the next month?"),
     ("problem_solving", "What might get in the way of that?"),
     ("resources", "There's a diabetes education programme called DESMOND you might like."),
@@ -51,7 +56,7 @@ POSITIVE = [
     ("information", "That being said, it is recommended that adults walk for thirty minutes a day."),
     ("advice", "Keep weighing yourself every morning before breakfast."),
     ("advice", "I'll start you on sertraline, once a day."),
-    ("check_understanding", "Can you talk me through what you'd do if your breathing got worse?"),
+    ("teach_back", "Can you talk me through what you'd do if your breathing got worse?"),
     ("agenda_setting", "Anything else while you're here?"),
     ("ask_permission", "Would it help if I explained what it actually means?"),
     ("follow_up", "I'll ring you on Friday to see how the weights are going."),
@@ -79,12 +84,12 @@ NEGATIVE = [
     ("follow_up", "What do you eat in a day?"),
     ("closing", "What brings you in?"),
     ("jargon", "Your HbA1c, which is a measure of your average sugar over three months, has gone up."),
-    # procedural questions carry only their own code (devset convention)
-    ("closed_question", "Any questions?"),
-    ("closed_question", "Can I explain a bit about how the tablets work?"),
-    ("closed_question", "Anything else?"),
-    ("open_question", "On a scale of 0 to 10, how confident are you?"),
-    ("open_question", "Can you tell me in your own words what you'll do?"),
+    # back-channels are not questions, even with a question mark (codebook: back-channels)
+    ("open_question", "Mm?"),
+    ("closed_question", "Okay."),
+    ("open_question", "Go on."),
+    # a self-introduction is not a resource
+    ("resources", "Hello, I'm Sam, one of the practice nurses here."),
     # "What can I do for you?" is an open question only; history-taking "anything else" is no agenda
     ("agenda_setting", "What can I do for you today?"),
     ("agenda_setting", "Are you taking anything else?"),
@@ -103,12 +108,12 @@ NEGATIVE = [
 
 @pytest.mark.parametrize(("code", "text"), POSITIVE)
 def test_code_is_detected(code: str, text: str) -> None:
-    assert code in analyser.analyse(text).codes
+    assert code in reader.analyse(text).codes
 
 
 @pytest.mark.parametrize(("code", "text"), NEGATIVE)
 def test_code_is_not_detected(code: str, text: str) -> None:
-    assert code not in analyser.analyse(text).codes
+    assert code not in reader.analyse(text).codes
 
 
 def test_every_vocabulary_code_has_a_positive_example() -> None:
@@ -117,7 +122,7 @@ def test_every_vocabulary_code_has_a_positive_example() -> None:
 
 def test_each_hit_points_at_the_words_that_evidence_it() -> None:
     text = "Hello. It sounds like the evenings are hard. What worries you most?"
-    result = analyser.analyse(text)
+    result = reader.analyse(text)
     for hit in result.hits:
         assert text[hit.start : hit.end] == hit.text
     codes = {hit.code: hit.text for hit in result.hits}
@@ -127,13 +132,13 @@ def test_each_hit_points_at_the_words_that_evidence_it() -> None:
 
 
 def test_topics_come_from_shared_and_scenario_keywords() -> None:
-    result = analyser.analyse("Have you had any hypos since starting the tablets?")
+    result = reader.analyse("Have you had any hypos since starting the tablets?")
     assert set(result.topics) == {"hypos", "medication"}
     assert "hypos" not in TurnReader().analyse("Have you had any hypos?").topics
 
 
 def test_a_short_prompt_inherits_the_topic_the_patient_just_raised() -> None:
-    result = analyser.analyse("Go on.", previous_patient="My inhaler never seems to help.")
+    result = reader.analyse("Go on.", previous_patient="My inhaler never seems to help.")
     assert "open_question" in result.codes
     assert result.topics == ()
     assert "medication" in result.context_topics
@@ -142,27 +147,27 @@ def test_a_short_prompt_inherits_the_topic_the_patient_just_raised() -> None:
 
 def test_echoing_the_patients_words_is_a_reflection() -> None:
     said = "I keep forgetting the evening tablets when I'm on late shifts."
-    assert "reflection" in analyser.analyse("You keep forgetting them on late shifts.", said).codes
-    assert "reflection" not in analyser.analyse("You keep forgetting them on late shifts.", "I'm fine.").codes
+    assert "reflection" in reader.analyse("You keep forgetting them on late shifts.", said).codes
+    assert "reflection" not in reader.analyse("You keep forgetting them on late shifts.", "I'm fine.").codes
 
 
 def test_a_question_made_of_the_patients_own_words_is_a_reflection_not_a_question() -> None:
     said = "Same. Bad days and worse days. Not much point going out anyway."
-    assert analyser.analyse("Not much point going out?", said).codes == ("reflection",)
-    assert analyser.analyse("Not much point going out?").codes == ("closed_question",)
+    assert reader.analyse("Not much point going out?", said).codes == ("reflection",)
+    assert reader.analyse("Not much point going out?").codes == ("closed_question",)
 
 
 def test_restating_the_patients_list_of_topics_is_agenda_setting_not_reflection() -> None:
     said = "The sugar results, and the tingling in my feet."
-    codes = analyser.analyse("OK, so the sugar results and the tingling in your feet. Anything else?", said).codes
+    codes = reader.analyse("OK, so the sugar results and the tingling in your feet. Anything else?", said).codes
     assert codes == ("agenda_setting",)
 
 
 def test_anything_else_in_the_last_turn_also_closes_the_consultation() -> None:
-    last = analyser.closing_last(analyser.analyse("I'll see you in a month. Anything else on your mind?"))
+    last = reader.closing_last(reader.analyse("I'll see you in a month. Anything else on your mind?"))
     assert {"agenda_setting", "follow_up", "closing"} <= set(last.codes)
-    assert "closing" not in analyser.closing_last(analyser.analyse("How is your breathing?")).codes
+    assert "closing" not in reader.closing_last(reader.analyse("How is your breathing?")).codes
 
 
 def test_stacked_questions_are_counted() -> None:
-    assert analyser.analyse("Do you smoke? How much? And do you drink?").question_count == 3
+    assert reader.analyse("Do you smoke? How much? And do you drink?").question_count == 3

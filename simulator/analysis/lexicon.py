@@ -83,6 +83,7 @@ class Lexicon:
     jargon_introduced: re.Pattern[str]
     farewell: re.Pattern[str]
     backchannel_phrases: frozenset[str]
+    not_after: Mapping[str, re.Pattern[str]]
     shared_topics: Mapping[str, tuple[str, ...]]
     vocabulary: tuple[str, ...]
 
@@ -124,6 +125,7 @@ def shared_lexicon() -> Lexicon:
         jargon_introduced=_alternation(codes_data["jargon_introductions"]),
         farewell=_alternation(codes_data["farewell"]),
         backchannel_phrases=frozenset(" ".join(p.split()) for p in codes_data["backchannel_phrases"]),
+        not_after={code: re.compile(pattern, FLAGS) for code, pattern in codes_data.get("not_after", {}).items()},
         shared_topics={name: tuple(words) for name, words in topics.items()},
         vocabulary=vocabulary,
     )

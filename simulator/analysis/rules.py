@@ -44,8 +44,11 @@ class Rules:
     def code_hits(self, low: str) -> list[RuleHit]:
         """Every code pattern over the whole cleaned, lower-cased turn."""
         hits = []
+        not_after = self.lexicon.not_after
         for code, pattern in self.lexicon.codes.items():
             for match in pattern.finditer(low):
+                if code in not_after and not_after[code].search(low[max(0, match.start() - 50) : match.start()]):
+                    continue
                 hits.append(RuleHit(code, match.start(), match.end()))
                 if len(hits) > 200:  # a pathological turn; enough evidence already
                     return hits

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections import Counter
+from dataclasses import replace
 from typing import Any
 
 from simulator.analysis.lexicon import behaviour_vocabulary
@@ -38,9 +39,11 @@ class RulesJudge(Judge):
         for rubric in self.rubrics:
             enough = len(conversation.clinician) >= rubric.min_clinician_turns
             for criterion in rubric.criteria:
-                groups.setdefault(criterion.group, {})[criterion.id] = grade_criterion(criterion, conversation, metrics, enough, rubric)
+                result = grade_criterion(criterion, conversation, metrics, enough, rubric)
+                groups.setdefault(criterion.group, {})[criterion.id] = fit_wording(result, scenario)
             if rubric.levels:
                 level = grade_level(rubric, conversation, metrics, enough)
+                level["try_next"] = worded(level["try_next"], scenario)
         items = {item.id: grade_scenario_item(item, conversation) for item in scenario.rubric_items} if scenario else {}
         return GradeReport(
             source=conversation.source,
@@ -55,6 +58,19 @@ class RulesJudge(Judge):
             scenario_items=items | groups.get("extra", {}),
             scenario={"id": scenario.id, "title": scenario.title} if scenario else None,
         )
+
+
+def worded(text: str | None, scenario: Scenario | None) -> str | None:
+    """Feedback fitted to the consultation: "{condition}" is the scenario's condition, or a neutral word
+    for a transcript, so nothing tied to one condition appears in another's feedback."""
+    if not text or "{" not in text:
+        return text
+    condition = scenario.conditions[0] if scenario and scenario.conditions else "condition"
+    return text.replace("{condition}", condition)
+
+
+def fit_wording(result: CriterionResult, scenario: Scenario | None) -> CriterionResult:
+    return replace(result, try_next=worded(result.try_next, scenario), did_well=[worded(d, scenario) or d for d in result.did_well])
 
 
 def grade_criterion(criterion: Criterion, conversation: Conversation, metrics: dict[str, Metric], enough: bool, rubric: Rubric) -> CriterionResult:
