@@ -164,20 +164,15 @@ class TurnReader:
 
     def _unit_codes(self, reading: UnitReading) -> set[str]:
         model = self.model
-        probs = model.probabilities(reading.features) if model else {}
-        chosen = set()
-        for code in self.lexicon.vocabulary:
-            if code in _TURN_CODES:
-                continue
-            by_rule = code in reading.rule_codes
-            policy = model.policy.get(code, "rules") if model else "rules"
-            if policy == "rules" or code not in probs:
-                has = by_rule
-            else:
-                by_model = probs[code] >= model.thresholds[code]  # type: ignore[union-attr]
-                has = by_model or (policy == "either" and by_rule)
-            if has:
-                chosen.add(code)
+        if model is None:
+            probs: dict[str, float] = {}
+            chosen = set(reading.rule_codes)
+        else:
+            probs = model.probabilities(reading.features)
+            policy, thresholds = model.policy, model.thresholds
+            chosen = {c for c in reading.rule_codes if policy.get(c, "rules") != "model"}
+            chosen.update(c for c, p in probs.items() if p >= thresholds[c] and policy[c] != "rules")
+        chosen -= _TURN_CODES
         forms = chosen & set(QUESTION_FORMS)
         if len(forms) == 2:  # one unit asks one question
             keep = max(forms, key=lambda c: (probs.get(c, 0.0), c in reading.rule_codes))

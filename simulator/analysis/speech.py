@@ -19,16 +19,18 @@ _NOTE_WORDS = (
     r"cough\w*|overlapping|overtalk|background noise|noise|indistinct|break|interruption|interrupted|sniff\w*|smil\w*|nod\w*|"
     r"clears throat|typing|phone rings|door|writing|examin\w*|\.\.\.|…"
 )
+_WORD = r"[A-Za-z0-9\u00c0-\u024f]+(?:['\u2019][A-Za-z]+)*(?:-[A-Za-z0-9\u00c0-\u024f]+(?:['\u2019][A-Za-z]+)*)*-?"
 _TOKEN = re.compile(
-    r"<[^<>]{0,60}>"  # transcriber tags
-    r"|\[[^\[\]]{0,60}\]"  # bracketed notes
-    rf"|\((?:{_NOTE_WORDS})[^()]{{0,30}}\)"  # stage notes in parentheses
-    r"|\d+(?:[.,:/]\d+)+%?"  # numbers: 1.5, 10,000, 6:30, 138/84
-    r"|(?:mr|mrs|ms|dr|st|e\.g|i\.e|vs|etc|approx)\.(?=\s|$)"  # abbreviations keep their full stop
-    r"|[A-Za-z0-9\u00c0-\u024f]+(?:['\u2019][A-Za-z]+)*(?:-[A-Za-z0-9\u00c0-\u024f]+(?:['\u2019][A-Za-z]+)*)*-?"  # words, cut-offs
-    r"|[^\sA-Za-z0-9\u00c0-\u024f]",  # punctuation and symbols, one at a time
+    _WORD  # words and cut-offs ("have-") first: most tokens are words
+    + r"|<[^<>]{0,60}>"  # transcriber tags
+    + r"|\[[^\[\]]{0,60}\]"  # bracketed notes
+    + rf"|\((?:{_NOTE_WORDS})[^()]{{0,30}}\)"  # stage notes in parentheses
+    + r"|[^\sA-Za-z0-9\u00c0-\u024f]",  # punctuation and symbols, one at a time
     re.I,
 )
+# Tokens joined back after the split: "1.5", "6:30", "138/84"; "Dr." keeps its full stop.
+_JOINS_NUMBERS = frozenset(".,:/")
+_ABBREVIATIONS = frozenset({"mr", "mrs", "ms", "dr", "st", "vs", "etc", "approx"})
 FILLERS = frozenset("um umm ummm uh uhh uhm erm er err ah ahh eh hmm hmmm mmm ehm".split())
 BACKCHANNEL_WORDS = frozenset(
     "mm mmm mhm mm-hmm mm-mm uh-huh uh huh hmm ok okay okey right yeah yep yes yeh ya aye sure alright "
@@ -71,18 +73,18 @@ class Speech:
 
 
 def read_speech(text: str) -> Speech:
-    raw = [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
-    words = [(t, s, e) for t, s, e in raw if not _is_note(t)]
-    only_noise = all(_norm(t) in FILLERS or _norm(t) in BACKCHANNEL_WORDS or not t[0].isalnum() for t, _, _ in words)
-    kept = _drop_fillers(words)
-    kept = _drop_false_starts(kept)
-    kept = _drop_repeats(kept)
+    tokens = _joined([(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text)])
+    # (token, start, end, lower-cased) for the tokens that are speech
+    words = [(t, s, e, t.lower().replace("\u2019", "'")) for t, s, e in tokens if not (t[0] in "<[(" and len(t) > 1)]
+    only_noise = all(w in FILLERS or w in BACKCHANNEL_WORDS or not w[0].isalnum() for _, _, _, w in words)
+    kept = _drop_repeats(_drop_false_starts(_drop_fillers(words)))
     pieces: list[str] = []
     spans: list[tuple[int, int, int, int]] = []
     at = 0
-    for token, start, end in kept:
-        token = token.replace("\u2019", "'")
-        if pieces and not (token in _PUNCT_NO_SPACE_BEFORE or pieces[-1] in ("(", "'") and len(token) > 0):
+    for token, start, end, _ in kept:
+        if "\u2019" in token:
+            token = token.replace("\u2019", "'")
+        if pieces and not (token in _PUNCT_NO_SPACE_BEFORE or pieces[-1] in ("(", "'")):
             pieces.append(" ")
             at += 1
         pieces.append(token)
@@ -91,70 +93,96 @@ def read_speech(text: str) -> Speech:
     return Speech(text, "".join(pieces), tuple(spans), only_noise)
 
 
-def _is_note(token: str) -> bool:
-    return token[0] in "<[(" and len(token) > 1
+Token = tuple[str, int, int, str]  # text, start, end, lower-cased
 
 
-def _norm(token: str) -> str:
-    return token.lower().replace("\u2019", "'")
-
-
-def _drop_fillers(tokens: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
-    """Fillers go, with a comma that only set them off ("um, so" -> "so")."""
+def _joined(tokens: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
+    """Numbers split at their points ("1", ".", "5") and abbreviations split from their full stop
+    ("Dr", ".") are put back together."""
     out: list[tuple[str, int, int]] = []
-    skip_comma = False
     for token, start, end in tokens:
-        low = _norm(token)
-        if low in FILLERS:
-            skip_comma = True
-            continue
-        if skip_comma and token == "," :
-            skip_comma = False
-            continue
-        skip_comma = False
+        if out:
+            prev, p_start, p_end = out[-1]
+            if p_end == start and (
+                (token.isdigit() and len(out) >= 2 and prev in _JOINS_NUMBERS and out[-2][2] == p_start and out[-2][0][-1:].isdigit())
+                or (token == "." and prev.lower() in _ABBREVIATIONS)
+            ):
+                if token.isdigit():
+                    before, b_start, _ = out[-2]
+                    out[-2:] = [(before + prev + token, b_start, end)]
+                else:
+                    out[-1] = (prev + token, p_start, end)
+                continue
         out.append((token, start, end))
     return out
 
 
-def _drop_false_starts(tokens: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
+def _drop_fillers(tokens: list[Token]) -> list[Token]:
+    """Fillers go, with a comma that only set them off ("um, so" -> "so")."""
+    if not any(w in FILLERS for _, _, _, w in tokens):
+        return tokens
+    out: list[Token] = []
+    skip_comma = False
+    for token in tokens:
+        if token[3] in FILLERS:
+            skip_comma = True
+            continue
+        if skip_comma and token[0] == ",":
+            skip_comma = False
+            continue
+        skip_comma = False
+        out.append(token)
+    return out
+
+
+def _drop_false_starts(tokens: list[Token]) -> list[Token]:
     """A cut-off word ("have-", "th-") is dropped; if a new question starts straight after it, the
     abandoned words of the same clause go too: "so how long have- when did it start" -> "so when did it start"."""
-    out: list[tuple[str, int, int]] = []
-    for i, (token, start, end) in enumerate(tokens):
-        if len(token) > 1 and token.endswith("-") and token[0].isalnum():
-            following = _norm(tokens[i + 1][0]) if i + 1 < len(tokens) else ""
+    if not any(len(t) > 1 and t.endswith("-") for t, _, _, _ in tokens):
+        return tokens
+    out: list[Token] = []
+    for i, token in enumerate(tokens):
+        text = token[0]
+        if len(text) > 1 and text.endswith("-") and text[0].isalnum():
+            following = tokens[i + 1][3] if i + 1 < len(tokens) else ""
             if following in _RESTART and following not in ("so", "and"):
                 cut = len(out)
                 while cut > 0 and out[cut - 1][0] not in _BOUNDARY and out[cut - 1][0] != ",":
                     cut -= 1
                 lead = cut
-                while lead < len(out) and _norm(out[lead][0]) in ("so", "and", "but", "okay", "ok", "right", "now", "then", "well"):
+                while lead < len(out) and out[lead][3] in ("so", "and", "but", "okay", "ok", "right", "now", "then", "well"):
                     lead += 1  # keep the discourse marker the clause began with
                 del out[lead:]
             continue
-        out.append((token, start, end))
+        out.append(token)
     return out
 
 
-def _drop_repeats(tokens: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
+def _drop_repeats(tokens: list[Token]) -> list[Token]:
     """Stutters and restarts of the same words: "I I I think", "the the", "is that, is that all"."""
-    out: list[tuple[str, int, int]] = []
+    out: list[Token] = []
+    low: list[str] = []
     for token in tokens:
         out.append(token)
+        low.append(token[3])
+        word = token[3]
+        # a repeat can end here only if this word came up one to four tokens back
+        if not word[0].isalnum() or word not in low[-6:-1]:
+            continue
+        n = len(low)
         for size in (3, 2, 1):
-            # the same `size` words twice in a row, perhaps with a comma between them
-            if len(out) < 2 * size:
+            for gap in (0, 1):
+                if n < 2 * size + gap or (gap and low[n - size - 1] != ","):
+                    continue
+                tail = low[n - size :]
+                before = low[n - 2 * size - gap : n - size - gap]
+                if before == tail and all(w[0].isalnum() for w in tail) and not (size == 1 and word in _LEGIT_DOUBLES):
+                    del out[n - 2 * size - gap : n - size]
+                    del low[n - 2 * size - gap : n - size]
+                    break
+            else:
                 continue
-            tail = [_norm(t) for t, _, _ in out[-size:]]
-            if not all(w[0].isalnum() for w in tail):
-                continue
-            before = out[-2 * size : -size]
-            gap = 0
-            if len(out) >= 2 * size + 1 and out[-size - 1][0] == ",":
-                before, gap = out[-2 * size - 1 : -size - 1], 1
-            if [_norm(t) for t, _, _ in before] == tail and not (size == 1 and tail[0] in _LEGIT_DOUBLES):
-                del out[-2 * size - gap : -size]
-                break
+            break
     return out
 
 

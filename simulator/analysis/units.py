@@ -21,6 +21,7 @@ _WH = frozenset("what how when where why who which whose".split())
 # not when a clause does ("when you walk", "how you feel").
 _WH_NEXT = frozenset("much many long often bad far old else kind sort type about happened happens brings brought made makes".split())
 # Tags that end the statement before them: "it's on the left is that right and it started at midday".
+_TAG_STARTS = frozenset({"is", "isn't", "am"})
 _TAGS = (("is", "that", "right"), ("is", "that", "correct"), ("is", "that", "true"), ("isn't", "it"), ("am", "i", "right"))
 # Pairs that make a yes/no question ("do you", "is it"); a bare "is" or "have" inside a statement does not.
 _AUX = frozenset("do does did is are was were have has had can could will would should shall".split())
@@ -77,7 +78,7 @@ def _split_run(low: str, start: int, end: int) -> list[tuple[int, int]]:
         since += 1
         word, prev = spans[i][1], spans[i - 1][1]
         nxt = spans[i + 1][1] if i + 1 < len(spans) else ""
-        tag = next((t for t in _TAGS if tuple(w for _, w in spans[i : i + len(t)]) == t), None)
+        tag = next((t for t in _TAGS if t[0] == word and tuple(w for _, w in spans[i : i + len(t)]) == t), None) if word in _TAG_STARTS else None
         if tag:
             after = i + len(tag)
             if len(spans) - after >= 3:

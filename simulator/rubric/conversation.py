@@ -3,13 +3,33 @@ plans agreed and facts disclosed, from a saved session or a plain transcript."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from simulator.analysis import TurnReader, TurnAnalysis
 from simulator.analysis import plans
+from simulator.analysis.cues import find_cues, takes_up
 from simulator.analysis.events import EventCounters, detect_events
 from simulator.transcript import TranscriptTurn
+
+# Events read from both sides of the conversation (the rubric's `event` conditions can name them).
+CONVERSATION_EVENTS = (
+    "interrupted_opening",  # the patient was cut off in their first turns
+    "cue_taken_up", "cue_missed",  # a patient's cue explored, or moved on from (analysis/cues.py)
+    "question_unanswered",  # the patient asked and the next turn neither told, reflected nor acknowledged
+    "empathy_then_moves_on",  # an empathic phrase, then straight on to a closed question
+    "clinician_set_agenda",  # the agenda stated by the clinician with no open invitation first
+)
+# What answers a patient's question: telling, reflecting, acknowledging.
+_ANSWERS = ("information", "advice", "options", "reflection", "empathy", "summary", "backchannel", "safety_net", "follow_up", "resources")
+_PATIENT_QUESTION = re.compile(r"(?:^|[.!?]\s+)(?:what|how|why|when|where|who|which|is|are|do|does|did|can|could|will|would|should|shall)\b[^.!?]*\?", re.I)
+
+
+def _asks(text: str) -> bool:
+    """The patient asks the clinician something (a question sentence, not a rhetorical tag)."""
+    return bool(_PATIENT_QUESTION.search(text))
+
 
 @dataclass
 class ClinicianTurn:
@@ -49,8 +69,36 @@ class Conversation:
         if clinician:
             clinician[-1].analysis = reader.closing_last(clinician[-1].analysis)
         conversation = cls(source, turns, clinician)
+        conversation.add_conversation_events()
         conversation.codes_used = {code for turn in clinician for code in turn.analysis.codes}
         return conversation
+
+    def add_conversation_events(self) -> None:
+        """Events that need the patient's side too (see CONVERSATION_EVENTS), added to clinician turns."""
+        by_index = {t.index: t for t in self.clinician}
+        patient_turns = [t for t in self.turns if t["speaker"] == "patient"]
+        for number, turn in enumerate(patient_turns):
+            after = by_index.get(turn["index"] + 1)
+            if after is None:
+                continue
+            extra: list[str] = []
+            text = turn["text"].rstrip()
+            a = after.analysis
+            if number < 3 and text.endswith(("-", "\u2014", "\u2013", "...", "\u2026")) and a.is_question:
+                extra.append("interrupted_opening")
+            if find_cues(text) and not a.has("closing"):
+                extra.append("cue_taken_up" if takes_up(a) else "cue_missed")
+            if _asks(text) and not a.has(*_ANSWERS):
+                extra.append("question_unanswered")
+            after.events = (*after.events, *extra)
+        for turn in self.clinician:
+            a = turn.analysis
+            if a.has("empathy") and a.has("closed_question") and not a.has("reflection", "open_question", "elicit_ice"):
+                turn.events = (*turn.events, "empathy_then_moves_on")
+        agenda = next((t for t in self.clinician if t.analysis.has("agenda_setting")), None)
+        invited = any(t.analysis.has("open_question") for t in self.clinician[:3])
+        if agenda and not agenda.analysis.is_question and not invited:
+            agenda.events = (*agenda.events, "clinician_set_agenda")
 
     def detect_plans(self) -> None:
         """For transcripts (no engine state): plans read from the words, by analysis/plans.py. A plan the
