@@ -5,15 +5,17 @@
     python benchmarks/train_reader.py            # writes simulator/data/reader/model.json.gz
 
 Reproducible: the same gold corpus gives the same weights (liblinear is deterministic). Only the
-`train` and `dev` splits are read: each code's regularisation, threshold and policy (model, rules or
-either) are chosen on `dev` with a model fitted on `train`, and the shipped weights are then fitted on
-`train` + `dev`. The `test` split is never opened here; benchmarks/bench_reader.py reports it.
+`train` and `dev` splits are read. Each code's regularisation, threshold and policy (model, rules or
+either) are chosen by 5-fold cross-validation over train + dev, folds by consultation; the shipped
+weights are then fitted on all of train + dev. The `test` split is never opened here;
+benchmarks/bench_reader.py reports it.
 """
 
 from __future__ import annotations
 
 import argparse
 import gzip
+import hashlib
 import json
 import sys
 from collections import defaultdict
@@ -37,7 +39,12 @@ MIN_POSITIVE_TURNS = 12  # fewer labelled examples than this in train: the code 
 NOT_LEARNED = {"jargon", "backchannel"}  # decided for the whole turn by exact rules
 C_GRID = (0.1, 0.3, 1.0, 3.0)
 THRESHOLDS = tuple(round(t, 2) for t in np.arange(0.1, 0.91, 0.05))
-KEEP_WEIGHT = 0.02  # weights smaller than this (in every code) are dropped from the shipped file
+KEEP_WEIGHT = 0.02
+# Whether a unit asks at all is learned as its own target ("question"); open or closed is then the more
+# likely form, with a bias (FORM_BIASES) chosen by cross-validation.
+QUESTION = "question"
+FORMS = {"open_question", "closed_question"}
+FORM_BIASES = (0.5, 0.67, 0.8, 1.0, 1.25, 1.5, 2.0)  # weights smaller than this (in every code) are dropped from the shipped file
 
 
 def load_gold(splits: set[str]) -> list[dict]:
@@ -53,17 +60,21 @@ def overlaps(unit: tuple[int, int], quote: tuple[int, int]) -> bool:
 class Corpus:
     """Units of the gold turns with their features, unit labels (with a mask) and turn labels."""
 
-    def __init__(self, rows: list[dict], reader: TurnReader, codes: list[str]):
+    def __init__(self, rows: list[dict], reader: TurnReader, codes: list[str], variant: str = ""):
         self.codes = codes
         self.turn_of: list[int] = []
         self.features: list[list[int]] = []
         self.rule_codes: list[frozenset[str]] = []
         self.turn_gold: list[set[str]] = []
         self.splits: list[str] = []
+        self.folds: list[int] = []
         labels: dict[str, list[int]] = {c: [] for c in codes}
         for t, row in enumerate(rows):
+            self.folds.append(int(hashlib.sha256(row["consultation"].encode()).hexdigest()[:8], 16))
             _, readings = reader.read_units(row["text"], row.get("previous_patient"))
             gold = {c["code"] for c in row["codes"]}
+            if gold & FORMS:
+                gold.add(QUESTION)
             self.turn_gold.append(gold)
             self.splits.append(row["split"])
             spans = defaultdict(list)
@@ -71,9 +82,11 @@ class Corpus:
                 at = row["text"].find(c["quote"])
                 if at >= 0:
                     spans[c["code"]].append((at, at + len(c["quote"])))
+                    if c["code"] in FORMS:
+                        spans[QUESTION].append((at, at + len(c["quote"])))
             for reading in readings:
                 self.turn_of.append(t)
-                self.features.append(sorted({bucket_of(f, BUCKETS) for f in reading.features}))
+                self.features.append(sorted({bucket_of(f, BUCKETS) for f in variant_features(reading, variant)}))
                 self.rule_codes.append(reading.rule_codes)
                 for code in codes:
                     if code not in gold:
@@ -84,15 +97,33 @@ class Corpus:
                         labels[code].append(-1)  # the turn has it, shown elsewhere: neither yes nor no here
         self.labels = {c: np.array(v) for c, v in labels.items()}
         self.turn_of_array = np.array(self.turn_of)
+        # Only the buckets some unit uses get a column (fits are fast); `buckets` maps columns back.
+        self.buckets = np.array(sorted({b for f in self.features for b in f}), dtype=np.int64)
+        column = {int(b): i for i, b in enumerate(self.buckets)}
         indptr = np.cumsum([0] + [len(f) for f in self.features])
-        indices = np.concatenate([np.array(f, dtype=np.int64) for f in self.features]) if self.features else np.array([], dtype=np.int64)
-        self.X = csr_matrix((np.ones(len(indices)), indices, indptr), shape=(len(self.features), BUCKETS))
+        indices = np.array([column[b] for f in self.features for b in f], dtype=np.int64)
+        self.X = csr_matrix((np.ones(len(indices)), indices, indptr), shape=(len(self.features), len(self.buckets)))
+
+    def fold_of_units(self, folds: int) -> np.ndarray:
+        """Each unit's fold, by its consultation (so no consultation is in two folds)."""
+        return np.array([self.folds[t] % folds for t in self.turn_of])
 
     def units_in(self, split: set[str]) -> np.ndarray:
         return np.array([self.splits[t] in split for t in self.turn_of])
 
     def turns_in(self, split: set[str]) -> list[int]:
         return [t for t, s in enumerate(self.splits) if s in split]
+
+
+def variant_features(reading, variant: str) -> list[str]:
+    """Feature sets tried with --variant (the shipped model uses the reader's own, variant "")."""
+    feats = list(reading.features)
+    if "norules" in variant:
+        feats = [f for f in feats if not f.startswith("r=")]
+    if "chars" in variant:
+        text = reading.unit.text.lower()
+        feats += [f"c3={text[i:i + 3]}" for i in range(len(text) - 2)]
+    return feats
 
 
 def f1(gold: list[bool], pred: list[bool]) -> tuple[float, int]:
@@ -119,35 +150,71 @@ def fit(corpus: Corpus, code: str, mask: np.ndarray, c_value: float) -> Logistic
     return model
 
 
+FOLDS = 5
+
+
+def out_of_fold(corpus: Corpus, code: str, c_value: float) -> np.ndarray | None:
+    """Each train+dev unit's probability from a model fitted on the other folds."""
+    use = corpus.units_in({"train", "dev"})
+    folds = corpus.fold_of_units(FOLDS)
+    probs = np.zeros(len(corpus.turn_of))
+    for k in range(FOLDS):
+        model = fit(corpus, code, use & (folds != k), c_value)
+        if model is None:
+            return None
+        held = use & (folds == k)
+        if held.any():
+            probs[held] = model.predict_proba(corpus.X[held])[:, 1]
+    return probs
+
+
 def choose(corpus: Corpus, code: str) -> dict:
-    """Regularisation, threshold and policy for one code, chosen on dev with a model fitted on train."""
-    train, dev = corpus.units_in({"train"}), corpus.units_in({"dev"})
-    dev_turns = corpus.turns_in({"dev"})
-    gold = [code in corpus.turn_gold[t] for t in dev_turns]
-    rule_units = [code in r for r, m in zip(corpus.rule_codes, dev) if m]
-    rule_turn: dict[int, bool] = {t: False for t in dev_turns}
-    for has, t in zip(rule_units, corpus.turn_of_array[dev]):
-        rule_turn[int(t)] = rule_turn[int(t)] or has
-    rules_f1, support = f1(gold, [rule_turn[t] for t in dev_turns])
+    """Regularisation, threshold and policy for one code, by cross-validation over train + dev."""
+    use = corpus.units_in({"train", "dev"})
+    turns = corpus.turns_in({"train", "dev"})
+    gold = [code in corpus.turn_gold[t] for t in turns]
+    rule_turn: dict[int, bool] = {t: False for t in turns}
+    for has, t, u in zip((code in r for r in corpus.rule_codes), corpus.turn_of_array, use):
+        if u:
+            rule_turn[int(t)] = rule_turn[int(t)] or has
+    rules_f1, support = f1(gold, [rule_turn[t] for t in turns])
     best = {"policy": "rules", "f1": rules_f1, "C": C_GRID[1], "threshold": 0.5, "rules_f1": rules_f1, "support": support}
     for c_value in C_GRID:
-        model = fit(corpus, code, train, c_value)
-        if model is None:
+        probs = out_of_fold(corpus, code, c_value)
+        if probs is None:
             continue
-        probs = model.predict_proba(corpus.X[dev])[:, 1]
-        top = turn_max(corpus, probs, dev, dev_turns)
+        top = turn_max(corpus, probs[use], use, turns)
         for threshold in THRESHOLDS:
-            model_pred = [top[t] >= threshold for t in dev_turns]
-            for policy, pred in (("model", model_pred), ("either", [m or rule_turn[t] for m, t in zip(model_pred, dev_turns)])):
+            model_pred = [top[t] >= threshold for t in turns]
+            for policy, pred in (("model", model_pred), ("either", [m or rule_turn[t] for m, t in zip(model_pred, turns)])):
                 score, _ = f1(gold, pred)
                 if score > best["f1"] + 1e-9:
                     best.update(policy=policy, f1=score, C=c_value, threshold=threshold)
     return best
 
 
+def choose_form_bias(corpus: Corpus, choices: dict[str, dict]) -> tuple[float, tuple[float, float]]:
+    """Open or closed for a unit the model thinks asks: the bias between P(open) and P(closed) that
+    gives the best mean of the two codes' F1, out of fold."""
+    use = corpus.units_in({"train", "dev"})
+    turns = corpus.turns_in({"train", "dev"})
+    probs = {c: out_of_fold(corpus, c, choices[c]["C"]) for c in (QUESTION, *FORMS)}
+    best = (1.0, (0.0, 0.0))
+    for bias in FORM_BIASES:
+        pred: dict[int, set[str]] = {t: set() for t in turns}
+        for i in np.nonzero(use)[0]:
+            if probs[QUESTION][i] >= choices[QUESTION]["threshold"]:
+                form = "open_question" if probs["open_question"][i] >= bias * probs["closed_question"][i] else "closed_question"
+                pred[int(corpus.turn_of[i])].add(form)
+        scores = tuple(f1([f in corpus.turn_gold[t] for t in turns], [f in pred[t] for t in turns])[0] for f in ("open_question", "closed_question"))
+        if sum(scores) > sum(best[1]) + 1e-9:
+            best = (bias, scores)
+    return best
+
+
 def export(corpus: Corpus, codes: list[str], choices: dict[str, dict]) -> dict:
     both = corpus.units_in({"train", "dev"})
-    weights = np.zeros((len(codes), BUCKETS))
+    weights = np.zeros((len(codes), len(corpus.buckets)))
     bias = []
     for k, code in enumerate(codes):
         model = fit(corpus, code, both, choices[code]["C"])
@@ -155,7 +222,7 @@ def export(corpus: Corpus, codes: list[str], choices: dict[str, dict]) -> dict:
         bias.append(round(float(model.intercept_[0]), 4) if model else -30.0)
     keep = np.nonzero((np.abs(weights) >= KEEP_WEIGHT).any(axis=0))[0]
     scale = float(np.abs(weights).max()) / 127 or 1.0
-    rows = {str(int(b)): [int(round(w / scale)) for w in weights[:, b]] for b in keep}
+    rows = {str(int(corpus.buckets[j])): [int(round(w / scale)) for w in weights[:, j]] for j in keep}
     return {
         "schema_version": 1,
         "feature_version": FEATURE_VERSION,
@@ -173,6 +240,7 @@ def export(corpus: Corpus, codes: list[str], choices: dict[str, dict]) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--out", type=Path, default=DATA_DIR / MODEL_FILE)
+    parser.add_argument("--variant", default="", help="try another feature set (norules, chars); nothing is written")
     args = parser.parse_args()
     rows = load_gold({"train", "dev"})
     reader = TurnReader(model=None)
@@ -181,15 +249,22 @@ def main() -> None:
         if row["split"] == "train":
             for c in {c["code"] for c in row["codes"]}:
                 counts[c] += 1
-    codes = [c for c in reader.lexicon.vocabulary if c not in NOT_LEARNED and counts[c] >= MIN_POSITIVE_TURNS]
-    corpus = Corpus(rows, reader, codes)
+    codes = [c for c in reader.lexicon.vocabulary if c not in NOT_LEARNED and counts[c] >= MIN_POSITIVE_TURNS] + [QUESTION]
+    corpus = Corpus(rows, reader, codes, args.variant)
     print(f"{len(rows)} turns ({sum(s == 'train' for s in corpus.splits)} train), {len(corpus.turn_of)} units, {len(codes)} learned codes")
     choices = {}
+    print(f"cross-validated over train + dev ({FOLDS} folds by consultation); F1 per turn")
     print(f"{'code':22} {'support':>7} {'rules':>6} {'chosen':>6}  policy  C     threshold")
     for code in codes:
         choices[code] = best = choose(corpus, code)
         print(f"{code:22} {best['support']:7d} {best['rules_f1']:6.2f} {best['f1']:6.2f}  {best['policy']:7} {best['C']:<5} {best['threshold']}")
+    bias, forms_f1 = choose_form_bias(corpus, choices)
+    print(f"open vs closed: bias {bias} (open when P(open) >= bias * P(closed)); F1 open {forms_f1[0]:.2f}, closed {forms_f1[1]:.2f}")
+    print(f"mean F1 over codes {sum(c['f1'] for c in choices.values()) / len(choices):.3f}")
+    if args.variant:
+        return
     data = export(corpus, codes, choices)
+    data["form_bias"] = bias
     args.out.parent.mkdir(parents=True, exist_ok=True)
     with gzip.GzipFile(args.out, "wb", mtime=0) as handle:  # mtime 0: the same weights give the same bytes
         handle.write(json.dumps(data, separators=(",", ":"), sort_keys=True).encode("utf-8"))

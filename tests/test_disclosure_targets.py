@@ -51,7 +51,7 @@ def test_closed_questions_only_unlock_at_most_30_percent(scenario_path: Path) ->
 @pytest.mark.parametrize("scenario_path", SCENARIO_FILES, ids=lambda p: p.stem)
 def test_the_closed_script_really_is_closed_questions_only(scenario_path: Path) -> None:
     scenario = load_scenario(scenario_path)
-    reader = TurnReader(scenario.topics)
+    reader = TurnReader.for_scenario(scenario)
     lines = _lines(CONSULTATIONS / scenario.id / "closed.txt")
     assert len(lines) >= 8
     for position, line in enumerate(lines):

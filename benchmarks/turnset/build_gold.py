@@ -37,9 +37,10 @@ def assignments() -> dict[str, list[str]]:
 
 
 def adjudicated() -> dict[str, dict]:
+    by_id = consultations()
     found: dict[str, dict] = {}
     for path in sorted((HERE / "labels" / "adjudicated").glob("*.jsonl")):
-        found.update({r["id"]: r for r in read_jsonl(path)})
+        found.update({resolve(r["id"], r, by_id): r for r in read_jsonl(path)})
     return found
 
 

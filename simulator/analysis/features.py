@@ -11,7 +11,7 @@ from collections.abc import Iterable
 
 from simulator.analysis.units import Unit
 
-FEATURE_VERSION = 1
+FEATURE_VERSION = 2
 # Discourse markers that do not change what a unit does: "so what brings you in" is a what-question.
 LEAD = frozenset("so and ok okay right well now alright then but also just oh yeah yes um erm".split())
 _LENGTH_BUCKETS = ((1, "1"), (3, "2-3"), (6, "4-6"), (12, "7-12"), (25, "13-25"))
@@ -40,10 +40,11 @@ def unit_features(
     heard: frozenset[str] | None,
     patient_asked: bool,
     unpunctuated: bool,
-    rule_codes: Iterable[str],
+    rule_form: Iterable[str],
     stopwords: frozenset[str],
 ) -> list[str]:
-    """`heard`: content-word stems of the patient's last turn (None at the opening)."""
+    """`heard`: content-word stems of the patient's last turn (None at the opening); `rule_form`: the
+    rules' reading of the unit's form (a question form, a reflection by echo, information)."""
     w = unit.words
     feats = [f"w={x}" for x in w]
     feats += [f"b={a} {b}" for a, b in zip(w, w[1:])]
@@ -92,5 +93,5 @@ def unit_features(
         feats.append(f"ov={ov}|{'q' if unit.asks else 's'}")
         if patient_asked:
             feats.append("patient_asked")
-    feats += [f"r={code}" for code in rule_codes]
+    feats += [f"f={code}" for code in rule_form]
     return feats

@@ -61,6 +61,7 @@ class Lexicon:
     closed_without_mark: re.Pattern[str]
     tag_question: re.Pattern[str]
     open_prompt: re.Pattern[str]
+    requests: re.Pattern[str]
     procedural: tuple[str, ...]
     procedural_closed: tuple[str, ...]
     summary_checks: re.Pattern[str]
@@ -85,6 +86,7 @@ class Lexicon:
     backchannel_phrases: frozenset[str]
     not_after: Mapping[str, re.Pattern[str]]
     shared_topics: Mapping[str, tuple[str, ...]]
+    everyday_topics: Mapping[str, tuple[str, ...]]  # everyday words, shared and scenario topics alike
     vocabulary: tuple[str, ...]
 
 
@@ -95,6 +97,7 @@ def shared_lexicon() -> Lexicon:
     codes = {code: _alternation(patterns) for code, patterns in codes_data["codes"].items()}
     vocabulary = ("open_question", "closed_question", *codes, "backchannel", "jargon")
     topics = resources.data_file("lexicon/topics.yaml")["topics"]
+    everyday = resources.data_file("lexicon/everyday.yaml")
     echo, info = codes_data["echo"], codes_data["information_statement"]
     return Lexicon(
         codes=codes,
@@ -103,6 +106,7 @@ def shared_lexicon() -> Lexicon:
         closed_without_mark=re.compile(question["closed_without_mark"], FLAGS),
         tag_question=re.compile(question["tag_question"], FLAGS),
         open_prompt=_alternation(question["open_prompts"]),
+        requests=re.compile(question["requests"], FLAGS),
         procedural=tuple(question["procedural"]),
         procedural_closed=tuple(question["procedural_closed"]),
         summary_checks=re.compile(question["summary_checks"], FLAGS),
@@ -127,6 +131,7 @@ def shared_lexicon() -> Lexicon:
         backchannel_phrases=frozenset(" ".join(p.split()) for p in codes_data["backchannel_phrases"]),
         not_after={code: re.compile(pattern, FLAGS) for code, pattern in codes_data.get("not_after", {}).items()},
         shared_topics={name: tuple(words) for name, words in topics.items()},
+        everyday_topics={name: tuple(words) for part in ("topics", "scenario_topics") for name, words in everyday[part].items()},
         vocabulary=vocabulary,
     )
 

@@ -35,6 +35,7 @@ class UnitModel:
     rows: dict[int, tuple[float, ...]]
     buckets: int
     feature_version: int
+    form_bias: float = 1.0  # a unit that asks is open when P(open) >= form_bias * P(closed)
 
     def __post_init__(self) -> None:
         self._row_of: dict[str, tuple[float, ...] | None] = {}
@@ -51,6 +52,7 @@ class UnitModel:
             rows=rows,
             buckets=data["buckets"],
             feature_version=data["feature_version"],
+            form_bias=data.get("form_bias", 1.0),
         )
 
     @classmethod

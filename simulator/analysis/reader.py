@@ -19,8 +19,9 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
-from simulator.analysis.features import stem, unit_features
+from simulator.analysis.features import FEATURE_VERSION, stem, unit_features
 from simulator.analysis.lexicon import Lexicon, lower_same_length, shared_lexicon
 from simulator.analysis.model import UnitModel
 from simulator.analysis.rules import DECLARATIVE, RuleHit, Rules
@@ -35,6 +36,11 @@ QUESTION_FORMS = ("open_question", "closed_question")
 # One question about this many subjects (or this many questions about different subjects in one turn) is
 # a list, not a question about each: "Tell me about your tablets, diet, family and work?"
 STACKED_TOPICS = 3
+# Codes that one unit does not carry together; the model's likelier one stays ("Thanks for coming in" is a
+# welcome at the start and a goodbye at the end).
+_EXCLUSIVE_IN_A_UNIT = (("greeting", "closing"),)
+# What the rules say of a unit that is not a code of its own: it asks; it is a request to tell.
+_PSEUDO = frozenset({"question", "request"})
 # Codes decided for the turn as a whole, not per unit.
 _TURN_CODES = frozenset({"backchannel", "jargon"})
 
@@ -50,10 +56,13 @@ class UnitReading:
 
 @cache
 def shipped_model() -> UnitModel | None:
+    """The shipped weights, if they were trained on the features this code computes (a test checks they
+    are); otherwise the rules read alone."""
     try:
-        return UnitModel.load()
+        model = UnitModel.load()
     except FileNotFoundError:
         return None
+    return model if model.feature_version == FEATURE_VERSION else None
 
 
 class TurnReader:
@@ -72,6 +81,14 @@ class TurnReader:
         self.topics = TopicFinder(self.lexicon, extra_topics, topic_examples)
         self.vocabulary_index = {code: i for i, code in enumerate(self.lexicon.vocabulary)}
         self._stop = self.lexicon.echo_stopwords
+        # Word-list rules run only for the codes the model leaves to them (all of them with no model).
+        m = self.model
+        self._rule_codes = None if m is None else frozenset(c for c in self.lexicon.codes if m.policy.get(c, "rules") != "model")
+
+    @classmethod
+    def for_scenario(cls, scenario: Any) -> TurnReader:
+        """The reader for a scenario: its topics (keywords and example questions) added to the shared ones."""
+        return cls(scenario.topics, topic_examples=scenario.topic_examples)
 
     @property
     def topic_names(self) -> frozenset[str]:
@@ -87,16 +104,20 @@ class TurnReader:
         speech = read_speech(text)
         low = lower_same_length(speech.clean)
         units = split_units(speech.clean)
-        hits = self.rules.code_hits(low)
+        hits = self.rules.code_hits(low, self._rule_codes)
         heard = self._heard(previous_patient)
         patient_asked = bool(previous_patient and previous_patient.rstrip().endswith("?"))
         unpunctuated = not any(c in text for c in ".?!,")
         out = []
         for unit in units:
             inside = tuple(h for h in hits if h.start < unit.end and h.end > unit.start)
-            rule_codes = {h.code for h in inside}
-            rule_codes |= self._rule_form(unit, low, heard)
-            feats = unit_features(unit, len(units), heard, patient_asked, unpunctuated, sorted(rule_codes), self._stop)
+            form = self._rule_form(unit, low, heard)
+            rule_codes = {h.code for h in inside} | form
+            if form & set(QUESTION_FORMS):
+                rule_codes.add("question")
+            if self.lexicon.requests.match(_strip_lead(low[unit.start : unit.end])):
+                rule_codes.add("request")
+            feats = unit_features(unit, len(units), heard, patient_asked, unpunctuated, sorted(form), self._stop)
             out.append(UnitReading(unit, speech.to_original(unit.start, unit.end), tuple(feats), inside, frozenset(rule_codes)))
         return speech, out
 
@@ -146,7 +167,7 @@ class TurnReader:
             coded = {"backchannel"}
         hits.extend(self._jargon(text, speech))
         coded = {h.code for h in hits}
-        dropped = {other for code, others in self.lexicon.exclusive.items() if code in coded for other in others}
+        dropped = set() if self.model else {other for code, others in self.lexicon.exclusive.items() if code in coded for other in others}
         if dropped:
             hits = [h for h in hits if h.code not in dropped]
             coded -= dropped
@@ -166,20 +187,30 @@ class TurnReader:
         model = self.model
         if model is None:
             probs: dict[str, float] = {}
-            chosen = set(reading.rule_codes)
+            chosen = set(reading.rule_codes) - _PSEUDO
         else:
             probs = model.probabilities(reading.features)
             policy, thresholds = model.policy, model.thresholds
-            chosen = {c for c in reading.rule_codes if policy.get(c, "rules") != "model"}
+            chosen = {c for c in reading.rule_codes if policy.get(c, "rules") != "model" and c not in _PSEUDO}
             chosen.update(c for c, p in probs.items() if p >= thresholds[c] and policy[c] != "rules")
+            if "question" in probs:  # whether the unit asks, then which form (model.py: form_bias)
+                asks = probs["question"] >= thresholds["question"] or (policy["question"] == "either" and "question" in reading.rule_codes)
+                request = "request" in reading.rule_codes  # "Tell me about...": open by definition
+                chosen -= {"question", *QUESTION_FORMS}
+                if asks or request:
+                    is_open = request or probs.get("open_question", 0.0) >= model.form_bias * probs.get("closed_question", 0.0)
+                    chosen.add("open_question" if is_open else "closed_question")
         chosen -= _TURN_CODES
+        for first, second in _EXCLUSIVE_IN_A_UNIT:
+            if first in chosen and second in chosen and probs:
+                chosen.discard(second if probs.get(first, 0.0) >= probs.get(second, 0.0) else first)
         forms = chosen & set(QUESTION_FORMS)
         if len(forms) == 2:  # one unit asks one question
             keep = max(forms, key=lambda c: (probs.get(c, 0.0), c in reading.rule_codes))
             chosen -= forms - {keep}
         if "reflection" in chosen and chosen & set(QUESTION_FORMS) and reading.unit.asks:
             # a reflection said with a question mark offers the patient's meaning back; it asks nothing new
-            question = max(probs.get(c, 0.0) for c in QUESTION_FORMS)
+            question = probs.get("question", max(probs.get(c, 0.0) for c in QUESTION_FORMS))
             if probs.get("reflection", 0.0) >= question or not probs:
                 chosen -= set(QUESTION_FORMS)
             else:
@@ -221,6 +252,13 @@ class TurnReader:
             return analysis
         hit = next((h for h in analysis.hits if h.code in self.lexicon.closing_in_last_turn), None)
         return analysis.with_hit(CodeHit("closing", hit.start, hit.end, hit.text), self.vocabulary_index) if hit else analysis
+
+
+_LEAD = re.compile(r"^(?:(?:so|and|ok|okay|right|well|now|alright|um|erm|just|then|but)\b[,\s]*)+")
+
+
+def _strip_lead(text: str) -> str:
+    return _LEAD.sub("", text.strip())
 
 
 def _echoes(unit: Unit, heard: frozenset[str] | None, lex: Lexicon) -> bool:

@@ -41,11 +41,13 @@ class Rules:
     def __init__(self, lexicon: Lexicon):
         self.lexicon = lexicon
 
-    def code_hits(self, low: str) -> list[RuleHit]:
-        """Every code pattern over the whole cleaned, lower-cased turn."""
+    def code_hits(self, low: str, only: frozenset[str] | None = None) -> list[RuleHit]:
+        """The code patterns (all, or `only` these codes) over the whole cleaned, lower-cased turn."""
         hits = []
         not_after = self.lexicon.not_after
         for code, pattern in self.lexicon.codes.items():
+            if only is not None and code not in only:
+                continue
             for match in pattern.finditer(low):
                 if code in not_after and not_after[code].search(low[max(0, match.start() - 50) : match.start()]):
                     continue
@@ -62,6 +64,8 @@ class Rules:
         core = _LEAD_FILLER.sub("", sentence)
         last = sentence[-1]
         asks = last == "?"
+        if asks and (late := self._late_open(core)):
+            return late  # "When you got our letter, what went through your head?"
         if kind := self._form(core, asks):
             return kind
         if asks:  # the question may start after an opening clause: "Hello, what can I do for you?"
@@ -69,6 +73,18 @@ class Rules:
             return next((kind for clause in clauses if (kind := self._form(clause, True))), DECLARATIVE)
         if last not in ".!" and self.lexicon.tag_question.search(core):  # "you're here for your check yes"
             return "closed_question"
+        return None
+
+    def _late_open(self, core: str) -> str | None:
+        """A question asked in a later clause, after an opening clause that sets the scene: the question
+        is the clause that asks (a closing tag like ", is that right?" is not such a clause)."""
+        clauses = _CLAUSE.split(core)
+        if len(clauses) < 2 or self._form(clauses[0], False) == "open_question":
+            return None
+        for clause in clauses[1:]:
+            clause = _LEAD_FILLER.sub("", clause)
+            if self.lexicon.open_start.match(clause) and _WH_TO_YOU.match(clause):
+                return "open_question"
         return None
 
     def _form(self, core: str, asks: bool) -> str | None:

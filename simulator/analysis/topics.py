@@ -29,6 +29,10 @@ class TopicFinder:
         merged: dict[str, list[str]] = {name: list(words) for name, words in lexicon.shared_topics.items()}
         for name, words in (extra or {}).items():
             merged.setdefault(name, []).extend(words)
+        # everyday words for the same topics (lexicon/everyday.yaml): a scenario topic's only when in use
+        for name, words in lexicon.everyday_topics.items():
+            if name in merged:
+                merged[name].extend(words)
         self.patterns = {name: keyword_pattern(words, FLAGS) for name, words in merged.items()}
         # One pass over the text finds every keyword; each distinct word found is mapped to its topics once.
         self._any = keyword_pattern([word for words in merged.values() for word in words], FLAGS)

@@ -62,7 +62,7 @@ class Decision:
 class Director:
     def __init__(self, scenario: Scenario, state: PatientState | None = None, ledger: list[Disclosure] | None = None):
         self.scenario = scenario
-        self.reader = TurnReader(scenario.topics)
+        self.reader = TurnReader.for_scenario(scenario)
         self.state = state or PatientState.initial(scenario)
         self.ledger: list[Disclosure] = list(ledger or [])
         self.limits = thresholds()
@@ -74,9 +74,7 @@ class Director:
     def step(self, text: str, turn: int, previous_patient: str | None = None) -> Decision:
         """Take one clinician turn (its index in the session) and decide the patient's side of it."""
         state = self.state
-        for own in self.scenario.patient.questions:  # their own question is not what they were talking about
-            previous_patient = previous_patient.replace(own, "") if previous_patient else previous_patient
-        analysis = self.reader.analyse(text, previous_patient)
+        analysis = self.reader.analyse(text, previous_patient)  # as the grader reads it: the same input
         opening = state.clinician_turns == 0
         state.clinician_turns += 1
         events = detect_events(analysis, state)

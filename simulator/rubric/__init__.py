@@ -22,7 +22,7 @@ __all__ = [
 
 def grade_session(session: Session, scenario: Scenario | None = None, judge: Judge | None = None, source: str | None = None) -> GradeReport:
     """Grade a session; with its scenario, the scenario's own rubric items and topics are used too."""
-    reader = TurnReader(scenario.topics) if scenario else TurnReader()
+    reader = TurnReader.for_scenario(scenario) if scenario else TurnReader()
     conversation = from_session(source or session.id, session, reader)
     return (judge or RulesJudge()).grade(conversation, scenario)
 

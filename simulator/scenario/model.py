@@ -115,7 +115,7 @@ class Scenario:
     patient: Patient
     opening_reason: str
     opening_says: tuple[str, ...]
-    topics: dict[str, tuple[str, ...]]  # scenario topics only; merged with the shared ones by the analyser
+    topics: dict[str, tuple[str, ...]]  # scenario topics only; merged with the shared ones by the reader
     facts: tuple[Fact, ...]
     effects: dict[str, dict[str, float]]  # scenario overrides only
     lines: dict[str, tuple[str, ...]]  # every response pool, defaults filled in
@@ -124,6 +124,7 @@ class Scenario:
     reject_plans: tuple[Plan, ...]
     rubric_items: tuple[RubricItem, ...]
     self_tests: tuple[SelfTest, ...]
+    topic_examples: dict[str, tuple[str, ...]] = field(default_factory=dict)  # example questions per scenario topic
     source: str = ""  # the file it came from
     sha256: str = ""
     raw: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
@@ -217,6 +218,7 @@ def build_scenario(data: dict[str, Any], source: str = "", sha256: str = "") -> 
         opening_reason=data["opening"]["reason"],
         opening_says=_lines(data["opening"]["says"]),
         topics={t["id"]: tuple(t["keywords"]) for t in data.get("topics", ())},
+        topic_examples={t["id"]: tuple(t["examples"]) for t in data.get("topics", ()) if t.get("examples")},
         facts=facts,
         effects={code: dict(effect) for code, effect in data.get("affect", {}).get("effects", {}).items()},
         lines=lines,
