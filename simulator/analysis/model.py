@@ -35,7 +35,8 @@ class UnitModel:
     rows: dict[int, tuple[float, ...]]
     buckets: int
     feature_version: int
-    form_bias: float = 1.0  # a unit that asks is open when P(open) >= form_bias * P(closed)
+    form_bias: float = 1.0  # a unit that asks is open when P(open) >= form_bias * P(closed) ...
+    form_rule_vote: float = 0.0  # ... each side raised by this much when the rules read that form
 
     def __post_init__(self) -> None:
         self._row_of: dict[str, tuple[float, ...] | None] = {}
@@ -53,6 +54,7 @@ class UnitModel:
             buckets=data["buckets"],
             feature_version=data["feature_version"],
             form_bias=data.get("form_bias", 1.0),
+            form_rule_vote=data.get("form_rule_vote", 0.0),
         )
 
     @classmethod

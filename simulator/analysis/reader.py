@@ -34,8 +34,10 @@ _TOKEN = re.compile(r"[a-z0-9][a-z0-9'-]*")
 _CONTEXT_CODES = frozenset({"reflection", "empathy", "summary"})
 QUESTION_FORMS = ("open_question", "closed_question")
 # One question about this many subjects (or this many questions about different subjects in one turn) is
-# a list, not a question about each: "Tell me about your tablets, diet, family and work?"
-STACKED_TOPICS = 3
+# a list, not a question about each: "Tell me about your tablets, your diet, your family and work?"
+# A subject is a run of mentions that share a topic ("your inhalers, the blue one and the brown one" is
+# three mentions of medicines but fewer subjects than a list of four unrelated things).
+STACKED_TOPICS = 4
 # Codes that one unit does not carry together; the model's likelier one stays ("Thanks for coming in" is a
 # welcome at the start and a goodbye at the end).
 _EXCLUSIVE_IN_A_UNIT = (("greeting", "closing"),)
@@ -152,13 +154,13 @@ class TurnReader:
         speech, readings = self.read_units(text, previous_patient)
         hits: list[CodeHit] = []
         questions = 0
-        asked: list[tuple[str, ...]] = []  # the topics of each question
+        asked: list[list[frozenset[str]]] = []  # the subjects each question names
         low = lower_same_length(speech.clean)
         for reading in readings:
             chosen = self._unit_codes(reading)
             if chosen & set(QUESTION_FORMS):
                 questions += 1
-                asked.append(self.topics.find(low[reading.unit.start : reading.unit.end]))
+                asked.append(self.topics.mentions(low[reading.unit.start : reading.unit.end]))
             for code in chosen:
                 hits.append(self._evidence(text, speech, reading, code))
         coded = {h.code for h in hits}
@@ -172,8 +174,9 @@ class TurnReader:
             hits = [h for h in hits if h.code not in dropped]
             coded -= dropped
         topics = self.topics.find(low)
-        stacked = any(len(t) >= STACKED_TOPICS for t in asked) or (
-            len(asked) >= STACKED_TOPICS and len({x for t in asked for x in t}) >= STACKED_TOPICS
+        subjects = [s for question in asked for s in question]
+        stacked = any(len(q) >= STACKED_TOPICS for q in asked) or (
+            len([q for q in asked if q]) >= STACKED_TOPICS - 1 and len({frozenset(s) for s in subjects}) >= STACKED_TOPICS - 1
         )
         prompt = bool(self.lexicon.open_prompt.search(low)) and "backchannel" not in coded
         context: tuple[str, ...] = ()
@@ -198,7 +201,10 @@ class TurnReader:
                 request = "request" in reading.rule_codes  # "Tell me about...": open by definition
                 chosen -= {"question", *QUESTION_FORMS}
                 if asks or request:
-                    is_open = request or probs.get("open_question", 0.0) >= model.form_bias * probs.get("closed_question", 0.0)
+                    vote, rules = model.form_rule_vote, reading.rule_codes
+                    p_open = probs.get("open_question", 0.0) + vote * ("open_question" in rules)
+                    p_closed = probs.get("closed_question", 0.0) + vote * ("closed_question" in rules)
+                    is_open = request or p_open >= model.form_bias * p_closed
                     chosen.add("open_question" if is_open else "closed_question")
         chosen -= _TURN_CODES
         for first, second in _EXCLUSIVE_IN_A_UNIT:

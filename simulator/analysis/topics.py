@@ -53,6 +53,24 @@ class TopicFinder:
     def content(self, low: str) -> frozenset[str]:
         return frozenset(stem(w) for w in _TOKEN.findall(low) if w not in self._stop)
 
+    def mentions(self, low: str) -> list[frozenset[str]]:
+        """Each subject the text names: the topics of each keyword found, and of each example it matches.
+        Mentions that share a topic are one subject ("swelling" and "ankles" are both about swelling)."""
+        found = []
+        for match in self._any.finditer(low):
+            word = " ".join(match.group().split())
+            topics = self._topics_of.get(word)
+            if topics is None:
+                topics = tuple(name for name, pattern in self.patterns.items() if pattern.fullmatch(word))
+            if topics:
+                found.append(frozenset(topics))
+        subjects: list[set[str]] = []
+        for mention in found:
+            joined = [s for s in subjects if s & mention]
+            merged = set(mention).union(*joined)
+            subjects = [s for s in subjects if not (s & mention)] + [merged]
+        return [frozenset(s) for s in subjects]
+
     def find(self, low: str) -> tuple[str, ...]:
         """Topics of lower-cased, cleaned text, in the order the topics are defined."""
         found: set[str] = set()

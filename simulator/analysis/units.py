@@ -74,6 +74,7 @@ def _split_run(low: str, start: int, end: int) -> list[tuple[int, int]]:
         return [(start, end)]
     cuts = []
     since = 0
+    opened_by = spans[0][1]  # the word the current unit began with
     for i in range(1, len(spans)):
         since += 1
         word, prev = spans[i][1], spans[i - 1][1]
@@ -89,6 +90,9 @@ def _split_run(low: str, start: int, end: int) -> list[tuple[int, int]]:
             starts = nxt in _AUX or nxt in _WH_NEXT or prev in _ACKS
         else:
             starts = word in QUESTION_STARTS and (word not in _AUX or nxt in _SUBJECTS)
+            # "how many units of alcohol do you drink": the auxiliary belongs to the wh-question under way
+            if starts and word in _AUX and opened_by in _WH and since < 8 and prev not in _ACKS:
+                starts = False
         if not starts or prev in _EMBEDDING and prev not in ("and",):
             continue
         between = low[spans[i - 1][0] + len(prev) : spans[i][0]]
@@ -96,6 +100,7 @@ def _split_run(low: str, start: int, end: int) -> list[tuple[int, int]]:
             if len(spans) - i >= 3:  # the question must have some words of its own
                 cuts.append(spans[i][0] if prev not in ("and", "so", "now") else spans[i - 1][0])
                 since = 0
+                opened_by = word
     out = []
     at = start
     for cut in cuts:
