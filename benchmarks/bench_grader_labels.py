@@ -36,6 +36,7 @@ from simulator.rubric.report import KALAMAZOO_TASKS, SELF_MANAGEMENT  # noqa: E4
 
 TURNSET = REPO / "benchmarks" / "turnset"
 CANDIDATES = [x / 4 for x in range(-8, 25)]  # thresholds searched, in points
+MIN_GAP = 0.75  # the narrowest band of points a mark may have
 
 
 def rated(splits: set[str]) -> list[tuple[dict, list[tuple[str, str]]]]:
@@ -125,6 +126,8 @@ def calibrate(items: list[tuple[dict, list]], graded: list[dict]) -> dict[str, l
         points = [g["points"][task] for g in graded]
         top = (-2.0, [])
         for cut in itertools.combinations(CANDIDATES, 4):
+            if min(b - a for a, b in zip(cut, cut[1:])) < MIN_GAP:
+                continue  # each mark needs a band of its own, not a sliver between two others
             machine = [1 + sum(p >= c for c in cut) for p in points]
             score = (weighted_kappa(human, machine) or 0) + 0.5 * sum(abs(h - m) <= 1 for h, m in zip(human, machine)) / len(human)
             if score > top[0]:

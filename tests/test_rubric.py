@@ -171,7 +171,12 @@ def test_coproduction_levels(good, poor) -> None:
     steered = GOOD.replace("Nurse: What would you like to do, and when will you start?", "Nurse: I'd suggest you walk on Mondays.").replace(
         "Patient: I think I could walk to school with the grandchildren.", "Patient: Hmm."
     ).replace("Patient: I'll walk them to school on Mondays, Wednesdays and Fridays from next week.", "Patient: Okay, fine.")
-    assert grade_transcript_text(steered).coproduction_level == "recognisable"
+    # the clinician steered the plan: not the patient's, so not transformative; the calibrated rubric
+    # wants four signs of a shared plan for "recognisable" (coproduction.yaml), and asking the patient's
+    # view of the proposal is the fourth here
+    assert grade_transcript_text(steered).coproduction_level != "transformative"
+    shared = steered.replace("Nurse: I'd suggest you walk on Mondays.", "Nurse: I'd suggest you walk on Mondays. How does that sound to you?")
+    assert grade_transcript_text(shared).coproduction_level == "recognisable"
 
 
 def test_metrics_count_and_band_only_when_there_is_enough(good, poor) -> None:

@@ -40,7 +40,7 @@ def _broken(tmp_path: Path, old: str, new: str) -> tuple[Path, int]:
         ("when: {codes: [greeting], in_first: 3}", "when: {codes: [greting], in_first: 3}", "unknown behaviour code 'greting'"),
         ("when: {codes: [empathy]}", "when: {text: '(unclosed'}", "not a valid regular expression"),
         ("        points: 1.5\n        when: {codes: [empathy]}", "        points: 1.5\n        colour: red\n        when: {codes: [empathy]}", "unknown field 'colour'"),
-        ("thresholds: [0.5, 1.5, 2.5, 3.5]", "thresholds: [3.5, 1.5, 2.5, 0.5]", "thresholds must rise"),
+        ("thresholds: [-0.25, 0.5, 2.25, 3.25]", "thresholds: [3.25, 0.5, 2.25, -0.25]", "thresholds must rise"),
     ],
 )
 def test_rubric_problems_are_located(tmp_path: Path, old: str, new: str, message: str) -> None:

@@ -37,6 +37,10 @@ def evaluate(condition: dict[str, Any], conversation: Conversation, metrics: dic
     if "all" in condition:
         subs = [evaluate(c, conversation, metrics) for c in condition["all"]]
         parts.append(Match(all(s.holds for s in subs), _merge(subs)))
+    if "some" in condition:
+        subs = [evaluate(c, conversation, metrics) for c in condition["some"]["of"]]
+        held = [sub for sub in subs if sub.holds]
+        parts.append(Match(len(held) >= condition["some"]["min"], _merge(held)))
     if "none" in condition:
         subs = [evaluate(c, conversation, metrics) for c in condition["none"]]
         parts.append(Match(not any(s.holds for s in subs)))
