@@ -41,6 +41,7 @@ NOT_LEARNED = {"jargon", "backchannel"}  # decided for the whole turn by exact r
 C_GRID = (0.1, 0.3, 1.0, 3.0)
 THRESHOLDS = tuple(round(t, 2) for t in np.arange(0.1, 0.91, 0.05))
 KEEP_WEIGHT = 0.02
+RULE_MARGIN = 0.02  # F1 the rules must add, over the model alone, to be run at all for a code
 # Whether a unit asks at all is learned as its own target ("question"); open or closed is then the more
 # likely form, with a bias (FORM_BIASES) chosen by cross-validation.
 QUESTION = "question"
@@ -181,6 +182,7 @@ def choose(corpus: Corpus, code: str) -> dict:
             rule_turn[int(t)] = rule_turn[int(t)] or has
     rules_f1, support = f1(gold, [rule_turn[t] for t in turns])
     best = {"policy": "rules", "f1": rules_f1, "C": C_GRID[1], "threshold": 0.5, "rules_f1": rules_f1, "support": support}
+    best_model = {"f1": -1.0, "C": C_GRID[1], "threshold": 0.5}
     for c_value in C_GRID:
         probs = out_of_fold(corpus, code, c_value)
         if probs is None:
@@ -192,6 +194,11 @@ def choose(corpus: Corpus, code: str) -> dict:
                 score, _ = f1(gold, pred)
                 if score > best["f1"] + 1e-9:
                     best.update(policy=policy, f1=score, C=c_value, threshold=threshold)
+                if policy == "model" and score > best_model["f1"] + 1e-9:
+                    best_model.update(f1=score, C=c_value, threshold=threshold)
+    # The rules cost time at every turn: they decide (alone or with the model) only where that is clearly better.
+    if best["policy"] != "model" and best_model["f1"] >= best["f1"] - RULE_MARGIN:
+        best.update(policy="model", f1=best_model["f1"], C=best_model["C"], threshold=best_model["threshold"])
     return best
 
 

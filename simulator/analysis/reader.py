@@ -23,7 +23,7 @@ from typing import Any
 
 from simulator.analysis.features import FEATURE_VERSION, stem, unit_features
 from simulator.analysis.lexicon import Lexicon, lower_same_length, shared_lexicon
-from simulator.analysis.model import UnitModel
+from simulator.analysis.model import UnitModel, sigmoid
 from simulator.analysis.rules import DECLARATIVE, RuleHit, Rules
 from simulator.analysis.speech import BACKCHANNEL_WORDS, Speech, read_speech
 from simulator.analysis.topics import TopicFinder
@@ -39,8 +39,8 @@ QUESTION_FORMS = ("open_question", "closed_question")
 # three mentions of medicines but fewer subjects than a list of four unrelated things).
 STACKED_TOPICS = 4
 # Codes that one unit does not carry together; the model's likelier one stays ("Thanks for coming in" is a
-# welcome at the start and a goodbye at the end).
-_EXCLUSIVE_IN_A_UNIT = (("greeting", "closing"),)
+# welcome at the start and a goodbye at the end; offering back what the patient said is not informing).
+_EXCLUSIVE_IN_A_UNIT = (("greeting", "closing"), ("reflection", "information"))
 # What the rules say of a unit that is not a code of its own: it asks; it is a request to tell.
 _PSEUDO = frozenset({"question", "request"})
 # Codes decided for the turn as a whole, not per unit.
@@ -97,7 +97,8 @@ class TurnReader:
         return self.topics.names
 
     def topics_in(self, text: str) -> tuple[str, ...]:
-        return self.topics.find(lower_same_length(read_speech(text).clean))
+        """Topics of any text (a patient's turn too): transcriber tags and notes are not words."""
+        return self.topics.find(lower_same_length(_NOTES.sub(" ", text)))
 
     # -- units ---------------------------------------------------------------------------------
 
@@ -189,35 +190,35 @@ class TurnReader:
     def _unit_codes(self, reading: UnitReading) -> set[str]:
         model = self.model
         if model is None:
-            probs: dict[str, float] = {}
+            probs: dict[str, float] = {}  # scores (log-odds) by code; compared with each other, never summed
             chosen = set(reading.rule_codes) - _PSEUDO
         else:
-            probs = model.probabilities(reading.features)
-            policy, thresholds = model.policy, model.thresholds
+            probs = model.scores(reading.features)
+            policy, thresholds = model.policy, model.logit_thresholds
             chosen = {c for c in reading.rule_codes if policy.get(c, "rules") != "model" and c not in _PSEUDO}
-            chosen.update(c for c, p in probs.items() if p >= thresholds[c] and policy[c] != "rules")
+            chosen.update(c for c, z in probs.items() if z >= thresholds[c] and policy[c] != "rules")
             if "question" in probs:  # whether the unit asks, then which form (model.py: form_bias)
                 asks = probs["question"] >= thresholds["question"] or (policy["question"] == "either" and "question" in reading.rule_codes)
                 request = "request" in reading.rule_codes  # "Tell me about...": open by definition
                 chosen -= {"question", *QUESTION_FORMS}
                 if asks or request:
                     vote, rules = model.form_rule_vote, reading.rule_codes
-                    p_open = probs.get("open_question", 0.0) + vote * ("open_question" in rules)
-                    p_closed = probs.get("closed_question", 0.0) + vote * ("closed_question" in rules)
+                    p_open = sigmoid(probs.get("open_question", -30.0)) + vote * ("open_question" in rules)
+                    p_closed = sigmoid(probs.get("closed_question", -30.0)) + vote * ("closed_question" in rules)
                     is_open = request or p_open >= model.form_bias * p_closed
                     chosen.add("open_question" if is_open else "closed_question")
         chosen -= _TURN_CODES
         for first, second in _EXCLUSIVE_IN_A_UNIT:
             if first in chosen and second in chosen and probs:
-                chosen.discard(second if probs.get(first, 0.0) >= probs.get(second, 0.0) else first)
+                chosen.discard(second if probs.get(first, -30.0) >= probs.get(second, -30.0) else first)
         forms = chosen & set(QUESTION_FORMS)
         if len(forms) == 2:  # one unit asks one question
-            keep = max(forms, key=lambda c: (probs.get(c, 0.0), c in reading.rule_codes))
+            keep = max(forms, key=lambda c: (probs.get(c, -30.0), c in reading.rule_codes))
             chosen -= forms - {keep}
         if "reflection" in chosen and chosen & set(QUESTION_FORMS) and reading.unit.asks:
             # a reflection said with a question mark offers the patient's meaning back; it asks nothing new
-            question = probs.get("question", max(probs.get(c, 0.0) for c in QUESTION_FORMS))
-            if probs.get("reflection", 0.0) >= question or not probs:
+            question = probs.get("question", max(probs.get(c, -30.0) for c in QUESTION_FORMS))
+            if probs.get("reflection", -30.0) >= question or not probs:
                 chosen -= set(QUESTION_FORMS)
             else:
                 chosen.discard("reflection")
@@ -260,6 +261,7 @@ class TurnReader:
         return analysis.with_hit(CodeHit("closing", hit.start, hit.end, hit.text), self.vocabulary_index) if hit else analysis
 
 
+_NOTES = re.compile(r"<[^<>]{0,60}>|\[[^\[\]]{0,60}\]")
 _LEAD = re.compile(r"^(?:(?:so|and|ok|okay|right|well|now|alright|um|erm|just|then|but)\b[,\s]*)+")
 
 
