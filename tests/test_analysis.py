@@ -55,7 +55,6 @@ POSITIVE = [
 ]
 
 NEGATIVE = [
-    ("greeting", "Your sugar levels are high."),
     ("agenda_setting", "Do you smoke?"),
     ("open_question", "Do you smoke?"),
     ("closed_question", "Tell me about your week."),
@@ -103,6 +102,14 @@ def test_every_vocabulary_code_has_a_positive_example() -> None:
     assert set(behaviour_vocabulary()) <= {code for code, _ in POSITIVE}
 
 
+def test_telling_is_not_greeting_and_reflecting_is_not_telling() -> None:
+    asked = "So what did the blood test show?"
+    assert "greeting" not in reader.analyse("Your sugar levels are high.", asked).codes
+    said = "The evenings are the worst."
+    assert reader.analyse("It sounds like the evenings are hard.", said).codes == ("reflection",)
+    assert "information" in reader.analyse("It sounds like a migraine.", "I get a throbbing headache on one side.").codes
+
+
 def test_everyday_questions_mid_consultation() -> None:
     said = "Well, the new job started last month and it's been a lot."
     assert "open_question" in reader.analyse("How are you finding things?", said).codes
@@ -120,15 +127,17 @@ def test_a_question_with_a_function_keeps_its_form() -> None:
 
 
 def test_each_hit_points_at_the_words_that_evidence_it() -> None:
-    text = "Hello. It sounds like the evenings are hard. What worries you most?"
+    opening = "Hello Mrs Green, come in. What brings you in today?"
+    result = reader.analyse(opening)
+    assert {hit.code: hit.text for hit in result.hits}["greeting"].startswith("Hello")
+    text = "It sounds like the evenings are hard. What worries you most?"
     result = reader.analyse(text, "The evenings are the worst.")
     for hit in result.hits:
         assert text[hit.start : hit.end] == hit.text
     codes = {hit.code: hit.text for hit in result.hits}
-    assert codes["greeting"].startswith("Hello")
-    assert "information" not in codes  # offering back what the patient said is not informing
     assert codes["reflection"].startswith("It sounds like")
     assert "worries you" in codes["elicit_ice"]
+    assert "information" not in codes  # offering back what the patient said is not informing
 
 
 def test_spans_point_into_the_original_speech() -> None:

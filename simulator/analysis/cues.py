@@ -29,13 +29,14 @@ class Cue:
 class CueLexicon:
     patterns: tuple[tuple[str, re.Pattern[str]], ...]
     takes_up: tuple[str, ...]
+    feelings: re.Pattern[str]  # feelings and difficulties named (the reader's "feeling" feature)
 
 
 @cache
 def cue_lexicon() -> CueLexicon:
     data = resources.data_file("lexicon/cues.yaml")
     patterns = tuple((kind, re.compile("|".join(f"(?:{p})" for p in pats))) for kind, pats in data["cues"].items())
-    return CueLexicon(patterns, tuple(data["takes_up"]))
+    return CueLexicon(patterns, tuple(data["takes_up"]), dict(patterns)["feeling"])
 
 
 def find_cues(text: str, lexicon: CueLexicon | None = None) -> list[Cue]:

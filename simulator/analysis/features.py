@@ -7,11 +7,12 @@ them into buckets.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from simulator.analysis.units import Unit
 
-FEATURE_VERSION = 2
+FEATURE_VERSION = 4
 # Discourse markers that do not change what a unit does: "so what brings you in" is a what-question.
 LEAD = frozenset("so and ok okay right well now alright then but also just oh yeah yes um erm".split())
 _LENGTH_BUCKETS = ((1, "1"), (3, "2-3"), (6, "4-6"), (12, "7-12"), (25, "13-25"))
@@ -23,7 +24,7 @@ def length_bucket(n: int) -> str:
 
 def overlap_bucket(share: float | None) -> str:
     if share is None:
-        return "none"
+        return "empty"  # the unit has no content words to compare
     return "0" if share == 0 else "lo" if share < 0.34 else "mid" if share < 0.67 else "hi"
 
 
@@ -42,6 +43,7 @@ def unit_features(
     unpunctuated: bool,
     rule_form: Iterable[str],
     stopwords: frozenset[str],
+    feeling: re.Pattern[str] | None = None,
 ) -> list[str]:
     """`heard`: content-word stems of the patient's last turn (None at the opening); `rule_form`: the
     rules' reading of the unit's form (a question form, a reflection by echo, information)."""
@@ -84,14 +86,20 @@ def unit_features(
     position = "only" if n_units == 1 else "first" if unit.index == 0 else "last" if unit.index == n_units - 1 else "mid"
     feats.append(f"pos={position}")
     if heard is None:
-        feats.append("ov=none")
+        feats.append("ov=none")  # no patient turn before: the opening
     else:
         content = [stem(x) for x in core if x not in stopwords]
-        share = sum(x in heard for x in content) / len(content) if content else None
+        shared = sum(x in heard for x in content)
+        share = shared / len(content) if content else None
         ov = overlap_bucket(share)
         feats.append(f"ov={ov}")
         feats.append(f"ov={ov}|{'q' if unit.asks else 's'}")
+        feats.append(f"shared={min(shared, 3)}")
         if patient_asked:
             feats.append("patient_asked")
     feats += [f"f={code}" for code in rule_form]
+    if feeling is not None and feeling.search(text):  # a feeling or difficulty named: reflections and empathy
+        feats.append("feeling")
+        if core and core[0] in ("you", "you're", "you've", "it", "that", "sounds", "so"):
+            feats.append(f"feeling|{core[0]}")
     return feats

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+from simulator.analysis.cues import cue_lexicon
 from simulator.analysis.features import FEATURE_VERSION, stem, unit_features
 from simulator.analysis.lexicon import Lexicon, lower_same_length, shared_lexicon
 from simulator.analysis.model import UnitModel, sigmoid
@@ -41,8 +42,12 @@ STACKED_TOPICS = 4
 # Codes that one unit does not carry together; the model's likelier one stays ("Thanks for coming in" is a
 # welcome at the start and a goodbye at the end; offering back what the patient said is not informing).
 _EXCLUSIVE_IN_A_UNIT = (("greeting", "closing"), ("reflection", "information"))
+# Codes whose word-list rules are always run, because the model reads them as features ("It sounds like"
+# starts many reflections, and many diagnoses).
+FEATURE_RULES = frozenset({"reflection", "information", "advice"})
 # What the rules say of a unit that is not a code of its own: it asks; it is a request to tell.
 _PSEUDO = frozenset({"question", "request"})
+RULE_BONUS = 0.5  # in log-odds: a near thing between two such codes goes to the one the rules found
 # Codes decided for the turn as a whole, not per unit.
 _TURN_CODES = frozenset({"backchannel", "jargon"})
 
@@ -83,6 +88,7 @@ class TurnReader:
         self.topics = TopicFinder(self.lexicon, extra_topics, topic_examples)
         self.vocabulary_index = {code: i for i, code in enumerate(self.lexicon.vocabulary)}
         self._stop = self.lexicon.echo_stopwords
+        self._feeling = cue_lexicon().feelings
         # Word-list rules run only for the codes the model leaves to them (all of them with no model).
         m = self.model
         self._rule_codes = None if m is None else frozenset(c for c in self.lexicon.codes if m.policy.get(c, "rules") != "model")
@@ -114,13 +120,14 @@ class TurnReader:
         out = []
         for unit in units:
             inside = tuple(h for h in hits if h.start < unit.end and h.end > unit.start)
+            inside += self.rules.statement_hits(low, unit.start, unit.end)
             form = self._rule_form(unit, low, heard)
             rule_codes = {h.code for h in inside} | form
             if form & set(QUESTION_FORMS):
                 rule_codes.add("question")
             if self.lexicon.requests.match(_strip_lead(low[unit.start : unit.end])):
                 rule_codes.add("request")
-            feats = unit_features(unit, len(units), heard, patient_asked, unpunctuated, sorted(form), self._stop)
+            feats = unit_features(unit, len(units), heard, patient_asked, unpunctuated, sorted(form | (rule_codes & FEATURE_RULES)), self._stop, self._feeling)
             out.append(UnitReading(unit, speech.to_original(unit.start, unit.end), tuple(feats), inside, frozenset(rule_codes)))
         return speech, out
 
@@ -209,8 +216,10 @@ class TurnReader:
                     chosen.add("open_question" if is_open else "closed_question")
         chosen -= _TURN_CODES
         for first, second in _EXCLUSIVE_IN_A_UNIT:
-            if first in chosen and second in chosen and probs:
-                chosen.discard(second if probs.get(first, -30.0) >= probs.get(second, -30.0) else first)
+            if first in chosen and second in chosen and probs and model:
+                # how far each is past its threshold; the one the word lists found too gets RULE_BONUS more
+                margin = {c: probs.get(c, -30.0) - model.logit_thresholds.get(c, 0.0) + RULE_BONUS * (c in reading.rule_codes) for c in (first, second)}
+                chosen.discard(second if margin[first] >= margin[second] else first)
         forms = chosen & set(QUESTION_FORMS)
         if len(forms) == 2:  # one unit asks one question
             keep = max(forms, key=lambda c: (probs.get(c, -30.0), c in reading.rule_codes))

@@ -46,8 +46,8 @@ class Rules:
         hits = []
         not_after = self.lexicon.not_after
         for code, pattern in self.lexicon.codes.items():
-            if only is not None and code not in only:
-                continue
+            if (only is not None and code not in only) or code in self.lexicon.statement_codes:
+                continue  # statement codes are searched unit by unit (statement_hits)
             for match in pattern.finditer(low):
                 if code in not_after and not_after[code].search(low[max(0, match.start() - 50) : match.start()]):
                     continue
@@ -55,6 +55,16 @@ class Rules:
                 if len(hits) > 200:  # a pathological turn; enough evidence already
                     return hits
         return hits
+
+    def statement_hits(self, low: str, start: int, end: int) -> tuple[RuleHit, ...]:
+        """The statement codes (reflection, information, advice), whose patterns read a sentence from its
+        start, searched in one unit."""
+        text = low[start:end]
+        found = []
+        for code in self.lexicon.statement_codes:
+            if match := self.lexicon.codes[code].search(text):
+                found.append(RuleHit(code, start + match.start(), start + match.end()))
+        return tuple(found)
 
     def question_form(self, unit_low: str) -> str | None:
         """open_question, closed_question, declarative (a "?" without a question word) or None (tells)."""
