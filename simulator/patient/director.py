@@ -127,12 +127,16 @@ class Director:
                     out.append(self._record(fact, turn, "volunteered in the opening"))
             return tuple(out)
         ice_fallback_used = False
+        # an ICE question that names no topic of any unspoken concern still gets the first of them
+        ice_on_topic = any(
+            f.disclose == "ice_elicited" and f.id not in state.disclosed and set(f.topics) & analysis.engaged_topics for f in self.scenario.facts
+        )
         for fact in self.scenario.facts:
             if fact.id in state.disclosed or len(out) >= self.limits["max_disclosures_per_turn"]:
                 continue
-            reason = self._reason(fact, analysis, ice_fallback_used)
+            reason = self._reason(fact, analysis, ice_fallback_used or ice_on_topic)
             if reason:
-                ice_fallback_used = ice_fallback_used or reason.startswith("an ICE question with no topic")
+                ice_fallback_used = ice_fallback_used or reason.startswith("an ICE question about none")
                 out.append(self._record(fact, turn, reason))
         if not out and self._general_invitation(analysis):
             fact = next((f for f in self.scenario.facts if f.disclose == "open_question" and self._free(f)), None)
@@ -177,8 +181,8 @@ class Director:
         if rule == "ice_elicited" and analysis.has("elicit_ice"):
             if shared:
                 return f"ideas, concerns or expectations elicited{on}"
-            if not analysis.topics and not ice_fallback_used:
-                return "an ICE question with no topic: the patient's first unspoken concern"
+            if not ice_fallback_used:
+                return "an ICE question about none of their concerns' topics: the patient's first unspoken concern"
         if rule == "after_empathy" and shared and state.empathy_shown and analysis.has(*_INVITING):
             return f"empathy shown, then invited{on}"
         if rule == "rapport" and shared and analysis.has(*_INVITING):
