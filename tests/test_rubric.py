@@ -196,3 +196,28 @@ def test_every_clinician_turn_carries_codes_with_evidence_spans(good) -> None:
         for span in turn["spans"]:
             assert turn["text"][span["start"] : span["end"]] == span["text"]
             assert span["code"] in turn["codes"]
+
+
+def test_a_transcript_without_punctuation_is_read_not_failed() -> None:
+    import re
+
+    def bare(line: str) -> str:
+        speaker, text = line.split(":", 1)
+        return f"{speaker}: {re.sub(r'[.,?!]', '', text).lower()}"
+
+    unpunctuated = "\n".join(bare(line) for line in GOOD.strip().splitlines())
+    with_marks, without = grade_transcript_text(GOOD), grade_transcript_text(unpunctuated)
+    for task, result in with_marks.kalamazoo.items():
+        assert abs(result.value - without.kalamazoo[task].value) <= 1, task
+    assert without.coproduction_level == with_marks.coproduction_level
+
+
+def test_feedback_names_no_condition_the_consultation_is_not_about() -> None:
+    from simulator.rubric.grader import worded
+
+    tip = 'Ask "What do you understand about your {condition} and how it affects you?"'
+    assert "diabetes" not in worded(tip, None) and "your condition" in worded(tip, None)
+    copd = type("Scenario", (), {"conditions": ("COPD",)})()
+    assert "your COPD" in worded(tip, copd)
+    report = grade_transcript_text(POOR)
+    assert not any("{condition}" in (r.try_next or "") for r in report.self_management.values())
