@@ -138,7 +138,7 @@ def test_a_guarded_patient_deflects_and_keeps_open_question_facts(example) -> No
     assert engine.state.affect == "guarded"
     reply = engine.respond("How are you getting on with your tablets?", 20, None).text
     assert "skips_evening_metformin" not in engine.state.disclosed
-    assert reply in example.voice["guarded"]["deflections"]
+    assert any(reply.startswith(line) for line in example.voice["guarded"]["deflections"])  # a cue may follow
 
 
 def test_jargon_confuses_a_patient_with_low_health_literacy(example) -> None:
@@ -175,7 +175,7 @@ def test_a_plan_is_accepted_when_confident_and_resisted_when_not(example) -> Non
     shaky = ScriptedPatient(scenario_with(lambda d: d["patient"]["behaviours"][0].update(confidence=1)))
     replies = run(shaky, ["Hello Gary.", "Would a slow release tablet that's gentler on the stomach help?"])
     assert shaky.state.plan_agreed is None
-    assert replies[-1] in shaky.scenario.lines["barriers"]
+    assert any(replies[-1].startswith(line) for line in shaky.scenario.lines["barriers"])  # a cue may follow
 
 
 def test_a_rejected_plan_gets_its_reaction(example) -> None:

@@ -83,6 +83,8 @@ class Lexicon:
     jargon_explained: re.Pattern[str]
     jargon_introduced: re.Pattern[str]
     farewell: re.Pattern[str]
+    goodbye: re.Pattern[str]  # a last sentence that ends the consultation, matched at its end
+    question_kinds: tuple[tuple[str, frozenset[str], re.Pattern[str]], ...]  # kind, topics, patterns
     backchannel_phrases: frozenset[str]
     not_after: Mapping[str, re.Pattern[str]]
     shared_topics: Mapping[str, tuple[str, ...]]
@@ -128,6 +130,11 @@ def shared_lexicon() -> Lexicon:
         jargon_explained=re.compile(r"\s*(?:" + _alternation(codes_data["jargon_explanations"]).pattern + ")", FLAGS),
         jargon_introduced=_alternation(codes_data["jargon_introductions"]),
         farewell=_alternation(codes_data["farewell"]),
+        goodbye=re.compile(r"(?:^|\W)(?:" + "|".join(f"(?:{p})" for p in codes_data["goodbyes"]) + r")\W*$", FLAGS),
+        question_kinds=tuple(
+            (kind, frozenset(spec.get("topics", ())), _alternation(spec["patterns"]))
+            for kind, spec in resources.data_file("lexicon/question_kinds.yaml")["kinds"].items()
+        ),
         backchannel_phrases=frozenset(" ".join(p.split()) for p in codes_data["backchannel_phrases"]),
         not_after={code: re.compile(pattern, FLAGS) for code, pattern in codes_data.get("not_after", {}).items()},
         shared_topics={name: tuple(words) for name, words in topics.items()},

@@ -192,7 +192,27 @@ class TurnReader:
             context = tuple(t for t in self.topics_in(previous_patient) if t not in topics)
         codes = tuple(sorted(coded, key=self.vocabulary_index.__getitem__))
         hits.sort(key=lambda h: (h.start, self.vocabulary_index[h.code]))
-        return TurnAnalysis(text, codes, tuple(hits), topics, context, questions, len(speech.clean.split()), stacked)
+        # the last sentence says goodbye, or the one before does and the last only adds a wish ("Thank you for
+        # coming. Go well, and greet your family.")
+        last_two = [r.unit for r in readings[-2:]]
+        goodbye = bool(readings) and not readings[-1].unit.asks and any(self._says_goodbye(u, questions) for u in last_two)
+        kind = self._kind(low, topics) if questions or prompt else None
+        return TurnAnalysis(text, codes, tuple(hits), topics, context, questions, len(speech.clean.split()), stacked, goodbye, kind)
+
+    def _kind(self, low: str, topics: tuple[str, ...]) -> str:
+        """What kind of question this is, for an answer about what was asked (question_kinds.yaml)."""
+        for kind, kind_topics, pattern in self.lexicon.question_kinds:
+            if kind_topics & set(topics) or pattern.search(low):
+                return kind
+        return "not_covered"
+
+    def _says_goodbye(self, last: Unit, questions: int) -> bool:
+        """The last sentence ends with a goodbye (a name or "then" may follow) and it asks nothing."""
+        if last.asks or (questions and last.words and last.words[0] in _QUESTION_WORDS):
+            return False
+        low = lower_same_length(last.text)
+        tail = lower_same_length(_ADDRESS.sub("", last.text))
+        return bool(self.lexicon.goodbye.search(tail) or self.lexicon.goodbye.search(low)) and not _REPORTED.search(low)
 
     def _unit_codes(self, reading: UnitReading) -> set[str]:
         model = self.model
@@ -270,6 +290,10 @@ class TurnReader:
         return analysis.with_hit(CodeHit("closing", hit.start, hit.end, hit.text), self.vocabulary_index) if hit else analysis
 
 
+# What may follow a goodbye: a name, "then", "now", "mate", "love" ("Take care, Mrs Hale." "Bye then, love!")
+_ADDRESS = re.compile(r"(?:[\s,]+(?:(?:mr|mrs|ms|miss|dr)\.?\s+)?[A-Z][\w'-]*|[\s,]+(?:then|now|mate|love|dear|pet|hen|folks|both|all))*[\s.!]*$")
+_REPORTED = re.compile(r"\b(said|says|told|tells|asked|asks|wrote|called out|shouted)\b")  # "she said see you later"
+_QUESTION_WORDS = frozenset("what how why when where who which do does did is are can could would will any".split())
 _NOTES = re.compile(r"<[^<>]{0,60}>|\[[^\[\]]{0,60}\]")
 _LEAD = re.compile(r"^(?:(?:so|and|ok|okay|right|well|now|alright|um|erm|just|then|but)\b[,\s]*)+")
 

@@ -26,6 +26,8 @@ class TurnAnalysis:
     question_count: int
     word_count: int
     stacked: bool = False  # asks about too many subjects at once to answer any of them (see reader.STACKED_TOPICS)
+    goodbye: bool = False  # ends with a goodbye and asks nothing: the consultation ends here (unless it is the first turn)
+    kind: str | None = None  # what kind of question (lexicon/question_kinds.yaml), if it asks one
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_code_set", frozenset(self.codes))  # `has` runs thousands of times a grade

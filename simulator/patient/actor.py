@@ -2,11 +2,18 @@
 
 Deterministic for a seed: each choice draws from a generator seeded by (seed, turn, pool), so a
 resumed session words its replies exactly as an unbroken one would.
+
+It answers what was asked: a fact, a plan, a ruler; else what the patient knows of their own life
+(`patient.knows`); else a line about the kind of question (how they have been, their days, their
+feelings, the past, the future, or something the scenario does not cover). It remembers what it has
+said: asked again, it says so ("Like I said, ...") and, past a point, a little shortly. Everything the
+director disclosed is said (the ledger records nothing the reply dropped).
 """
 
 from __future__ import annotations
 
 import random
+import re
 from collections.abc import Sequence
 
 from simulator.patient.director import Decision
@@ -14,6 +21,7 @@ from simulator.patient.state import PatientState
 from simulator.scenario.model import Scenario
 
 MAX_PARTS = {"terse": 2, "moderate": 3, "chatty": 4}
+IMPATIENT_AFTER = 2  # the same thing asked this many times before: the patient gets a little short
 
 
 class ScriptedActor:
@@ -24,42 +32,56 @@ class ScriptedActor:
         self.seed = seed
 
     def reply(self, decision: Decision, state: PatientState, previous_reply: str | None = None) -> str:
-        parts = self._parts(decision, state)
-        limit = MAX_PARTS[self.scenario.patient.speech.verbosity]
-        # Disclosures and direct answers come first; an activated patient's question may follow.
-        text = " ".join(parts[:limit]).strip()
+        essential, extra = self._parts(decision, state)
+        # What the director decided (facts, plans, rulers) is always said; the rest fits the verbosity.
+        room = max(0, MAX_PARTS[self.scenario.patient.speech.verbosity] - len(essential))
+        parts = essential + extra[:room]
+        if decision.cue is not None:  # the hint of an unspoken concern comes last, where it lingers
+            parts.append(self._pick(f"cue:{decision.cue.id}", decision.cue.says, decision.turn, state))
+        text = " ".join(p for p in parts if p).strip()
         question = self._own_question(decision, state)
         if question and question not in text:
             text = f"{text} {question}".strip()
         text = text[:1].upper() + text[1:]
-        if previous_reply and text == previous_reply:
-            text = self._pick("unknown", self.scenario.lines["unknown"], decision.turn, state, salt="repeat")
+        if previous_reply and text == previous_reply:  # never the same reply twice running: say so instead
+            text = _with_prefix(self._pick("repeat", self.scenario.lines["repeat"], decision.turn, state), text)
         return text
 
-    def _parts(self, decision: Decision, state: PatientState) -> list[str]:
+    def _parts(self, decision: Decision, state: PatientState) -> tuple[list[str], list[str]]:
+        """(what must be said, what may be said if there is room)."""
         s, lines, turn = self.scenario, self.scenario.lines, decision.turn
         pick = lambda pool, options: self._pick(pool, options, turn, state)  # noqa: E731
-        parts: list[str] = []
         if decision.opening:
-            parts.append(pick("opening", s.opening_says))
-            parts += [pick(f"fact:{f.id}", f.says) for f in decision.disclosed]
-            return parts
+            return [pick("opening", s.opening_says), *(self._say_fact(f.id, f.says, turn, state) for f in decision.disclosed)], []
         if decision.closing:
-            return [pick("closing", lines["closing_agreed" if state.plan_agreed else "closing_not_agreed"])]
-        if decision.confused:
-            parts.append(pick("jargon", lines["jargon"]))
+            return [pick("closing", lines[self._closing_pool(state)])], []
+        essential: list[str] = []
         if decision.disclosed:
             prefix = self._prefix(state, turn)
-            facts = [pick(f"fact:{f.id}", f.says) for f in decision.disclosed]
-            parts.append(_with_prefix(prefix, facts[0]))
-            parts += facts[1:]
+            facts = [self._say_fact(f.id, f.says, turn, state) for f in decision.disclosed]
+            essential.append(_with_prefix(prefix, facts[0]))
+            essential += facts[1:]
         if decision.ruler:
             template = pick(f"ruler:{decision.ruler.kind}", lines[f"ruler_{decision.ruler.kind}"])
-            parts.append(template.replace("{value}", str(decision.ruler.value)))
-        parts += self._plan_lines(decision, state)
-        if parts:
-            return parts
-        return [self._fallback(decision, state)]
+            essential.append(template.replace("{value}", str(decision.ruler.value)))
+        essential += self._plan_lines(decision, state)
+        extra = [pick("jargon", lines["jargon"])] if decision.confused else []
+        if essential:
+            return extra + essential, []
+        return extra + [self._fallback(decision, state)], []
+
+    def _say_fact(self, fact_id: str, says: Sequence[str], turn: int, state: PatientState) -> str:
+        state.said[f"fact:{fact_id}"] = state.said.get(f"fact:{fact_id}", 0) + 1
+        return self._pick(f"fact:{fact_id}", says, turn, state)
+
+    def _closing_pool(self, state: PatientState) -> str:
+        """The goodbye fits how it went: warmth, a plan, a worry left unspoken."""
+        if state.affect == "guarded":
+            return "closing_cool"
+        unspoken = [f for f in self.scenario.hidden_facts if f.id not in state.disclosed and f.kind in ("concern", "belief")]
+        if unspoken and state.affect == "open" and not state.plan_agreed:
+            return "closing_unsaid"
+        return "closing_agreed" if state.plan_agreed else "closing_not_agreed"
 
     def _plan_lines(self, decision: Decision, state: PatientState) -> list[str]:
         outcome, lines, turn = decision.plan, self.scenario.lines, decision.turn
@@ -83,8 +105,7 @@ class ScriptedActor:
             return pick("advice_rejected")
         if a.has("teach_back"):
             if state.plan_agreed:
-                label = self._plan_label(state.plan_agreed)
-                return pick("teach_back").replace("{plan}", label)
+                return pick("teach_back").replace("{plan}", self._plan_label(state.plan_agreed))
             return pick("understood")
         if a.has("check_understanding"):
             return pick("understood")
@@ -99,11 +120,15 @@ class ScriptedActor:
         for codes, pool in ((("summary",), "summary"), (("affirmation",), "affirmed"), (("empathy", "reflection"), "acknowledge")):
             if a.has(*codes) and not a.is_question:
                 return pick(pool)
+        guarded = decision.touched_hidden and state.affect == "guarded"
+        if decision.knowledge is not None and not guarded:  # their own life, as they'd tell anyone; the secret stays unsaid
+            index = self.scenario.patient.knows.index(decision.knowledge)
+            return self._remembered(f"knows:{index}", decision.knowledge.says, turn, state)
         if decision.touched_hidden:
             return self._pick(f"deflect:{state.affect}", self.scenario.voice[state.affect]["deflections"], turn, state)
         if decision.touched_known:
             fact = decision.touched_known[0]
-            return _with_prefix("Like I said,", self._pick(f"fact:{fact.id}", fact.says, turn, state))
+            return self._remembered(f"fact:{fact.id}", fact.says, turn, state)
         for codes, pool in (
             (("resources",), "resources"),
             (("follow_up", "safety_net"), "follow_up"),
@@ -112,9 +137,24 @@ class ScriptedActor:
         ):
             if a.has(*codes):
                 return pick(pool)
+        if a.kind is not None:  # a reply about what was asked, by kind of question
+            pool = a.kind if a.kind != "not_covered" or a.has("open_question") else "not_covered_closed"
+            return self._remembered(f"asked:{_gist(a.text)}", lines[pool], turn, state, pool=pool)
         if a.has("open_question", "agenda_setting", "elicit_ice") and not a.topics:
             return pick("nothing_more")
         return pick("unknown")
+
+    def _remembered(self, key: str, options: Sequence[str], turn: int, state: PatientState, pool: str | None = None) -> str:
+        """Said before: the same answer again, with "Like I said" (and a little shortly, past a point)."""
+        times = state.said.get(key, 0)
+        state.said[key] = times + 1
+        if times == 0:
+            line = self._pick(pool or key, options, turn, state)
+            state.last_lines[f"said:{key}"] = line
+            return line
+        line = state.last_lines.get(f"said:{key}") or self._pick(pool or key, options, turn, state)
+        lead = "repeat_impatient" if times >= IMPATIENT_AFTER else "repeat"
+        return _with_prefix(self._pick(lead, self.scenario.lines[lead], turn, state), line)
 
     def _own_question(self, decision: Decision, state: PatientState, force: bool = False) -> str | None:
         """Activated patients ask their questions: level 4 every other turn, level 3 every third,
@@ -152,9 +192,26 @@ class ScriptedActor:
 
 
 def _with_prefix(prefix: str, line: str) -> str:
-    """'Honestly,' + 'The tablets...' -> 'Honestly, the tablets...' (but 'I' stays capital)."""
+    """'Honestly,' + 'The tablets...' -> 'Honestly, the tablets...' (but 'I' stays capital). A line that
+    already opens with the prefix's word keeps its own ("Aye," + "Aye, ..." is "Aye, ...", not "Aye, aye")."""
     if not prefix:
+        return line
+    if _first_word(prefix) == _first_word(line):
         return line
     if prefix.endswith(",") and not (line[:2] in ("I ", "I'") or line[:1] == "I" and len(line) == 1):
         line = line[:1].lower() + line[1:]
     return f"{prefix} {line}"
+
+
+_GIST_WORD = re.compile(r"[a-z][a-z'-]{2,}")
+_GIST_STOP = frozenset("the and you your what how are have has was were did does any about that this with for not just now".split())
+
+
+def _gist(question: str) -> str:
+    """What a question asks, loosely: its content words. Asked again in other words is asked again."""
+    return " ".join(sorted({w for w in _GIST_WORD.findall(question.lower()) if w not in _GIST_STOP}))
+
+
+def _first_word(text: str) -> str:
+    word = text.split(maxsplit=1)[0] if text.strip() else ""
+    return word.strip(".,!?;:").lower()

@@ -14,7 +14,8 @@ from simulator.analysis import TurnAnalysis, TurnReader, plans
 from simulator.analysis.events import detect_events
 from simulator.analysis.lexicon import keyword_pattern
 from simulator.patient.state import PatientState, thresholds
-from simulator.scenario.model import Fact, Plan, Scenario
+from simulator.patient.cues import CueTracker
+from simulator.scenario.model import Cue, Fact, Knowledge, Plan, Scenario
 
 _ASKING = ("open_question", "closed_question", "scale_question", "reflection")
 _INVITING = (*_ASKING, "empathy", "summary")
@@ -57,6 +58,9 @@ class Decision:
     touched_known: tuple[Fact, ...] = ()  # asked again about something already said
     confused: bool = False  # unexplained jargon for a patient who will not follow it
     stacked: bool = False  # one question about too many subjects at once: nothing to answer
+    knowledge: Knowledge | None = None  # what the patient knows of their own life that answers the question
+    cue: Cue | None = None  # a hint of an unspoken concern, dropped in this reply
+    cue_outcome: tuple[str, Cue] | None = None  # the cue before: ("taken_up" | "missed", cue)
 
 
 class Director:
@@ -68,6 +72,7 @@ class Director:
         self.limits = thresholds()
         defaults = resources.data_file("affect.yaml")["effects"]
         self.effects = {**defaults, **scenario.effects}
+        self.cues = CueTracker(scenario, self.state)
         self._accept = [(plan, keyword_pattern(plan.keywords)) for plan in scenario.accept_plans]
         self._reject = [(plan, keyword_pattern(plan.keywords)) for plan in scenario.reject_plans]
 
@@ -78,11 +83,16 @@ class Director:
         opening = state.clinician_turns == 0
         state.clinician_turns += 1
         events = detect_events(analysis, state)
+        cue_outcome = None if opening else self.cues.outcome(analysis, turn)
+        if cue_outcome:
+            events = (*events, f"cue_{cue_outcome[0]}")
         self._apply_effects(analysis, events)
         if analysis.has("empathy"):
             state.empathy_shown = True
         stacked = analysis.stacked and not opening
         disclosed = () if stacked else self._disclose(analysis, turn, opening)
+        if cue_outcome and cue_outcome[0] == "taken_up" and not stacked:
+            disclosed = (*disclosed, *self._behind_cue(cue_outcome[1], turn, disclosed))
         plan = None if opening or stacked else self._plan(analysis, text, turn, events)
         ruler = self._ruler(analysis, text) if analysis.has("scale_question") else None
         engaged = analysis.engaged_topics
@@ -93,11 +103,45 @@ class Director:
         touched_known = tuple(
             f for f in self.scenario.facts if f.id in state.disclosed and f not in disclosed and set(f.topics) & engaged
         ) if asking else ()
-        closing = analysis.has("closing") and not opening and bool(self.reader.lexicon.farewell.search(text.lower()))
+        closing = analysis.goodbye and not opening
         if closing:
             state.ended = True
-        confused = analysis.has("jargon") and self.scenario.patient.speech.health_literacy != "high"
-        return Decision(turn, analysis, events, disclosed, opening, closing, plan, ruler, touched_hidden, touched_known, confused, stacked)
+        confused = self._confused(analysis)
+        knowledge = self._knowledge(analysis) if asking and not disclosed and not closing else None
+        cue = None if opening or closing or disclosed or stacked else self.cues.offer(analysis, turn)
+        return Decision(
+            turn, analysis, events, disclosed, opening, closing, plan, ruler, touched_hidden, touched_known, confused, stacked,
+            knowledge, cue, cue_outcome,
+        )
+
+    def heard_self(self, reply: str) -> None:
+        """What the patient said becomes theirs: a technical word they used is never jargon to them."""
+        own = self.state.own_words
+        for match in self.reader.lexicon.jargon.finditer(reply.lower()):
+            if match.group() not in own:
+                own.append(match.group())
+
+    def _confused(self, analysis: TurnAnalysis) -> bool:
+        """Unexplained jargon, for a patient who will not follow it, unless they used the word themselves."""
+        if self.scenario.patient.speech.health_literacy == "high":
+            return False
+        own = set(self.state.own_words)
+        return any(h.code == "jargon" and h.text.lower() not in own for h in analysis.hits)
+
+    def _knowledge(self, analysis: TurnAnalysis) -> Knowledge | None:
+        """The thing the patient knows of their own life that best answers the question, if any."""
+        topics = analysis.engaged_topics
+        best = max(self.scenario.patient.knows, key=lambda k: len(set(k.topics) & topics), default=None)
+        return best if best is not None and set(best.topics) & topics else None
+
+    def _behind_cue(self, cue: Cue, turn: int, already: tuple[Fact, ...]) -> tuple[Fact, ...]:
+        """Taking a cue up opens the fact it leads to, once what it waits for is out and trust allows."""
+        fact = next((f for f in self.scenario.facts if f.id == cue.leads_to), None)
+        if fact is None or fact in already or fact.id in self.state.disclosed or len(already) >= self.limits["max_disclosures_per_turn"]:
+            return ()
+        if not self._free(fact) or self.state.affect == "guarded":
+            return ()
+        return (self._record(fact, turn, f"the patient's cue taken up ({cue.feeling or cue.id})"),)
 
     # -- state ---------------------------------------------------------------------------------
 

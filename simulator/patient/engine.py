@@ -99,4 +99,6 @@ class ScriptedPatient(PatientEngine):
 
     def respond(self, clinician_text: str, turn: int, previous_patient: str | None = None) -> PatientReply:
         decision = self.director.step(clinician_text, turn, previous_patient)
-        return PatientReply(self.actor.reply(decision, self.state, previous_patient), decision)
+        text = self.actor.reply(decision, self.state, previous_patient)
+        self.director.heard_self(text)
+        return PatientReply(text, decision)

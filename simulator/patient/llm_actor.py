@@ -63,6 +63,7 @@ class LLMPatient(PatientEngine):
         decision = self.director.step(clinician_text, turn, previous_patient)
         scripted = self.actor.reply(decision, self.state, previous_patient)
         reply = yield from self._voice(clinician_text, decision, scripted)
+        self.director.heard_self(reply.text)
         self.history.append((clinician_text, reply.text))
         return reply
 

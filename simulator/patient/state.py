@@ -37,16 +37,23 @@ class PatientState:
     ended: bool = False
     asked: list[str] = field(default_factory=list)  # the patient's own questions, already asked
     last_lines: dict[str, str] = field(default_factory=dict)  # per pool, so wording varies
+    said: dict[str, int] = field(default_factory=dict)  # how often each fact, knowledge or answer was said
+    own_words: list[str] = field(default_factory=list)  # technical words the patient has used themselves
+    cues: list[dict[str, Any]] = field(default_factory=list)  # cues offered: {cue, turn, outcome, answered}
+    missed_run: int = 0  # cues missed in a row
+    start: dict[str, Any] = field(default_factory=dict)  # importance, confidence, activation, rapport at the start
 
     @classmethod
     def initial(cls, scenario: Scenario) -> PatientState:
         p = scenario.patient
-        return cls(
+        state = cls(
             rapport=p.rapport,
             activation=float(p.activation),
             importance={b.id: b.importance for b in p.behaviours},
             confidence={b.id: b.confidence for b in p.behaviours},
         )
+        state.start = {"rapport": state.rapport, "activation": state.activation, "importance": dict(state.importance), "confidence": dict(state.confidence)}
+        return state
 
     def agree(self, plan_id: str, source: str, turn: int) -> None:
         """source is "patient" when they proposed it, "clinician" when they accepted an offer."""
@@ -77,7 +84,8 @@ class PatientState:
     def snapshot(self) -> dict[str, Any]:
         """What a session records after each turn."""
         data = asdict(self)
-        data.pop("last_lines")
+        for private in ("last_lines", "said", "own_words", "start"):
+            data.pop(private)
         data["affect"] = self.affect
         data["activation_level"] = self.activation_level
         data["plan_agreed"] = self.plan_agreed

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable
 
 from simulator import resources
 from simulator.analysis import affect_events, behaviour_vocabulary
+from simulator.analysis.features import stem
 from simulator.analysis.lexicon import shared_lexicon
 from simulator.errors import Problem
 from simulator.patient.engine import ScriptedPatient
-from simulator.scenario.model import Scenario
+from simulator.scenario.model import Fact, Scenario
 from simulator.schema_errors import field_path
 from simulator.yamlpos import Located
 
@@ -31,6 +33,7 @@ class _Linter:
         self.unreachable_rules()
         self.codes()
         self.ruler_lines()
+        self.knowledge_and_cues()
         if not self.problems:  # self-tests only mean something on an otherwise sound file
             self.self_tests()
         return self.problems
@@ -90,6 +93,30 @@ class _Linter:
             both = set(test.get("unlocks", ())) & set(test.get("keeps_hidden", ()))
             for fact in sorted(both):
                 self.add((*path, "keeps_hidden"), f"'{fact}' is both in unlocks and keeps_hidden")
+
+    def knowledge_and_cues(self) -> None:
+        """What the patient tells anyone must not give away a hidden fact or contradict the patient; a cue
+        must lead to a fact that is still hidden when it is dropped."""
+        topics = set(shared_lexicon().shared_topics) | set(self.s.topics)
+        hidden = {f.id: f for f in self.s.hidden_facts}
+        facts = {f.id for f in self.s.facts}
+        for path, item in self._items("patient", "knows"):
+            self._check_refs((*path, "topics"), item.get("topics", ()), topics, "topic")
+            for i, line in enumerate(item.get("says", ())):
+                if leak := _gives_away(line, hidden.values()):
+                    self.add((*path, "says", i), f"tells anyone what the hidden fact '{leak}' keeps back; put it in that fact, not in knows")
+                if item.get("about") == "age" and (numbers := re.findall(r"\b\d{1,3}\b", line)) and str(self.s.patient.age) not in numbers:
+                    self.add((*path, "says", i), f"gives an age other than the patient's ({self.s.patient.age})")
+        for path, cue in self._items("cues"):
+            self._check_refs((*path, "topics"), cue.get("topics", ()), topics, "topic")
+            target = cue.get("leads_to")
+            if target is not None and target not in facts:
+                self.add((*path, "leads_to"), f"unknown fact '{target}'; facts: {', '.join(sorted(facts))}")
+            elif target is not None and target not in hidden:
+                self.add((*path, "leads_to"), f"'{target}' is volunteered in the opening, so there is nothing for this cue to lead to")
+            for i, line in enumerate(cue.get("says", ())):
+                if target in hidden and _gives_away(line, [hidden[target]]):
+                    self.add((*path, "says", i), f"says the fact '{target}' outright; a cue only hints at it")
 
     def unreachable_rules(self) -> None:
         effects = {**resources.data_file("affect.yaml")["effects"], **self.s.effects}
@@ -155,6 +182,25 @@ class _Linter:
             if test.agrees_plan and test.agrees_plan not in engine.state.plans_agreed:
                 got = ", ".join(engine.state.plans_agreed) or "no plan"
                 self.add((*path, "agrees_plan"), f"self-test '{test.name}' failed: ended with {got}, not {test.agrees_plan}")
+
+
+# A line shares this many distinctive words with a hidden fact's own lines: it says that fact.
+GIVES_AWAY_WORDS = 4
+_WORD = re.compile(r"[a-z][a-z'-]+")
+
+
+def _content(text: str) -> set[str]:
+    stop = shared_lexicon().echo_stopwords
+    return {stem(w) for w in _WORD.findall(text.lower().replace("\u2019", "'")) if w not in stop and len(w) > 2}
+
+
+def _gives_away(line: str, facts: Iterable[Fact]) -> str | None:
+    words = _content(line)
+    for fact in facts:
+        said = set().union(*(_content(s) for s in fact.says))
+        if len(words & said) >= GIVES_AWAY_WORDS:
+            return fact.id
+    return None
 
 
 def lint(scenario: Scenario, located: Located, file: str) -> list[Problem]:

@@ -39,6 +39,27 @@ class Speech:
 
 
 @dataclass(frozen=True)
+class Knowledge:
+    """Something the patient knows about their own life and says when asked (never a hidden fact)."""
+
+    about: str
+    topics: tuple[str, ...]
+    says: tuple[str, ...]
+    names: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Cue:
+    """A hint of an unspoken concern or feeling, dropped when a question comes near it."""
+
+    id: str
+    says: tuple[str, ...]
+    topics: tuple[str, ...]
+    leads_to: str | None = None
+    feeling: str | None = None
+
+
+@dataclass(frozen=True)
 class Patient:
     name: str
     age: int
@@ -51,6 +72,7 @@ class Patient:
     rapport: float
     behaviours: tuple[Behaviour, ...]
     questions: tuple[str, ...] = ()
+    knows: tuple[Knowledge, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -125,6 +147,7 @@ class Scenario:
     rubric_items: tuple[RubricItem, ...]
     self_tests: tuple[SelfTest, ...]
     topic_examples: dict[str, tuple[str, ...]] = field(default_factory=dict)  # example questions per scenario topic
+    cues: tuple[Cue, ...] = ()
     source: str = ""  # the file it came from
     sha256: str = ""
     raw: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
@@ -171,6 +194,9 @@ def build_scenario(data: dict[str, Any], source: str = "", sha256: str = "") -> 
             for b in p["behaviours"]
         ),
         questions=_lines(p.get("questions")),
+        knows=tuple(
+            Knowledge(k["about"], tuple(k["topics"]), _lines(k["says"]), tuple(k.get("names", ()))) for k in p.get("knows", ())
+        ),
     )
     facts = tuple(
         Fact(
@@ -195,6 +221,8 @@ def build_scenario(data: dict[str, Any], source: str = "", sha256: str = "") -> 
     lines["ruler_confidence"] = _lines(rulers.get("confidence") or defaults["rulers"]["confidence"])
     lines["closing_agreed"] = _lines(closing.get("agreed") or defaults["closing"]["agreed"])
     lines["closing_not_agreed"] = _lines(closing.get("not_agreed") or defaults["closing"]["not_agreed"])
+    lines["closing_cool"] = _lines(closing.get("cool") or defaults["closing"]["cool"])
+    lines["closing_unsaid"] = _lines(closing.get("unsaid") or defaults["closing"]["unsaid"])
     voice_data = data.get("affect", {}).get("voice", {})
     voice = {
         level: {
@@ -219,6 +247,9 @@ def build_scenario(data: dict[str, Any], source: str = "", sha256: str = "") -> 
         opening_says=_lines(data["opening"]["says"]),
         topics={t["id"]: tuple(t["keywords"]) for t in data.get("topics", ())},
         topic_examples={t["id"]: tuple(t["examples"]) for t in data.get("topics", ()) if t.get("examples")},
+        cues=tuple(
+            Cue(c["id"], _lines(c["says"]), tuple(c["topics"]), c.get("leads_to"), c.get("feeling")) for c in data.get("cues", ())
+        ),
         facts=facts,
         effects={code: dict(effect) for code, effect in data.get("affect", {}).get("effects", {}).items()},
         lines=lines,
