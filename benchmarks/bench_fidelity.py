@@ -8,8 +8,9 @@ code; `test` is held out). For each scenario, consultations of one probe from ea
 (shuffled, fixed seed), a question asked twice, then goodbyes and lines that only sound like one.
 
 Reported per scenario (goals from issue 10):
-- stock:          share of replies that are stock lines, i.e. the same line answering questions of
-                  three or more different kinds (goal < 25%);
+- stock:          share of replies that are stock lines: a line from the shared pools (not a fact, a
+                  plan or the patient's own life) answering questions of three or more different kinds
+                  (goal < 25%);
 - repeats:        replies word for word the same as an earlier reply in the consultation (< 15%);
 - contradictions: checked against the scenario's persona and the ledger: a wrong age; "don't know"
                   about something `patient.knows` covers or the patient already said; confusion at a
@@ -43,6 +44,8 @@ CONVERSATION = ["how_been", "daily_life", "feelings", "past", "future", "age", "
                 "medicines", "habits", "likes", "uncovered", "jargon", "summary", "backchannel"]
 PERSONA = {"age": "age", "work": "work", "home": "home", "family": "family", "pets": "pets", "medicines": "medicines", "habits": "habits", "likes": "likes"}
 DONT_KNOW_POOLS = ("unknown", "nothing_more", "not_covered", "not_covered_closed")
+POOLED = ("unknown", "nothing_more", "not_covered", "not_covered_closed", "acknowledge", "information", "understood", "summary",
+          "how_been", "daily_life", "feelings", "past", "future", "agenda", "follow_up", "permission", "advice_rejected")
 GREETING = "Hello, come in and have a seat."
 
 
@@ -78,6 +81,11 @@ def consultations(probes: dict[str, list[str]], seed: int) -> list[list[tuple[st
 
 def run_scenario(scenario: Scenario, probes: dict[str, list[str]], show: int) -> dict:
     dont_know = {line for pool in DONT_KNOW_POOLS for line in scenario.lines[pool]}
+    # stock lines are the shared pools' lines, which answer no particular question (not facts, plans or
+    # what the patient knows of their own life)
+    pooled = {line for pool in POOLED for line in scenario.lines.get(pool, ())} | {
+        line for level in scenario.voice.values() for line in level["deflections"]
+    }
     jargon_lines = set(scenario.lines["jargon"])
     knows = {k.about for k in scenario.patient.knows}
     kinds_of: dict[str, set[str]] = defaultdict(set)
@@ -109,7 +117,7 @@ def run_scenario(scenario: Scenario, probes: dict[str, list[str]], show: int) ->
                     contradictions.append(f"asks what its own word means: {line!r} -> {text!r}")
             said.append(text)
             previous = text
-    stock = [r for r in replies if len(kinds_of[core(r[2], scenario)]) >= 3]
+    stock = [r for r in replies if core(r[2], scenario) in pooled and len(kinds_of[core(r[2], scenario)]) >= 3]
     endings_wrong = []
     for category, should_end in (("goodbye", True), ("not_goodbye", False)):
         for line in probes[category]:

@@ -164,9 +164,11 @@ class TurnReader:
         questions = 0
         asked: list[list[frozenset[str]]] = []  # the subjects each question names
         low = lower_same_length(speech.clean)
+        last_asks = False
         for reading in readings:
             chosen = self._unit_codes(reading)
-            if chosen & set(QUESTION_FORMS):
+            last_asks = bool(chosen & set(QUESTION_FORMS))
+            if last_asks:
                 questions += 1
                 asked.append(self.topics.mentions(low[reading.unit.start : reading.unit.end]))
             for code in chosen:
@@ -195,7 +197,7 @@ class TurnReader:
         # the last sentence says goodbye, or the one before does and the last only adds a wish ("Thank you for
         # coming. Go well, and greet your family.")
         last_two = [r.unit for r in readings[-2:]]
-        goodbye = bool(readings) and not readings[-1].unit.asks and any(self._says_goodbye(u, questions) for u in last_two)
+        goodbye = bool(readings) and not readings[-1].unit.asks and not last_asks and any(self._says_goodbye(u, questions) for u in last_two)
         kind = self._kind(low, topics) if questions or prompt else None
         return TurnAnalysis(text, codes, tuple(hits), topics, context, questions, len(speech.clean.split()), stacked, goodbye, kind)
 

@@ -82,6 +82,10 @@ class KeywordIndex:
                     found.append(topics)
                     i += 1
                     continue
+            if word.endswith("s") and len(word) > 3 and word[:-1] in single:  # "brothers" for "brother"
+                found.append(single[word[:-1]])
+                i += 1
+                continue
             if word[:shortest] not in heads:
                 i += 1
                 continue

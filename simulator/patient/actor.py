@@ -139,7 +139,10 @@ class ScriptedActor:
                 return pick(pool)
         if a.kind is not None:  # a reply about what was asked, by kind of question
             pool = a.kind if a.kind != "not_covered" or a.has("open_question") else "not_covered_closed"
-            return self._remembered(f"asked:{_gist(a.text)}", lines[pool], turn, state, pool=pool)
+            gist = _gist(a.text)
+            if not gist:  # too little to know whether it was asked before
+                return pick(pool)
+            return self._remembered(f"asked:{gist}", lines[pool], turn, state, pool=pool)
         if a.has("open_question", "agenda_setting", "elicit_ice") and not a.topics:
             return pick("nothing_more")
         return pick("unknown")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
 from simulator import resources
 from simulator.analysis import TurnAnalysis, TurnReader, plans
@@ -129,10 +130,20 @@ class Director:
         return any(h.code == "jargon" and h.text.lower() not in own for h in analysis.hits)
 
     def _knowledge(self, analysis: TurnAnalysis) -> Knowledge | None:
-        """The thing the patient knows of their own life that best answers the question, if any."""
+        """The thing the patient knows of their own life that best answers the question: by topic, then by
+        what the question is about (lexicon/persona.yaml)."""
+        knows = self.scenario.patient.knows
         topics = analysis.engaged_topics
-        best = max(self.scenario.patient.knows, key=lambda k: len(set(k.topics) & topics), default=None)
-        return best if best is not None and set(best.topics) & topics else None
+        best = max(knows, key=lambda k: len(set(k.topics) & topics), default=None)
+        if best is not None and set(best.topics) & topics:
+            return best
+        low = analysis.text.lower()
+        for about, pattern in persona_subjects().items():
+            if pattern.search(low):
+                found = next((k for k in knows if k.about == about), None)
+                if found is not None:
+                    return found
+        return None
 
     def _behind_cue(self, cue: Cue, turn: int, already: tuple[Fact, ...]) -> tuple[Fact, ...]:
         """Taking a cue up opens the fact it leads to, once what it waits for is out and trust allows."""
@@ -290,6 +301,13 @@ class Director:
         chosen = chosen or behaviours[0]
         value = getattr(self.state, kind)[chosen.id]
         return Ruler(kind, chosen.id, int(round(value)))
+
+
+@cache
+def persona_subjects() -> dict[str, re.Pattern[str]]:
+    """What questions about the patient's own life are about, by subject (lexicon/persona.yaml)."""
+    subjects = resources.data_file("lexicon/persona.yaml")["subjects"]
+    return {about: re.compile("|".join(f"(?:{p})" for p in patterns)) for about, patterns in subjects.items()}
 
 
 def _clamp(value: float, low: float, high: float) -> float:
