@@ -70,7 +70,9 @@ def test_a_session_file_is_graded_with_its_scenario_items(session_file: Path, ca
     data = json.loads(capsys.readouterr().out)
     jsonschema.validate(data, GRADE_SCHEMA)
     assert data["scenario"]["id"] == "t2d-hypo-fear"
-    assert set(data["scenario_items"]) == {"explored_hypo_fear", "found_metformin_side_effects", "patient_chosen_plan"}
+    # the scenario's own items, and the rubrics' extra criteria (responding to cues: rubrics/cues.yaml)
+    assert set(data["scenario_items"]) == {"explored_hypo_fear", "found_metformin_side_effects", "patient_chosen_plan", "responds_to_cues"}
+    assert "prem" in data["outcome"] and data["outcome"]["patient"] == "Gary Whitfield"
     assert data["scenario_items"]["explored_hypo_fear"]["met"] is True
 
 

@@ -203,6 +203,7 @@ class Director:
         """"How have things been?", "What's been happening?": open, about no topic, and not guarded."""
         return (
             analysis.has("open_question")
+            and analysis.kind in (None, "how_been")  # "how have things been?", not "what's a typical day like?"
             and not analysis.engaged_topics
             and not analysis.has("elicit_ice", "scale_question", "teach_back", "check_understanding", "closing")
             and self.state.affect != "guarded"

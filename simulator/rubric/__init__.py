@@ -24,7 +24,13 @@ def grade_session(session: Session, scenario: Scenario | None = None, judge: Jud
     """Grade a session; with its scenario, the scenario's own rubric items and topics are used too."""
     reader = TurnReader.for_scenario(scenario) if scenario else TurnReader()
     conversation = from_session(source or session.id, session, reader)
-    return (judge or RulesJudge()).grade(conversation, scenario)
+    report = (judge or RulesJudge()).grade(conversation, scenario)
+    if scenario is not None:
+        from simulator.outcome import patient_outcome
+
+        outcome = patient_outcome(session, scenario)
+        report.outcome = outcome.to_dict() if outcome else None
+    return report
 
 
 def grade_transcript_text(text: str, source: str = "<transcript>", judge: Judge | None = None) -> GradeReport:

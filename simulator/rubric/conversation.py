@@ -51,7 +51,9 @@ class Conversation:
     codes_used: set[str] = field(default_factory=set)
 
     @classmethod
-    def build(cls, source: str, speakers_and_texts: list[tuple[str, str]], reader: TurnReader | None = None) -> Conversation:
+    def build(
+        cls, source: str, speakers_and_texts: list[tuple[str, str]], reader: TurnReader | None = None, cue_records: list[dict[str, Any]] | None = None
+    ) -> Conversation:
         reader = reader or TurnReader()
         memory = EventCounters()
         turns: list[dict[str, Any]] = []
@@ -69,12 +71,13 @@ class Conversation:
         if clinician:
             clinician[-1].analysis = reader.closing_last(clinician[-1].analysis)
         conversation = cls(source, turns, clinician)
-        conversation.add_conversation_events()
+        conversation.add_conversation_events(cue_records)
         conversation.codes_used = {code for turn in clinician for code in turn.analysis.codes}
         return conversation
 
-    def add_conversation_events(self) -> None:
-        """Events that need the patient's side too (see CONVERSATION_EVENTS), added to clinician turns."""
+    def add_conversation_events(self, cue_records: list[dict[str, Any]] | None = None) -> None:
+        """Events that need the patient's side too (see CONVERSATION_EVENTS), added to clinician turns.
+        A session's cues come from the director's record (`cue_records`); a transcript's from the words."""
         by_index = {t.index: t for t in self.clinician}
         patient_turns = [t for t in self.turns if t["speaker"] == "patient"]
         for number, turn in enumerate(patient_turns):
@@ -86,11 +89,15 @@ class Conversation:
             a = after.analysis
             if number < 3 and text.endswith(("-", "\u2014", "\u2013", "...", "\u2026")) and a.is_question:
                 extra.append("interrupted_opening")
-            if find_cues(text) and not a.has("closing"):
+            if cue_records is None and find_cues(text) and not a.has("closing"):
                 extra.append("cue_taken_up" if takes_up(a) else "cue_missed")
             if _asks(text) and not a.has(*_ANSWERS):
                 extra.append("question_unanswered")
             after.events = (*after.events, *extra)
+        for record in cue_records or ():
+            answered = by_index.get(record.get("answered", -1))
+            if answered is not None and record.get("outcome") in ("taken_up", "missed"):
+                answered.events = (*answered.events, f"cue_{record['outcome']}")
         for turn in self.clinician:
             a = turn.analysis
             if a.has("empathy") and a.has("closed_question") and not a.has("reflection", "open_question", "elicit_ice"):
@@ -127,8 +134,8 @@ def from_transcript(source: str, turns: list[TranscriptTurn], reader: TurnReader
 
 def from_session(source: str, session: Any, reader: TurnReader | None = None) -> Conversation:
     """A saved session: the patient engine's own record of plans and disclosures is used as is."""
-    conversation = Conversation.build(source, [(t.speaker, t.text) for t in session.turns], reader)
     final = next((t.state for t in reversed(session.turns) if t.state), None) or {}
+    conversation = Conversation.build(source, [(t.speaker, t.text) for t in session.turns], reader, cue_records=final.get("cues") or None)
     conversation.plans = list(final.get("plans", []))
     conversation.disclosed = {d["fact"] for d in session.disclosures}
     return conversation

@@ -7,6 +7,7 @@ from functools import cache
 
 import jinja2
 
+from simulator.outcome import differences, outcome_text, sparkline
 from simulator.resources import DATA_DIR
 from simulator.rubric.report import LIKERT_WORDS, CriterionResult, GradeReport
 
@@ -38,6 +39,10 @@ def render_text(report: GradeReport) -> str:
     met, applicable = report.self_management_met
     headline = f"Kalamazoo mean {mean:.1f}/5" if mean is not None else "Kalamazoo: not enough evidence"
     lines += [textwrap.fill(f"{headline}; self-management {met} of {applicable} met; co-production: {report.coproduction_level or 'not judged'}", WIDTH), ""]
+    if report.outcome:  # the patient's side first: what the consultation did to them
+        for line in outcome_text(report.outcome, report.kalamazoo):
+            lines.append(textwrap.fill(line, WIDTH, subsequent_indent="      ") if line.startswith("  ") else line.upper())
+        lines.append("")
     lines.append("KALAMAZOO TASKS")
     for result in report.kalamazoo.values():
         bar = "#" * result.value + "." * (5 - result.value) if isinstance(result.value, int) else "     "
@@ -108,7 +113,7 @@ def _environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.globals.update(value_label=value_label, likert_words=LIKERT_WORDS, opinion_label=opinion_label)
+    env.globals.update(value_label=value_label, likert_words=LIKERT_WORDS, opinion_label=opinion_label, sparkline=sparkline, differences=differences)
     return env
 
 

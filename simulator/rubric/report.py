@@ -88,6 +88,7 @@ class GradeReport:
     scenario_items: dict[str, CriterionResult] = field(default_factory=dict)
     scenario: dict[str, Any] | None = None
     extra: dict[str, Any] = field(default_factory=dict)  # e.g. LLM judge results, token usage
+    outcome: dict[str, Any] | None = None  # the patient's side, for a session (simulator/outcome.py)
 
     def criteria(self) -> list[CriterionResult]:
         return [*self.kalamazoo.values(), *self.self_management.values(), *self.scenario_items.values()]
@@ -123,4 +124,5 @@ class GradeReport:
                 "self_management_applicable": self.self_management_met[1],
             },
             **({"extra": self.extra} if self.extra else {}),
+            **({"outcome": self.outcome} if self.outcome else {}),
         }

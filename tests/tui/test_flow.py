@@ -96,6 +96,14 @@ async def test_the_whole_flow_pick_brief_consult_end_feedback_evidence_export_hi
         assert shown_text(feedback.query_one("#headline")).strip().startswith("mean ")
         assert shown_text(feedback.query_one("#headline")).strip().endswith(feedback.report.coproduction_level)
 
+        # the feedback opens with the patient's side: how they left, and what they would say
+        assert feedback.current is not None and feedback.current.id == "outcome.state"
+        assert any(i.startswith("outcome.prem.") for i in ids) and any(i.startswith("outcome.plan") for i in ids)
+        for _ in range(len(ids)):  # down to the first Kalamazoo task
+            if feedback.current is not None and feedback.current.id == "kalamazoo.build_relationship":
+                break
+            await pilot.press("down")
+            await pilot.pause()
         # enter opens the evidence of the first task; enter on a turn scrolls the transcript to it and highlights it
         first = feedback.current
         assert first is not None and first.id == "kalamazoo.build_relationship" and first.evidence

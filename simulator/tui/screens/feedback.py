@@ -22,6 +22,7 @@ from simulator.rubric.render import value_label
 from simulator.scenario import Scenario
 from simulator.session import Session
 from simulator.tui import grading
+from simulator.outcome import differences, sparkline
 from simulator.tui.settings import Settings
 from simulator.tui.widgets.footer import KeyFooter
 from simulator.tui.widgets.transcript import Transcript
@@ -71,9 +72,56 @@ def _criterion_item(result: CriterionResult, label: Text) -> Item:
     return Item(f"{result.group}.{result.id}", label, _detail(result), tuple(seen.values()))
 
 
+def outcome_items(report: GradeReport, session: Session) -> list[Item | str]:
+    """The patient's side first: how they left, what they left unsaid, their cues, what they would say."""
+    o = report.outcome
+    if not o:
+        return []
+    name = o["patient"].split()[0]
+    items: list[Item | str] = [f"How {name} left"]
+    detail = Text(f"How {name} left\n", style="bold")
+    for label, measure, top in (("Rapport", o["rapport"], 10.0), ("Activation", o["activation"], 4.0)):
+        detail.append(f"{label}: {measure['start']:g} → {measure['end']:g}  {sparkline(measure['path'], top)}\n")
+    for kind in ("importance", "confidence"):
+        for behaviour, measure in o[kind].items():
+            detail.append(f"{kind.capitalize()}, {behaviour}: {measure['start']:g} → {measure['end']:g}  {sparkline(measure['path'])}\n")
+    rapport = o["rapport"]
+    items.append(Item("outcome.state", Text(f"◆ Rapport {rapport['start']:g} → {rapport['end']:g}, confidence and importance"), detail, ()))
+    plan = o["plan"]
+    if plan:
+        whose = "their own" if plan["source"] == "patient" else "the clinician's"
+        detail = Text(f"The plan: {plan['plan']}\n", style="bold")
+        detail.append(f"{whose.capitalize()}; {plan['likelihood']} to be carried out: {plan['why']}.")
+        quote = (plan["turn"], _clip(session.turns[plan["turn"]].text) if plan["turn"] < len(session.turns) else "", True)
+        items.append(Item("outcome.plan", Text(f"◆ Plan ({whose}): {plan['likelihood']}"), detail, (quote,)))
+    else:
+        items.append(Item("outcome.plan", Text("◆ No plan agreed"), Text("No plan was agreed.", style="bold"), ()))
+    for n, unsaid in enumerate(o["unspoken"]):
+        detail = Text("Left unsaid\n", style="bold")
+        detail.append(f"{unsaid['words']}\n\nWhat would have brought it out: {unsaid['would_open']}.")
+        items.append(Item(f"outcome.unsaid.{n}", Text(f"✗ Unsaid: {_clip(unsaid['words'].split(': ', 1)[-1], 40)}"), detail, ()))
+    for n, cue in enumerate(o["cues"]):
+        taken = cue["outcome"] == "taken_up"
+        detail = Text(f"A cue at turn {cue['turn']}\n", style="bold")
+        detail.append(f"\"{cue['says']}\"\nIt hinted at: {cue['feeling'] or 'something unsaid'}.\n")
+        detail.append("You took it up.\n" if taken else f"It was {cue['outcome'].replace('_', ' ')}. Exploring it would have opened: {cue['would_open']}\n")
+        quote = (cue["turn"], _clip(cue["says"]), taken)
+        items.append(Item(f"outcome.cue.{n}", Text(f"{'✓' if taken else '✗'} Cue, turn {cue['turn']}: {cue['outcome'].replace('_', ' ')}"), detail, (quote,)))
+    prem = o["prem"]
+    items.append(f"What {name} would say ({prem['total']}/100)")
+    notes = differences(o, report.kalamazoo)
+    for item in prem["items"]:
+        detail = Text(f"{item['question']}\n", style="bold")
+        detail.append(f"{item['score']} of 4, from what happened in the consultation (never from the rubric's scores).\n")
+        for note in notes:
+            detail.append(f"\n{note}\n", style="yellow")
+        items.append(Item(f"outcome.prem.{item['id']}", Text(f"{'█' * item['score']}{'░' * (4 - item['score'])} {item['question']}"), detail, ()))
+    return items
+
+
 def build_items(report: GradeReport, session: Session) -> list[Item | str]:
-    """The list, with section headings as plain strings."""
-    items: list[Item | str] = ["Kalamazoo tasks (1-5)"]
+    """The list, with section headings as plain strings; the patient's side comes first."""
+    items: list[Item | str] = [*outcome_items(report, session), "Kalamazoo tasks (1-5)"]
     for result in report.kalamazoo.values():
         score = str(result.value) if isinstance(result.value, int) else "?"
         items.append(_criterion_item(result, Text.assemble((_bar(result.value), "bold"), f" {score} {result.title}")))

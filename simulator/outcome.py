@@ -1,0 +1,219 @@
+"""The patient's side of a consultation: how they left, and what they would say about it.
+
+Read from the director's record in the session (the patient's state after every turn, the ledger,
+the plans and the cues), never from the rubric's scores: a clinician can set their own view of the
+consultation beside the patient's.
+
+- How they left: importance, confidence and activation at the start and the end (and their path),
+  rapport, the plan (whose it was, how likely this patient is to carry it out and why), the worries
+  they went home with unsaid, in their own words, and what would have brought each out; the cues they
+  dropped, taken up or missed.
+- What they would say: a short patient-reported measure in our own words, in the spirit of published
+  shared-decision-making and relational-empathy measures, each item scored 0-4 from what happened.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from simulator.scenario.model import Fact, Scenario
+from simulator.session import Session
+
+WOULD_OPEN = {
+    "topic_question": "a question about {topics}",
+    "open_question": "an open question about {topics}",
+    "ice_elicited": "asking what worried them, or what they hoped for",
+    "after_empathy": "naming how hard it is for them, then asking about {topics}",
+    "rapport": "more trust, built with reflections and empathy, then a question about {topics}",
+}
+PREM_ITEMS = (
+    ("understood", "How much effort was made to understand what matters to me"),
+    ("included", "How much what matters to me shaped what we decided to do next"),
+    ("listened", "Whether I felt listened to"),
+    ("clear", "Whether I could follow what I was told"),
+)
+
+
+@dataclass
+class Measure:
+    start: float
+    end: float
+    path: list[float] = field(default_factory=list)
+
+
+@dataclass
+class PatientOutcome:
+    patient: str
+    rapport: Measure
+    activation: Measure
+    importance: dict[str, Measure]  # by behaviour label
+    confidence: dict[str, Measure]
+    plan: dict[str, Any] | None
+    unspoken: list[dict[str, str]]
+    cues: list[dict[str, Any]]
+    prem: dict[str, Any]
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def patient_outcome(session: Session, scenario: Scenario) -> PatientOutcome | None:
+    states = [t.state for t in session.turns if t.state and t.speaker == "patient"]  # after each reply
+    if not states:
+        return None
+    first, final = scenario.patient, states[-1]
+    labels = {b.id: b.label for b in first.behaviours}
+    name = first.name.split()[0]
+
+    def measure(start: float, key: str, behaviour: str | None = None) -> Measure:
+        path = [round((s[key][behaviour] if behaviour else s[key]), 2) for s in states if key in s]
+        return Measure(round(start, 2), path[-1] if path else round(start, 2), path)
+
+    clinician = session.clinician_turns
+    codes = [set(t.codes or ()) for t in clinician]
+    facts = {f.id: f for f in scenario.facts}
+    disclosed = set(final.get("disclosed", ()))
+    cues = _cues(final.get("cues", ()), scenario, session, facts)
+    return PatientOutcome(
+        patient=first.name,
+        rapport=measure(first.rapport, "rapport"),
+        activation=measure(float(first.activation), "activation"),
+        importance={labels[b.id]: measure(b.importance, "importance", b.id) for b in first.behaviours},
+        confidence={labels[b.id]: measure(b.confidence, "confidence", b.id) for b in first.behaviours},
+        plan=_plan(final, scenario, codes, name),
+        unspoken=[_unspoken(f, name, cues) for f in scenario.hidden_facts if f.id not in disclosed and f.kind in ("concern", "belief", "social", "idea")],
+        cues=cues,
+        prem=_prem(session, scenario, final, codes, cues, disclosed),
+    )
+
+
+def _plan(final: dict[str, Any], scenario: Scenario, codes: list[set[str]], name: str) -> dict[str, Any] | None:
+    plans = final.get("plans") or []
+    if not plans:
+        return None
+    agreed = plans[-1]
+    plan = next((p for p in scenario.accept_plans if p.id == agreed["plan"]), None)
+    behaviour = next((b for b in scenario.patient.behaviours if plan and b.id == plan.behaviour), None)
+    confidence = final.get("confidence", {}).get(behaviour.id) if behaviour else None
+    own = agreed["source"] == "patient"
+    solved = any("problem_solving" in c for c in codes)
+    score = own + (confidence is not None and confidence >= 7) + 0.5 * solved - (confidence is not None and confidence < 5)
+    likelihood = "likely" if score >= 2 else "uncertain" if score >= 1 else "unlikely"
+    why = [
+        f"it was {name}'s own idea" if own else f"it was the clinician's idea, and {name} went along with it",
+        f"confidence {confidence:.0f}/10" if confidence is not None else "confidence not known",
+        "what could get in the way was talked through" if solved else "nobody talked about what could get in the way",
+    ]
+    return {"plan": behaviour.label if behaviour else agreed["plan"].replace("_", " "), "source": agreed["source"], "turn": agreed["turn"],
+            "likelihood": likelihood, "why": "; ".join(why)}
+
+
+def _unspoken(fact: Fact, name: str, cues: list[dict[str, Any]]) -> dict[str, str]:
+    topics = ", ".join(t.replace("_", " ") for t in fact.topics) or "it"
+    would = WOULD_OPEN.get(fact.disclose, "a question about {topics}").format(topics=topics)
+    hint = next((c for c in cues if c["leads_to"] == fact.id), None)
+    if hint is not None:
+        would += f", or taking up the hint \"{hint['says']}\" (turn {hint['turn']})"
+    return {"fact": fact.id, "kind": fact.kind, "words": f"{name} went home with this unsaid: {fact.content}", "would_open": would}
+
+
+def _cues(records: Any, scenario: Scenario, session: Session, facts: dict[str, Fact]) -> list[dict[str, Any]]:
+    by_id = {c.id: c for c in scenario.cues}
+    out = []
+    for record in records or ():
+        cue = by_id.get(record.get("cue"))
+        if cue is None:
+            continue
+        turn = record.get("turn", 0)
+        said = session.turns[turn].text if 0 <= turn < len(session.turns) else ""
+        says = next((line for line in cue.says if line in said), cue.says[0])
+        fact = facts.get(cue.leads_to or "")
+        out.append({
+            "cue": cue.id, "turn": turn, "says": says, "feeling": cue.feeling, "leads_to": cue.leads_to,
+            "outcome": record.get("outcome", "open"), "answered": record.get("answered"),
+            "would_open": fact.content if fact else (cue.feeling or ""),
+        })
+    return out
+
+
+def _prem(session: Session, scenario: Scenario, final: dict[str, Any], codes: list[set[str]], cues: list[dict[str, Any]], disclosed: set[str]) -> dict[str, Any]:
+    """Each item 0 (not at all) to 4 (as much as could be), from what the director recorded."""
+    worries = [f for f in scenario.hidden_facts if f.kind in ("concern", "belief")]
+    heard = sum(f.id in disclosed for f in worries) / len(worries) if worries else 1.0
+    taken = sum(c["outcome"] == "taken_up" for c in cues)
+    missed = sum(c["outcome"] == "missed" for c in cues)
+    asked_view = any(c & {"elicit_ice", "elicit_beliefs"} for c in codes)
+    understood = max(0, min(4, round(3 * heard + asked_view + (taken > missed) - (missed > taken))))
+    plans = final.get("plans") or []
+    own = bool(plans) and plans[-1]["source"] == "patient"
+    shared = any(c & {"options", "partnership", "goal_setting"} for c in codes)
+    told = sum("advice" in c for c in codes)
+    included = 4 if own else 3 if plans and shared else 2 if shared else 1 if plans or told <= 1 else 0
+    listening = sum(bool(c & {"reflection", "empathy", "summary"}) for c in codes)
+    listened = max(0, min(4, 1 + (listening >= 2) + (listening >= 5) + (taken >= 1) - (missed >= 2) - (told >= 4)))
+    jargon = sum("jargon" in c for c in codes)
+    checked = any(c & {"teach_back", "check_understanding"} for c in codes)
+    clear = max(0, min(4, 3 + checked - (jargon >= 1) - (jargon >= 3)))
+    scores = {"understood": understood, "included": included, "listened": listened, "clear": clear}
+    items = [{"id": key, "question": question, "score": scores[key]} for key, question in PREM_ITEMS]
+    total = round(100 * sum(scores.values()) / (4 * len(scores)))
+    return {"items": items, "total": total, "scale": "0 not at all - 4 as much as could be; total 0-100"}
+
+
+SPARK = "▁▂▃▄▅▆▇█"
+# Where a rubric task and the patient's own view speak to the same thing.
+COMPARE = {"understood": "understand_perspective", "included": "reach_agreement", "listened": "build_relationship", "clear": "share_information"}
+
+
+def sparkline(values: list[float], top: float = 10.0, width: int = 24) -> str:
+    """A path as a row of block characters (0 to `top`), at most `width` wide."""
+    if not values:
+        return ""
+    step = max(1, -(-len(values) // width))
+    picked = values[::step]
+    return "".join(SPARK[min(len(SPARK) - 1, max(0, int(v / top * (len(SPARK) - 1) + 0.5)))] for v in picked)
+
+
+def differences(outcome: dict[str, Any], kalamazoo: dict[str, Any]) -> list[str]:
+    """Where the clinician's marks and the patient's view differ by a lot (the rubric 4-5 and the
+    patient 0-1, or the rubric 1-2 and the patient 3-4)."""
+    out = []
+    for item in outcome["prem"]["items"]:
+        task = kalamazoo.get(COMPARE.get(item["id"], ""))
+        mark = getattr(task, "value", None) if task is not None else None
+        if not isinstance(mark, int) or isinstance(mark, bool):
+            continue
+        if mark >= 4 and item["score"] <= 1:
+            out.append(f"The rubric gives {mark}/5 for {task.title.lower()}, but the patient scores \"{item['question'].lower()}\" {item['score']}/4.")
+        elif mark <= 2 and item["score"] >= 3:
+            out.append(f"The rubric gives {mark}/5 for {task.title.lower()}, yet the patient scores \"{item['question'].lower()}\" {item['score']}/4.")
+    return out
+
+
+def outcome_text(outcome: dict[str, Any], kalamazoo: dict[str, Any] | None = None) -> list[str]:
+    """The patient's side in plain lines, for the text and Markdown reports and --plain."""
+    name = outcome["patient"].split()[0]
+    lines = [f"How {name} left"]
+    for label, measure in (("Rapport", outcome["rapport"]), ("Activation", outcome["activation"])):
+        top = 10.0 if label == "Rapport" else 4.0
+        lines.append(f"  {label}: {measure['start']:g} -> {measure['end']:g}  {sparkline(measure['path'], top)}")
+    for kind in ("importance", "confidence"):
+        for behaviour, measure in outcome[kind].items():
+            lines.append(f"  {kind.capitalize()} ({behaviour}): {measure['start']:g} -> {measure['end']:g}  {sparkline(measure['path'])}")
+    plan = outcome["plan"]
+    if plan:
+        lines.append(f"  Plan: {plan['plan']} ({'their own' if plan['source'] == 'patient' else 'the clinician’s'}); {plan['likelihood']} to be carried out: {plan['why']}.")
+    else:
+        lines.append("  Plan: none agreed.")
+    for item in outcome["unspoken"]:
+        lines.append(f"  Unsaid: {item['words']} What would have brought it out: {item['would_open']}.")
+    for cue in outcome["cues"]:
+        lines.append(f"  Cue at turn {cue['turn']}: \"{cue['says']}\" ({cue['feeling'] or 'a hint'}): {cue['outcome'].replace('_', ' ')}.")
+    prem = outcome["prem"]
+    lines.append(f"What {name} would say ({prem['total']}/100)")
+    for item in prem["items"]:
+        lines.append(f"  {item['question']}: {item['score']} of 4")
+    for note in differences(outcome, kalamazoo or {}):
+        lines.append(f"  {note}")
+    return lines

@@ -1,0 +1,154 @@
+"""A patient you can hold a conversation with (issue 10): answers what was asked, knows its own life,
+remembers, says everything the ledger records, ends on a goodbye and only then, drops cues, and shows
+how it left."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import SCENARIO_FILES
+from simulator.consultation import Consultation
+from simulator.outcome import patient_outcome
+from simulator.patient import ScriptedPatient
+from simulator.rubric import grade_session
+from simulator.scenario import load_scenario
+
+T2D = next(p for p in SCENARIO_FILES if p.stem == "t2d-hypo-fear")
+
+
+def talk(engine: ScriptedPatient, lines: list[str]) -> list:
+    replies, previous = [], None
+    for i, line in enumerate(lines):
+        reply = engine.respond(line, 2 * i, previous)
+        previous = reply.text
+        replies.append(reply)
+    return replies
+
+
+@pytest.fixture()
+def gary():
+    return load_scenario(T2D)
+
+
+def test_the_patient_knows_its_own_life(gary) -> None:
+    engine = ScriptedPatient(gary)
+    replies = talk(engine, ["Hello Gary, come in.", "How old are you now?", "Have you got any pets?", "What do you like doing in your spare time?"])
+    age, pets, likes = (r.text for r in replies[1:])
+    assert str(gary.patient.age) in age or "fifty-eight" in age.lower()
+    knows = {k.about: k for k in gary.patient.knows}
+    assert any(line in pets for line in knows["pets"].says)
+    assert any(line in likes for line in knows["likes"].says)
+
+
+def test_a_question_with_no_scripted_answer_gets_a_reply_about_what_was_asked(gary) -> None:
+    engine = ScriptedPatient(gary)
+    replies = talk(engine, ["Hello Gary.", "What's a typical day like for you?", "How do you see things going over the next few years?"])
+    own_life = [line for k in gary.patient.knows for line in k.says]
+    assert any(line in replies[1].text for line in [*gary.lines["daily_life"], *own_life])  # about his days
+    assert any(line in replies[2].text for line in gary.lines["future"])
+    dont_know = [line for pool in ("unknown", "nothing_more", "not_covered") for line in gary.lines[pool]]
+    assert not any(r.text in dont_know for r in replies[1:])
+
+
+def test_asked_again_the_patient_says_so_and_then_gets_short(gary) -> None:
+    engine = ScriptedPatient(gary)
+    replies = talk(engine, ["Hello Gary.", "Have you got any pets?", "Have you got any pets?", "Have you got any pets?"])
+    first, second, third = (r.text for r in replies[1:])
+    assert second.lower().endswith(first[1:].lower()) and any(second.startswith(lead) for lead in gary.lines["repeat"])
+    assert any(third.startswith(lead) for lead in gary.lines["repeat_impatient"])
+
+
+def test_a_word_the_patient_used_is_never_jargon_to_them(gary) -> None:
+    engine = ScriptedPatient(gary)
+    talk(engine, ["Hello Gary."])
+    engine.director.heard_self("They said my HbA1c was up again.")
+    reply = engine.respond("So your HbA1c has gone up, then?", 4, "They said my HbA1c was up again.")
+    assert not reply.decision.confused
+    fresh = ScriptedPatient(gary)
+    talk(fresh, ["Hello Gary."])
+    assert fresh.respond("So your HbA1c has gone up, then?", 4, None).decision.confused
+
+
+def test_everything_the_ledger_records_is_said_even_by_a_terse_patient(gary) -> None:
+    assert gary.patient.speech.verbosity == "terse"
+    for path in SCENARIO_FILES:
+        scenario = load_scenario(path)
+        consultation = Consultation.start(scenario, seed=2, autosave=False)
+        for line in (Path(__file__).parent / "consultations" / scenario.id / "good.txt").read_text().splitlines():
+            if line.strip() and not consultation.ended:
+                consultation.say(line)
+        texts = {t.index: t.text for t in consultation.session.turns}
+        for disclosure in consultation.session.disclosures:
+            fact = scenario.fact(disclosure["fact"])
+            said = texts[disclosure["turn"] + 1]  # the patient's reply to the clinician turn that brought it out
+            assert any(line.lower() in said.lower() for line in fact.says), (scenario.id, fact.id, said)
+
+
+@pytest.mark.parametrize("line", ["Right, that's us for today. Take care.", "See you in a month, Gary.", "Cheers, all the best.", "Mind how you go.", "Lovely, I'll let you get off then."])
+def test_a_goodbye_ends_the_consultation(gary, line: str) -> None:
+    engine = ScriptedPatient(gary)
+    assert talk(engine, ["Hello Gary.", "How have things been?", line])[-1].decision.closing
+
+
+@pytest.mark.parametrize("line", ["Hi Gary, good to see you, take a seat.", "Take care when you're lifting at work, won't you?", "My last patient said see you later.", "Thanks for telling me that. What else?"])
+def test_a_farewell_word_in_a_greeting_question_or_advice_does_not(gary, line: str) -> None:
+    engine = ScriptedPatient(gary)
+    assert not talk(engine, ["Hello Gary.", "How have things been?", line])[-1].decision.closing
+
+
+def test_the_goodbye_fits_how_it_went(gary) -> None:
+    cold = ScriptedPatient(gary)
+    rude = ["Hello.", "You must take your tablets.", "You need to lose weight.", "You should stop the coke.", "Your HbA1c is terrible.", "Bye."]
+    goodbye = talk(cold, rude)[-1].text
+    assert cold.state.affect == "guarded" and goodbye in gary.lines["closing_cool"]
+    assert "lecturing" not in goodbye
+
+
+def test_a_lecture_that_mentions_walking_makes_no_plan(gary) -> None:
+    engine = ScriptedPatient(gary)
+    lecture = ("Walking is very good for diabetes. Exercise lowers blood sugar, helps weight, helps the heart, and the guidance says "
+               "adults should do 150 minutes a week of moderate activity such as brisk walking, cycling or swimming, and walking the dog "
+               "counts as well, as does gardening or any activity that gets you a bit out of breath, so it all adds up over the week.")
+    replies = talk(engine, ["Hello Gary.", lecture])
+    assert replies[-1].decision.plan is None or replies[-1].decision.plan.kind != "agreed"
+    assert engine.state.plan_agreed is None
+
+
+def test_a_cue_is_dropped_taken_up_and_opens_what_it_hints_at(gary) -> None:
+    engine = ScriptedPatient(gary)
+    replies = talk(engine, ["Hello Gary.", "Do you take your tablets?"])
+    cue = replies[-1].decision.cue
+    assert cue is not None and any(line in replies[-1].text for line in cue.says)
+    taken = engine.respond("It sounds like that's been on your mind. Tell me more about that?", 4, replies[-1].text)
+    assert taken.decision.cue_outcome == ("taken_up", cue)
+    assert engine.state.cues[-1]["outcome"] == "taken_up"
+
+
+def test_missed_cues_are_recorded_and_the_patient_stops_offering_them(gary) -> None:
+    engine = ScriptedPatient(gary)
+    lines = ["Hello Gary.", "Do you take your tablets?", "Do you smoke?", "Do you drink?", "Any chest pain?", "Do you check your feet?",
+             "Do you drive?", "Any family history?", "Do you take your tablets?", "Do you work shifts?", "Do you eat takeaways?"]
+    talk(engine, lines)
+    records = engine.state.cues
+    assert [r["outcome"] for r in records[:2]] == ["missed", "missed"]
+    assert engine.state.missed_run >= 2
+    silenced_from = records[1]["answered"]
+    assert not [r for r in records if r["turn"] > silenced_from]  # no cue after two missed in a row
+
+
+def test_how_the_patient_left_is_read_from_the_record(gary) -> None:
+    consultation = Consultation.start(gary, seed=0, autosave=False)
+    for line in ["Hello Gary.", "Are you taking your metformin?", "You need to lose weight.", "Do you drink?", "Bye."]:
+        if not consultation.ended:
+            consultation.say(line)
+    outcome = patient_outcome(consultation.session, gary)
+    assert outcome is not None and outcome.rapport.start == gary.patient.rapport
+    assert outcome.plan is None
+    unsaid = {u["fact"] for u in outcome.unspoken}
+    assert "hypo_fear" in unsaid and all(u["would_open"] for u in outcome.unspoken)
+    prem = {item["id"]: item["score"] for item in outcome.prem["items"]}
+    assert prem["understood"] <= 1 and prem["included"] <= 1
+    report = grade_session(consultation.session, gary)
+    assert report.outcome and report.to_dict()["outcome"]["prem"]["total"] == outcome.prem["total"]
