@@ -810,3 +810,39 @@ def test_a_unicode_line_separator_inside_text_does_not_shift_line_numbers(tmp_pa
     text = edit(text, "  age: 58\n", '  age: "old"\n')
     path = write(tmp_path, text)
     check_one(path, *key_at(text, '  age: "old"'), "expected a whole number")
+
+
+# -- lint: what the patient knows, and cues ----------------------------------------------------------
+
+
+def test_a_cue_leading_to_no_fact(tmp_path: Path, example_text: str) -> None:
+    text = edit(example_text, "    leads_to: father_amputation", "    leads_to: father_amputated")
+    path = write(tmp_path, text)
+    problem = check_one(path, *key_at(text, "    leads_to: father_amputated"), "unknown fact 'father_amputated'")
+    assert problem.path == "cues[0].leads_to"
+
+
+def test_a_cue_that_says_its_fact_outright(tmp_path: Path, example_text: str) -> None:
+    old = "      - \"I've seen where the needles lead, put it that way. My old man.\""
+    new = "      - \"My dad had sugar too. They put him on insulin and within a couple of years he lost his leg.\""
+    text = edit(example_text, old, new)
+    path = write(tmp_path, text)
+    problem = check_one(path, *locate(text, new.strip()[2:]), "says the fact 'father_amputation' outright")
+    assert problem.path == "cues[0].says[0]"
+
+
+def test_knowledge_that_gives_a_hidden_fact_away(tmp_path: Path, example_text: str) -> None:
+    old = "        - \"Fifty-eight. Fifty-nine come March, don't remind me.\""
+    new = "        - \"Truth is, I don't take the evening ones much. They go right through me and I'm on the forklift at six.\""
+    text = edit(example_text, old, new)
+    path = write(tmp_path, text)
+    problem = check_one(path, *locate(text, new.strip()[2:]), "tells anyone what the hidden fact 'skips_evening_metformin' keeps back")
+    assert problem.path == "patient.knows[0].says[0]"
+
+
+def test_knowledge_that_gives_the_wrong_age(tmp_path: Path, example_text: str) -> None:
+    old = "        - \"I'm fifty-eight, doc. Don't look it, do I?\""
+    new = "        - \"I'm 61, doc. Don't look it, do I?\""
+    text = edit(example_text, old, new)
+    path = write(tmp_path, text)
+    check_one(path, *locate(text, new.strip()[2:]), "gives an age other than the patient's (58)")

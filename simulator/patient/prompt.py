@@ -2,7 +2,7 @@
 
 Built from a template in simulator/data/prompts/patient.md. What goes in is listed here and nowhere else:
 the persona (name, age, pronouns, occupation, home life, personality, conditions, setting, reason for
-coming), speech style, affect, activation, importance and confidence per behaviour, the content of the
+coming, and what they know of their own life: `patient.knows`, which lint keeps free of hidden facts), speech style, affect, activation, importance and confidence per behaviour, the content of the
 facts already disclosed, and this turn's line from the scripted actor (which voices only the director's
 decision). A fact the director keeps locked is never read here: not its id, its content or its lines.
 """
@@ -81,6 +81,7 @@ def build_prompt(
         f"- {b.label[:1].upper()}{b.label[1:]}: importance to you {state.importance[b.id]:.0f} out of 10, confidence you can do it {state.confidence[b.id]:.0f} out of 10."
         for b in behaviours_in_play(scenario, state)
     )
+    knows = "\n".join(f"- {k.about}: {k.says[0]}" for k in p.knows) or "- Only what is written above."
     deflecting = gist in scenario.voice[state.affect]["deflections"] or (decision.touched_hidden and not decision.disclosed)
     level = state.activation_level
     values = {
@@ -103,6 +104,7 @@ def build_prompt(
         "activation_label": ACTIVATION_LEVELS[level],
         "activation_rule": ACTIVATION[level],
         "behaviours": behaviours,
+        "knows": knows,
         "known": known,
         "gist_rule": GIST["deflect" if deflecting else "say"],
         "gist": gist,
