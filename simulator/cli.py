@@ -51,6 +51,18 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except OSError as error:  # the file system refused a name or a write the command did not foresee
+        print(f"consultsim: {os_message(error)}", file=sys.stderr)
+        return 1
+
+
+def os_message(error: OSError) -> str:
+    """'NAME: reason' with a long name shortened (a 300-character name fills the screen)."""
+    from simulator.paths import shorten
+
+    name = shorten(str(error.filename)) if error.filename is not None else ""
+    reason = error.strerror or str(error)
+    return f"{name}: {reason.lower() if reason else 'cannot be used'}" if name else reason
 
 
 def home(args: argparse.Namespace) -> int:

@@ -51,9 +51,11 @@ def _engine_record(engine: PatientEngine) -> dict[str, Any]:
 
 
 class Consultation:
-    def __init__(self, scenario: Scenario, engine: PatientEngine, session: Session, out: Path | None = None, autosave: bool = True):
+    def __init__(
+        self, scenario: Scenario, engine: PatientEngine, session: Session, out: Path | None = None, autosave: bool = True, folder: str = "sessions"
+    ):
         self.scenario, self.engine, self.session = scenario, engine, session
-        self.out = out
+        self.out, self.folder = out, folder  # saved to `out`, else in the data folder's `folder`
         self.autosave = autosave
         self.path: Path | None = None
         # a model patient's tokens before this engine started (a resumed session): the record adds the engine's own
@@ -68,12 +70,14 @@ class Consultation:
         autosave: bool = True,
         engine: PatientEngine | None = None,
         llm: LLMSettings | None = None,
+        folder: str = "sessions",
     ) -> Consultation:
-        """A new consultation with `engine`, or the patient the `llm` settings ask for (scripted by default)."""
+        """A new consultation with `engine`, or the patient the `llm` settings ask for (scripted by default);
+        saved after every turn to `out`, or in the data folder's `folder` (a playtest: "playtests")."""
         engine = engine or patient_engine(scenario, seed, llm)
         session = Session.start(scenario, engine.name, engine.seed)
         session.engine = _engine_record(engine)
-        consultation = cls(scenario, engine, session, out, autosave)
+        consultation = cls(scenario, engine, session, out, autosave, folder)
         consultation._remember()
         return consultation
 
@@ -152,6 +156,6 @@ class Consultation:
     def _remember(self) -> None:
         self.session.resume = {"state": self.engine.state.to_dict()}
         if self.autosave:
-            self.path = save(self.session, self.out or self.path)
+            self.path = save(self.session, self.out or self.path, self.folder)
             if self.ended:  # an ended consultation cannot be resumed: its unsent words have nowhere to go
                 save_draft(self.path, "")

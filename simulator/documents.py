@@ -26,7 +26,11 @@ def read_document(path: Path) -> YamlDocument:
     """Read and parse a YAML file; raise FileProblems with a position if it cannot be read."""
     file = str(path)
     try:
-        raw = path.read_bytes()
+        size = path.stat().st_size  # before reading: a huge file is refused without filling memory
+        if size > MAX_FILE_BYTES:
+            raise FileProblems([Problem(file, 1, 1, f"is too large ({size:,} bytes; the limit is {MAX_FILE_BYTES:,})")])
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_FILE_BYTES + 1)  # a file that grew since, or a device, stops here
     except FileNotFoundError:
         raise NotFound(f"{file}: no such file") from None
     except IsADirectoryError:
@@ -34,7 +38,7 @@ def read_document(path: Path) -> YamlDocument:
     except OSError as error:
         raise FileProblems([Problem(file, 0, 0, f"cannot be read: {error.strerror or error}")]) from None
     if len(raw) > MAX_FILE_BYTES:
-        raise FileProblems([Problem(file, 1, 1, f"is too large ({len(raw):,} bytes)")])
+        raise FileProblems([Problem(file, 1, 1, f"is too large (more than {MAX_FILE_BYTES:,} bytes)")])
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:

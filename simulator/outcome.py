@@ -67,7 +67,9 @@ def patient_outcome(session: Session, scenario: Scenario) -> PatientOutcome | No
     name = first.name.split()[0]
 
     def measure(start: float, key: str, behaviour: str | None = None) -> Measure:
-        path = [round((s[key][behaviour] if behaviour else s[key]), 2) for s in states if key in s]
+        # a state without the value (a session played with another version of the scenario) is left out
+        values = [s.get(key, {}).get(behaviour) if behaviour else s.get(key) for s in states]
+        path = [round(v, 2) for v in values if isinstance(v, int | float)]
         return Measure(round(start, 2), path[-1] if path else round(start, 2), path)
 
     clinician = session.clinician_turns
@@ -191,16 +193,16 @@ def differences(outcome: dict[str, Any], kalamazoo: dict[str, Any]) -> list[str]
     return out
 
 
-def outcome_text(outcome: dict[str, Any], kalamazoo: dict[str, Any] | None = None) -> list[str]:
+def outcome_text(outcome: dict[str, Any], kalamazoo: dict[str, Any] | None = None, visual: bool = True) -> list[str]:
     """The patient's side in plain lines, for the text and Markdown reports and --plain."""
     name = outcome["patient"].split()[0]
     lines = [f"How {name} left"]
     for label, measure in (("Rapport", outcome["rapport"]), ("Activation", outcome["activation"])):
         top = 10.0 if label == "Rapport" else 4.0
-        lines.append(f"  {label}: {measure['start']:g} -> {measure['end']:g}  {sparkline(measure['path'], top)}")
+        lines.append(f"  {label}: {measure['start']:g} -> {measure['end']:g}" + (f"  {sparkline(measure['path'], top)}" if visual else ""))
     for kind in ("importance", "confidence"):
         for behaviour, measure in outcome[kind].items():
-            lines.append(f"  {kind.capitalize()} ({behaviour}): {measure['start']:g} -> {measure['end']:g}  {sparkline(measure['path'])}")
+            lines.append(f"  {kind.capitalize()} ({behaviour}): {measure['start']:g} -> {measure['end']:g}" + (f"  {sparkline(measure['path'])}" if visual else ""))
     plan = outcome["plan"]
     if plan:
         lines.append(f"  Plan: {plan['plan']} ({'their own' if plan['source'] == 'patient' else 'the clinician’s'}); {plan['likelihood']} to be carried out: {plan['why']}.")

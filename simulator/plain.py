@@ -159,11 +159,11 @@ class PlainSession:
 
 
 def feedback_text(consultation: Consultation) -> str:
-    """The grader's text report (80 columns, no box drawing)."""
+    """The grader's text report (80 columns, no box drawing, no sparklines: read aloud, they are noise)."""
     from simulator.rubric import grade_session
     from simulator.rubric.render import render_text
 
-    return render_text(grade_session(consultation.session, consultation.scenario, source=consultation.session.id))
+    return render_text(grade_session(consultation.session, consultation.scenario, source=consultation.session.id), visual=False)
 
 
 def run_plain(

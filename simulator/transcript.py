@@ -39,11 +39,15 @@ def speaker_role(label: str) -> str | None:
     return None
 
 
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
 def parse_transcript(text: str, file: str = "<transcript>") -> list[TranscriptTurn]:
     """Turns in order; FileProblems naming the file and line if it is unusable."""
     turns: list[TranscriptTurn] = []
     problems: list[Problem] = []
-    for number, raw in enumerate(text.splitlines(), start=1):
+    # lines as editors number them: str.splitlines() also breaks at U+2028, form feeds and the like
+    for number, raw in enumerate(_LINE_BREAK.split(text), start=1):
         line = raw.strip()
         if not line or line.startswith("#"):
             continue

@@ -28,6 +28,9 @@ _SCALAR_TAGS = {
     "tag:yaml.org,2002:float",
     "tag:yaml.org,2002:str",
 }
+# Tags a plain data file may carry (most implicitly); any other (!!python/..., !!binary, !custom) is refused:
+# a loader elsewhere might act on it, and a trainer who wrote one meant something we would silently ignore.
+_ALLOWED_TAGS = _SCALAR_TAGS | {"tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"}
 
 
 class YamlError(Exception):
@@ -92,6 +95,10 @@ class _Builder:
         if len(path) > MAX_DEPTH:
             raise YamlError("the file is nested too deeply", *self.lines.mark(node), path)
         self.positions.setdefault(path, self.lines.mark(node))
+        if node.tag not in _ALLOWED_TAGS:
+            shown = node.tag.replace("tag:yaml.org,2002:", "!!")
+            where = self.positions.get(path, self.lines.mark(node))  # at its key, like every other field's problem
+            raise YamlError(f"the tag {shown} is not allowed in a data file; remove it and write plain text", *where, path)
         if isinstance(node, yaml.ScalarNode):
             return self.scalar(node, path)
         if id(node) in active:

@@ -332,11 +332,12 @@ def test_play_reads_standard_input(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     assert "skips_evening_metformin" in [d["fact"] for d in data["disclosures"]]
 
 
-def test_play_without_out_saves_in_the_sessions_folder(consultsim_home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_play_without_out_saves_in_the_playtests_folder(consultsim_home: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["play", "t2d-hypo-fear", "--script", str(T2D_GOOD)]) == 0
     err = capsys.readouterr().err
-    saved = Path(err.strip().removeprefix("Session saved: "))
-    assert saved.parent == consultsim_home / "sessions"
+    saved = Path(err.splitlines()[0].removeprefix("Session saved: "))
+    assert saved.parent == consultsim_home / "playtests"  # apart from learners' sessions: `resume` never picks it up
+    assert not (consultsim_home / "sessions").exists() or not list((consultsim_home / "sessions").glob("*.json"))
     assert stat.S_IMODE(saved.stat().st_mode) == 0o600
     assert json.loads(saved.read_text(encoding="utf-8"))["schema_version"] == 1
 

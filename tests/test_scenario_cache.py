@@ -26,7 +26,7 @@ def test_the_cached_catalogue_is_the_catalogue(consultsim_home: Path) -> None:
 
 def test_a_cached_file_is_not_checked_again(consultsim_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     load_catalog()
-    monkeypatch.setattr(scenario_cache, "load_scenario", lambda path: pytest.fail(f"{path} was checked again"))
+    monkeypatch.setattr(scenario_cache, "load_scenario", lambda path, **_: pytest.fail(f"{path} was checked again"))
     assert len(load_catalog().scenarios) == 6
 
 
@@ -48,7 +48,7 @@ def test_a_new_schema_or_version_empties_the_cache(consultsim_home: Path, monkey
     checked = []
     real = scenario_cache.load_scenario
     monkeypatch.setattr(scenario_cache, "_stamp", lambda: "another schema")
-    monkeypatch.setattr(scenario_cache, "load_scenario", lambda path: checked.append(path) or real(path))
+    monkeypatch.setattr(scenario_cache, "load_scenario", lambda path, **kw: checked.append(path) or real(path, **kw))
     load_catalog()
     assert len(checked) == 6
 

@@ -78,8 +78,8 @@ def loads_or_reports(path: Path, raw: bytes) -> list[Problem]:
         assert error.problems, "FileProblems with no problems"
         event("does not load: " + ("YAML" if error.problems[0].message.startswith("YAML syntax") else "other"))
         assert_clean_problems(error.problems, path, lines)
-        # whatever stops a file loading is exactly what validate reports for it
-        assert problems == error.problems
+        # whatever stops a file loading, validate reports too (with what lint finds in the rest of it)
+        assert set(error.problems) <= set(problems)
     else:
         event("loads, with lint problems" if problems else "loads, clean")
         assert isinstance(scenario, Scenario)

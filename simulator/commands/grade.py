@@ -33,13 +33,16 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
 
 def input_files(paths: list[Path]) -> list[Path]:
     files: list[Path] = []
+    from simulator.paths import path_kind
+
     for path in paths:
-        if path.is_dir():
+        kind = path_kind(path)
+        if kind == "folder":
             found = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix in SUFFIXES and not p.name.startswith("."))
             if not found:
                 raise ConsultsimError(f"{path}: no session or transcript files in this folder")
             files += found
-        elif path.exists():
+        elif kind == "file":
             files.append(path)
         else:
             raise NotFound(f"{path}: no such file or folder")
@@ -48,8 +51,6 @@ def input_files(paths: list[Path]) -> list[Path]:
 
 def cmd_grade(args: argparse.Namespace) -> int:
     from simulator.rubric import grade_file  # heavy: imported when grading, not when the CLI starts
-    from simulator.session.store import write_private_text
-
     judge = _judge(args)
     reports: list[GradeReport] = []
     failed = 0
@@ -66,11 +67,25 @@ def cmd_grade(args: argparse.Namespace) -> int:
     if reports:
         output = _render(reports, args.format)
         if args.out:
-            write_private_text(args.out, output)  # reports hold what learners said
+            _write_report(args.out, output)
             print(f"Report written: {args.out}", file=sys.stderr)
         else:
             sys.stdout.write(output)
     return 1 if failed else 0
+
+
+def _write_report(out: Path, output: str) -> None:
+    """Reports hold what learners said: private (0600), and folders made for them 0700."""
+    from simulator.paths import make_private_dir
+    from simulator.session.store import write_private_text
+
+    if out.is_dir():
+        raise ConsultsimError(f"{out}: is a folder; give --out a file name, e.g. {out / 'report.html'}")
+    try:
+        make_private_dir(out.parent)
+        write_private_text(out, output)
+    except OSError as error:
+        raise ConsultsimError(f"{out}: cannot write the report here ({error.strerror or error})") from None
 
 
 def _judge(args: argparse.Namespace):

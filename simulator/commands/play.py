@@ -21,7 +21,10 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     play.add_argument("scenario", metavar="SCENARIO", help="a scenario id (see `consultsim scenarios`) or a file")
     play.add_argument("--script", required=True, metavar="FILE", help="clinician turns, one per line; - reads standard input")
     play.add_argument("--seed", type=int, default=0, help="the same seed gives the same patient wording (default 0)")
-    play.add_argument("--out", type=Path, help="where to save the session (default: the sessions folder)")
+    play.add_argument(
+        "--out", type=Path,
+        help="where to save the session (default: the data folder's playtests folder, apart from learners' sessions)",
+    )
     play.add_argument("--format", choices=["text", "json"], default="text")
     play.add_argument("--dir", type=Path, action="append", default=[], help="also look for scenarios in this folder")
     add_backend_arguments(play)
@@ -48,6 +51,7 @@ def cmd_play(args: argparse.Namespace) -> int:
     from simulator.consultation import Consultation  # the engine loads when a consultation starts, not at start-up
     from simulator.plain import LiveReply
     from simulator.scenario import resolve
+    from simulator.session.store import PLAYTESTS
 
     scenario = resolve(args.scenario, args.dir)
     settings = settings_from_args(args)
@@ -60,7 +64,7 @@ def cmd_play(args: argparse.Namespace) -> int:
     try:
         for line in _script_lines(handle):
             if consultation is None:
-                consultation = Consultation.start(scenario, seed=args.seed, out=args.out, llm=settings)
+                consultation = Consultation.start(scenario, seed=args.seed, out=args.out, llm=settings, folder=PLAYTESTS)
                 consultation.engine.on_chunk = live
             if live:
                 print(f"Clinician: {line}", flush=True)
@@ -88,6 +92,8 @@ def cmd_play(args: argparse.Namespace) -> int:
     else:
         print(json.dumps(session.to_dict(), indent=2, ensure_ascii=False))
     print(f"Session saved: {consultation.path}", file=sys.stderr)
+    if not args.out:
+        print("A playtest, kept apart from learners' sessions: list them with consultsim sessions --playtests", file=sys.stderr)
     return 0
 
 

@@ -4,20 +4,24 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import sys
 
-
+FIXED_WIDTH = 64  # every column but the scenario's, with the spaces between them
 
 def add_parser(commands: argparse._SubParsersAction) -> None:
     listing = commands.add_parser("sessions", help="list saved sessions, newest first")
     listing.add_argument("--format", choices=["text", "json"], default="text")
+    listing.add_argument("--playtests", action="store_true", help="list the sessions `consultsim play` saved instead")
     listing.set_defaults(handler=cmd_sessions)
 
 
 def cmd_sessions(args: argparse.Namespace) -> int:
+    from simulator.paths import data_dir
     from simulator.session.index import active_seconds, format_duration, list_sessions, local_time
+    from simulator.session.store import PLAYTESTS
 
-    saved, problems = list_sessions()
+    saved, problems = list_sessions(data_dir(PLAYTESTS) if args.playtests else None)
     rows = [
         {
             "id": s.id,
@@ -35,14 +39,20 @@ def cmd_sessions(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(json.dumps(rows, indent=2, ensure_ascii=False))
     elif not rows:
-        print("No sessions yet. Start one with: consultsim practise SCENARIO (or just consultsim)")
+        print("No playtests yet." if args.playtests else "No sessions yet. Start one with: consultsim practise SCENARIO (or just consultsim)")
     else:
-        print(f"{'ID':<23} {'SCENARIO':<26} {'DATE':<17} {'TIME':>6} {'TURNS':>5}  STATUS")
+        # one line per session in the terminal's width (80 columns: the scenario gets 15)
+        width = min(40, max(12, shutil.get_terminal_size((80, 24)).columns - 1 - FIXED_WIDTH))
+        print(f"{'ID':<22} {'SCENARIO':<{width}} {'DATE':<16} {'TIME':>5} {'TURNS':>5}  STATUS")
         for row in rows:
             print(
-                f"{row['id']:<23} {row['scenario'][:26]:<26} {local_time(row['created']):<17} "
-                f"{format_duration(row['active_seconds']):>6} {row['clinician_turns']:>5}  {'ended' if row['status'] == 'ended' else 'unfinished'}"
+                f"{row['id'][:22]:<22} {_cut(row['scenario'] or '?', width):<{width}} {local_time(row['created']):<16} "
+                f"{format_duration(row['active_seconds']):>5} {row['clinician_turns']:>5}  {'ended' if row['status'] == 'ended' else 'unfinished'}"
             )
     for problem in problems:
         print(f"warning: skipped {problem}", file=sys.stderr)
     return 0
+
+
+def _cut(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"

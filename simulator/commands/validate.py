@@ -16,16 +16,18 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
 
 
 def _scenario_paths(paths: list[Path]) -> tuple[list[Path], list[Problem]]:
+    from simulator.paths import path_kind
     from simulator.scenario.catalog import SUFFIXES  # the scenario package loads YAML and the schema: not at start-up
 
     files, problems = [], []
     for path in paths:
-        if path.is_dir():
+        kind = path_kind(path)
+        if kind == "folder":
             found = sorted(p for p in path.rglob("*") if p.suffix in SUFFIXES and p.is_file())
             if not found:
                 problems.append(Problem(str(path), 0, 0, "no .yaml or .yml files in this folder"))
             files.extend(found)
-        elif path.exists():
+        elif kind == "file":
             files.append(path)
         else:
             problems.append(Problem(str(path), 0, 0, "no such file or folder"))

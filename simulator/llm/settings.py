@@ -9,6 +9,7 @@ never appear in `repr`, `public()` or any message.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
@@ -125,6 +126,9 @@ def public_url(url: str) -> str:
     return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
 
 
+MAX_CONFIG_BYTES = 100_000  # a config file is a few lines
+
+
 def config_path(env: Mapping[str, str] | None = None) -> Path:
     env = os.environ if env is None else env
     override = env.get("CONSULTSIM_CONFIG")
@@ -143,10 +147,22 @@ def read_config(path: Path) -> dict[str, Any]:
         raise ConsultsimError(f"{path}: cannot read the config file ({error.strerror or error})") from None
     import tomllib  # only when there is a file: every start of the app reads the settings
 
+    if len(raw) > MAX_CONFIG_BYTES:
+        raise ConsultsimError(f"{path}: too large for a config file ({len(raw):,} bytes; the limit is {MAX_CONFIG_BYTES:,})")
     try:
         data = tomllib.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
-        raise ConsultsimError(f"{path}: not a valid TOML file ({error})") from None
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        raise ConsultsimError(f"{path}:{line}: not UTF-8 text") from None
+    except tomllib.TOMLDecodeError as error:
+        where = re.search(r"\(at line (\d+), column (\d+)\)", str(error))
+        message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(error))
+        located = f"{path}:{where.group(1)}:{where.group(2)}" if where else str(path)
+        raise ConsultsimError(f"{located}: not valid TOML ({message})") from None
+    except RecursionError:
+        raise ConsultsimError(f"{path}: nested too deeply to be a config file") from None
+    except ValueError as error:  # tomllib lets int() refuse a number of thousands of digits
+        raise ConsultsimError(f"{path}: holds a value that cannot be read ({str(error).split(';')[0]})") from None
     table = data.get("llm", {})
     if not isinstance(table, dict):
         raise ConsultsimError(f"{path}: [llm] must be a table")

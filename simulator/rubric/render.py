@@ -27,11 +27,19 @@ def value_label(result: CriterionResult) -> str:
     }.get(result.status, result.status)
 
 
+def spoken_label(result: CriterionResult) -> str:
+    """value_label as it reads aloud: '4 of 5, very good' (a screen reader says '4/5' as 'four slash five')."""
+    if result.status == "scored" and isinstance(result.value, int):
+        return f"{result.value} of 5, {LIKERT_WORDS[result.value]}"
+    return value_label(result)
+
+
 def _wrap(text: str, indent: str = "    ") -> str:
     return textwrap.fill(text, WIDTH, initial_indent=indent, subsequent_indent=indent)
 
 
-def render_text(report: GradeReport) -> str:
+def render_text(report: GradeReport, visual: bool = True) -> str:
+    """The report as plain text in 80 columns; visual=False (--plain) leaves out the sparklines."""
     lines = [textwrap.fill(f"Feedback: {report.source}", WIDTH), "=" * min(WIDTH, len(report.source) + 10)]
     if report.scenario:
         lines.append(textwrap.fill(f"Scenario: {report.scenario['title']}", WIDTH))
@@ -40,24 +48,21 @@ def render_text(report: GradeReport) -> str:
     headline = f"Kalamazoo mean {mean:.1f}/5" if mean is not None else "Kalamazoo: not enough evidence"
     lines += [textwrap.fill(f"{headline}; self-management {met} of {applicable} met; co-production: {report.coproduction_level or 'not judged'}", WIDTH), ""]
     if report.outcome:  # the patient's side first: what the consultation did to them
-        for line in outcome_text(report.outcome, report.kalamazoo):
+        for line in outcome_text(report.outcome, report.kalamazoo, visual):
             lines.append(textwrap.fill(line, WIDTH, subsequent_indent="      ") if line.startswith("  ") else line.upper())
         lines.append("")
     lines.append("KALAMAZOO TASKS")
     for result in report.kalamazoo.values():
-        bar = "#" * result.value + "." * (5 - result.value) if isinstance(result.value, int) else "     "
-        lines.append(f"  [{bar}] {result.title:<38} {value_label(result)}")
+        lines.append(f"  {result.title + ':':<40} {spoken_label(result)}")  # words, not bars: read aloud by screen readers
         lines += _details(result)
     lines += ["", "SELF-MANAGEMENT SUPPORT"]
     for result in report.self_management.values():
-        mark = {True: "[x]", False: "[ ]"}.get(result.value, "[-]")  # type: ignore[arg-type]
-        lines.append(f"  {mark} {result.title:<42} {value_label(result)}")
+        lines.append(f"  {result.title + ':':<44} {spoken_label(result)}")
         lines += _details(result)
     if report.scenario_items:
         lines += ["", "THIS SCENARIO"]
         for result in report.scenario_items.values():
-            mark = "[x]" if result.value else "[ ]"
-            lines.append(textwrap.fill(f"{mark} {result.title}: {value_label(result)}", WIDTH, initial_indent="  ", subsequent_indent="      "))
+            lines.append(textwrap.fill(f"{result.title}: {spoken_label(result)}", WIDTH, initial_indent="  ", subsequent_indent="      "))
     lines += ["", f"CO-PRODUCTION: {report.coproduction_level or 'not judged'}"]
     if report.coproduction.get("description"):
         lines.append(_wrap(report.coproduction["description"]))
@@ -105,20 +110,30 @@ def _details(result: CriterionResult) -> list[str]:
     return out
 
 
+_MARKDOWN_ACTIVE = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\\": "\\\\", "`": "\\`", "[": "\\[", "]": "\\]", "|": "\\|"})
+
+
+def markdown_escape(value: object) -> str:
+    """Text as Markdown shows it literally: no raw HTML (a <script> a learner typed), links, code spans or
+    table breaks; line breaks become spaces so that a turn stays in its table cell."""
+    return " ".join(str(value).splitlines()).translate(_MARKDOWN_ACTIVE)
+
+
 @cache
-def _environment() -> jinja2.Environment:
+def _environment(markdown: bool = False) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(DATA_DIR / "templates"),
         autoescape=jinja2.select_autoescape(["html", "html.j2"]),  # what people typed must never become markup
         trim_blocks=True,
         lstrip_blocks=True,
+        finalize=markdown_escape if markdown else None,  # Markdown has no autoescape: every value is escaped here
     )
     env.globals.update(value_label=value_label, likert_words=LIKERT_WORDS, opinion_label=opinion_label, sparkline=sparkline, differences=differences)
     return env
 
 
 def render_markdown(report: GradeReport) -> str:
-    return _environment().get_template("report.md.j2").render(report=report)
+    return _environment(markdown=True).get_template("report.md.j2").render(report=report)
 
 
 def render_html(reports: list[GradeReport], title: str = "consultsim feedback") -> str:

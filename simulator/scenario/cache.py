@@ -16,7 +16,7 @@ from typing import Any
 from simulator import __version__, resources
 from simulator.paths import home
 from simulator.errors import FileProblems, Problem
-from simulator.scenario.catalog import Catalog, scenario_files
+from simulator.scenario.catalog import Catalog, scenario_files, without_duplicates
 from simulator.scenario.loader import SCENARIO_SCHEMA, load_scenario
 from simulator.scenario.model import Scenario, build_scenario
 
@@ -26,13 +26,13 @@ CACHE_NAME = "scenarios-v1.json"
 def _stamp() -> str:
     """What a cached check depends on: the schema and the code that reads it."""
     schema = json.dumps(resources.schema(SCENARIO_SCHEMA), sort_keys=True).encode("utf-8")
-    return f"{__version__}:{hashlib.sha256(schema).hexdigest()[:16]}"
+    return f"{__version__}:linted:{hashlib.sha256(schema).hexdigest()[:16]}"  # cached = passed load and lint
 
 
 def _read_cache(path: Path, stamp: str) -> dict[str, Any]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):  # a damaged cache is only rebuilt
         return {}
     return data.get("scenarios", {}) if isinstance(data, dict) and data.get("stamp") == stamp else {}
 
@@ -60,7 +60,7 @@ def load_catalog(extra_dirs: list[Path] | None = None, cache_dir: Path | None = 
                 kept[digest] = cached[digest]
                 continue
             try:
-                scenario = load_scenario(path)
+                scenario = load_scenario(path, checked=True)
             except FileProblems as error:
                 problems.extend(error.problems)
                 continue
@@ -68,10 +68,12 @@ def load_catalog(extra_dirs: list[Path] | None = None, cache_dir: Path | None = 
             kept[scenario.sha256] = scenario.raw
     if kept != cached:
         try:
+            from simulator.paths import make_private_dir
             from simulator.session.store import write_private_json  # only when something changed
 
-            cache_path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            make_private_dir(cache_path.parent)
             write_private_json(cache_path, {"stamp": stamp, "scenarios": kept})
         except OSError:
             pass  # a cache that cannot be written only costs time
-    return Catalog(scenarios, problems)
+    kept_scenarios, duplicates = without_duplicates(scenarios)
+    return Catalog(kept_scenarios, problems + duplicates)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from pathlib import Path
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from typing import Any
@@ -54,7 +55,7 @@ class Session:
             created=stamp,
             updated=stamp,
             status="in_progress",
-            scenario={"id": scenario.id, "version": scenario.version, "sha256": scenario.sha256, "title": scenario.title, "source": scenario.source},
+            scenario={"id": scenario.id, "version": scenario.version, "sha256": scenario.sha256, "title": scenario.title, "source": _absolute(scenario.source)},
             engine={"name": engine, "seed": seed},
             facts=[{"id": f.id, "hidden": f.hidden, "kind": f.kind, "content": f.content} for f in scenario.facts],
         )
@@ -103,3 +104,11 @@ class Session:
             notes=data.get("notes", []),
             resume=data.get("resume", {}),
         )
+
+
+def _absolute(source: str) -> str:
+    """The scenario file as an absolute path, so that the session resumes from any working folder."""
+    try:
+        return str(Path(source).resolve()) if source else source
+    except (OSError, RuntimeError):
+        return source

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
@@ -12,19 +13,35 @@ import jsonschema
 
 from simulator import resources
 from simulator.errors import ConsultsimError, NotFound
-from simulator.paths import home  # re-exported: simulator.session.home
+from simulator.jsonfile import read_json
+from simulator.paths import child_path, data_dir, home, make_private_dir  # home re-exported: simulator.session.home
 from simulator.session.model import Session
+
+STALE_TEMPORARY_SECONDS = 60.0  # a save takes milliseconds; an older temporary was left by a killed process
 
 
 def sessions_dir() -> Path:
-    folder = home() / "sessions"
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    folder = data_dir("sessions")
+    sweep_temporaries(folder)
     return folder
+
+
+def sweep_temporaries(folder: Path) -> int:
+    """Remove the hidden temporaries a save killed half-way left behind; how many were removed."""
+    removed, now = 0, time.time()
+    for path in folder.glob(".*.tmp"):
+        try:
+            if now - path.stat().st_mtime > STALE_TEMPORARY_SECONDS:
+                path.unlink()
+                removed += 1
+        except OSError:
+            pass  # another process's, or gone already
+    return removed
 
 
 def write_private_text(path: Path, text: str) -> None:
     """Write so that a crash leaves either the old file or the new one, never half of one; mode 0600."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    make_private_dir(path.parent)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         os.fchmod(fd, 0o600)
@@ -50,8 +67,15 @@ def write_private_json(path: Path, data: Any) -> None:
     write_private_text(path, json.dumps(data, indent=2, ensure_ascii=False))
 
 
-def save(session: Session, path: Path | None = None) -> Path:
-    target = path or sessions_dir() / f"{session.id}.json"
+PLAYTESTS = "playtests"  # a trainer's `play` runs: kept apart so that `resume` and the history never pick them up
+
+
+def save(session: Session, path: Path | None = None, folder: str = "sessions") -> Path:
+    """Save to `path`, or as ID.json in the data folder's `folder` (sessions, or PLAYTESTS)."""
+    if path is None:
+        place = sessions_dir() if folder == "sessions" else data_dir(folder)
+        path = child_path(place, f"{session.id}.json")
+    target = path
     try:
         write_private_json(target, session.to_dict())
     except OSError as error:
@@ -90,11 +114,11 @@ def validate_session_data(data: Any) -> list[str]:
 
 def load(path: Path) -> Session:
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
+        data = read_json(path)
+    except NotFound:
         raise NotFound(f"{path}: no such session file") from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise ConsultsimError(f"{path}: not a readable session file ({error})") from None
+    except ConsultsimError as error:
+        raise ConsultsimError(f"{error}; not a readable session file") from None
     problems = validate_session_data(data)
     if problems:
         raise ConsultsimError(f"{path}: not a valid session file: {problems[0]}")

@@ -11,6 +11,7 @@ from textual.binding import Binding
 from textual.events import DescendantFocus
 from textual.screen import Screen
 
+from simulator.errors import ConsultsimError
 from simulator.tui import catalogue
 from simulator.tui.catalogue import Entry
 from simulator.tui.screens.picker import PickerScreen
@@ -117,13 +118,21 @@ class ConsultsimApp(App[int]):
     def start_consultation(self, scenario: Scenario) -> None:
         from simulator.consultation import Consultation
 
-        consultation = Consultation.start(scenario, seed=self.settings.seed, llm=self.settings.llm)
+        try:
+            consultation = Consultation.start(scenario, seed=self.settings.seed, llm=self.settings.llm)
+        except ConsultsimError as error:  # e.g. a data folder that cannot be written: say so, stay on the briefing
+            self.notify(str(error), title="The consultation cannot start", severity="error", timeout=15)
+            return
         self._open_consultation(consultation, 0.0)
 
     def resume_session(self, saved: SavedSession) -> None:
         from simulator.session.index import active_seconds, resume_consultation
 
-        consultation, warning = resume_consultation(saved, self.settings.dirs, self.settings.llm)
+        try:
+            consultation, warning = resume_consultation(saved, self.settings.dirs, self.settings.llm)
+        except ConsultsimError as error:
+            self.notify(str(error), title="The session cannot be resumed", severity="error", timeout=15)
+            return
         if warning:
             self.notify(warning, title="Resuming", severity="warning", timeout=8)
         self._open_consultation(consultation, active_seconds(consultation.session))

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from simulator import __version__
-from simulator.paths import home
+from simulator.paths import home, make_private_dir
 
 if TYPE_CHECKING:
     from simulator.scenario import Catalog
@@ -113,7 +113,7 @@ def noted_entries(dirs: list[Path]) -> list[Entry] | None:
             Entry(**{**e, "conditions": tuple(e["conditions"]), "learning_objectives": tuple(e["learning_objectives"])})
             for e in note["entries"]
         ]
-    except (OSError, ValueError, KeyError, TypeError, IndexError):
+    except (OSError, ValueError, KeyError, TypeError, IndexError, RecursionError):
         return None
 
 
@@ -137,7 +137,7 @@ def write_note(dirs: list[Path], catalog: Catalog, listed: list[Entry]) -> None:
             "entries": [entry._asdict() for entry in listed],
         }
         path = _note_path()
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        make_private_dir(path.parent)
         temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
         try:
             with os.fdopen(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w", encoding="utf-8") as handle:

@@ -8,7 +8,8 @@ from simulator.errors import ConsultsimError
 from simulator.rubric import GradeReport, grade_session
 from simulator.rubric.render import render_html, render_markdown
 from simulator.scenario import Scenario
-from simulator.session import Session, home
+from simulator.paths import child_path, data_dir
+from simulator.session import Session
 from simulator.session.index import scenario_for
 from simulator.session.store import write_private_text
 
@@ -60,15 +61,16 @@ def headline_for(session: Session, dirs: list[Path] | None = None) -> tuple[str,
 
 
 def reports_dir() -> Path:
-    folder = home() / "reports"
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    return folder
+    return data_dir("reports")
 
 
 def export(report: GradeReport, session: Session, kind: str, folder: Path | None = None) -> Path:
     """Write the feedback as "html" (one self-contained page) or "md"; returns the file."""
     title = (report.scenario or {}).get("title") or session.scenario.get("title") or session.id
     text = render_html([report], title=f"consultsim feedback: {title}") if kind == "html" else render_markdown(report)
-    path = (folder or reports_dir()) / f"{session.id}.{kind}"
-    write_private_text(path, text)
+    path = child_path(folder or reports_dir(), f"{session.id}.{kind}")
+    try:
+        write_private_text(path, text)
+    except OSError as error:
+        raise ConsultsimError(f"{path}: cannot be written ({error.strerror or error})") from None
     return path

@@ -126,9 +126,14 @@ def test_a_whole_consultation_typed_into_the_installed_app(terminal: Terminal, c
     terminal.wait_for("app", "End the consultation and see your feedback?")
     terminal.keys("app", "y")
     screen = terminal.wait_for("app", "Kalamazoo tasks (1-5)", "Builds a relationship", "mean ")
-    assert "Self-management" in screen and ("What went well" in screen or "Why" in screen)
+    assert "How Gary left" in screen and "Rapport" in screen  # the patient's side first; the tasks below it
 
-    # the evidence of the first task, then its first turn in the transcript
+    # down past the patient's side to the first task (its detail on the right), its evidence, then its first turn
+    for _ in range(30):
+        if "││ Builds a relationship" in terminal.screen("app"):
+            break
+        terminal.keys("app", "Down")
+        time.sleep(0.2)
     terminal.keys("app", "Enter")
     terminal.wait_for("app", "turn 0 ", "Go to turn")
     terminal.keys("app", "Enter")

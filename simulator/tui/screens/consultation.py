@@ -25,6 +25,12 @@ from simulator.tui.widgets.transcript import Transcript, TurnView
 DRAFT_PAUSE = 0.5  # seconds of no typing before unsent words are written to disk
 
 
+def object_pronoun(pronouns: str) -> str:
+    """'she/her' -> 'her', 'he/him' -> 'him'; anything else (or unsure) -> 'them'."""
+    parts = [part.strip().lower() for part in pronouns.split("/")]
+    return parts[1] if len(parts) >= 2 and parts[1].isalpha() else "them"
+
+
 class ConsultationScreen(Screen):
     BINDINGS = [
         Binding("ctrl+e", "end", "End", id="consultation.end", tooltip="End the consultation and see your feedback", priority=True),
@@ -75,7 +81,7 @@ class ConsultationScreen(Screen):
     def _status_text(self) -> str:
         if self.consultation.session.turns:
             return "Enter sends · ctrl+j new line · ctrl+e ends the consultation"
-        return f"{self.first_name} has just sat down. Greet them to begin."
+        return f"{self.first_name} has just sat down. Greet {object_pronoun(self.consultation.scenario.patient.pronouns)} to begin."
 
     @on(ChatInput.Changed)
     def _typed(self, event: ChatInput.Changed) -> None:

@@ -17,6 +17,7 @@ from textual.screen import Screen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from simulator.errors import ConsultsimError
 from simulator.rubric import CriterionResult, GradeReport
 from simulator.rubric.render import value_label
 from simulator.scenario import Scenario
@@ -317,5 +318,9 @@ class FeedbackScreen(Screen):
         if self.report is None:
             self.notify("Still grading.", severity="warning")
             return
-        path = grading.export(self.report, self.session, kind, self.settings.export_dir)
+        try:
+            path = grading.export(self.report, self.session, kind, self.settings.export_dir)
+        except ConsultsimError as error:
+            self.notify(str(error), title="The feedback was not saved", severity="error", timeout=15)
+            return
         self.notify(str(path), title=f"Saved the feedback as {'HTML' if kind == 'html' else 'Markdown'}", timeout=10)

@@ -60,7 +60,11 @@ class HistoryScreen(Screen):
             self.reload()
 
     def reload(self) -> None:
-        self.saved, problems = list_sessions()
+        try:
+            self.saved, problems = list_sessions()
+        except ConsultsimError as error:  # no data folder to read: say where and how to choose another
+            self.saved, problems = [], []
+            self.notify(str(error), title="Sessions cannot be listed", severity="error", timeout=15)
         if problems:
             self.notify(
                 "\n".join(problems[:3]) + (f"\n…and {len(problems) - 3} more" if len(problems) > 3 else ""),

@@ -1,0 +1,148 @@
+"""Property tests: whatever is in a session file, a transcript or the config file, `grade`, `sessions`,
+`resume` and the settings answer with a result or with one located message, never a traceback, and
+quickly. (Scenario files have their own suite: test_scenario_fuzz.py.)
+
+Bounded to about a minute; benchmarks/fuzz_inputs.py runs the same properties for longer.
+"""
+
+from __future__ import annotations
+
+import copy
+import io
+import json
+import re
+import time
+from contextlib import redirect_stderr, redirect_stdout
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
+
+from fuzzing import HOSTILE_VALUES, mutated_session, mutated_toml, mutated_transcript, sample_session, sample_toml
+from simulator.cli import main
+from simulator.errors import ConsultsimError
+from simulator.llm.settings import read_config
+from simulator.session.index import list_sessions
+from simulator.session.store import load
+
+FUZZ = settings(
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+SECONDS = 10.0  # per input; a grade takes milliseconds: more means work that grows with hostile input
+
+
+@pytest.fixture(scope="module")
+def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("input-fuzz")
+
+
+@pytest.fixture(scope="module")
+def session_data(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    return sample_session(tmp_path_factory.mktemp("sample-home"))
+
+
+def command(*args: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    started = time.perf_counter()
+    with redirect_stdout(out), redirect_stderr(err):
+        code = main(list(args))
+    assert time.perf_counter() - started < SECONDS, args
+    assert code in (0, 1), (code, err.getvalue())
+    for text in (out.getvalue(), err.getvalue()):
+        assert "Traceback" not in text and 'File "' not in text
+    return code, out.getvalue(), err.getvalue()
+
+
+def assert_located(err: str, path: Path) -> None:
+    """Every message names the file it is about; one message per line."""
+    lines = [line for line in err.splitlines() if line.startswith("consultsim: ")]
+    assert lines, err
+    assert all(str(path) in line for line in lines), err
+
+
+# -- session files -------------------------------------------------------------------------------
+
+
+@settings(FUZZ, max_examples=120)
+@given(data=st.data())
+def test_grade_any_session_file(data, workdir: Path, session_data: dict[str, Any]) -> None:
+    raw = mutated_session(data.draw, copy.deepcopy(session_data))
+    path = workdir / "session.json"
+    path.write_bytes(raw)
+    code, out, err = command("grade", str(path), "--format", "json")
+    event(f"exit {code}")
+    if code == 0:
+        assert json.loads(out)["source"] == str(path)
+    else:
+        assert_located(err, path)
+
+
+@settings(FUZZ, max_examples=60)
+@given(data=st.data())
+def test_a_bad_session_file_never_hides_the_good_ones(data, workdir: Path, session_data: dict[str, Any]) -> None:
+    folder = workdir / "sessions"
+    folder.mkdir(exist_ok=True)
+    for old in folder.glob("*"):
+        old.unlink()
+    (folder / f"{session_data['id']}.json").write_text(json.dumps(session_data), encoding="utf-8")
+    (folder / "zz-mutant.json").write_bytes(mutated_session(data.draw, copy.deepcopy(session_data)))
+    found, problems = list_sessions(folder)
+    assert session_data["id"] in [s.id for s in found]
+    assert all(isinstance(p, str) and "\n" not in p for p in problems)
+    try:
+        load(folder / "zz-mutant.json")
+    except ConsultsimError as error:
+        assert str(folder / "zz-mutant.json") in str(error)
+
+
+def test_hostile_values_in_every_field(workdir: Path, session_data: dict[str, Any]) -> None:
+    """Each hostile value in each top-level field, deterministically: the cases fuzzing may not reach."""
+    path = workdir / "hostile.json"
+    for key in session_data:
+        for value in HOSTILE_VALUES:
+            path.write_text(json.dumps({**session_data, key: value}), encoding="utf-8")
+            code, _, err = command("grade", str(path))
+            if code == 1:
+                assert_located(err, path)
+
+
+# -- transcripts ---------------------------------------------------------------------------------
+
+
+@settings(FUZZ, max_examples=150)
+@given(data=st.data())
+def test_grade_any_transcript(data, workdir: Path) -> None:
+    raw = mutated_transcript(data.draw)
+    path = workdir / "transcript.txt"
+    path.write_bytes(raw)
+    code, out, err = command("grade", str(path))
+    event(f"exit {code}")
+    if code == 0:
+        assert "Kalamazoo" in out
+    else:
+        assert_located(err, path)
+        for line in err.splitlines():  # a line number, when given, is a line of the file
+            if m := re.match(rf"consultsim: {re.escape(str(path))}:(\d+):", line):
+                assert 1 <= int(m.group(1)) <= raw.count(b"\n") + raw.count(b"\r") + 2
+
+
+# -- the config file -----------------------------------------------------------------------------
+
+
+@settings(FUZZ, max_examples=150)
+@given(data=st.data())
+def test_any_config_file(data, workdir: Path) -> None:
+    path = workdir / "config.toml"
+    path.write_bytes(mutated_toml(data.draw, sample_toml()))
+    try:
+        table = read_config(path)
+        event("read")
+    except ConsultsimError as error:
+        event("refused")
+        message = str(error)
+        assert message.startswith(str(path)) and "\n" not in message and "Traceback" not in message
+    else:
+        assert isinstance(table, dict) and "api_key" not in table
