@@ -20,10 +20,21 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 FIRST_WAVE = "826edc4"
 
-_Q_WORD = re.compile(r"^\W*(?:so |and |okay |ok |right |well |um |uh )*(what|how|why|when|where|who|which|do|does|did|is|are|was|were|have|has|had|can|could|would|will|should|any|anything|tell me)\b", re.I)
-_OPEN = re.compile(r"^\W*(?:so |and |okay |ok |right |well |um |uh )*(what|how|why|tell me|describe|can you tell me|could you tell me)\b(?! (many|much|often|long|old|time)\b)", re.I)
+_Q_WORD = re.compile(
+    r"^\W*(?:so |and |okay |ok |right |well |um |uh )*"
+    r"(what|how|why|when|where|who|which|do|does|did|is|are|was|were|have|has|had|can|could|would|will|should|any|anything|tell me)\b",
+    re.I,
+)
+_OPEN = re.compile(
+    r"^\W*(?:so |and |okay |ok |right |well |um |uh )*"
+    r"(what|how|why|tell me|describe|can you tell me|could you tell me)\b(?! (many|much|often|long|old|time)\b)",
+    re.I,
+)
 _REFLECT = re.compile(r"\b(sounds like|it sounds|so you('re| are|'ve| have)?|you feel|you're feeling|you seem|it seems)\b", re.I)
-_ADVICE = re.compile(r"\b(you should|you need to|you must|you have to|i'd recommend|i recommend|i suggest|try to|make sure|you could try|it's best to|i want you to)\b", re.I)
+_ADVICE = re.compile(
+    r"\b(you should|you need to|you must|you have to|i'd recommend|i recommend|i suggest|try to|make sure|you could try|it's best to|i want you to)\b",
+    re.I,
+)
 _EMPATHY = re.compile(r"\b(i'm sorry|that must be|sounds (hard|difficult|tough|awful)|i understand|i can imagine)\b", re.I)
 _GREETING = re.compile(r"\b(hello|hi|good (morning|afternoon|evening)|nice to meet)\b", re.I)
 _CLOSING = re.compile(r"\b(bye|goodbye|take care|see you)\b", re.I)

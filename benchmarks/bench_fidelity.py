@@ -156,7 +156,10 @@ def main() -> int:
     print(f"Patient fidelity, {args.set} probes ({sum(len(v) for v in probes.values())} lines)")
     print(f"{'scenario':26} {'replies':>7} {'stock':>6} {'repeats':>8} {'contradictions':>15} {'endings wrong':>14}")
     for r in results:
-        print(f"{r['scenario']:26} {r['replies']:7d} {r['stock_share']:6.0%} {r['repeat_share']:8.0%} {len(r['contradictions']):15d} {len(r['endings_wrong']):>7d}/{r['endings_checked']}")
+        print(
+            f"{r['scenario']:26} {r['replies']:7d} {r['stock_share']:6.0%} {r['repeat_share']:8.0%} "
+            f"{len(r['contradictions']):15d} {len(r['endings_wrong']):>7d}/{r['endings_checked']}"
+        )
     for r in results:
         for what in ("contradictions", "endings_wrong"):
             for item in r[what][: args.show]:

@@ -141,10 +141,16 @@ def main() -> int:
     for split, r in results["devset"].items():
         print(f"\n== devset split '{split}': {r['consultations']} consultations, {r['clinician_turns']} clinician turns")
         print("  code F1 (support): " + ", ".join(f"{c} {_fmt(v).strip()} ({r['code_support'][c]})" for c, v in r["code_f1"].items() if r["code_support"][c]))
-        print(f"  targets: open {_fmt(r['code_f1']['open_question'])} (>=0.85)  closed {_fmt(r['code_f1']['closed_question'])} (>=0.80)  reflection {_fmt(r['code_f1']['reflection'])} (>=0.60)")
+        print(
+            f"  targets: open {_fmt(r['code_f1']['open_question'])} (>=0.85)  closed {_fmt(r['code_f1']['closed_question'])} (>=0.80)  "
+            f"reflection {_fmt(r['code_f1']['reflection'])} (>=0.60)"
+        )
         print(f"  Kalamazoo within one point {r['kalamazoo_within_one']:.0%} (>=85%), exact {r['kalamazoo_exact']:.0%}")
         print("  Kalamazoo mean |error| per task: " + ", ".join(f"{t} {v:.2f}" for t, v in r["kalamazoo_mean_abs_error"].items()))
-        print(f"  self-management macro-F1 {_fmt(r['self_management_macro_f1'])} (>=0.80): " + ", ".join(f"{c} {_fmt(v).strip()}" for c, v in r["self_management_f1"].items()))
+        print(
+            f"  self-management macro-F1 {_fmt(r['self_management_macro_f1'])} (>=0.80): "
+            + ", ".join(f"{c} {_fmt(v).strip()}" for c, v in r["self_management_f1"].items())
+        )
         print(f"  co-production level right {r['coproduction_accuracy']:.0%} (>=75%): {r['coproduction_confusion']}")
     pa = results["pa_counselling"]
     print(f"\n== mPED counselling dialogues: {pa['counsellor_utterances']} counsellor utterances")

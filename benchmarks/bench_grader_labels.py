@@ -60,7 +60,9 @@ def grade_all(items: list[tuple[dict, list[tuple[str, str]]]]) -> list[dict]:
         out.append({
             "kalamazoo": {k: report.kalamazoo[k].value for k in KALAMAZOO_TASKS},
             "points": {k: report.kalamazoo[k].points for k in KALAMAZOO_TASKS},
-            "self_management": {k: (report.self_management[k].value if report.self_management[k].status in ("met", "not_met") else None) for k in SELF_MANAGEMENT},
+            "self_management": {
+                k: (report.self_management[k].value if report.self_management[k].status in ("met", "not_met") else None) for k in SELF_MANAGEMENT
+            },
             "coproduction_level": report.coproduction_level,
         })
     return out
@@ -166,7 +168,10 @@ def main() -> int:
     if not args.no_first_wave:
         graders["first wave"] = grade_first_wave(items)
     real = {"primock57", "aci-bench"}
-    results = {name: {"all": agreement(items, g), "real consultations": agreement(items, g, real), "written": agreement(items, g, {"written"})} for name, g in graders.items()}
+    results = {
+        name: {"all": agreement(items, g), "real consultations": agreement(items, g, real), "written": agreement(items, g, {"written"})}
+        for name, g in graders.items()
+    }
     if args.json:
         print(json.dumps(results, indent=1))
         return 0

@@ -25,8 +25,8 @@ def forty_turns(scenario_id: str) -> list[str]:
     folder = REPO / "tests" / "consultations" / scenario_id
     lines = []
     for name in ("good.txt", "closed.txt"):
-        lines += [l.strip() for l in (folder / name).read_text().splitlines() if l.strip() and not l.startswith("#")]
-    lines = [l for l in lines if "take care" not in l.lower() and "bye" not in l.lower()]  # keep the consultation open
+        lines += [line.strip() for line in (folder / name).read_text().splitlines() if line.strip() and not line.startswith("#")]
+    lines = [line for line in lines if "take care" not in line.lower() and "bye" not in line.lower()]  # keep the consultation open
     return (lines * (40 // len(lines) + 1))[:40]
 
 
@@ -72,10 +72,10 @@ def main() -> int:
     if args.json:
         print(json.dumps(result, indent=2))
     else:
-        t, l, v = result["turn_ms"], result["scenario_load_ms"], result["scenario_validate_ms"]
+        t, load, v = result["turn_ms"], result["scenario_load_ms"], result["scenario_validate_ms"]
         print(f"{result['turns_measured']} patient turns over {len(files)} scenarios x {args.repeat} forty-turn consultations")
         print(f"  per turn:  median {t['median']:.3f} ms   p99 {t['p99']:.3f} ms   max {t['max']:.3f} ms   (targets: 2 ms, 10 ms)")
-        print(f"  load:      median {l['median']:.2f} ms   max {l['max']:.2f} ms per scenario file")
+        print(f"  load:      median {load['median']:.2f} ms   max {load['max']:.2f} ms per scenario file")
         print(f"  validate:  median {v['median']:.2f} ms   max {v['max']:.2f} ms per file (schema + lint + self-tests)")
     return 0
 

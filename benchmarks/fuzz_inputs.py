@@ -32,7 +32,13 @@ def main() -> int:
     result = subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True)
     elapsed = time.perf_counter() - started
     output = result.stdout + result.stderr
-    examples = {m.group(1): int(m.group(2)) for m in re.finditer(r"(tests/\S+::\S+):\n\n\s+- during generate phase \([\d.]+ seconds\):\n\s+- Typical runtimes: [^\n]*, of which [^\n]*\n\s+- (\d+) passing", output)}
+    examples = {
+        m.group(1): int(m.group(2))
+        for m in re.finditer(
+            r"(tests/\S+::\S+):\n\n\s+- during generate phase \([\d.]+ seconds\):\n\s+- Typical runtimes: [^\n]*, of which [^\n]*\n\s+- (\d+) passing",
+            output,
+        )
+    }
     for name, count in examples.items():
         print(f"{name}: {count:,} passing examples")
     summary = [line for line in output.splitlines() if re.search(r"\d+ (passed|failed)", line)]

@@ -47,7 +47,7 @@ RULE_MARGIN = 0.02  # F1 the rules must add, over the model alone, to be run at 
 QUESTION = "question"
 FORMS = {"open_question", "closed_question"}
 FORM_BIASES = (0.5, 0.67, 0.8, 1.0, 1.25, 1.5, 2.0)
-RULE_VOTES = (0.0, 0.1, 0.2, 0.3)  # how much the rules' own reading of the form adds to its probability  # weights smaller than this (in every code) are dropped from the shipped file
+RULE_VOTES = (0.0, 0.1, 0.2, 0.3)  # how much the rules' own reading of the form adds to its probability
 
 
 def load_gold(splits: set[str]) -> list[dict]:
@@ -270,7 +270,10 @@ def main() -> None:
         choices[code] = best = choose(corpus, code)
         print(f"{code:22} {best['support']:7d} {best['rules_f1']:6.2f} {best['f1']:6.2f}  {best['policy']:7} {best['C']:<5} {best['threshold']}")
     (bias, vote), forms_f1 = choose_form_bias(corpus, choices)
-    print(f"open vs closed: bias {bias}, rule vote {vote} (open when P(open) + vote*rule >= bias * (P(closed) + vote*rule)); F1 open {forms_f1[0]:.2f}, closed {forms_f1[1]:.2f}")
+    print(
+        f"open vs closed: bias {bias}, rule vote {vote} (open when P(open) + vote*rule >= bias * (P(closed) + vote*rule)); "
+        f"F1 open {forms_f1[0]:.2f}, closed {forms_f1[1]:.2f}"
+    )
     print(f"mean F1 over codes {sum(c['f1'] for c in choices.values()) / len(choices):.3f}")
     if args.variant:
         return

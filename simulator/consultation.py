@@ -94,7 +94,8 @@ class Consultation:
         engine = patient_engine(scenario, session.engine.get("seed", 0), llm, state, ledger, history)
         now = {**_engine_record(engine), **({"usage": session.engine["usage"]} if "usage" in session.engine else {})}
         if voice_label(now) != voice_label(session.engine):  # the record says who voices it from here on
-            session.notes.append({"turn": len(turns), "note": f"Resumed; from here the patient is voiced by the {voice_label(now)}, before by the {voice_label(session.engine)}."})
+            note = f"Resumed; from here the patient is voiced by the {voice_label(now)}, before by the {voice_label(session.engine)}."
+            session.notes.append({"turn": len(turns), "note": note})
             session.engine = now
         consultation = cls(scenario, engine, session, path)
         consultation.path = path

@@ -7,6 +7,7 @@ both are bad input, not bugs, and must reach the user as one line that names the
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -57,6 +58,7 @@ def depth(data: Any) -> int:
     deepest, stack = 0, [(data, 1)]
     while stack:
         item, level = stack.pop()
+        children: Iterable[Any]
         if isinstance(item, dict):
             children = item.values()
         elif isinstance(item, list):

@@ -139,7 +139,9 @@ def _cues(records: Any, scenario: Scenario, session: Session, facts: dict[str, F
     return out
 
 
-def _prem(session: Session, scenario: Scenario, final: dict[str, Any], codes: list[set[str]], cues: list[dict[str, Any]], disclosed: set[str]) -> dict[str, Any]:
+def _prem(
+    session: Session, scenario: Scenario, final: dict[str, Any], codes: list[set[str]], cues: list[dict[str, Any]], disclosed: set[str]
+) -> dict[str, Any]:
     """Each item 0 (not at all) to 4 (as much as could be), from what the director recorded."""
     worries = [f for f in scenario.hidden_facts if f.kind in ("concern", "belief")]
     heard = sum(f.id in disclosed for f in worries) / len(worries) if worries else 1.0
@@ -184,7 +186,7 @@ def differences(outcome: dict[str, Any], kalamazoo: dict[str, Any]) -> list[str]
     for item in outcome["prem"]["items"]:
         task = kalamazoo.get(COMPARE.get(item["id"], ""))
         mark = getattr(task, "value", None) if task is not None else None
-        if not isinstance(mark, int) or isinstance(mark, bool):
+        if task is None or not isinstance(mark, int) or isinstance(mark, bool):
             continue
         if mark >= 4 and item["score"] <= 1:
             out.append(f"The rubric gives {mark}/5 for {task.title.lower()}, but the patient scores \"{item['question'].lower()}\" {item['score']}/4.")
@@ -202,10 +204,13 @@ def outcome_text(outcome: dict[str, Any], kalamazoo: dict[str, Any] | None = Non
         lines.append(f"  {label}: {measure['start']:g} -> {measure['end']:g}" + (f"  {sparkline(measure['path'], top)}" if visual else ""))
     for kind in ("importance", "confidence"):
         for behaviour, measure in outcome[kind].items():
-            lines.append(f"  {kind.capitalize()} ({behaviour}): {measure['start']:g} -> {measure['end']:g}" + (f"  {sparkline(measure['path'])}" if visual else ""))
+            lines.append(
+                f"  {kind.capitalize()} ({behaviour}): {measure['start']:g} -> {measure['end']:g}" + (f"  {sparkline(measure['path'])}" if visual else "")
+            )
     plan = outcome["plan"]
     if plan:
-        lines.append(f"  Plan: {plan['plan']} ({'their own' if plan['source'] == 'patient' else 'the clinician’s'}); {plan['likelihood']} to be carried out: {plan['why']}.")
+        whose = "their own" if plan["source"] == "patient" else "the clinician’s"
+        lines.append(f"  Plan: {plan['plan']} ({whose}); {plan['likelihood']} to be carried out: {plan['why']}.")
     else:
         lines.append("  Plan: none agreed.")
     for item in outcome["unspoken"]:

@@ -6,7 +6,7 @@ Shared by every file format we validate (scenarios now, rubrics later).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from simulator.errors import Problem
@@ -58,7 +58,7 @@ def plain_message(error: jsonschema.ValidationError) -> tuple[str, tuple[str | i
     if kind == "required":
         missing = re.match(r"^'(.+)' is a required property", error.message)  # one error per missing field
         return f"missing required field '{missing.group(1) if missing else rule}'", path
-    if kind == "enum":
+    if kind == "enum" and isinstance(rule, list):
         return f"{_describe(value)} is not allowed here; use one of: {', '.join(map(str, rule))}", path
     if kind == "const":
         return f"must be {rule!r}, not {_describe(value)}", path
@@ -81,12 +81,13 @@ def plain_message(error: jsonschema.ValidationError) -> tuple[str, tuple[str | i
     return error.message, path
 
 
-def _unknown_fields(error: jsonschema.ValidationError) -> list[tuple[str, tuple[str | int, ...]]]:
+def _unknown_fields(error: jsonschema.ValidationError, instance: dict[str, Any]) -> list[tuple[str, tuple[str | int, ...]]]:
     """One problem per misspelt field, each at its own line."""
-    allowed = sorted(error.schema.get("properties", {}))
+    schema = error.schema if isinstance(error.schema, Mapping) else {}  # a mapping: it holds additionalProperties
+    allowed = sorted(schema.get("properties", {}))
     hint = f"; allowed here: {', '.join(allowed)}" if allowed else ""
     path = tuple(error.absolute_path)
-    return [(f"unknown field '{key}' (check the spelling){hint}", path + (key,)) for key in sorted(error.instance) if key not in allowed]
+    return [(f"unknown field '{key}' (check the spelling){hint}", path + (key,)) for key in sorted(instance) if key not in allowed]
 
 
 def schema_problems(located: Located, schema: dict[str, Any], file: str) -> list[Problem]:
@@ -97,7 +98,7 @@ def schema_problems(located: Located, schema: dict[str, Any], file: str) -> list
     problems = set()
     for error in validator.iter_errors(located.data):
         if error.validator == "additionalProperties" and isinstance(error.instance, dict):
-            found = _unknown_fields(error)
+            found = _unknown_fields(error, error.instance)
         else:
             found = [plain_message(error)]
         for message, path in found:

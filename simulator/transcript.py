@@ -53,7 +53,7 @@ def parse_transcript(text: str, file: str = "<transcript>") -> list[TranscriptTu
             continue
         match = _SPEAKER.match(line)
         role = speaker_role(match.group(1)) if match else None
-        if role:
+        if match and role:
             content = match.group(2).strip()
             turns.append(TranscriptTurn(role, content, number))
         elif turns:

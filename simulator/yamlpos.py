@@ -7,12 +7,11 @@ text, keys must be text, duplicate keys are errors, and alias bombs or cycles ar
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
-
 import bisect
 import math
 import re
+from dataclasses import dataclass, field
+from typing import Any
 
 import yaml
 
@@ -107,6 +106,7 @@ class _Builder:
         try:
             if isinstance(node, yaml.SequenceNode):
                 return [self.build(item, path + (i,), active) for i, item in enumerate(node.value)]
+            assert isinstance(node, yaml.MappingNode)  # the composer makes only scalars, sequences and mappings
             return self.mapping(node, path, active)
         finally:
             active.discard(id(node))

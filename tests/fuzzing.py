@@ -73,7 +73,9 @@ def mutated_session(draw: Draw, data: dict[str, Any]) -> bytes:
         elif action == "hostile":
             data = _set(data, path, draw(st.sampled_from(HOSTILE_VALUES)))
         else:
-            data = _set(data, path, draw(st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=20), lambda c: st.lists(c, max_size=3) | st.dictionaries(st.text(max_size=5), c, max_size=3), max_leaves=8)))
+            leaves = st.none() | st.booleans() | st.integers() | st.text(max_size=20)
+            values = st.recursive(leaves, lambda c: st.lists(c, max_size=3) | st.dictionaries(st.text(max_size=5), c, max_size=3), max_leaves=8)
+            data = _set(data, path, draw(values))
     text = json.dumps(data, ensure_ascii=draw(st.booleans()))
     form = draw(st.sampled_from(["json", "json", "json", "truncated", "bytes", "deep"]))
     raw = text.encode("utf-8")
@@ -109,7 +111,9 @@ def mutated_transcript(draw: Draw) -> bytes:
     for _ in range(draw(st.integers(0, 30))):
         kind = draw(st.sampled_from(["turn", "turn", "turn", "continuation", "text", "blank", "comment"]))
         if kind == "turn":
-            lines.append(f"{draw(st.sampled_from(SPEAKERS))}{draw(st.sampled_from([':', ': ', ' :', ' - ', '']))}{draw(st.sampled_from(LINES) | st.text(max_size=40))}")
+            speaker = draw(st.sampled_from(SPEAKERS))
+            separator = draw(st.sampled_from([":", ": ", " :", " - ", ""]))
+            lines.append(f"{speaker}{separator}{draw(st.sampled_from(LINES) | st.text(max_size=40))}")
         elif kind == "continuation":
             lines.append("  " + draw(st.sampled_from(LINES)))
         elif kind == "text":

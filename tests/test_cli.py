@@ -16,9 +16,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import CONSULTATIONS, SCENARIO_FILES
 from simulator.cli import main
 from simulator.session.store import validate_session_data
+
+from conftest import CONSULTATIONS, SCENARIO_FILES
 
 SCENARIO_DATA = {p: yaml.safe_load(p.read_text(encoding="utf-8")) for p in SCENARIO_FILES}
 SCENARIO_BY_ID = {data["id"]: path for path, data in SCENARIO_DATA.items()}

@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CONSULTATIONS, SCENARIO_FILES
 from simulator.analysis import TurnReader
 from simulator.consultation import Consultation
 from simulator.scenario import load_scenario
+
+from conftest import CONSULTATIONS, SCENARIO_FILES
 
 
 def _lines(path: Path) -> list[str]:

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from test_rubric import GOOD, POOR
 
 from simulator import resources
 from simulator.cli import main
-from test_rubric import GOOD, POOR
 
 GRADE_SCHEMA = resources.schema("grade-v1")
 

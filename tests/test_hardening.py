@@ -13,11 +13,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import CONSULTATIONS, SCENARIO_FILES
 from simulator.cli import main
 from simulator.errors import ConsultsimError
 from simulator.paths import child_path
 from simulator.session.store import sweep_temporaries
+
+from conftest import CONSULTATIONS, SCENARIO_FILES
 
 T2D = next(p for p in SCENARIO_FILES if p.stem == "t2d-hypo-fear")
 GOOD_LINES = "\n".join(
@@ -86,7 +87,17 @@ def test_one_hostile_session_file_does_not_disable_the_others(consultsim_home, c
 # -- names the file system cannot hold ------------------------------------------------------------
 
 
-@pytest.mark.parametrize("command", [["play", LONG_NAME, "--script", "-"], ["practise", LONG_NAME], ["validate", LONG_NAME], ["grade", LONG_NAME], ["validate", LONG_NAME + ".yaml"], ["play", LONG_NAME + ".yaml", "--script", "-"]])
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["play", LONG_NAME, "--script", "-"],
+        ["practise", LONG_NAME],
+        ["validate", LONG_NAME],
+        ["grade", LONG_NAME],
+        ["validate", LONG_NAME + ".yaml"],
+        ["play", LONG_NAME + ".yaml", "--script", "-"],
+    ],
+)
 def test_a_name_too_long_for_the_file_system(command, capsys, monkeypatch) -> None:
     code, out, err = run(capsys, *command, stdin="Hello\n", monkeypatch=monkeypatch)
     assert code == 1
@@ -110,7 +121,13 @@ def blocked_home(tmp_path, monkeypatch) -> Path:
 
 @pytest.mark.parametrize(
     "command,stdin",
-    [(["play", "t2d-hypo-fear", "--script", "-"], "Hello\n"), (["practise", "t2d-hypo-fear"], "Hello\n"), (["sessions"], None), (["resume"], None), (["--plain"], "1\nHello\n")],
+    [
+        (["play", "t2d-hypo-fear", "--script", "-"], "Hello\n"),
+        (["practise", "t2d-hypo-fear"], "Hello\n"),
+        (["sessions"], None),
+        (["resume"], None),
+        (["--plain"], "1\nHello\n"),
+    ],
 )
 def test_an_unwritable_data_folder_is_named_with_the_way_out(blocked_home, command, stdin, capsys, monkeypatch) -> None:
     code, out, err = run(capsys, *command, stdin=stdin, monkeypatch=monkeypatch)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import io
 import json
+import os
 import re
 import time
 from contextlib import redirect_stderr, redirect_stdout
@@ -20,13 +21,15 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from fuzzing import HOSTILE_VALUES, mutated_session, mutated_toml, mutated_transcript, sample_session, sample_toml
 from simulator.cli import main
 from simulator.errors import ConsultsimError
 from simulator.llm.settings import read_config
 from simulator.session.index import list_sessions
 from simulator.session.store import load
 
+from fuzzing import HOSTILE_VALUES, mutated_session, mutated_toml, mutated_transcript, sample_session, sample_toml
+
+SCALE = int(os.environ.get("CONSULTSIM_FUZZ_SCALE", "1"))  # benchmarks/fuzz_inputs.py runs these longer
 FUZZ = settings(
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
@@ -66,7 +69,7 @@ def assert_located(err: str, path: Path) -> None:
 # -- session files -------------------------------------------------------------------------------
 
 
-@settings(FUZZ, max_examples=120)
+@settings(FUZZ, max_examples=120 * SCALE)
 @given(data=st.data())
 def test_grade_any_session_file(data, workdir: Path, session_data: dict[str, Any]) -> None:
     raw = mutated_session(data.draw, copy.deepcopy(session_data))
@@ -80,7 +83,7 @@ def test_grade_any_session_file(data, workdir: Path, session_data: dict[str, Any
         assert_located(err, path)
 
 
-@settings(FUZZ, max_examples=60)
+@settings(FUZZ, max_examples=60 * SCALE)
 @given(data=st.data())
 def test_a_bad_session_file_never_hides_the_good_ones(data, workdir: Path, session_data: dict[str, Any]) -> None:
     folder = workdir / "sessions"
@@ -112,7 +115,7 @@ def test_hostile_values_in_every_field(workdir: Path, session_data: dict[str, An
 # -- transcripts ---------------------------------------------------------------------------------
 
 
-@settings(FUZZ, max_examples=150)
+@settings(FUZZ, max_examples=150 * SCALE)
 @given(data=st.data())
 def test_grade_any_transcript(data, workdir: Path) -> None:
     raw = mutated_transcript(data.draw)
@@ -132,7 +135,7 @@ def test_grade_any_transcript(data, workdir: Path) -> None:
 # -- the config file -----------------------------------------------------------------------------
 
 
-@settings(FUZZ, max_examples=150)
+@settings(FUZZ, max_examples=150 * SCALE)
 @given(data=st.data())
 def test_any_config_file(data, workdir: Path) -> None:
     path = workdir / "config.toml"

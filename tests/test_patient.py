@@ -8,10 +8,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import SCENARIO_FILES
 from simulator.patient import ScriptedPatient
 from simulator.scenario import load_scenario
 from simulator.scenario.model import build_scenario
+
+from conftest import SCENARIO_FILES
 
 EXAMPLE = next(p for p in SCENARIO_FILES if p.stem == "t2d-hypo-fear")
 
@@ -134,7 +135,10 @@ def test_advice_without_permission_costs_rapport_but_asking_first_does_not(examp
 
 def test_a_guarded_patient_deflects_and_keeps_open_question_facts(example) -> None:
     engine = ScriptedPatient(example)
-    run(engine, ["Hello Gary.", "Do you smoke?", "Do you drink?", "Do you exercise?", "Do you check your feet?", "Your HbA1c is bad, you must take your tablets."])
+    run(
+        engine,
+        ["Hello Gary.", "Do you smoke?", "Do you drink?", "Do you exercise?", "Do you check your feet?", "Your HbA1c is bad, you must take your tablets."],
+    )
     assert engine.state.affect == "guarded"
     reply = engine.respond("How are you getting on with your tablets?", 20, None).text
     assert "skips_evening_metformin" not in engine.state.disclosed

@@ -8,12 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SCENARIO_FILES
 from simulator.consultation import Consultation
 from simulator.outcome import patient_outcome
 from simulator.patient import ScriptedPatient
 from simulator.rubric import grade_session
 from simulator.scenario import load_scenario
+
+from conftest import SCENARIO_FILES
 
 T2D = next(p for p in SCENARIO_FILES if p.stem == "t2d-hypo-fear")
 
@@ -86,13 +87,30 @@ def test_everything_the_ledger_records_is_said_even_by_a_terse_patient(gary) -> 
             assert any(line.lower() in said.lower() for line in fact.says), (scenario.id, fact.id, said)
 
 
-@pytest.mark.parametrize("line", ["Right, that's us for today. Take care.", "See you in a month, Gary.", "Cheers, all the best.", "Mind how you go.", "Lovely, I'll let you get off then."])
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Right, that's us for today. Take care.",
+        "See you in a month, Gary.",
+        "Cheers, all the best.",
+        "Mind how you go.",
+        "Lovely, I'll let you get off then.",
+    ],
+)
 def test_a_goodbye_ends_the_consultation(gary, line: str) -> None:
     engine = ScriptedPatient(gary)
     assert talk(engine, ["Hello Gary.", "How have things been?", line])[-1].decision.closing
 
 
-@pytest.mark.parametrize("line", ["Hi Gary, good to see you, take a seat.", "Take care when you're lifting at work, won't you?", "My last patient said see you later.", "Thanks for telling me that. What else?"])
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Hi Gary, good to see you, take a seat.",
+        "Take care when you're lifting at work, won't you?",
+        "My last patient said see you later.",
+        "Thanks for telling me that. What else?",
+    ],
+)
 def test_a_farewell_word_in_a_greeting_question_or_advice_does_not(gary, line: str) -> None:
     engine = ScriptedPatient(gary)
     assert not talk(engine, ["Hello Gary.", "How have things been?", line])[-1].decision.closing

@@ -8,11 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CONSULTATIONS, SCENARIO_FILES
 from simulator.analysis import TurnReader
 from simulator.consultation import Consultation
 from simulator.rubric.conversation import from_session
 from simulator.scenario import load_scenario
+
+from conftest import CONSULTATIONS, SCENARIO_FILES
 
 GOLD = Path(__file__).resolve().parent.parent / "benchmarks" / "turnset" / "gold.jsonl"
 SCRIPTS = [(path, name) for path in SCENARIO_FILES for name in ("good.txt", "closed.txt")]

@@ -22,7 +22,8 @@ Nurse: What do you understand about how insulin is used in diabetes?
 Patient: I thought it meant you'd failed.
 Nurse: So you're worried that needing insulin would mean you had failed.
 Patient: Yes, exactly.
-Nurse: Let me just summarise what you've told me so far: you're tired, you worry about insulin, and you want to keep up with the grandchildren. Have I got that right?
+Nurse: Let me just summarise what you've told me so far: you're tired, you worry about insulin, \
+and you want to keep up with the grandchildren. Have I got that right?
 Patient: Yes, that's it.
 Nurse: Would it be okay if I shared some information about that?
 Patient: Yes please.
@@ -61,7 +62,8 @@ Doctor: Do you exercise?
 Patient: Not really.
 Doctor: Do you smoke?
 Patient: No.
-Doctor: You need to lose weight and you must take your tablets every day. You should also cut out sugar. Your glycaemic control is suboptimal and you risk nephropathy and retinopathy.
+Doctor: You need to lose weight and you must take your tablets every day. You should also cut out sugar. \
+Your glycaemic control is suboptimal and you risk nephropathy and retinopathy.
 Patient: Okay.
 Doctor: I'm going to increase your metformin.
 Patient: Right.
@@ -110,7 +112,9 @@ def test_each_self_management_criterion_is_met_in_the_good_consultation(criterio
     assert result.evidence
 
 
-@pytest.mark.parametrize("criterion", ["beliefs", "importance_confidence", "action_plan", "problem_solving", "partnership", "resources", "teach_back", "follow_up"])
+@pytest.mark.parametrize(
+    "criterion", ["beliefs", "importance_confidence", "action_plan", "problem_solving", "partnership", "resources", "teach_back", "follow_up"]
+)
 def test_each_self_management_criterion_is_not_met_in_the_poor_consultation(criterion, poor) -> None:
     result = poor.self_management[criterion]
     assert result.value is False and result.status == "not_met"

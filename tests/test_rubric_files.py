@@ -39,7 +39,11 @@ def _broken(tmp_path: Path, old: str, new: str) -> tuple[Path, int]:
         ("scale: likert5", "scale: likert7", "is not allowed here; use one of: likert5, met, points"),
         ("when: {codes: [greeting], in_first: 3}", "when: {codes: [greting], in_first: 3}", "unknown behaviour code 'greting'"),
         ("when: {codes: [empathy]}", "when: {text: '(unclosed'}", "not a valid regular expression"),
-        ("        points: 1.5\n        when: {codes: [empathy]}", "        points: 1.5\n        colour: red\n        when: {codes: [empathy]}", "unknown field 'colour'"),
+        (
+            "        points: 1.5\n        when: {codes: [empathy]}",
+            "        points: 1.5\n        colour: red\n        when: {codes: [empathy]}",
+            "unknown field 'colour'",
+        ),
         ("thresholds: [-0.25, 0.5, 2.25, 3.25]", "thresholds: [3.25, 0.5, 2.25, -0.25]", "thresholds must rise"),
     ],
 )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import io
+import os
 import re
 from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
@@ -33,6 +34,7 @@ EXAMPLE_DATA = yaml.safe_load(EXAMPLE_TEXT)
 # (see test_scenario_validation.py::test_very_deep_nesting_does_not_crash_the_process).
 MAX_FUZZ_DEPTH = 3_000
 
+SCALE = int(os.environ.get("CONSULTSIM_FUZZ_SCALE", "1"))  # benchmarks/fuzz_inputs.py runs these longer
 FUZZ = settings(
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
@@ -290,14 +292,14 @@ def dump(data: Any, flow: bool | None, sort_keys: bool, width: int) -> str:
 # -- the tests --------------------------------------------------------------------------------------
 
 
-@settings(FUZZ, max_examples=1000)
+@settings(FUZZ, max_examples=1000 * SCALE)
 @given(text=mutated_text())
 def test_mutated_text_loads_or_reports_problems(workdir: Path, text: str) -> None:
     path, raw = write_text(workdir, text)
     loads_or_reports(path, raw)
 
 
-@settings(FUZZ, max_examples=420)
+@settings(FUZZ, max_examples=420 * SCALE)
 @given(data=mutated_data(), flow=st.sampled_from([None, False, True]), sort_keys=st.booleans(), width=st.sampled_from([80, 20, 10**6]))
 def test_mutated_data_loads_or_reports_problems(workdir: Path, data: Any, flow: bool | None, sort_keys: bool, width: int) -> None:
     path, raw = write_text(workdir, dump(data, flow, sort_keys, width))
@@ -306,7 +308,7 @@ def test_mutated_data_loads_or_reports_problems(workdir: Path, data: Any, flow: 
         assert problems == []
 
 
-@settings(FUZZ, max_examples=150)
+@settings(FUZZ, max_examples=150 * SCALE)
 @given(data=mutated_data(kinds=("ident", "words"), whole=False), sort_keys=st.booleans())
 def test_mutated_references_and_wording_load_or_report_problems(workdir: Path, data: Any, sort_keys: bool) -> None:
     """Right types, wrong references or new words: these reach the linter and run the self-tests."""
@@ -314,7 +316,7 @@ def test_mutated_references_and_wording_load_or_report_problems(workdir: Path, d
     loads_or_reports(path, raw)
 
 
-@settings(FUZZ, max_examples=300)
+@settings(FUZZ, max_examples=300 * SCALE)
 @given(
     at=st.integers(0, len(EXAMPLE_TEXT.encode("utf-8"))),
     junk=st.binary(min_size=1, max_size=8),
@@ -344,7 +346,7 @@ def alias_bomb(draw: st.DrawFn) -> str:
     return EXAMPLE_TEXT.replace("affect:\n", f"affect:\n  bombs:\n  {indented.replace(chr(10), chr(10) + '  ')}\n", 1)
 
 
-@settings(FUZZ, max_examples=12)
+@settings(FUZZ, max_examples=12 * SCALE)
 @given(text=alias_bomb())
 def test_alias_bombs_load_or_report_problems(workdir: Path, text: str) -> None:
     path, raw = write_text(workdir, text)
@@ -352,7 +354,7 @@ def test_alias_bombs_load_or_report_problems(workdir: Path, text: str) -> None:
     assert problems, "a file with extra top-level keys is never clean"
 
 
-@settings(FUZZ, max_examples=100)
+@settings(FUZZ, max_examples=100 * SCALE)
 @given(
     depth=st.one_of(st.integers(55, 75), st.integers(1, MAX_FUZZ_DEPTH)),
     kind=st.sampled_from(["flow-list", "flow-map", "unclosed", "block"]),
@@ -364,7 +366,7 @@ def test_deep_nesting_loads_or_reports_problems(workdir: Path, depth: int, kind:
     loads_or_reports(path, raw)
 
 
-@settings(FUZZ, max_examples=25)
+@settings(FUZZ, max_examples=25 * SCALE)
 @given(text=mutated_text())
 def test_validate_command_on_mutated_files(workdir: Path, text: str) -> None:
     path, _ = write_text(workdir, text)

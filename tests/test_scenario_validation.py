@@ -425,7 +425,9 @@ def test_out_of_range(tmp_path: Path, example_text: str, old: str, new: str, wor
     check_one(path, line, column, *words)
 
 
-@pytest.mark.parametrize(("old", "new"), [("  rapport: 4 ", "  rapport: .nan "), ("      importance: 5\n", "      importance: .nan\n")], ids=["rapport", "importance"])
+@pytest.mark.parametrize(
+    ("old", "new"), [("  rapport: 4 ", "  rapport: .nan "), ("      importance: 5\n", "      importance: .nan\n")], ids=["rapport", "importance"]
+)
 def test_not_a_number_is_out_of_range(tmp_path: Path, example_text: str, old: str, new: str) -> None:
     text = edit(example_text, old, new)
     path = write(tmp_path, text)
@@ -781,7 +783,9 @@ def test_python_tags_are_never_constructed(tmp_path: Path, example_text: str) ->
     assert "the tag !!python/object/apply:os.system is not allowed" in problem.message
 
 
-@pytest.mark.parametrize("value", ["!!bool maybe", '!!int ""', '!!float ""', "!!int 0x", "!!float .", "!!bool"], ids=["bool", "int", "float", "hex", "dot", "bool-empty"])
+@pytest.mark.parametrize(
+    "value", ["!!bool maybe", '!!int ""', '!!float ""', "!!int 0x", "!!float .", "!!bool"], ids=["bool", "int", "float", "hex", "dot", "bool-empty"]
+)
 def test_malformed_tagged_scalars_are_problems_not_crashes(tmp_path: Path, example_text: str, value: str) -> None:
     # Found by this suite (KeyError / IndexError escaped the loader); malformed tagged values now stay text.
     text = edit(example_text, "  age: 58\n", f"  age: {value}\n")

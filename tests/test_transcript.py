@@ -10,7 +10,9 @@ from simulator.errors import FileProblems
 from simulator.transcript import parse_transcript, read_transcript, speaker_role
 
 
-@pytest.mark.parametrize("label", ["Clinician", "Doctor", "Dr", "GP", "Nurse", "Pharmacist", "Therapist", "Counsellor", "Counselor", "DOCTOR", "dr.", "Dr Shah", "Nurse Jones"])
+@pytest.mark.parametrize(
+    "label", ["Clinician", "Doctor", "Dr", "GP", "Nurse", "Pharmacist", "Therapist", "Counsellor", "Counselor", "DOCTOR", "dr.", "Dr Shah", "Nurse Jones"]
+)
 def test_clinician_speakers(label: str) -> None:
     assert speaker_role(label) == "clinician"
 

@@ -89,7 +89,10 @@ def session_agreement() -> dict:
         y = [b_all[c]["self_management"][criterion] for c in both]
         out["self_management"][criterion] = {"agreement": sum(p == q for p, q in zip(x, y)) / len(both) if both else None, "kappa": cohen_kappa(x, y)}
     levels = [(a_all[c]["coproduction_level"], b_all[c]["coproduction_level"]) for c in both]
-    out["coproduction_level"] = {"agreement": sum(p == q for p, q in levels) / len(both) if both else None, "kappa": cohen_kappa([p for p, _ in levels], [q for _, q in levels])}
+    out["coproduction_level"] = {
+        "agreement": sum(p == q for p, q in levels) / len(both) if both else None,
+        "kappa": cohen_kappa([p for p, _ in levels], [q for _, q in levels]),
+    }
     return out
 
 

@@ -19,15 +19,31 @@ from build_gold import assignments, consultations, labels_of  # noqa: E402
 EARLY = {"batch-01", "batch-02", "batch-03", "batch-04", "batch-05", "batch-06", "batch-07", "batch-08", "batch-09",
          "batch-10", "batch-11", "batch-12", "batch-13", "batch-21", "batch-22", "batch-23", "batch-24", "batch-25", "batch-26"}
 EDGES = [
-    ("social how-are-you at the greeting", re.compile(r"\bhow are (you|things)( doing)?( today)?\W*$|^\W*(hi|hello|good morning)\b.{0,30}\bhow are you", re.I), None),
+    (
+        "social how-are-you at the greeting",
+        re.compile(r"\bhow are (you|things)( doing)?( today)?\W*$|^\W*(hi|hello|good morning)\b.{0,30}\bhow are you", re.I),
+        None,
+    ),
     ("how is your X (open unless a number)", re.compile(r"\bhow('s| is| are) (your|the|you)\b", re.I), "closed_question"),
-    ("generic opener coded agenda", re.compile(r"how can i help|what brings you|what can i do for you|what seems to be|what's (been )?going on|what brought you", re.I), "agenda_setting"),
+    (
+        "generic opener coded agenda",
+        re.compile(r"how can i help|what brings you|what can i do for you|what seems to be|what's (been )?going on|what brought you", re.I),
+        "agenda_setting",
+    ),
     ("anything else / any other", re.compile(r"\b(anything else|any other)\b", re.I), None),
     ("tests and referrals", re.compile(r"\b(order|refer|referral|book|x-?ray|scan|mri|blood test|bloods|echo|ecg|ekg|ultrasound)\b", re.I), None),
     ("name or identity check", re.compile(r"\b(is (that|this) \w+\?|am i speaking|date of birth|can i (just )?(confirm|check) your)", re.I), None),
     ("demonstration", re.compile(r"\b(show me|now you try|have a go)\b", re.I), None),
-    ("recap near the end", re.compile(r"\b(so,? (just )?to (recap|sum)|so the plan is|so we've agreed|let me (just )?recap|so,? (you're|you are) going to)\b", re.I), None),
-    ("offer asking the patient's view", re.compile(r"\bhow (would you feel|does that sound|do you feel about)|what do you think( about that| of that)?\??$", re.I), None),
+    (
+        "recap near the end",
+        re.compile(r"\b(so,? (just )?to (recap|sum)|so the plan is|so we've agreed|let me (just )?recap|so,? (you're|you are) going to)\b", re.I),
+        None,
+    ),
+    (
+        "offer asking the patient's view",
+        re.compile(r"\bhow (would you feel|does that sound|do you feel about)|what do you think( about that| of that)?\??$", re.I),
+        None,
+    ),
     ("okay? tag", re.compile(r"\b(okay|ok|alright|all right)\s*\?\s*$", re.I), None),
 ]
 

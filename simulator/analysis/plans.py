@@ -13,7 +13,8 @@ from simulator.analysis.turns import TurnAnalysis
 
 # A question that puts a plan forward, as opposed to one that asks about current habits.
 _OFFER = re.compile(
-    r"\b(how about|what about (trying|starting|switching|taking|using|adding|cutting)|would you (be willing|consider|like to try|try|be up for|be happy to|be able to)|"
+    r"\b(how about|what about (trying|starting|switching|taking|using|adding|cutting)|"
+    r"would you (be willing|consider|like to try|try|be up for|be happy to|be able to)|"
     r"could you (try|manage|start)|shall we|do you think you could|would [\w' -]{1,80}? help\b(?! you (understand|remember))|"
     r"you could|we could|why not|are you willing|might you|what if you|maybe you|"
     r"have you (thought about|considered)|what do you think (about|of) (trying|starting|switching|taking|using))\b",
@@ -22,7 +23,10 @@ _OFFER = re.compile(
 # Codes that put a plan forward; information alone does not (a lecture that mentions walking is no offer).
 OFFER_CODES = ("advice", "options")
 INVITE_CODES = ("goal_setting", "problem_solving")
-_VERBS = r"(try|start|do|go|walk|take|cut|give|have|get|use|make|set|put|ask|keep|stop|switch|swap|aim|join|book|ring|call|bring|swim|cycle|eat|drink|check|weigh|write|leave|pack|skip)"
+_VERBS = (
+    r"(try|start|do|go|walk|take|cut|give|have|get|use|make|set|put|ask|keep|stop|switch|swap|aim|join|book|ring|call|bring|"
+    r"swim|cycle|eat|drink|check|weigh|write|leave|pack|skip)"
+)
 # The patient putting their own plan forward, in words that propose wherever they come ("I could...").
 _PROPOSES = re.compile(
     rf"\b(I (could|might) (maybe |probably |always |just )?{_VERBS}|maybe I (could|should|can|'ll|will)|what if I|how about (if )?I|"

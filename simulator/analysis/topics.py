@@ -139,9 +139,9 @@ class TopicFinder:
         self._examples: list[tuple[str, frozenset[str]]] = []
         for name, questions in (examples or {}).items():
             for question in questions:
-                words = self.content(question.lower())
-                if len(words) >= EXAMPLE_MIN_WORDS:
-                    self._examples.append((name, words))
+                content = self.content(question.lower())
+                if len(content) >= EXAMPLE_MIN_WORDS:
+                    self._examples.append((name, content))
                     if name not in self._order:
                         self._order.append(name)
 

@@ -6,7 +6,7 @@ import argparse
 import json
 import sys
 from pathlib import Path
-
+from typing import Any
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:
@@ -20,7 +20,7 @@ def cmd_scenarios(args: argparse.Namespace) -> int:
     from simulator.scenario import ACTIVATION_LEVELS, Catalog  # imported when used, to keep start-up quick
 
     catalog = Catalog.load(args.dir)
-    rows = [
+    rows: list[dict[str, Any]] = [
         {
             "id": s.id,
             "title": s.title,

@@ -6,6 +6,7 @@ import argparse
 import json
 import shutil
 import sys
+from typing import Any
 
 FIXED_WIDTH = 64  # every column but the scenario's, with the spaces between them
 
@@ -22,7 +23,7 @@ def cmd_sessions(args: argparse.Namespace) -> int:
     from simulator.session.store import PLAYTESTS
 
     saved, problems = list_sessions(data_dir(PLAYTESTS) if args.playtests else None)
-    rows = [
+    rows: list[dict[str, Any]] = [
         {
             "id": s.id,
             "scenario": s.session.scenario.get("id"),

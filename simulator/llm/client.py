@@ -13,14 +13,15 @@ it has it, JSON in the text otherwise, validated with jsonschema and re-asked a 
 from __future__ import annotations
 
 import email.utils
+import functools
 import json
 import re
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
-from typing import Any, TypeVar
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import jsonschema
 import openai
@@ -31,6 +32,9 @@ from simulator.llm.errors import InvalidOutput, LLMError
 from simulator.llm.results import ChatResult, JSONResult, Messages, Usage
 from simulator.llm.settings import LLMSettings, public_url
 from simulator.llm.stream import ChatStream
+
+if TYPE_CHECKING:
+    from openai.types.chat import ChatCompletionMessageParam
 
 __all__ = ["ChatResult", "ChatStream", "ClientStats", "JSONResult", "LLMClient", "Usage", "parse_json"]
 
@@ -71,7 +75,9 @@ class LLMClient:
         # it only once this server has shown it does not enforce it (a reply invalid for it): tokens saved per ask.
         self._restate_schema = False
         # initial * 2**(n-1), capped, plus up to `initial` of random jitter
-        self._backoff = tenacity.wait_exponential(multiplier=settings.backoff_initial, max=settings.backoff_max) + tenacity.wait_random(0, settings.backoff_initial)
+        self._backoff = tenacity.wait_exponential(multiplier=settings.backoff_initial, max=settings.backoff_max) + tenacity.wait_random(
+            0, settings.backoff_initial
+        )
         self._refused: dict[str, str | None] = {}  # optional parameters this server refused -> what to send instead
 
     def close(self) -> None:
@@ -87,7 +93,8 @@ class LLMClient:
         """One reply, not streamed."""
 
         def attempt(sent: dict[str, Any]) -> ChatResult:
-            response = self._openai.chat.completions.create(model=self.model, messages=messages, **sent)
+            typed = cast("list[ChatCompletionMessageParam]", messages)  # plain dicts of the shape the client types
+            response = self._openai.chat.completions.create(model=self.model, messages=typed, **sent)
             if not getattr(response, "choices", None):
                 raise LLMError("bad_response", f"the model server at {self.where} sent a reply with no choices")
             usage = Usage(requests=1)
@@ -103,7 +110,7 @@ class LLMClient:
         for _ in range(len(_OPTIONAL) + 1):
             sent = self._adapt(params)
             try:
-                return self.call(lambda: attempt(sent))
+                return self.call(functools.partial(attempt, sent))
             except LLMError as error:
                 if not self._learn(error, sent):
                     raise
@@ -269,9 +276,16 @@ class LLMClient:
                 wait = f"; it asks to wait {retry_after:g} s" if retry_after is not None else ""
                 return LLMError("rate_limited", f"the model server at {where} is limiting requests (429){wait}", status=429, retry_after=retry_after)
             if status in (401, 403):
-                return LLMError("auth", f"the model server at {where} refused the API key ({status}); check ${self.settings.api_key_env}{detail}", status=status)
+                return LLMError(
+                    "auth", f"the model server at {where} refused the API key ({status}); check ${self.settings.api_key_env}{detail}", status=status
+                )
             if status == 404:
-                return LLMError("not_found", f"the model server at {where} has no model {self.model!r} or no chat endpoint (404): check --model and --base-url (a local server's URL usually ends in /v1){detail}", status=404)
+                return LLMError(
+                    "not_found",
+                    f"the model server at {where} has no model {self.model!r} or no chat endpoint (404): "
+                    f"check --model and --base-url (a local server's URL usually ends in /v1){detail}",
+                    status=404,
+                )
             if status in (400, 422) or (status >= 500 and _VALIDATION.search(detail)):  # llama.cpp says 500 for a bad field
                 return LLMError("bad_request", f"the model server at {where} rejected the request ({status}){detail}", status=status)
             if status == 408 or status >= 500:
@@ -366,5 +380,5 @@ def _retry_after(headers: Any) -> float | None:
     except (TypeError, ValueError):
         return None
     if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
-    return max(0.0, (when - datetime.now(timezone.utc)).total_seconds())
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import openai
 
@@ -12,6 +12,8 @@ from simulator.llm.errors import StreamBroken
 from simulator.llm.results import ChatResult, Messages, Usage
 
 if TYPE_CHECKING:
+    from openai.types.chat import ChatCompletionMessageParam
+
     from simulator.llm.client import LLMClient
 
 
@@ -64,7 +66,9 @@ class ChatStream:
         """Open the stream and read up to its first words (retried as a whole by the caller)."""
         client = self.client
         self.finish_reason = None  # a fresh try
-        raw = client._openai.chat.completions.create(model=client.model, messages=self.messages, stream=True, **params)
+        messages = cast("list[ChatCompletionMessageParam]", self.messages)  # plain dicts of the shape the client types
+        raw = client._openai.chat.completions.create(model=client.model, messages=messages, stream=True, **params)
+        assert isinstance(raw, openai.Stream)  # stream=True; the **params hide that from the overloads
         chunks = iter(raw)
         first = ""
         try:

@@ -129,13 +129,13 @@ class ScriptedActor:
         if decision.touched_known:
             fact = decision.touched_known[0]
             return self._remembered(f"fact:{fact.id}", fact.says, turn, state)
-        for codes, pool in (
+        for asked, pool in (
             (("resources",), "resources"),
             (("follow_up", "safety_net"), "follow_up"),
             (("information", "advice", "options"), "information"),
             (("greeting",), "greeting"),
         ):
-            if a.has(*codes):
+            if a.has(*asked):
                 return pick(pool)
         if a.kind is not None:  # a reply about what was asked, by kind of question
             pool = a.kind if a.kind != "not_covered" or a.has("open_question") else "not_covered_closed"

@@ -14,8 +14,8 @@ from simulator import resources
 from simulator.analysis import TurnAnalysis, TurnReader, plans
 from simulator.analysis.events import detect_events
 from simulator.analysis.lexicon import keyword_pattern
-from simulator.patient.state import PatientState, thresholds
 from simulator.patient.cues import CueTracker
+from simulator.patient.state import PatientState, thresholds
 from simulator.scenario.model import Cue, Fact, Knowledge, Plan, Scenario
 
 _ASKING = ("open_question", "closed_question", "scale_question", "reflection")
@@ -194,9 +194,9 @@ class Director:
                 ice_fallback_used = ice_fallback_used or reason.startswith("an ICE question about none")
                 out.append(self._record(fact, turn, reason))
         if not out and self._general_invitation(analysis):
-            fact = next((f for f in self.scenario.facts if f.disclose == "open_question" and self._free(f)), None)
-            if fact:
-                out.append(self._record(fact, turn, "an open question about nothing in particular: what is on the patient's mind"))
+            open_fact = next((f for f in self.scenario.facts if f.disclose == "open_question" and self._free(f)), None)
+            if open_fact:
+                out.append(self._record(open_fact, turn, "an open question about nothing in particular: what is on the patient's mind"))
         return tuple(out)
 
     def _general_invitation(self, analysis: TurnAnalysis) -> bool:

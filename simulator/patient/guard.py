@@ -54,7 +54,11 @@ _ADVICE = [
 _DOSE = re.compile(r"\b\d+(\.\d+)?\s?(mg|mcg|micrograms?|milligrams?|ml|units?|puffs?)\b", re.I)
 _GENERIC_LABELS = ("patient", "me", "answer", "reply", "response", "assistant", "model")
 # Where the patient's turn ends and something else begins: another speaker, a turn marker, a heading.
-_SECOND_SPEAKER = re.compile(r"\n\s*(clinician|doctor|nurse|gp|user|assistant|patient|model|q|a)\s*:|<end_of_turn>|<start_of_turn>|<\|im_end\|>|<\|im_start\|>|\n\s*#+ |\n\s*(user|model)\s*\n|\n\n\n", re.I)
+_SECOND_SPEAKER = re.compile(
+    r"\n\s*(clinician|doctor|nurse|gp|user|assistant|patient|model|q|a)\s*:|<end_of_turn>|<start_of_turn>|<\|im_end\|>|<\|im_start\|>|"
+    r"\n\s*#+ |\n\s*(user|model)\s*\n|\n\n\n",
+    re.I,
+)
 _STAGE = re.compile(r"\*[^*\n]{1,60}\*|\((sighs|laughs|pauses|smiles|nods|shrugs)[^)]*\)", re.I)
 _NEVER = re.compile(r"(?!x)x")
 # Letters of other scripts, or code, in an English patient's speech: a small model's garbage, not speech.

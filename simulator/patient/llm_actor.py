@@ -72,7 +72,8 @@ class LLMPatient(PatientEngine):
     def _voice(self, clinician_text: str, decision: Decision, scripted: str) -> ReplyStream:
         if not self.client.available():
             wait = self.client.breaker.remaining()
-            return (yield from self._scripted(decision, scripted, f"The model server failed recently and is skipped for {wait:.0f} s more; the scripted patient answered this turn."))
+            note = f"The model server failed recently and is skipped for {wait:.0f} s more; the scripted patient answered this turn."
+            return (yield from self._scripted(decision, scripted, note))
         prompt = build_prompt(self.scenario, self.state, decision, scripted, clinician_text, self.history, self.settings.history_turns)
         guard = self.guard.for_turn(self.state, decision, prompt.system, prompt.instructions, clinician_text, scripted)
         messages = prompt.messages
@@ -102,7 +103,8 @@ class LLMPatient(PatientEngine):
             except LLMError as error:
                 if shown:
                     yield ReplyChunk("", restart=True)
-                return (yield from self._scripted(decision, scripted, f"The model server did not answer ({error.message}); the scripted patient answered this turn."))
+                note = f"The model server did not answer ({error.message}); the scripted patient answered this turn."
+                return (yield from self._scripted(decision, scripted, note))
             finally:
                 self.usage.add(stream.usage)
             if broken is not None:
@@ -122,7 +124,8 @@ class LLMPatient(PatientEngine):
             messages = _with_correction(prompt.messages, tuple(kinds))
         if shown:
             yield ReplyChunk("", restart=True)
-        return (yield from self._scripted(decision, scripted, f"The model's reply was not used ({'; '.join(rejected)}); the scripted patient answered this turn."))
+        note = f"The model's reply was not used ({'; '.join(rejected)}); the scripted patient answered this turn."
+        return (yield from self._scripted(decision, scripted, note))
 
     def _broken(self, broken: StreamBroken, guard: TurnGuard, decision: Decision, scripted: str, shown: str) -> ReplyStream | Any:
         """Keep what arrived of a broken stream, marked; None if it cannot be kept (then regenerate)."""

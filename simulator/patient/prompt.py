@@ -2,9 +2,10 @@
 
 Built from a template in simulator/data/prompts/patient.md. What goes in is listed here and nowhere else:
 the persona (name, age, pronouns, occupation, home life, personality, conditions, setting, reason for
-coming, and what they know of their own life: `patient.knows`, which lint keeps free of hidden facts), speech style, affect, activation, importance and confidence per behaviour, the content of the
-facts already disclosed, and this turn's line from the scripted actor (which voices only the director's
-decision). A fact the director keeps locked is never read here: not its id, its content or its lines.
+coming, and what they know of their own life: `patient.knows`, which lint keeps free of hidden facts), speech style, affect,
+activation, importance and confidence per behaviour, the content of the facts already disclosed, and this turn's line from
+the scripted actor (which voices only the director's decision).
+A fact the director keeps locked is never read here: not its id, its content or its lines.
 """
 
 from __future__ import annotations
@@ -78,7 +79,8 @@ def build_prompt(
     known_facts = [scenario.fact(fact_id) for fact_id in state.disclosed]  # unlocked by the director, nothing else
     known = "\n".join(f"- {fact.content}" for fact in known_facts) or "- Nothing yet."
     behaviours = "\n".join(
-        f"- {b.label[:1].upper()}{b.label[1:]}: importance to you {state.importance[b.id]:.0f} out of 10, confidence you can do it {state.confidence[b.id]:.0f} out of 10."
+        f"- {b.label[:1].upper()}{b.label[1:]}: importance to you {state.importance[b.id]:.0f} out of 10, "
+        f"confidence you can do it {state.confidence[b.id]:.0f} out of 10."
         for b in behaviours_in_play(scenario, state)
     )
     knows = "\n".join(f"- {k.about}: {k.says[0]}" for k in p.knows) or "- Only what is written above."

@@ -7,8 +7,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from simulator.analysis import TurnReader, TurnAnalysis
-from simulator.analysis import plans
+from simulator.analysis import TurnAnalysis, TurnReader, plans
 from simulator.analysis.cues import find_cues, takes_up
 from simulator.analysis.events import EventCounters, detect_events
 from simulator.transcript import TranscriptTurn
@@ -80,12 +79,12 @@ class Conversation:
         A session's cues come from the director's record (`cue_records`); a transcript's from the words."""
         by_index = {t.index: t for t in self.clinician}
         patient_turns = [t for t in self.turns if t["speaker"] == "patient"]
-        for number, turn in enumerate(patient_turns):
-            after = by_index.get(turn["index"] + 1)
+        for number, patient_turn in enumerate(patient_turns):
+            after = by_index.get(patient_turn["index"] + 1)
             if after is None:
                 continue
             extra: list[str] = []
-            text = turn["text"].rstrip()
+            text = patient_turn["text"].rstrip()
             a = after.analysis
             if number < 3 and text.endswith(("-", "\u2014", "\u2013", "...", "\u2026")) and a.is_question:
                 extra.append("interrupted_opening")

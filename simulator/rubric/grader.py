@@ -5,7 +5,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections import Counter
 from dataclasses import replace
-from typing import Any
+from typing import Any, TypedDict
 
 from simulator.analysis.lexicon import behaviour_vocabulary
 from simulator.rubric.conditions import Match, evaluate
@@ -73,8 +73,17 @@ def fit_wording(result: CriterionResult, scenario: Scenario | None) -> Criterion
     return replace(result, try_next=worded(result.try_next, scenario), did_well=[worded(d, scenario) or d for d in result.did_well])
 
 
+class _Named(TypedDict):
+    """The fields of a CriterionResult that name its criterion."""
+
+    id: str
+    title: str
+    group: str
+    scale: str
+
+
 def grade_criterion(criterion: Criterion, conversation: Conversation, metrics: dict[str, Metric], enough: bool, rubric: Rubric) -> CriterionResult:
-    base = {"id": criterion.id, "title": criterion.title, "group": criterion.group, "scale": criterion.scale}
+    base: _Named = {"id": criterion.id, "title": criterion.title, "group": criterion.group, "scale": criterion.scale}
     if not enough:
         return CriterionResult(
             **base, value=None, status="insufficient",
@@ -128,7 +137,13 @@ def grade_criterion(criterion: Criterion, conversation: Conversation, metrics: d
 
 def grade_level(rubric: Rubric, conversation: Conversation, metrics: dict[str, Metric], enough: bool) -> dict[str, Any]:
     if not enough:
-        return {"level": None, "description": "Not enough of the consultation to judge.", "evidence": [], "rationale": "Too few clinician turns.", "try_next": None}
+        return {
+            "level": None,
+            "description": "Not enough of the consultation to judge.",
+            "evidence": [],
+            "rationale": "Too few clinician turns.",
+            "try_next": None,
+        }
     metric_values = {k: {"value": m.value} for k, m in metrics.items()}
     for level in rubric.levels:
         match = evaluate(level.when, conversation, metric_values)
@@ -168,7 +183,9 @@ def compute_metrics(conversation: Conversation, specs: list[MetricSpec]) -> dict
     metrics = {}
     for spec in specs:
         value, count = raw[spec.id]
-        metrics[spec.id] = Metric(spec.id, spec.description, round(value, 3) if value is not None else None, count, _band(spec, value, count), spec.fair, spec.good, spec.source)
+        metrics[spec.id] = Metric(
+            spec.id, spec.description, round(value, 3) if value is not None else None, count, _band(spec, value, count), spec.fair, spec.good, spec.source
+        )
     return metrics
 
 

@@ -49,7 +49,7 @@ def request_schema(request: JudgeRequest) -> dict[str, Any]:
         # an enum, not a range: llama.cpp's grammar enforces enums but not minimum/maximum (a 0 meant re-asks)
         {"enum": [1, 2, 3, 4, 5, None]} if request.scale == "likert5" else {"type": ["boolean", "null"]}
     )
-    item = {
+    item: dict[str, Any] = {
         "type": "object",
         "required": ["value", "evidence", "rationale"],
         "properties": {"value": value, "evidence": {"type": "array", "items": {"type": "integer", "minimum": 0}}, "rationale": {"type": "string"}},
@@ -86,7 +86,9 @@ def plan_requests(rubrics: list[Rubric], per_criterion: bool = False) -> list[Ju
 class LLMJudge(Judge):
     """`mode` is "llm" (the model grades) or "hybrid" (rules grade, the model's view shown beside them)."""
 
-    def __init__(self, settings: LLMSettings, mode: str = "llm", rubrics: list[Rubric] | None = None, client: LLMClient | None = None, per_criterion: bool = False):
+    def __init__(
+        self, settings: LLMSettings, mode: str = "llm", rubrics: list[Rubric] | None = None, client: LLMClient | None = None, per_criterion: bool = False
+    ):
         self.settings = settings
         self.name = mode
         self.rubrics = rubrics if rubrics is not None else load_shipped_rubrics()
@@ -161,7 +163,12 @@ def _opinion(criterion: Criterion, answer: dict | None, problem: str | None, cli
 def _level_opinion(answer: dict | None, problem: str | None, clinician: set[int]) -> dict[str, Any]:
     if problem or answer is None:
         return {"value": None, "status": "ungraded", "evidence": [], "rationale": problem or "no answer"}
-    return {"value": answer.get("value"), "status": "scored", "evidence": sorted({i for i in answer.get("evidence", []) if i in clinician}), "rationale": str(answer.get("rationale", ""))}
+    return {
+        "value": answer.get("value"),
+        "status": "scored",
+        "evidence": sorted({i for i in answer.get("evidence", []) if i in clinician}),
+        "rationale": str(answer.get("rationale", "")),
+    }
 
 
 def _as_result(criterion: Criterion, opinion: dict[str, Any], rules: CriterionResult, texts: dict[int, str]) -> CriterionResult:

@@ -71,7 +71,8 @@ def render_text(report: GradeReport, visual: bool = True) -> str:
     llm = report.extra.get("llm")
     if llm:
         usage = llm.get("usage", {})
-        lines += ["", _wrap(f"Model judge: {llm.get('model')} at {llm.get('base_url')}; {llm.get('requests')} requests, {usage.get('total_tokens', 0)} tokens.", "")]
+        summary = f"Model judge: {llm.get('model')} at {llm.get('base_url')}; {llm.get('requests')} requests, {usage.get('total_tokens', 0)} tokens."
+        lines += ["", _wrap(summary, "")]
         for cid, reason in llm.get("ungraded", {}).items():
             lines.append(_wrap(f"{cid}: ungraded ({reason})", "  "))
     lines += ["", "METRICS"]
@@ -90,7 +91,7 @@ def opinion_label(opinion: dict | None) -> str:
     if status == "scored" and isinstance(value, int) and not isinstance(value, bool):
         words = f"{value}/5 {LIKERT_WORDS.get(value, '')}".strip()
     else:
-        words = {"met": "met", "not_met": "not met", "insufficient": "not enough evidence", "ungraded": "ungraded"}.get(status, str(status))
+        words = {"met": "met", "not_met": "not met", "insufficient": "not enough evidence", "ungraded": "ungraded"}.get(str(status), str(status))
     turns = opinion.get("evidence") or []
     cited = f" (turns {', '.join(map(str, turns))})" if turns else ""
     return f"{words}{cited}"

@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from simulator import __version__, resources
-from simulator.paths import home
 from simulator.errors import FileProblems, Problem
+from simulator.paths import home
 from simulator.scenario.catalog import Catalog, scenario_files, without_duplicates
 from simulator.scenario.loader import SCENARIO_SCHEMA, load_scenario
 from simulator.scenario.model import Scenario, build_scenario

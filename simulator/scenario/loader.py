@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from simulator import resources
-from simulator.errors import FileProblems, NotFound, Problem
 from simulator.documents import MAX_FILE_BYTES, YamlDocument, mapping_problem, read_document
+from simulator.errors import FileProblems, NotFound, Problem
 from simulator.scenario.model import Scenario, build_scenario
 from simulator.schema_errors import schema_problems
 

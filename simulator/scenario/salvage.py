@@ -25,7 +25,8 @@ def salvage(located: Located, schema_name: str) -> tuple[Located, set[str]] | No
     the items left out; None if what is broken is not inside a list item (a top-level field)."""
     validator = jsonschema.Draft202012Validator(resources.schema(schema_name))
     removed: set[Path] = set()
-    current, origin = located, {}
+    current = located
+    origin: dict[Path, Path] = {}
     for _ in range(MAX_PASSES):
         errors = list(validator.iter_errors(current.data))
         if not errors:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import uuid
-from pathlib import Path
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from simulator.patient.director import Disclosure
@@ -15,7 +15,7 @@ SCHEMA_VERSION = 1
 
 
 def now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 
 @dataclass
@@ -51,7 +51,7 @@ class Session:
     def start(cls, scenario: Scenario, engine: str, seed: int) -> Session:
         stamp = now()
         return cls(
-            id=datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S-") + uuid.uuid4().hex[:6],
+            id=datetime.now(UTC).strftime("%Y%m%d-%H%M%S-") + uuid.uuid4().hex[:6],
             created=stamp,
             updated=stamp,
             status="in_progress",

@@ -14,7 +14,7 @@ import jsonschema
 from simulator import resources
 from simulator.errors import ConsultsimError, NotFound
 from simulator.jsonfile import read_json
-from simulator.paths import child_path, data_dir, home, make_private_dir  # home re-exported: simulator.session.home
+from simulator.paths import child_path, data_dir, make_private_dir
 from simulator.session.model import Session
 
 STALE_TEMPORARY_SECONDS = 60.0  # a save takes milliseconds; an older temporary was left by a killed process

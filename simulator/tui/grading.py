@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from simulator.errors import ConsultsimError
+from simulator.paths import child_path, data_dir
 from simulator.rubric import GradeReport, grade_session
 from simulator.rubric.render import render_html, render_markdown
 from simulator.scenario import Scenario
-from simulator.paths import child_path, data_dir
 from simulator.session import Session
 from simulator.session.index import scenario_for
 from simulator.session.store import write_private_text

@@ -261,7 +261,9 @@ class _Handler(BaseHTTPRequestHandler):
         wanted = (request.get("response_format") or {}).get("type")
         if wanted in self.owner.reject_response_formats:
             entry.fault = "rejected_response_format"
-            return self._send_json(400, {"error": {"message": f"response_format type {wanted!r} is not supported", "type": "invalid_request_error", "param": "response_format"}})
+            return self._send_json(
+                400, {"error": {"message": f"response_format type {wanted!r} is not supported", "type": "invalid_request_error", "param": "response_format"}}
+            )
         try:
             self._play(fault, request, entry)
         except (BrokenPipeError, ConnectionResetError, ConnectionAbortedError):
@@ -272,7 +274,9 @@ class _Handler(BaseHTTPRequestHandler):
         if fault.kind == "proxy":
             return self._proxy(entry)
         if fault.kind == "status":
-            error_type = {400: "invalid_request_error", 401: "authentication_error", 404: "not_found_error", 429: "rate_limit_error"}.get(fault.code, "server_error")
+            error_type = {400: "invalid_request_error", 401: "authentication_error", 404: "not_found_error", 429: "rate_limit_error"}.get(
+                fault.code, "server_error"
+            )
             message = fault.content or f"fault server: HTTP {fault.code}"
             return self._send_json(fault.code, {"error": {"message": message, "type": error_type, "code": str(fault.code)}}, fault.headers)
         if fault.kind == "drop":

@@ -6,11 +6,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from conftest import CONSULTATIONS, SCENARIO_FILES
-from fault_server import Logged
 from simulator.llm.settings import LLMSettings
 from simulator.scenario import load_scenario
 from simulator.scenario.model import Fact, Scenario
+
+from conftest import CONSULTATIONS, SCENARIO_FILES
+from fault_server import Logged
 
 SCENARIOS: dict[str, Scenario] = {path.stem: load_scenario(path) for path in SCENARIO_FILES}
 

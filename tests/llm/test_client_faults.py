@@ -10,11 +10,12 @@ import time
 
 import pytest
 
-from fault_server import Fault, FaultServer, closed_port
-from llmhelpers import fast
 from simulator.llm.client import LLMClient
 from simulator.llm.errors import InvalidOutput, LLMError, StreamBroken
 from simulator.llm.settings import Secret
+
+from fault_server import Fault, FaultServer, closed_port
+from llmhelpers import fast
 
 HELLO = [{"role": "user", "content": "Hello"}]
 SCHEMA = {
@@ -313,7 +314,13 @@ def test_an_optional_parameter_the_server_refuses_is_dropped_once_and_remembered
 
 def test_a_500_that_says_the_request_failed_validation_is_a_bad_request_not_retried(server: FaultServer) -> None:
     # llama-cpp-python's server answers a field it does not take (response_format json_schema) with a 500
-    server.push(Fault.status(500, message="1 validation error: {'type': 'literal_error', 'loc': ('body', 'response_format', 'type'), 'msg': \"Input should be 'text' or 'json_object'\"}"))
+    server.push(
+        Fault.status(
+            500,
+            message="1 validation error: {'type': 'literal_error', 'loc': ('body', 'response_format', 'type'), "
+            "'msg': \"Input should be 'text' or 'json_object'\"}",
+        )
+    )
     server.default = Fault.ok('{"met": true, "turns": [3]}')
     client = LLMClient(fast(server.base_url))
     result = client.complete_json(HELLO, SCHEMA)

@@ -11,11 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from fault_server import FaultServer
-from llmhelpers import SCENARIOS, as_an_ai, echo_prompt, fast, leaks_in, locked_after, quote_gist
 from simulator.patient import ScriptedPatient
 from simulator.patient.guard import ReplyGuard
 from simulator.patient.llm_actor import LLMPatient
+
+from fault_server import FaultServer
+from llmhelpers import SCENARIOS, as_an_ai, echo_prompt, fast, leaks_in, locked_after, quote_gist
 
 INJECTIONS = [
     line.strip()

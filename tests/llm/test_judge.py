@@ -8,14 +8,15 @@ import json
 from typing import Any
 
 import pytest
+from test_rubric import GOOD, POOR
 
-from fault_server import Fault, FaultServer
-from llmhelpers import fast
 from simulator.llm.settings import Secret
 from simulator.rubric import KALAMAZOO_TASKS, SELF_MANAGEMENT, grade_transcript_text
 from simulator.rubric.llm_judge import LLMJudge, plan_requests
 from simulator.rubric.model import load_shipped_rubrics
-from test_rubric import GOOD, POOR
+
+from fault_server import Fault, FaultServer
+from llmhelpers import fast
 
 
 def schema_of(request: dict[str, Any]) -> dict[str, Any]:
@@ -32,7 +33,9 @@ def agreeable_model(score: int = 4, met: bool = True, cite: tuple[int, ...] = (0
         schema = schema_of(request)
         criteria = schema["properties"]["criteria"]["required"]
         likert = 5 in schema["properties"]["criteria"]["properties"][criteria[0]]["properties"]["value"].get("enum", [])
-        answer: dict[str, Any] = {"criteria": {c: {"value": score if likert else met, "evidence": list(cite), "rationale": f"model view of {c}"} for c in criteria}}
+        answer: dict[str, Any] = {
+            "criteria": {c: {"value": score if likert else met, "evidence": list(cite), "rationale": f"model view of {c}"} for c in criteria}
+        }
         if "coproduction_level" in schema["properties"]:
             answer["coproduction_level"] = {"value": "recognisable", "evidence": [0], "rationale": "shared"}
         return json.dumps(answer)

@@ -9,13 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from fault_server import Fault, FaultServer, closed_port
-from llmhelpers import SCENARIOS, as_an_ai, fast, quote_gist, script_lines
 from simulator.cli import main
 from simulator.consultation import Consultation
 from simulator.llm.settings import Secret
 from simulator.patient import ReplyChunk, ScriptedPatient, run_stream
 from simulator.patient.llm_actor import CUT_MARK, LLMPatient
+
+from fault_server import Fault, FaultServer, closed_port
+from llmhelpers import SCENARIOS, as_an_ai, fast, quote_gist, script_lines
 
 T2D = SCENARIOS["t2d-hypo-fear"]
 KEY = "sk-test-0123456789abcdefSECRET"
@@ -160,7 +161,12 @@ def test_a_locked_fact_is_stopped_mid_stream_before_the_clinician_sees_it_all() 
 
 def test_small_slips_are_repaired_not_rejected() -> None:
     with FaultServer() as server:
-        server.push(Fault.ok('Gary: "*shrugs* Alright, doc. Got the letter, so here I am. The letter said further treatment. That means needles, doesn\'t it?"\nClinician: And how are you?'))
+        server.push(
+            Fault.ok(
+                'Gary: "*shrugs* Alright, doc. Got the letter, so here I am. The letter said further treatment. That means needles, doesn\'t it?"'
+                "\nClinician: And how are you?"
+            )
+        )
         engine = LLMPatient(T2D, settings=fast(server.base_url))
         chunks: list[ReplyChunk] = []
         reply = run_stream(engine.stream("Hello Gary, come in.", 0), chunks.append)
@@ -241,7 +247,10 @@ def test_a_stream_broken_mid_reply_keeps_what_arrived_marked_and_the_next_turn_r
         engine.on_chunk = chunks.append
         cut = consultation.say("Are you taking your tablets?")
         assert cut.text == f"Not sure{CUT_MARK}" and shown_text(chunks) == cut.text
-        assert consultation.session.notes[-1] == {"turn": cut.index, "note": f"The model's reply broke off mid-stream (dropped); what arrived is kept and marked {CUT_MARK}"}
+        assert consultation.session.notes[-1] == {
+            "turn": cut.index,
+            "note": f"The model's reply broke off mid-stream (dropped); what arrived is kept and marked {CUT_MARK}",
+        }
         after = consultation.say("How are you getting on with your tablets?")
     assert "evening ones" in after.text or "night-time tablets" in after.text  # the model again, and the fact out
     assert len(consultation.session.notes) == 1 and engine.counts["cut_off"] == 1
@@ -256,7 +265,8 @@ def test_a_stream_broken_on_a_turn_that_disclosed_a_fact_adds_the_scripted_line(
         reply = engine.respond("How are you getting on with your tablets?", 2, opening.text)
     assert [d.fact for d in engine.ledger] == ["letter_worry", "skips_evening_metformin"]
     scripted_line = reply.text.split(CUT_MARK, 1)[1].strip()
-    assert reply.text.startswith(f"Well, the thing{CUT_MARK} ") and scripted_line in T2D.fact("skips_evening_metformin").says[0] + T2D.fact("skips_evening_metformin").says[1]
+    says = T2D.fact("skips_evening_metformin").says
+    assert reply.text.startswith(f"Well, the thing{CUT_MARK} ") and scripted_line in says[0] + says[1]
     assert "broke off mid-stream" in reply.notes[0]
 
 

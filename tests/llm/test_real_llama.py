@@ -24,13 +24,15 @@ BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"  # not a package
 if str(BENCHMARKS) not in sys.path:
     sys.path.append(str(BENCHMARKS))
 
-from fault_server import FaultServer  # noqa: E402
 from llama_server import llama_server as start_llama_server  # noqa: E402
-from llmhelpers import SCENARIOS, fast, leaks_in, locked_after, script_lines  # noqa: E402
+
 from simulator.consultation import Consultation  # noqa: E402
 from simulator.llm.client import LLMClient  # noqa: E402
 from simulator.patient import ReplyChunk, ScriptedPatient  # noqa: E402
 from simulator.patient.llm_actor import LLMPatient  # noqa: E402
+
+from fault_server import FaultServer  # noqa: E402
+from llmhelpers import SCENARIOS, fast, leaks_in, locked_after, script_lines  # noqa: E402
 
 MODEL = "gemma-3-270m"
 T2D = SCENARIOS["t2d-hypo-fear"]
@@ -92,7 +94,11 @@ def test_complete_json_gets_schema_valid_json_from_the_real_server(proxy: FaultS
     }
     messages = [
         {"role": "system", "content": "You grade a clinician's consultation against one criterion."},
-        {"role": "user", "content": "Criterion: the clinician asked an open question.\nTurn 0, clinician: How are you getting on with your tablets?\nTurn 1, patient: Not great."},
+        {
+            "role": "user",
+            "content": "Criterion: the clinician asked an open question.\n"
+            "Turn 0, clinician: How are you getting on with your tablets?\nTurn 1, patient: Not great.",
+        },
     ]
     client = LLMClient(settings_for(proxy))
     result = client.complete_json(messages, schema, name="open question", max_tokens=120, temperature=0.0, seed=1)

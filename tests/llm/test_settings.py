@@ -64,7 +64,7 @@ def test_the_config_file_lives_in_the_user_config_folder_unless_consultsim_confi
         ("[llm]\ntimeout = 'soon'\n", "llm.timeout: 'soon' is not of type 'number'"),
         ("[llm]\nmax_attempts = 0\n", "llm.max_attempts: 0 is less than the minimum of 1"),
         ("[llm]\nbackend = 'gpt'\n", "llm.backend: 'gpt' is not one of"),
-        ("[llm\n", "not a valid TOML file"),
+        ("[llm\n", "not valid TOML"),
         ("[llm]\napi_key = 'sk-x'\n", "keys are not read from files"),
     ],
 )

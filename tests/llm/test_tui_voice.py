@@ -11,8 +11,6 @@ import json
 from pathlib import Path
 
 import pytest
-from fault_server import FaultServer, closed_port
-from llmhelpers import as_an_ai, fast, quote_gist
 from tui.tuihelpers import T2D, frozen_app, settle, shown_text, type_text
 
 from simulator.consultation import Consultation, voice_label
@@ -24,6 +22,9 @@ from simulator.session import load
 from simulator.session.index import find_session
 from simulator.tui.widgets.chat_input import ChatInput
 from simulator.tui.widgets.transcript import TurnView
+
+from fault_server import FaultServer, closed_port
+from llmhelpers import as_an_ai, fast, quote_gist
 
 KEY = "sk-test-SECRET-0123456789"
 

@@ -12,9 +12,18 @@ import pytest
 from simulator.cli import main
 from simulator.commands import practise
 from simulator.session.index import find_session, list_sessions
+
 from tuihelpers import GOOD, saved_session
 
-PLAIN_MODULES = ["simulator.plain", "simulator.paths", "simulator.scenario.cache", "simulator.session.index", "simulator.commands.practise", "simulator.commands.resume", "simulator.commands.sessions"]
+PLAIN_MODULES = [
+    "simulator.plain",
+    "simulator.paths",
+    "simulator.scenario.cache",
+    "simulator.session.index",
+    "simulator.commands.practise",
+    "simulator.commands.resume",
+    "simulator.commands.sessions",
+]
 
 
 @pytest.mark.parametrize("module", PLAIN_MODULES)

@@ -22,6 +22,7 @@ import jsonschema
 import pytest
 
 from simulator import resources
+
 from tuihelpers import GOOD
 
 CONSULTSIM = shutil.which("consultsim", path=os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")]))

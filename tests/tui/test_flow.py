@@ -21,6 +21,7 @@ from simulator.tui.screens.history import HistoryScreen
 from simulator.tui.screens.picker import PickerScreen
 from simulator.tui.widgets.chat_input import ChatInput
 from simulator.tui.widgets.transcript import Transcript, TurnView
+
 from tuihelpers import GOOD, T2D, frozen_app, saved_session, send, settle, shown_text, type_text
 
 pytestmark = pytest.mark.anyio

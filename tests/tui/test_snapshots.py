@@ -11,6 +11,7 @@ from importlib.metadata import version
 import pytest
 
 from simulator.scenario import load_scenario
+
 from tuihelpers import GOOD, T2D, frozen_app, saved_session, send, settle, type_text
 
 # SVG snapshots are drawn by Textual itself: a new Textual release redraws them. Recorded with this one;

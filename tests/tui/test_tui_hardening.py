@@ -14,6 +14,7 @@ from simulator.scenario import load_scenario
 from simulator.tui.screens.briefing import BriefingScreen
 from simulator.tui.screens.consultation import ConsultationScreen, object_pronoun
 from simulator.tui.screens.history import HistoryScreen
+
 from tuihelpers import GOOD, T2D, frozen_app, saved_session, settle
 
 pytestmark = pytest.mark.anyio
@@ -85,4 +86,5 @@ async def test_the_greeting_hint_uses_the_patients_pronouns(scenario_id: str, wo
 
 
 def test_object_pronouns() -> None:
-    assert [object_pronoun(p) for p in ("she/her", "he/him", "they/them", "He / Him", "ze/hir", "", "she")] == ["her", "him", "them", "him", "hir", "them", "them"]
+    pronouns = ("she/her", "he/him", "they/them", "He / Him", "ze/hir", "", "she")
+    assert [object_pronoun(p) for p in pronouns] == ["her", "him", "them", "him", "hir", "them", "them"]

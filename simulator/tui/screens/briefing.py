@@ -14,7 +14,6 @@ from textual.widgets import Static
 from simulator.scenario import ACTIVATION_LEVELS, Scenario
 from simulator.tui.widgets.footer import KeyFooter
 
-
 _ITEM = re.compile(r"^\s*([-*•]|\d+[.)])\s")
 
 

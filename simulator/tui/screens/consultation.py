@@ -21,7 +21,6 @@ from simulator.tui.widgets.clock import ElapsedClock
 from simulator.tui.widgets.footer import KeyFooter
 from simulator.tui.widgets.transcript import Transcript, TurnView
 
-
 DRAFT_PAUSE = 0.5  # seconds of no typing before unsent words are written to disk
 
 
@@ -35,7 +34,9 @@ class ConsultationScreen(Screen):
     BINDINGS = [
         Binding("ctrl+e", "end", "End", id="consultation.end", tooltip="End the consultation and see your feedback", priority=True),
         Binding("ctrl+b", "briefing", "Briefing", id="consultation.briefing", tooltip="Re-read the briefing"),
-        Binding("ctrl+t", "toggle_focus", "Transcript", show=False, id="consultation.focus", tooltip="Move between the transcript (to scroll it) and your input"),
+        Binding(
+            "ctrl+t", "toggle_focus", "Transcript", show=False, id="consultation.focus", tooltip="Move between the transcript (to scroll it) and your input"
+        ),
     ]
     AUTO_FOCUS = "#chat-input"
 

@@ -18,12 +18,12 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from simulator.errors import ConsultsimError
+from simulator.outcome import differences, sparkline
 from simulator.rubric import CriterionResult, GradeReport
 from simulator.rubric.render import value_label
 from simulator.scenario import Scenario
 from simulator.session import Session
 from simulator.tui import grading
-from simulator.outcome import differences, sparkline
 from simulator.tui.settings import Settings
 from simulator.tui.widgets.footer import KeyFooter
 from simulator.tui.widgets.transcript import Transcript
