@@ -81,7 +81,9 @@ class Metered(LLMClient):
         items = len(schema["properties"]["criteria"]["required"]) + ("coproduction_level" in schema["properties"])
         if self.per_item:
             params["max_tokens"] = self.per_item * max(items, 1)
-        return super().complete_json(messages, schema, **params)
+        # not streamed (the judge streams): the same prompts and replies, but llama-cpp-python's server reports
+        # token usage only on a whole reply, and each reply passes through chat() below to be kept
+        return super().complete_json(messages, schema, stream=False, **params)
 
     def chat(self, messages, **params):  # type: ignore[override]
         result = super().chat(messages, **params)

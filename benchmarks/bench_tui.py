@@ -66,7 +66,8 @@ raise SystemExit(main([]))
 # imported their engines inside their handlers (grade, play) instead of at the top.
 CONSULTSIM_LAZY_CLI = CONSULTSIM.replace(
     "from simulator.cli import main\nraise SystemExit(main([]))",
-    "import argparse\nfrom simulator.commands.practise import launch\nraise SystemExit(launch(argparse.Namespace(dir=[], seed=0, plain=False)))",
+    "import argparse\nfrom simulator.commands.practise import launch\nfrom simulator.workspace import Workspace\n"
+    "raise SystemExit(launch(argparse.Namespace(dir=[], seed=0, plain=False), Workspace()))",
 )
 
 

@@ -8,12 +8,15 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from simulator import __version__
 from simulator.commands import grade, play, practise, resume, scenarios, sessions, validate
 from simulator.errors import ConsultsimError
 from simulator.llm.options import add_backend_arguments, settings_from_args
+
+if TYPE_CHECKING:
+    from simulator.workspace import Workspace
 
 COMMANDS = [scenarios, validate, play, practise, resume, sessions, grade]
 
@@ -39,10 +42,13 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    from simulator.workspace import Workspace  # loads nothing until asked
+
+    workspace = Workspace(getattr(args, "dir", None) or [])  # the one this process loads and shares
     try:
         if args.command is None:
-            return home(args)
-        return args.handler(args)
+            return home(args, workspace)
+        return args.handler(args, workspace)
     except ConsultsimError as error:
         print(f"consultsim: {error}", file=sys.stderr)
         return 1
@@ -65,17 +71,17 @@ def os_message(error: OSError) -> str:
     return f"{name}: {reason.lower() if reason else 'cannot be used'}" if name else reason
 
 
-def home(args: argparse.Namespace) -> int:
+def home(args: argparse.Namespace, workspace: Workspace) -> int:
     """No subcommand: the terminal UI (or --plain); with no terminal to draw on, a welcome listing."""
     if args.plain or practise.is_terminal():
-        return practise.launch(args)
+        return practise.launch(args, workspace)
     settings_from_args(args)  # a bad model setting is an error even here, not silently ignored
-    return welcome()
+    return welcome(workspace)
 
 
-def welcome() -> int:
+def welcome(workspace: Workspace) -> int:
     print(f"consultsim {__version__}: practise long-term-condition consultations with a simulated patient.\n")
-    scenarios.cmd_scenarios(argparse.Namespace(dir=[], format="text"))
+    scenarios.cmd_scenarios(argparse.Namespace(dir=[], format="text"), workspace)
     print("\nIn a terminal, `consultsim` opens the app; `consultsim --plain` is the same as a line-by-line prompt.")
     print("Play one by typing clinician lines (Ctrl-D to finish):  consultsim play t2d-hypo-fear --script -")
     print("Check a scenario you wrote:                              consultsim validate my-scenario.yaml")

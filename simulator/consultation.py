@@ -129,6 +129,7 @@ class Consultation:
             codes=list(analysis.codes),
             evidence=[asdict(hit) for hit in analysis.hits],
             topics=sorted(analysis.engaged_topics),
+            reading=analysis.record(),  # the rest of what the patient read: the grader reads the turn back, as the patient did
             state=self.engine.state.snapshot(),
         )
         turn = session.add_turn("patient", reply.text, state=self.engine.state.snapshot())

@@ -53,20 +53,24 @@ def read_json(path: Path, max_bytes: int = MAX_JSON_BYTES) -> Any:
     return loads_bounded(text, str(path))
 
 
-def depth(data: Any) -> int:
-    """How deeply lists and objects nest (0 for a plain value), without recursion."""
-    deepest, stack = 0, [(data, 1)]
-    while stack:
-        item, level = stack.pop()
-        children: Iterable[Any]
-        if isinstance(item, dict):
-            children = item.values()
-        elif isinstance(item, list):
-            children = item
-        else:
-            continue
-        deepest = max(deepest, level)
-        if level > MAX_DEPTH:
-            return level
-        stack.extend((child, level + 1) for child in children)
+def depth(data: Any, level: int = 0) -> int:
+    """How deeply lists and objects nest (0 for a plain value); past MAX_DEPTH, it stops looking.
+    Recursive, but never deeper than MAX_DEPTH + 1 calls; it visits only lists and objects."""
+    if type(data) is dict:
+        children: Iterable[Any] = data.values()
+    elif type(data) is list:
+        children = data
+    else:
+        return level
+    level += 1
+    deepest = level
+    if level > MAX_DEPTH:
+        return level
+    for child in children:
+        if type(child) is dict or type(child) is list:
+            found = depth(child, level)
+            if found > deepest:
+                deepest = found
+                if deepest > MAX_DEPTH:
+                    break
     return deepest

@@ -14,7 +14,7 @@ consultation beside the patient's.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 from simulator.scenario.model import Fact, Scenario
@@ -55,7 +55,22 @@ class PatientOutcome:
     prem: dict[str, Any]
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """As dataclasses.asdict gives it, without its deep copies (a grade of a thousand sessions makes one each)."""
+
+        def measure(m: Measure) -> dict[str, Any]:
+            return {"start": m.start, "end": m.end, "path": list(m.path)}
+
+        return {
+            "patient": self.patient,
+            "rapport": measure(self.rapport),
+            "activation": measure(self.activation),
+            "importance": {k: measure(v) for k, v in self.importance.items()},
+            "confidence": {k: measure(v) for k, v in self.confidence.items()},
+            "plan": self.plan,
+            "unspoken": self.unspoken,
+            "cues": self.cues,
+            "prem": self.prem,
+        }
 
 
 def patient_outcome(session: Session, scenario: Scenario) -> PatientOutcome | None:

@@ -13,8 +13,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from simulator.consultation import Consultation, voice_label
-from simulator.scenario import ACTIVATION_LEVELS, Catalog, Scenario
+from simulator.scenario import ACTIVATION_LEVELS, Scenario
 from simulator.session.index import SavedSession, active_seconds, format_duration, resume_consultation
+from simulator.workspace import Workspace
 
 if TYPE_CHECKING:
     from simulator.llm.settings import LLMSettings
@@ -55,8 +56,9 @@ class LiveReply:
 
 
 class PlainSession:
-    def __init__(self, stdin: TextIO, stdout: TextIO, clock=time.monotonic):
+    def __init__(self, stdin: TextIO, stdout: TextIO, clock=time.monotonic, workspace: Workspace | None = None):
         self.stdin, self.stdout, self.clock = stdin, stdout, clock
+        self.workspace = workspace or Workspace()
         self.echo = not (hasattr(stdin, "isatty") and stdin.isatty())  # piped lines are shown as if typed
 
     def say(self, text: str = "") -> None:
@@ -74,8 +76,8 @@ class PlainSession:
             self.say(line)
         return line
 
-    def choose(self, dirs: list[Path]) -> Scenario | None:
-        catalog = Catalog.load(dirs)
+    def choose(self) -> Scenario | None:
+        catalog = self.workspace.catalog
         scenarios = sorted(catalog.scenarios, key=lambda s: (s.title.lower(), s.id))
         for problem in catalog.problems:
             print(f"warning: skipped {problem}", file=sys.stderr)
@@ -153,17 +155,16 @@ class PlainSession:
         if consultation.ended:
             self.say("The consultation has ended.")
             self.say()
-            self.say(feedback_text(consultation))
+            self.say(feedback_text(consultation, self.workspace))
         self.say(f"Session saved: {consultation.path}")
         return 0
 
 
-def feedback_text(consultation: Consultation) -> str:
+def feedback_text(consultation: Consultation, workspace: Workspace) -> str:
     """The grader's text report (80 columns, no box drawing, no sparklines: read aloud, they are noise)."""
-    from simulator.rubric import grade_session
     from simulator.rubric.render import render_text
 
-    return render_text(grade_session(consultation.session, consultation.scenario, source=consultation.session.id), visual=False)
+    return render_text(workspace.grade_session(consultation.session, consultation.scenario, source=consultation.session.id), visual=False)
 
 
 def run_plain(
@@ -174,17 +175,18 @@ def run_plain(
     stdin: TextIO | None = None,
     stdout: TextIO | None = None,
     llm: LLMSettings | None = None,
+    workspace: Workspace | None = None,
 ) -> int:
-    plain = PlainSession(stdin or sys.stdin, stdout or sys.stdout)
-    dirs = list(dirs or [])
+    workspace = workspace or Workspace(dirs or [])
+    plain = PlainSession(stdin or sys.stdin, stdout or sys.stdout, workspace=workspace)
     if saved is not None:
-        consultation, warning = resume_consultation(saved, dirs, llm)
+        consultation, warning = resume_consultation(saved, llm=llm, workspace=workspace)
         if warning:
             print(f"warning: {warning}", file=sys.stderr)
         plain.say(f"Resuming: {consultation.scenario.title}")
         return plain.run(consultation, active_seconds(consultation.session))
     if scenario is None:
-        scenario = plain.choose(dirs)
+        scenario = plain.choose()
         if scenario is None:
             return 0
     plain.briefing(scenario)

@@ -22,6 +22,17 @@ def shipped_scenarios_dir() -> Path:
     return PACKAGE_DIR.parent / "scenarios"
 
 
+def shipped_rubrics_dir() -> Path:
+    """The shipped rubrics: a copy inside the wheel, or the repository's folder in a checkout."""
+    for candidate in (PACKAGE_DIR / "_bundled" / "rubrics", PACKAGE_DIR.parent / "rubrics"):
+        if candidate.is_dir():
+            return candidate
+    return PACKAGE_DIR.parent / "rubrics"
+
+
+READER_MODEL = "reader/model.json.gz"  # the turn reader's weights, under DATA_DIR (analysis/model.py)
+
+
 @cache
 def schema(name: str) -> dict[str, Any]:
     """A JSON Schema shipped in simulator/schemas, e.g. schema("scenario-v1")."""

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -71,7 +72,7 @@ def mutated_session(draw: Draw, data: dict[str, Any]) -> bytes:
         elif action == "wrap":
             data = _set(data, path, {"x": [_get(data, path)]})
         elif action == "hostile":
-            data = _set(data, path, draw(st.sampled_from(HOSTILE_VALUES)))
+            data = _set(data, path, copy.deepcopy(draw(st.sampled_from(HOSTILE_VALUES))))  # shared: never mutate it
         else:
             leaves = st.none() | st.booleans() | st.integers() | st.text(max_size=20)
             values = st.recursive(leaves, lambda c: st.lists(c, max_size=3) | st.dictionaries(st.text(max_size=5), c, max_size=3), max_leaves=8)

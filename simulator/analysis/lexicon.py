@@ -97,7 +97,7 @@ def shared_lexicon() -> Lexicon:
     codes_data = resources.data_file("lexicon/codes.yaml")
     question = codes_data["question"]
     codes = {code: _alternation(patterns) for code, patterns in codes_data["codes"].items()}
-    vocabulary = ("open_question", "closed_question", *codes, "backchannel", "jargon")
+    vocabulary = behaviour_vocabulary()
     topics = resources.data_file("lexicon/topics.yaml")["topics"]
     everyday = resources.data_file("lexicon/everyday.yaml")
     echo, info = codes_data["echo"], codes_data["information_statement"]
@@ -125,7 +125,7 @@ def shared_lexicon() -> Lexicon:
         info_min_words=info["min_words"],
         info_not_with=tuple(info["not_with"]),
         exclusive={code: tuple(others) for code, others in codes_data["exclusive"].items()},
-        closing_in_last_turn=tuple(codes_data["closing_in_last_turn"]),
+        closing_in_last_turn=closing_in_last_turn(),
         jargon=keyword_pattern(resources.data_file("lexicon/jargon.yaml")["terms"], FLAGS),
         jargon_explained=re.compile(r"\s*(?:" + _alternation(codes_data["jargon_explanations"]).pattern + ")", FLAGS),
         jargon_introduced=_alternation(codes_data["jargon_introductions"]),
@@ -143,9 +143,17 @@ def shared_lexicon() -> Lexicon:
     )
 
 
+@cache
 def behaviour_vocabulary() -> tuple[str, ...]:
-    """Every behaviour code a clinician turn can carry."""
-    return shared_lexicon().vocabulary
+    """Every behaviour code a clinician turn can carry (shared_lexicon().vocabulary, without compiling it)."""
+    codes = resources.data_file("lexicon/codes.yaml")["codes"]
+    return ("open_question", "closed_question", *codes, "backchannel", "jargon")
+
+
+@cache
+def closing_in_last_turn() -> tuple[str, ...]:
+    """Codes that close a consultation when they come in its last clinician turn ("anything else?")."""
+    return tuple(resources.data_file("lexicon/codes.yaml")["closing_in_last_turn"])
 
 
 def affect_events() -> tuple[str, ...]:

@@ -12,7 +12,9 @@ than one per feature and code; the lanes are unpacked once per unit.
 
 from __future__ import annotations
 
+import array
 import gzip
+import hashlib
 import json
 import math
 import zlib
@@ -22,7 +24,7 @@ from pathlib import Path
 
 from simulator import resources
 
-MODEL_FILE = "reader/model.json.gz"
+MODEL_FILE = resources.READER_MODEL
 _CACHE_LIMIT = 200_000
 LANE = 20  # bits per code in a packed row: room for 4,000 features of the largest weight in a unit
 OFFSET = 128  # quantised weights are -127..127; stored as weight + OFFSET
@@ -32,56 +34,83 @@ def bucket_of(feature: str, buckets: int) -> int:
     return zlib.crc32(feature.encode("utf-8")) % buckets
 
 
+class PackedRows:
+    """Each bucket's weights packed into one integer (see above): a dict, or rows read from a packed file
+    one at a time as features first hit them (the reader remembers each feature's row)."""
+
+    def __init__(self, packed: dict[int, int] | None = None, index: dict[int, int] | None = None, blob: bytes = b"", width: int = 0):
+        self._packed, self._index, self._blob, self._width = packed, index, memoryview(blob), width
+
+    def get(self, bucket: int) -> int | None:
+        if self._packed is not None:
+            return self._packed.get(bucket)
+        position = self._index.get(bucket) if self._index is not None else None
+        if position is None:
+            return None
+        start = position * self._width
+        return int.from_bytes(self._blob[start : start + self._width], "little")
+
+    def __len__(self) -> int:
+        return len(self._packed if self._packed is not None else self._index or ())
+
+
 @dataclass
 class UnitModel:
     codes: tuple[str, ...]
     bias: tuple[float, ...]
     thresholds: dict[str, float]  # probability at or above which a unit carries the code
     policy: dict[str, str]  # per code: model | rules | either (see benchmarks/train_reader.py)
-    rows: dict[int, tuple[float, ...]]
+    rows: PackedRows
     buckets: int
     feature_version: int
     form_bias: float = 1.0  # a unit that asks is open when P(open) >= form_bias * P(closed) ...
     form_rule_vote: float = 0.0  # ... each side raised by this much when the rules read that form
-
     scale: float = 1.0  # a quantised weight times this is the real weight
-    quantised: dict[int, tuple[int, ...]] | None = None
 
     def __post_init__(self) -> None:
         self._row_of: dict[str, int | None] = {}
         self._mask = (1 << LANE) - 1
-        self._packed = {b: _pack(row) for b, row in (self.quantised or {}).items()}
-        self._unit_offset = _pack((0,) * len(self.codes))  # OFFSET in every lane: one feature's offsets
         self.logit_thresholds = {c: _logit(t) for c, t in self.thresholds.items()}
 
     @classmethod
     def from_dict(cls, data: dict) -> UnitModel:
-        scale = data["scale"]
-        quantised = {int(b): tuple(row) for b, row in data["rows"].items()}
-        rows = {b: tuple(q * scale for q in row) for b, row in quantised.items()}
-        return cls(
-            codes=tuple(data["codes"]),
-            bias=tuple(data["bias"]),
-            thresholds=dict(data["thresholds"]),
-            policy=dict(data["policy"]),
-            rows=rows,
-            buckets=data["buckets"],
-            feature_version=data["feature_version"],
-            form_bias=data.get("form_bias", 1.0),
-            form_rule_vote=data.get("form_rule_vote", 0.0),
-            scale=scale,
-            quantised=quantised,
-        )
+        rows = PackedRows({int(b): _pack(row) for b, row in data["rows"].items()})
+        return cls(rows=rows, **_header(data))
 
     @classmethod
-    def load(cls, path: Path | None = None) -> UnitModel:
+    def load(cls, path: Path | None = None, cache_dir: Path | None = None) -> UnitModel:
+        """The weights file, through a packed copy in the cache folder: parsing and packing the JSON takes
+        most of a second, the packed copy a few milliseconds. Without a writable cache, only slower."""
         path = path or resources.DATA_DIR / MODEL_FILE
-        with gzip.open(path, "rt", encoding="utf-8") as handle:
-            return cls.from_dict(json.load(handle))
+        raw = path.read_bytes()
+        cached = _cache_file(raw, cache_dir)
+        try:
+            return cls._from_packed(cached.read_bytes())
+        except (OSError, ValueError, KeyError):
+            pass  # absent or damaged: made again below
+        data = json.loads(gzip.decompress(raw))
+        _write_packed(cached, data)
+        return cls.from_dict(data)
+
+    @classmethod
+    def _from_packed(cls, blob: bytes) -> UnitModel:
+        head_end = blob.index(b"\n")
+        header = json.loads(blob[:head_end])
+        count, width = header["count"], header["width"]
+        ids = array.array("I")
+        if ids.itemsize != 4:
+            raise ValueError("bucket ids are 4 bytes")
+        start = head_end + 1
+        ids.frombytes(blob[start : start + 4 * count])
+        rows_blob = blob[start + 4 * count :]
+        if len(ids) != count or len(rows_blob) != count * width or header["lane"] != LANE or header["offset"] != OFFSET:
+            raise ValueError("a packed model that does not fit its header")
+        index = dict(zip(ids, range(count)))
+        return cls(rows=PackedRows(index=index, blob=rows_blob, width=width), **_header(header))
 
     def logits(self, features: Iterable[str]) -> list[float]:
         """Each code's score (log-odds) for a unit with these features."""
-        row_of, packed, buckets = self._row_of, self._packed, self.buckets
+        row_of, packed, buckets = self._row_of, self.rows, self.buckets
         total = count = 0
         for feature in features:
             row = row_of.get(feature, False)
@@ -105,7 +134,53 @@ class UnitModel:
         return {code: sigmoid(z) for code, z in zip(self.codes, self.logits(features))}
 
 
-def _pack(row: tuple[int, ...]) -> int:
+def _header(data: dict) -> dict:
+    return {
+        "codes": tuple(data["codes"]),
+        "bias": tuple(data["bias"]),
+        "thresholds": dict(data["thresholds"]),
+        "policy": dict(data["policy"]),
+        "buckets": data["buckets"],
+        "feature_version": data["feature_version"],
+        "form_bias": data.get("form_bias", 1.0),
+        "form_rule_vote": data.get("form_rule_vote", 0.0),
+        "scale": data["scale"],
+    }
+
+
+def _cache_file(raw: bytes, cache_dir: Path | None) -> Path:
+    """Where the packed copy of these weights lives, named by their digest."""
+    from simulator.paths import home
+
+    return (cache_dir or home() / "cache") / f"reader-model-{hashlib.sha256(raw).hexdigest()[:16]}.bin"
+
+
+def _write_packed(path: Path, data: dict) -> None:
+    """Header (JSON, one line), bucket ids (uint32), then each bucket's packed row in `width` bytes."""
+    import os
+    import tempfile
+
+    from simulator.paths import make_private_dir
+
+    ids = array.array("I", sorted(int(b) for b in data["rows"]))
+    width = (LANE * len(data["codes"]) + 7) // 8
+    header = {k: data[k] for k in ("codes", "bias", "thresholds", "policy", "buckets", "feature_version", "scale")}
+    header |= {k: data[k] for k in ("form_bias", "form_rule_vote") if k in data}
+    header |= {"count": len(ids), "width": width, "lane": LANE, "offset": OFFSET}
+    rows = b"".join(_pack(data["rows"][str(b)]).to_bytes(width, "little") for b in ids)
+    temporary = None
+    try:
+        make_private_dir(path.parent)
+        fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(json.dumps(header).encode("utf-8") + b"\n" + ids.tobytes() + rows)
+        os.replace(temporary, path)  # whole or not at all
+    except OSError:  # a cache that cannot be written only costs time
+        if temporary is not None:
+            Path(temporary).unlink(missing_ok=True)
+
+
+def _pack(row: tuple[int, ...] | list[int]) -> int:
     packed = 0
     for k, weight in enumerate(row):
         packed |= (weight + OFFSET) << (LANE * k)

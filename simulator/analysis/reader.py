@@ -18,12 +18,12 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from typing import Any
 
 from simulator.analysis.cues import cue_lexicon
 from simulator.analysis.features import FEATURE_VERSION, stem, unit_features
-from simulator.analysis.lexicon import Lexicon, lower_same_length, shared_lexicon
+from simulator.analysis.lexicon import Lexicon, behaviour_vocabulary, closing_in_last_turn, lower_same_length, shared_lexicon
 from simulator.analysis.model import UnitModel, sigmoid
 from simulator.analysis.rules import DECLARATIVE, RuleHit, Rules
 from simulator.analysis.speech import BACKCHANNEL_WORDS, Speech, read_speech
@@ -73,7 +73,10 @@ def shipped_model() -> UnitModel | None:
 
 
 class TurnReader:
-    """Reads clinician turns; one per scenario, because scenarios add topics."""
+    """Reads clinician turns; one per scenario, because scenarios add topics.
+
+    What reading needs (the compiled lexicon, the rules, the weights, the topic index) is made at the
+    first turn read: grading a session that recorded its readings reads none, and never pays for it."""
 
     def __init__(
         self,
@@ -82,16 +85,40 @@ class TurnReader:
         model: UnitModel | None | bool = True,
         topic_examples: Mapping[str, tuple[str, ...]] | None = None,
     ):
-        self.lexicon = lexicon or shared_lexicon()
-        self.rules = Rules(self.lexicon)
-        self.model: UnitModel | None = shipped_model() if model is True else (model or None)
-        self.topics = TopicFinder(self.lexicon, extra_topics, topic_examples)
-        self.vocabulary_index = {code: i for i, code in enumerate(self.lexicon.vocabulary)}
-        self._stop = self.lexicon.echo_stopwords
-        self._feeling = cue_lexicon().feelings
-        # Word-list rules run only for the codes the model leaves to them (all of them with no model).
+        self._lexicon, self._model, self._extra_topics, self._examples = lexicon, model, extra_topics, topic_examples
+        # the vocabulary without compiling the lexicon (every reading and every recorded one needs it)
+        vocabulary = lexicon.vocabulary if lexicon is not None else behaviour_vocabulary()
+        self.vocabulary_index = {code: i for i, code in enumerate(vocabulary)}
+
+    @cached_property
+    def lexicon(self) -> Lexicon:
+        return self._lexicon or shared_lexicon()
+
+    @cached_property
+    def rules(self) -> Rules:
+        return Rules(self.lexicon)
+
+    @cached_property
+    def model(self) -> UnitModel | None:
+        return shipped_model() if self._model is True else (self._model or None)
+
+    @cached_property
+    def topics(self) -> TopicFinder:
+        return TopicFinder(self.lexicon, self._extra_topics, self._examples)
+
+    @cached_property
+    def _stop(self) -> frozenset[str]:
+        return self.lexicon.echo_stopwords
+
+    @cached_property
+    def _feeling(self) -> re.Pattern[str]:
+        return cue_lexicon().feelings
+
+    @cached_property
+    def _rule_codes(self) -> frozenset[str] | None:
+        """Word-list rules run only for the codes the model leaves to them (all of them with no model)."""
         m = self.model
-        self._rule_codes = None if m is None else frozenset(c for c in self.lexicon.codes if m.policy.get(c, "rules") != "model")
+        return None if m is None else frozenset(c for c in self.lexicon.codes if m.policy.get(c, "rules") != "model")
 
     @classmethod
     def for_scenario(cls, scenario: Any) -> TurnReader:
@@ -288,7 +315,8 @@ class TurnReader:
         """The consultation's last clinician turn: "anything else?" or "any questions?" there closes it."""
         if analysis.has("closing"):
             return analysis
-        hit = next((h for h in analysis.hits if h.code in self.lexicon.closing_in_last_turn), None)
+        closers = self._lexicon.closing_in_last_turn if self._lexicon is not None else closing_in_last_turn()
+        hit = next((h for h in analysis.hits if h.code in closers), None)
         return analysis.with_hit(CodeHit("closing", hit.start, hit.end, hit.text), self.vocabulary_index) if hit else analysis
 
 

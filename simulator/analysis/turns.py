@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -50,3 +51,22 @@ class TurnAnalysis:
     def is_question(self) -> bool:
         """Asks something, including a procedural question (permission, teach-back, "anything else?")."""
         return self.question_count > 0 or self.has("open_question", "closed_question", "scale_question")
+
+    # -- as a session records it ---------------------------------------------------------------------
+
+    def record(self) -> dict[str, Any]:
+        """The turn's reading as a session records it, beside its codes and evidence (session-v1 `reading`):
+        what the grader needs to read the turn back instead of reading it again."""
+        return {
+            "topics": list(self.topics), "context_topics": list(self.context_topics), "questions": self.question_count,
+            "words": self.word_count, "stacked": self.stacked, "goodbye": self.goodbye, "kind": self.kind,
+        }
+
+    @classmethod
+    def from_record(cls, text: str, codes: list[str], evidence: list[dict[str, Any]], reading: Mapping[str, Any]) -> TurnAnalysis:
+        hits = tuple(CodeHit(e["code"], e["start"], e["end"], e["text"]) for e in evidence)
+        return cls(
+            text, tuple(codes), hits, tuple(reading["topics"]), tuple(reading["context_topics"]), reading["questions"],
+            reading["words"], reading["stacked"], reading["goodbye"], reading.get("kind"),
+        )
+

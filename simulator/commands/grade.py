@@ -8,11 +8,12 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from simulator.errors import ConsultsimError, FileProblems, NotFound
+from simulator.errors import ConsultsimError, NotFound
 from simulator.llm.options import add_backend_arguments, settings_from_args
 
 if TYPE_CHECKING:
-    from simulator.rubric import GradeReport
+    from simulator.rubric import GradeReport, Judge
+    from simulator.workspace import Workspace
 
 SUFFIXES = (".json", ".txt", ".md", ".transcript")
 
@@ -25,6 +26,10 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     grade.add_argument(
         "--judge", choices=["rules", "llm", "hybrid"], default="rules",
         help="rules (offline; the default), llm (a model grades every criterion) or hybrid (rules, with the model's view beside them)",
+    )
+    grade.add_argument(
+        "--jobs", type=int, metavar="N",
+        help="worker processes for many files (default: one per CPU core; 1 grades everything in this process)",
     )
     add_backend_arguments(grade)
     grade.set_defaults(handler=cmd_grade)
@@ -48,23 +53,33 @@ def input_files(paths: list[Path]) -> list[Path]:
     return files
 
 
-def cmd_grade(args: argparse.Namespace) -> int:
-    from simulator.rubric import grade_file  # heavy: imported when grading, not when the CLI starts
-    judge = _judge(args)
+def cmd_grade(args: argparse.Namespace, workspace: Workspace) -> int:
+    from simulator.rubric.batch import grade_files
+
+    if args.jobs is not None and args.jobs < 1:
+        raise ConsultsimError("--jobs needs a number of processes, 1 or more")
+    judge = _judge(args, workspace)
+    files = input_files(args.inputs)
+    lines = args.format == "json" and len(files) > 1  # JSON Lines, each rendered by the process that graded it
     reports: list[GradeReport] = []
+    texts: list[str] = []
     failed = 0
-    for path in input_files(args.inputs):
-        try:
-            reports.append(grade_file(path, judge))
-        except FileProblems as error:
+    for graded in grade_files(workspace, files, judge, args.jobs, _json_line if lines else None):
+        for problem in graded.problems:
+            print(f"consultsim: {problem}", file=sys.stderr)
+        if graded.report is None and graded.text is None:
             failed += 1
-            for problem in error.problems:
-                print(f"consultsim: {problem}", file=sys.stderr)
-        except ConsultsimError as error:
-            failed += 1
-            print(f"consultsim: {error}", file=sys.stderr)
-    if reports:
-        output = _render(reports, args.format)
+            continue
+        if graded.text is not None:
+            texts.append(graded.text)
+        elif graded.report is not None:
+            reports.append(graded.report)
+        if graded.warning:
+            print(f"consultsim: {graded.path}: {graded.warning}", file=sys.stderr)
+    if len(texts) == 1:  # one report after all (the others failed): as one JSON document, like a single input
+        texts = [json.dumps(json.loads(texts[0]), indent=2, ensure_ascii=False) + "\n"]
+    if reports or texts:
+        output = "".join(texts) if texts else _render(reports, args.format)
         if args.out:
             _write_report(args.out, output)
             print(f"Report written: {args.out}", file=sys.stderr)
@@ -87,25 +102,28 @@ def _write_report(out: Path, output: str) -> None:
         raise ConsultsimError(f"{out}: cannot write the report here ({error.strerror or error})") from None
 
 
-def _judge(args: argparse.Namespace):
+def _judge(args: argparse.Namespace, workspace: Workspace) -> Judge | None:
     if args.judge == "rules":
-        return None
+        return None  # the workspace's rules judge
     settings = settings_from_args(args)
     if not settings.enabled:
         raise ConsultsimError(f"--judge {args.judge} needs a model: pass --model (and --base-url for a local server); see docs/llm.md")
     from simulator.rubric.llm_judge import LLMJudge
 
     print(f"Judge: {args.judge}, {settings.model} at {settings.public()['base_url']}", file=sys.stderr)
-    return LLMJudge(settings, mode=args.judge)
+    return LLMJudge(settings, mode=args.judge, rubrics=workspace.rubrics)
+
+
+def _json_line(report: GradeReport) -> str:
+    return json.dumps(report.to_dict(), ensure_ascii=False) + "\n"
 
 
 def _render(reports: list[GradeReport], fmt: str) -> str:
-    from simulator.rubric.render import render_html, render_markdown, render_text
-
     if fmt == "json":
         if len(reports) == 1:
             return json.dumps(reports[0].to_dict(), indent=2, ensure_ascii=False) + "\n"
         return "".join(json.dumps(r.to_dict(), ensure_ascii=False) + "\n" for r in reports)  # JSON Lines
+    from simulator.rubric.render import render_html, render_markdown, render_text  # Jinja: not for JSON
     if fmt == "markdown":
         return "\n\n---\n\n".join(render_markdown(r) for r in reports)
     if fmt == "html":

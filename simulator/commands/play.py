@@ -14,6 +14,7 @@ from simulator.llm.options import add_backend_arguments, settings_from_args
 
 if TYPE_CHECKING:
     from simulator.consultation import Consultation
+    from simulator.workspace import Workspace
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:
@@ -47,13 +48,12 @@ def _open_script(name: str) -> TextIO:
         raise ConsultsimError(f"{name}: cannot read the script ({error.strerror or error})") from None
 
 
-def cmd_play(args: argparse.Namespace) -> int:
+def cmd_play(args: argparse.Namespace, workspace: Workspace) -> int:
     from simulator.consultation import Consultation  # the engine loads when a consultation starts, not at start-up
     from simulator.plain import LiveReply
-    from simulator.scenario import resolve
     from simulator.session.store import PLAYTESTS
 
-    scenario = resolve(args.scenario, args.dir)
+    scenario = workspace.resolve(args.scenario)
     settings = settings_from_args(args)
     if settings.enabled:
         print(f"Patient voiced by {settings.model} at {settings.public()['base_url']}", file=sys.stderr)

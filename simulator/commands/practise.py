@@ -15,6 +15,7 @@ from simulator.llm.options import add_backend_arguments, settings_from_args, set
 if TYPE_CHECKING:
     from simulator.scenario import Scenario
     from simulator.session.index import SavedSession
+    from simulator.workspace import Workspace
 
 
 def add_common(parser: argparse.ArgumentParser) -> None:
@@ -33,18 +34,15 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     practise.set_defaults(handler=cmd_practise)
 
 
-def cmd_practise(args: argparse.Namespace) -> int:
-    from simulator.scenario import resolve
-
-    scenario = resolve(args.scenario, getattr(args, "dir", None) or [])
-    return launch(args, scenario=scenario)
+def cmd_practise(args: argparse.Namespace, workspace: Workspace) -> int:
+    return launch(args, workspace, scenario=workspace.resolve(args.scenario))
 
 
 def is_terminal() -> bool:
     return sys.stdin.isatty() and sys.stdout.isatty()
 
 
-def launch(args: argparse.Namespace, scenario: Scenario | None = None, saved: SavedSession | None = None) -> int:
+def launch(args: argparse.Namespace, workspace: Workspace, scenario: Scenario | None = None, saved: SavedSession | None = None) -> int:
     """The terminal UI, or the plain prompt with --plain (or when there is no terminal to draw on).
 
     The model settings are read first, so that a bad one is an error here rather than inside the app; a resumed
@@ -54,9 +52,9 @@ def launch(args: argparse.Namespace, scenario: Scenario | None = None, saved: Sa
     if getattr(args, "plain", False) or not is_terminal():
         from simulator.plain import run_plain
 
-        return run_plain(scenario=scenario, saved=saved, dirs=dirs, seed=seed, llm=llm)
+        return run_plain(scenario=scenario, saved=saved, dirs=dirs, seed=seed, llm=llm, workspace=workspace)
     from simulator.tui.app import make_app  # the core never imports Textual; only this path does
 
-    app = make_app(dirs=dirs, seed=seed, scenario=scenario, saved=saved, llm=llm)
+    app = make_app(dirs=dirs, seed=seed, scenario=scenario, saved=saved, llm=llm, workspace=workspace)
     app.run()
     return app.return_code or 0

@@ -6,7 +6,10 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from simulator.workspace import Workspace
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:
@@ -16,10 +19,10 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     listing.set_defaults(handler=cmd_scenarios)
 
 
-def cmd_scenarios(args: argparse.Namespace) -> int:
-    from simulator.scenario import ACTIVATION_LEVELS, Catalog  # imported when used, to keep start-up quick
+def cmd_scenarios(args: argparse.Namespace, workspace: Workspace) -> int:
+    from simulator.scenario import ACTIVATION_LEVELS  # imported when used, to keep start-up quick
 
-    catalog = Catalog.load(args.dir)
+    catalog = workspace.catalog
     rows: list[dict[str, Any]] = [
         {
             "id": s.id,

@@ -6,7 +6,10 @@ import argparse
 import json
 import shutil
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from simulator.workspace import Workspace
 
 FIXED_WIDTH = 64  # every column but the scenario's, with the spaces between them
 
@@ -17,22 +20,24 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     listing.set_defaults(handler=cmd_sessions)
 
 
-def cmd_sessions(args: argparse.Namespace) -> int:
+def cmd_sessions(args: argparse.Namespace, workspace: Workspace) -> int:
     from simulator.paths import data_dir
-    from simulator.session.index import active_seconds, format_duration, list_sessions, local_time
+    from simulator.session.index import format_duration, local_time
+    from simulator.session.keeper import SessionStore
     from simulator.session.store import PLAYTESTS
 
-    saved, problems = list_sessions(data_dir(PLAYTESTS) if args.playtests else None)
+    store = SessionStore(data_dir(PLAYTESTS)) if args.playtests else workspace.store
+    saved, problems = store.summaries()  # from the store's index: files unchanged since are not read again
     rows: list[dict[str, Any]] = [
         {
             "id": s.id,
-            "scenario": s.session.scenario.get("id"),
+            "scenario": s.scenario_id,
             "title": s.title,
-            "created": s.session.created,
-            "updated": s.session.updated,
-            "status": s.session.status,
-            "clinician_turns": len(s.session.clinician_turns),
-            "active_seconds": round(active_seconds(s.session), 1),
+            "created": s.created,
+            "updated": s.updated,
+            "status": s.status,
+            "clinician_turns": s.clinician_turns,
+            "active_seconds": round(s.active_seconds, 1),
             "path": str(s.path),
         }
         for s in saved

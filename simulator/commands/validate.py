@@ -5,8 +5,12 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from simulator.errors import ConsultsimError, Problem
+
+if TYPE_CHECKING:
+    from simulator.workspace import Workspace
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:
@@ -45,7 +49,7 @@ def _is_rubric(path: Path) -> bool:
         return False  # check_file reports why the file cannot be read
 
 
-def cmd_validate(args: argparse.Namespace) -> int:
+def cmd_validate(args: argparse.Namespace, workspace: Workspace | None = None) -> int:  # checks files afresh: no workspace
     files, problems = _scenario_paths(args.paths)
     from simulator.rubric.model import check_rubric_file  # heavy: imported when validating, not at start-up
     from simulator.scenario import check_file

@@ -7,20 +7,21 @@ a plain message that names the server (without credentials) and never the key.
 
 Helpers, for the patient and the judge alike: `chat` (one reply), `stream_chat` (a reply token by token)
 and `complete_json` (a reply that must be JSON valid for a schema: the server's structured output where
-it has it, JSON in the text otherwise, validated with jsonschema and re-asked a bounded number of times).
+it has it, JSON in the text otherwise, validated with jsonschema and re-asked a bounded number of times;
+streamed, so that a slow server that keeps sending is not taken for a dead one).
+
+`chat` and `complete_json` requests go to a server no more at once than its limiter allows (limiter.py:
+the `concurrency` setting, else what the server says it takes, else 1).
 """
 
 from __future__ import annotations
 
-import email.utils
 import functools
-import json
 import re
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import jsonschema
@@ -28,10 +29,12 @@ import openai
 import tenacity
 
 from simulator.llm.breaker import CircuitBreaker, breaker_for
-from simulator.llm.errors import InvalidOutput, LLMError
+from simulator.llm.errors import InvalidOutput, LLMError, retry_after_of, server_message
+from simulator.llm.jsonreply import parse_json, schema_name, with_json_instruction, with_schema_instruction
+from simulator.llm.limiter import Limiter, Turn, limiter_for, server_slots
 from simulator.llm.results import ChatResult, JSONResult, Messages, Usage
 from simulator.llm.settings import LLMSettings, public_url
-from simulator.llm.stream import ChatStream
+from simulator.llm.stream import ChatStream, collect
 
 if TYPE_CHECKING:
     from openai.types.chat import ChatCompletionMessageParam
@@ -79,6 +82,9 @@ class LLMClient:
             0, settings.backoff_initial
         )
         self._refused: dict[str, str | None] = {}  # optional parameters this server refused -> what to send instead
+        self._limiter: Limiter | None = None  # settled before the first request (it may ask the server)
+        self._limiter_lock = threading.Lock()
+        self._turns = threading.local()  # .current: the slot the request in hand holds, on this thread
 
     def close(self) -> None:
         self._openai.close()
@@ -95,6 +101,7 @@ class LLMClient:
         def attempt(sent: dict[str, Any]) -> ChatResult:
             typed = cast("list[ChatCompletionMessageParam]", messages)  # plain dicts of the shape the client types
             response = self._openai.chat.completions.create(model=self.model, messages=typed, **sent)
+            self._progressed()
             if not getattr(response, "choices", None):
                 raise LLMError("bad_response", f"the model server at {self.where} sent a reply with no choices")
             usage = Usage(requests=1)
@@ -102,15 +109,15 @@ class LLMClient:
             choice = response.choices[0]
             return ChatResult(choice.message.content or "", choice.finish_reason, usage)
 
-        return self.call_adapting(attempt, params)
+        return self.call_adapting(attempt, params, limited=True)
 
-    def call_adapting(self, attempt: Callable[[dict[str, Any]], T], params: dict[str, Any]) -> T:
+    def call_adapting(self, attempt: Callable[[dict[str, Any]], T], params: dict[str, Any], *, limited: bool = False) -> T:
         """`call`, and if the server refuses one of our optional parameters (400 naming it), once more
         without it (or, for max_tokens, with max_completion_tokens), remembered for later requests."""
         for _ in range(len(_OPTIONAL) + 1):
             sent = self._adapt(params)
             try:
-                return self.call(functools.partial(attempt, sent))
+                return self.call(functools.partial(attempt, sent), limited=limited)
             except LLMError as error:
                 if not self._learn(error, sent):
                     raise
@@ -144,11 +151,17 @@ class LLMClient:
         """
         return ChatStream(self, messages, params)
 
-    def complete_json(self, messages: Messages, schema: dict[str, Any], *, name: str = "reply", reasks: int | None = None, **params: Any) -> JSONResult:
+    def complete_json(
+        self, messages: Messages, schema: dict[str, Any], *, name: str = "reply", reasks: int | None = None, stream: bool = True, **params: Any
+    ) -> JSONResult:
         """A reply that is JSON valid for `schema`, re-asked up to `reasks` times (settings.json_reasks).
 
+        Streamed and gathered (stream.collect): the timeout runs between pieces, `reply_budget` over the whole.
+        `stream=False` asks for the whole reply at once (llama-cpp-python's server reports token usage only then).
         Raises InvalidOutput (with the problems, the last text and the tokens used) when it never is.
         """
+        if stream:
+            params = {"stream_options": {"include_usage": True}, **params}
         reasks = self.settings.json_reasks if reasks is None else reasks
         validator = jsonschema.Draft202012Validator(schema)
         usage = Usage()
@@ -157,7 +170,7 @@ class LLMClient:
         text = ""
         for ask in range(1, reasks + 2):
             mode = self._json_mode or "json_schema"
-            result, mode = self._ask_json(conversation, schema, name, mode, params)
+            result, mode = self._ask_json(conversation, schema, name, mode, params, stream)
             usage.add(result.usage)
             text = result.text
             data, problems = parse_json(text, validator)
@@ -178,21 +191,21 @@ class LLMClient:
 
     # -- structured output ---------------------------------------------------------------------
 
-    def _ask_json(self, messages: Messages, schema: dict[str, Any], name: str, mode: str, params: dict[str, Any]) -> tuple[ChatResult, str]:
+    def _ask_json(self, messages: Messages, schema: dict[str, Any], name: str, mode: str, params: dict[str, Any], stream: bool) -> tuple[ChatResult, str]:
         """Ask in `mode`; in auto mode a server that rejects it gets the next one (json_schema, json_object, text)."""
         order = ["json_schema", "json_object", "text"]
         while True:
             request = dict(params)
             if mode == "json_schema":
-                request["response_format"] = {"type": "json_schema", "json_schema": {"name": _schema_name(name), "schema": schema, "strict": False}}
+                request["response_format"] = {"type": "json_schema", "json_schema": {"name": schema_name(name), "schema": schema, "strict": False}}
                 sent = messages
             elif mode == "json_object":  # OpenAI's JSON mode; llama.cpp also takes the schema here (a grammar)
                 request["response_format"] = {"type": "json_object", "schema": schema}
-                sent = _with_schema_instruction(messages, schema) if self._restate_schema else _with_json_instruction(messages)
+                sent = with_schema_instruction(messages, schema) if self._restate_schema else with_json_instruction(messages)
             else:
-                sent = _with_schema_instruction(messages, schema)
+                sent = with_schema_instruction(messages, schema)
             try:
-                result = self.chat(sent, **request)
+                result = self.call_adapting(functools.partial(self._collect, sent), request, limited=True) if stream else self.chat(sent, **request)
             except LLMError as error:
                 auto = self.settings.structured_output == "auto"
                 if auto and mode != "text" and error.kind == "bad_request":
@@ -203,10 +216,56 @@ class LLMClient:
                 self._json_mode = mode
             return result, mode
 
+    def _collect(self, messages: Messages, sent: dict[str, Any]) -> ChatResult:
+        return collect(self, messages, sent, on_piece=self._progressed)
+
+    # -- how many at once ----------------------------------------------------------------------
+
+    def limiter(self) -> Limiter:
+        """This server's limiter, set to the `concurrency` setting, or else (asked once, before this client's
+        first request) what the server says it can take, or else 1."""
+        with self._limiter_lock:
+            if self._limiter is None:
+                limit = self.settings.concurrency
+                if limit is None:
+                    limit = server_slots(self.settings.base_url, self.settings.key_for_client(), self.settings.connect_timeout) or 1
+                self._limiter = limiter_for(self.where, limit)
+            return self._limiter
+
+    def _progressed(self) -> None:
+        """The request in hand got a piece of its reply (or all of it)."""
+        turn: Turn | None = getattr(self._turns, "current", None)
+        if turn is not None:
+            turn.progressed()
+
+    def _busy(self, error: LLMError) -> LLMError:
+        """A timeout while the server was sending another request its reply: this one was waiting its turn
+        there (more were let through than it runs at once), which is not a server that is down."""
+        turn: Turn | None = getattr(self._turns, "current", None)
+        if error.kind != "timeout" or turn is None or not turn.others_progressed():
+            return error
+        s = self.settings
+        return LLMError(
+            "busy",
+            f"the model server at {self.where} was busy with another request and did not start this one within "
+            f"{s.timeout:g} s: send fewer at once ({s.how_to_set('concurrency')}) or wait longer ({s.how_to_set('timeout')})",
+        )
+
     # -- the retry layer -----------------------------------------------------------------------
 
-    def call(self, attempt: Callable[[], T]) -> T:
-        """Run `attempt` (one HTTP request) under the breaker and the retry policy."""
+    def call(self, attempt: Callable[[], T], *, limited: bool = False) -> T:
+        """Run `attempt` (one HTTP request) under the breaker and the retry policy. `limited`: holding one of
+        the server's slots throughout (retries and their waits included), the breaker asked once it is ours."""
+        if not limited:
+            return self._call(attempt)
+        with self.limiter().slot() as turn:
+            self._turns.current = turn
+            try:
+                return self._call(attempt)
+            finally:
+                self._turns.current = None
+
+    def _call(self, attempt: Callable[[], T]) -> T:
         limit = self.breaker.admit()  # raises LLMError("breaker_open") while the server is skipped
         s = self.settings
         retrying = tenacity.Retrying(
@@ -239,7 +298,7 @@ class LLMClient:
         except LLMError:
             raise
         except (openai.OpenAIError, OSError, ValueError) as error:
-            raise self.classify(error) from None
+            raise self._busy(self.classify(error)) from None
 
     def _should_retry(self, error: BaseException) -> bool:
         if not isinstance(error, LLMError) or not error.retryable:
@@ -263,16 +322,18 @@ class LLMClient:
         if isinstance(error, LLMError):
             return error
         if isinstance(error, openai.APITimeoutError):
-            return LLMError("timeout", f"the model server at {where} did not answer within {self.settings.timeout:g} s")
+            s = self.settings
+            raise_it = f"if it is slow rather than down, raise {s.how_to_set('timeout')}"
+            return LLMError("timeout", f"the model server at {where} did not answer within {s.timeout:g} s ({raise_it})")
         if isinstance(error, openai.APIConnectionError):
             if type(error.__cause__).__name__ in ("ConnectError", "ConnectionRefusedError", "gaierror"):
                 return LLMError("down", f"cannot reach the model server at {where} (is it running?)")
             return LLMError("dropped", f"the connection to the model server at {where} dropped before the reply was complete")
         if isinstance(error, openai.APIStatusError):
             status = error.status_code
-            detail = self._redact(_server_message(error))
+            detail = self._redact(server_message(error))
             if status == 429:
-                retry_after = _retry_after(error.response.headers)
+                retry_after = retry_after_of(error.response.headers)
                 wait = f"; it asks to wait {retry_after:g} s" if retry_after is not None else ""
                 return LLMError("rate_limited", f"the model server at {where} is limiting requests (429){wait}", status=429, retry_after=retry_after)
             if status in (401, 403):
@@ -289,7 +350,7 @@ class LLMClient:
             if status in (400, 422) or (status >= 500 and _VALIDATION.search(detail)):  # llama.cpp says 500 for a bad field
                 return LLMError("bad_request", f"the model server at {where} rejected the request ({status}){detail}", status=status)
             if status == 408 or status >= 500:
-                retry_after = _retry_after(error.response.headers) if status == 503 else None
+                retry_after = retry_after_of(error.response.headers) if status == 503 else None
                 return LLMError("server_error", f"the model server at {where} failed (HTTP {status}){detail}", status=status, retry_after=retry_after)
             return LLMError("http_error", f"the model server at {where} answered HTTP {status}{detail}", status=status)
         if isinstance(error, (openai.APIResponseValidationError, ValueError)):
@@ -303,82 +364,3 @@ class LLMClient:
         if key:
             text = text.replace(key, "***")
         return re.sub(r"\b(sk-[A-Za-z0-9_-]{4})[A-Za-z0-9_*-]{8,}", r"\1***", text)
-
-
-def parse_json(text: str, validator: jsonschema.protocols.Validator) -> tuple[Any, list[str]]:
-    """The JSON object in a reply (bare, fenced, or inside prose) and what is wrong with it, if anything."""
-    candidate = text.strip()
-    fenced = re.search(r"```(?:json)?\s*(.*?)```", candidate, re.S)
-    if fenced:
-        candidate = fenced.group(1).strip()
-    try:
-        data = json.loads(candidate)
-    except ValueError:
-        start, end = candidate.find("{"), candidate.rfind("}")
-        try:
-            data = json.loads(candidate[start : end + 1]) if 0 <= start < end else None
-        except ValueError:
-            data = None
-        if data is None:
-            return None, ["the reply is not JSON"]
-    errors = sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
-    return data, [f"{'/'.join(map(str, e.absolute_path)) or '(top)'}: {e.message}"[:300] for e in errors]
-
-
-def _with_schema_instruction(messages: Messages, schema: dict[str, Any]) -> Messages:
-    compact = json.dumps(schema, separators=(",", ":"))  # whitespace is tokens too
-    return _with_instruction(messages, "Reply with only a JSON object (no prose, no code fence) valid for this JSON Schema:\n" + compact)
-
-
-def _with_instruction(messages: Messages, instruction: str) -> Messages:
-    if messages and messages[0].get("role") == "system":
-        return [{**messages[0], "content": f"{messages[0]['content']}\n\n{instruction}"}, *messages[1:]]
-    return [{"role": "system", "content": instruction}, *messages]
-
-
-def _with_json_instruction(messages: Messages) -> Messages:
-    """JSON mode without the schema in the prompt (OpenAI's JSON mode wants the word JSON in the messages)."""
-    return _with_instruction(messages, "Reply with only a JSON object (no prose, no code fence).")
-
-
-def _schema_name(name: str) -> str:
-    return re.sub(r"[^A-Za-z0-9_-]", "_", name)[:64] or "reply"
-
-
-def _server_message(error: Any) -> str:
-    body = getattr(error, "body", None)
-    message = None
-    if isinstance(body, dict):
-        inner = body.get("error", body)
-        message = inner.get("message") if isinstance(inner, dict) else inner
-        if message is None and "detail" in body:
-            message = body["detail"]
-    if not message:
-        return ""
-    return ": " + " ".join(str(message).split())[:200]
-
-
-def _retry_after(headers: Any) -> float | None:
-    """Seconds from Retry-After (seconds or an HTTP date) or retry-after-ms, if the server sent one."""
-    if headers is None:
-        return None
-    millis = headers.get("retry-after-ms")
-    if millis:
-        try:
-            return max(0.0, float(millis) / 1000)
-        except ValueError:
-            pass
-    value = headers.get("retry-after")
-    if not value:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - datetime.now(UTC)).total_seconds())

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import email.utils
+from datetime import UTC, datetime
+from typing import Any
+
 from simulator.errors import ConsultsimError
 
 # kind -> (retried?, counts towards opening the circuit breaker?)
 KINDS: dict[str, tuple[bool, bool]] = {
     "down": (True, True),  # connection refused, unknown host
     "dropped": (True, True),  # the connection closed before a whole response came
-    "timeout": (True, True),
+    "timeout": (True, True),  # no reply within `timeout` (nor any sign the server was busy with another)
+    "busy": (True, False),  # no reply within `timeout` while the server was answering another request: alive
+    "too_slow": (False, False),  # still replying, slowly, when `reply_budget` ran out: alive, not retried
     "rate_limited": (True, True),  # 429
     "server_error": (True, True),  # 5xx (and 408)
     "bad_request": (False, False),  # 400, 422
@@ -59,3 +65,46 @@ class InvalidOutput(LLMError):
         self.problems = problems
         self.last_text = last_text
         self.usage = usage
+
+
+# -- what a server's error response says -------------------------------------------------------
+
+
+def server_message(error: Any) -> str:
+    """What the server's error body says (its message, on one line), to end ours with; "" if nothing."""
+    body = getattr(error, "body", None)
+    message = None
+    if isinstance(body, dict):
+        inner = body.get("error", body)
+        message = inner.get("message") if isinstance(inner, dict) else inner
+        if message is None and "detail" in body:
+            message = body["detail"]
+    if not message:
+        return ""
+    return ": " + " ".join(str(message).split())[:200]
+
+
+def retry_after_of(headers: Any) -> float | None:
+    """Seconds from Retry-After (seconds or an HTTP date) or retry-after-ms, if the server sent one."""
+    if headers is None:
+        return None
+    millis = headers.get("retry-after-ms")
+    if millis:
+        try:
+            return max(0.0, float(millis) / 1000)
+        except ValueError:
+            pass
+    value = headers.get("retry-after")
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())

@@ -22,6 +22,9 @@ from simulator.errors import ConsultsimError
 
 BACKENDS = ("scripted", "openai")
 STRUCTURED_OUTPUT = ("auto", "json_schema", "json_object", "text")
+# Settings that also have a command-line flag (simulator/llm/options.py); the rest are set in the config file.
+FLAGS = {"timeout": "--llm-timeout", "concurrency": "--llm-concurrency"}
+MAX_CONCURRENCY = 64  # requests at once to one server, at most (a setting, or what the server says)
 NO_KEY = "no-key-needed"  # sent to servers that need none (llama.cpp, Ollama, vLLM, LM Studio)
 
 # Every option of the [llm] table, with its type and bounds; docs/llm.md explains each.
@@ -35,7 +38,9 @@ CONFIG_SCHEMA: dict[str, Any] = {
         "base_url": {"type": "string", "pattern": "^https?://"},
         "api_key_env": {"type": "string", "pattern": "^[A-Za-z_][A-Za-z0-9_]*$"},
         "timeout": _NUMBER,
+        "reply_budget": _NUMBER,
         "connect_timeout": _NUMBER,
+        "concurrency": {"type": "integer", "minimum": 1, "maximum": MAX_CONCURRENCY},
         "max_attempts": {"type": "integer", "minimum": 1, "maximum": 10},
         "retry_budget": _NUMBER,
         "backoff_initial": _NUMBER,
@@ -80,7 +85,9 @@ class LLMSettings:
     api_key_env: str = "OPENAI_API_KEY"
     api_key: Secret | None = field(default=None, repr=False, compare=False)
     timeout: float = 60.0  # seconds to wait for a response, or between two streamed chunks
+    reply_budget: float = 600.0  # seconds a streamed structured reply may take in all while it keeps arriving
     connect_timeout: float = 3.0
+    concurrency: int | None = None  # requests at once to this server; None: what it says it takes (llama.cpp), else 1
     max_attempts: int = 3  # tries per request, the first included
     retry_budget: float = 30.0  # no new try starts after this many seconds
     backoff_initial: float = 0.5
@@ -111,6 +118,11 @@ class LLMSettings:
             out["model"] = self.model
             out["base_url"] = public_url(self.base_url) if self.base_url else "https://api.openai.com/v1"
         return out
+
+    def how_to_set(self, option: str) -> str:
+        """Where a user changes `option`, for a message that asks them to: its flag, and the config file."""
+        where = f"`{option}` under [llm] in {self.config_file or 'the config file'}"
+        return f"{FLAGS[option]} or {where}" if option in FLAGS else where
 
     def with_(self, **changes: Any) -> LLMSettings:
         return replace(self, **changes)

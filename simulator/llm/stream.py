@@ -1,20 +1,61 @@
 """One streamed reply: its text deltas as they arrive, retried until its first words, then never again
-(what has been shown cannot be taken back by a silent retry; a break raises StreamBroken with what arrived)."""
+(what has been shown cannot be taken back by a silent retry; a break raises StreamBroken with what arrived).
+
+And `collect`: one reply streamed and gathered whole, for a caller that wants all of it (structured output),
+so that a slow server that keeps sending is not taken for a dead one.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any, cast
 
 import openai
 
-from simulator.llm.errors import StreamBroken
+from simulator.llm.errors import LLMError, StreamBroken
 from simulator.llm.results import ChatResult, Messages, Usage
 
 if TYPE_CHECKING:
     from openai.types.chat import ChatCompletionMessageParam
 
     from simulator.llm.client import LLMClient
+
+
+def collect(client: LLMClient, messages: Messages, params: dict[str, Any], on_piece: Callable[[], None] = lambda: None) -> ChatResult:
+    """One reply, streamed and gathered whole (one HTTP request; the caller retries). The timeout runs between
+    pieces, so a server that keeps sending, however slowly, is alive; `reply_budget` bounds the whole. Any end
+    but a finished reply closes the connection, so that the server stops working on it."""
+    settings = client.settings
+    started = time.monotonic()
+    typed = cast("list[ChatCompletionMessageParam]", messages)  # plain dicts of the shape the client types
+    raw = client._openai.chat.completions.create(model=client.model, messages=typed, stream=True, **params)
+    assert isinstance(raw, openai.Stream)  # stream=True; the **params hide that from the overloads
+    parts: list[str] = []
+    usage = Usage(requests=1)
+    finish: str | None = None
+    try:
+        for chunk in raw:
+            on_piece()
+            if getattr(chunk, "usage", None):
+                usage.add(chunk.usage)
+            choices = getattr(chunk, "choices", None) or []
+            if choices:
+                finish = choices[0].finish_reason or finish
+                delta = choices[0].delta
+                if delta and delta.content:
+                    parts.append(delta.content)
+            if finish is None and time.monotonic() - started > settings.reply_budget:
+                raise LLMError(
+                    "too_slow",
+                    f"the model server at {client.where} was still replying after {settings.reply_budget:g} s "
+                    f"(it is answering, slowly: allow it longer with {settings.how_to_set('reply_budget')})",
+                )
+    finally:
+        raw.close()  # before the end: the connection closes and the server stops generating
+    if finish is None:
+        raise LLMError("dropped", f"the reply from the model server at {client.where} ended before it was finished")
+    return ChatResult("".join(parts), finish, usage)
 
 
 class ChatStream:

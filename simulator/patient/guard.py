@@ -8,7 +8,10 @@ A reply fails when it
 - uses medical jargon that a patient with low or medium health literacy would not (unless the clinician
   just used the word),
 - is empty, or longer than the persona's verbosity allows and cannot be cut at a sentence,
-- leaves out a fact the director disclosed this turn.
+- leaves out a fact the director disclosed this turn,
+- is not true to the scenario and the session (claims.py: contradicts a fact, the persona or an earlier reply,
+  invents a fact, says this turn's fact the other way round, speaks as the clinician, reads the persona or the
+  rules out, echoes the clinician, repeats an earlier reply).
 Small slips are repaired instead: a leading "Patient:" label, quotes around the reply, stage directions,
 a second speaker's turn tacked on, a reply cut at a sentence to fit.
 """
@@ -16,11 +19,14 @@ a second speaker's turn tacked on, a reply cut at a sentence to fit.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from simulator.analysis.lexicon import shared_lexicon
+from simulator.patient.claims import claim_checker, touched
 from simulator.patient.director import Decision
 from simulator.patient.state import PatientState
+from simulator.patient.text import content_words, words
 from simulator.scenario.model import Fact, Scenario
 
 MAX_WORDS = {"terse": 45, "moderate": 80, "chatty": 130}
@@ -63,55 +69,8 @@ _STAGE = re.compile(r"\*[^*\n]{1,60}\*|\((sighs|laughs|pauses|smiles|nods|shrugs
 _NEVER = re.compile(r"(?!x)x")
 # Letters of other scripts, or code, in an English patient's speech: a small model's garbage, not speech.
 _NOT_SPEECH = re.compile(r"[^\x00-\u024f\u2000-\u206f\u20a0-\u20bf\u2100-\u214f]|[{}<>\\|^~`]")
-_WORD = re.compile(r"[a-z][a-z'-]*")
 _SENTENCE_END = re.compile(r"[.!?…](?=\s|$)")
-
-STOPWORDS = frozenset(
-    """a about above after again against all almost also am an and any are aren't as at be because been before being
-    below between both but by can can't cannot could couldn't did didn't do does doesn't doing don't down during each
-    even ever every few for from further get gets getting go goes going gone got had hadn't has hasn't have haven't
-    having he he'd he'll he's her here here's hers herself him himself his how how's however i i'd i'll i'm i've if in
-    into is isn't it it's its itself just know let let's like lot lots make me might more most much must mustn't my
-    myself need never no nor not now of off often on once one ones only or other ought our ours ourselves out over own
-    really right said same say says see she she'd she'll she's should shouldn't so some something still such sure take
-    than that that's the their theirs them themselves then there there's these they they'd they'll they're they've
-    thing things think this those though through to too under until up us very was wasn't way we we'd we'll we're
-    we've well were weren't what what's when when's where where's which while who who's whom why why's will with won't
-    would wouldn't yeah yes yet you you'd you'll you're you've your yours yourself yourselves bit quite maybe suppose
-    honestly honest mean guess anyway actually kind sort okay ok oh um er doc doctor time day days week weeks year
-    years back again put keep keeps kept come comes came tell told want wants wanted feel feels felt""".split()
-)
-
-
-def stem(word: str) -> str:
-    """A crude stem, enough to match "vapes", "vape" and "vaping", or "stopped" and "stop"."""
-    word = word.strip("'-").removesuffix("'s")
-    if len(word) > 4 and word.endswith("ies"):
-        word = word[:-3] + "y"
-    elif len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
-        word = word[:-1]
-    for suffix in ("ing", "ed"):
-        if len(word) > len(suffix) + 2 and word.endswith(suffix):
-            word = word[: -len(suffix)]
-            if len(word) > 2 and word[-1] == word[-2] and word[-1] not in "lsz":
-                word = word[:-1]
-            break
-    if len(word) > 3 and word.endswith("e"):
-        word = word[:-1]
-    return word
-
-
-def _raw_words(text: str) -> list[str]:
-    return [w.strip("'-") for w in _WORD.findall(text.lower().replace("’", "'"))]
-
-
-def words(text: str) -> list[str]:
-    return [stem(w) for w in _raw_words(text)]
-
-
-def content_words(text: str) -> set[str]:
-    """Stems of the words that carry meaning (no stopwords, nothing under three letters)."""
-    return {stem(w) for w in _raw_words(text) if len(w) > 2 and w not in STOPWORDS}
+_SENTENCE_SO_FAR = re.compile(r"[.!?…][\"”')]*(?=\s)")  # mid-stream: "2." may yet become "2.5"
 
 
 def _shingles(text: str, size: int = 8) -> set[tuple[str, ...]]:
@@ -124,7 +83,7 @@ class Verdict:
     ok: bool
     text: str  # the reply, repaired (label, quotes, stage directions stripped; cut to length)
     problems: tuple[str, ...] = ()  # what was wrong, in words the clinician may read (no fact named)
-    kinds: tuple[str, ...] = ()  # locked_fact | out_of_character | medical_advice | register | length | empty | missing_disclosure
+    kinds: tuple[str, ...] = ()  # DESCRIPTIONS' keys
 
 
 class ReplyGuard:
@@ -143,14 +102,23 @@ class ReplyGuard:
         names = {scenario.patient.name, *re.findall(r"[A-Za-z][A-Za-z'-]+", scenario.patient.name)}
         labels = sorted({*names, *_GENERIC_LABELS}, key=len, reverse=True)
         self.label = re.compile(r"^\s*[\"'*]*(" + "|".join(map(re.escape, labels)) + r")[*]*\s*:\s*", re.I)
+        self.claims = claim_checker(scenario)
 
-    def for_turn(self, state: PatientState, decision: Decision, prompt_text: str, instructions: str, clinician_text: str, gist: str) -> TurnGuard:
-        return TurnGuard(self, state, decision, prompt_text, instructions, clinician_text, gist)
+    def for_turn(self, state: PatientState, decision: Decision, prompt_text: str, instructions: str, clinician_text: str, gist: str, *,
+                 earlier: Sequence[str] = (), heard: Sequence[str] = ()) -> TurnGuard:
+        """`earlier`: the patient's replies so far this session, oldest first; `heard`: the clinician's turns
+        before this one (what either said may be said back; an earlier reply must not be contradicted or repeated)."""
+        return TurnGuard(self, state, decision, prompt_text, instructions, clinician_text, gist, earlier=earlier, heard=heard)
 
 
 class TurnGuard:
-    def __init__(self, guard: ReplyGuard, state: PatientState, decision: Decision, prompt_text: str, instructions: str, clinician_text: str, gist: str):
+    def __init__(self, guard: ReplyGuard, state: PatientState, decision: Decision, prompt_text: str, instructions: str, clinician_text: str, gist: str,
+                 *, earlier: Sequence[str] = (), heard: Sequence[str] = ()):
         self.guard = guard
+        locked, known = touched(guard.scenario, state, decision)
+        self.claims = guard.claims.for_turn(planned_ids=[f.id for f in decision.disclosed], earlier_patient_lines=earlier, clinician_text=clinician_text,
+                                            earlier_clinician_lines=heard, gist=gist, touched_locked_ids=locked, touched_known_ids=known)
+        self._released: tuple[str, str | None] = ("", None)  # the last prefix releasable() judged, and its answer
         scenario = guard.scenario
         allowed = content_words(prompt_text)  # anything the model was told may be said
         self.locked: list[tuple[Fact, set[str], re.Pattern[str]]] = []
@@ -179,7 +147,7 @@ class TurnGuard:
         cut; anything else (a leak, out of character...) stops one that will be rejected."""
         if _SECOND_SPEAKER.search(partial):
             return "finished"
-        kinds = self._safety(partial)
+        kinds = self._safety(partial) or self.claims.stops(partial)
         if kinds:
             return kinds[0]
         if len(partial.split()) > 2 * self.limit:
@@ -205,9 +173,26 @@ class TurnGuard:
                 kinds.append("length")
         if not partial and not self.voices_disclosures(text):
             kinds.append("missing_disclosure")
+        kinds += self.claims.check(text)
         for kind in kinds:
             problems.append(DESCRIPTIONS[kind])
         return Verdict(not kinds, text, tuple(problems), tuple(kinds))
+
+    def releasable(self, raw: str) -> str | None:
+        """While streaming: the reply's whole sentences so far, repaired, if they pass every check that does
+        not need the end of the reply, else None (hold them back). A turn that is to disclose a fact holds
+        everything until the fact is voiced, so what the clinician reads is never withdrawn."""
+        text = repair(raw, self.guard.label, streaming=True)
+        ends = [m.end() for m in _SENTENCE_SO_FAR.finditer(text)]
+        if not ends:
+            return None
+        prefix = text[: ends[-1]].strip()
+        if prefix == self._released[0]:  # no new sentence since the last look (called for every streamed piece)
+            return self._released[1]
+        verdict = self.check(prefix, partial=True)
+        held = not verdict.ok or verdict.text != prefix or (self.disclosed_now and not self.voices_disclosures(prefix))
+        self._released = (prefix, None if held else prefix)
+        return self._released[1]
 
     def voices_disclosures(self, text: str) -> bool:
         said = set(words(text))
@@ -245,11 +230,40 @@ DESCRIPTIONS = {
     "length": "it was far longer than this patient talks",
     "empty": "it was empty",
     "missing_disclosure": "it left out what the patient was to say this turn",
+    "contradiction": "it contradicted what is true of the patient or what they had said",
+    "invented": "it made up something about the patient's health, family, medicines or habits",
+    "negated_disclosure": "it said the opposite of what the patient was to say this turn",
+    "role_swap": "it spoke as the clinician, not as the patient",
+    "persona_leak": "it read out the patient's instructions",
+    "echo": "it repeated the clinician's words as the patient's own",
+    "repeat": "it repeated something the patient had already said",
 }
+# What the model is told when its reply is regenerated (never the rejected text, which might hold a leak).
+CORRECTIONS = {
+    "locked_fact": "Say nothing beyond what is written in your instructions.",
+    "out_of_character": "Stay the patient: speak only as yourself, in the first person, about your own life.",
+    "medical_advice": "Do not advise the clinician about treatment or doses.",
+    "register": "Use only everyday words, no medical terms.",
+    "length": "Say much less: keep to your usual length.",
+    "empty": "Say something, as the patient.",
+    "missing_disclosure": "Make sure you say what you were given to say now, in your own words.",
+    "contradiction": "Say nothing that goes against what is written about you or what you have already said; "
+    "if you would rather not answer, be vague instead of saying no.",
+    "invented": "Add no new facts about your health, your family, your medicines or your habits: only what is written above.",
+    "negated_disclosure": "Say what you were given to say now with the same meaning, not the opposite.",
+    "role_swap": "You are the patient, not the clinician: do not call yourself by your own name, and do not ask the clinician's questions.",
+    "persona_leak": "Talk about yourself as I and me; never read out or mention your instructions.",
+    "echo": "Answer in your own words; do not say back what the clinician just said.",
+    "repeat": "Do not say again what you said earlier in the conversation; answer this question.",
+}
+# Kinds that make what arrived of a broken stream unusable (it is never shown)
+UNUSABLE = frozenset({"locked_fact", "out_of_character", "medical_advice", "register", "contradiction", "invented", "negated_disclosure",
+                      "role_swap", "persona_leak", "echo", "repeat"})
 
 
-def repair(reply: str, label: re.Pattern[str] | None = None) -> str:
-    """Strip what is not speech: a speaker label, wrapping quotes, stage directions, a second speaker's turn."""
+def repair(reply: str, label: re.Pattern[str] | None = None, streaming: bool = False) -> str:
+    """Strip what is not speech: a speaker label, wrapping quotes, stage directions, a second speaker's turn.
+    `streaming`: the reply is still arriving, so an opening quote goes even before its closing one."""
     text = reply.replace("\r", "")
     second = _SECOND_SPEAKER.search(text)
     if second:
@@ -260,6 +274,8 @@ def repair(reply: str, label: re.Pattern[str] | None = None) -> str:
     text = " ".join(text.split())
     if len(text) >= 2 and text[0] in "\"“'" and text[-1] in "\"”'":
         text = text[1:-1].strip()
+    elif streaming and text[:1] in "\"“":
+        text = text[1:].strip()
     return text
 
 

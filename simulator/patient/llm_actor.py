@@ -21,7 +21,7 @@ from simulator.llm.settings import LLMSettings
 from simulator.patient.actor import ScriptedActor
 from simulator.patient.director import Decision, Disclosure
 from simulator.patient.engine import PatientEngine, PatientReply, ReplyChunk, ReplyStream, run_stream, word_chunks
-from simulator.patient.guard import DESCRIPTIONS, ReplyGuard, TurnGuard
+from simulator.patient.guard import CORRECTIONS, DESCRIPTIONS, UNUSABLE, ReplyGuard, TurnGuard
 from simulator.patient.prompt import build_prompt
 from simulator.patient.state import PatientState
 from simulator.scenario.model import Scenario
@@ -51,7 +51,7 @@ class LLMPatient(PatientEngine):
         self.guard = ReplyGuard(scenario)
         self.history: list[tuple[str, str]] = list(history or [])
         self.usage = Usage()
-        self.counts = {"model": 0, "scripted": 0, "regenerated": 0, "cut_off": 0}
+        self.counts = {"model": 0, "scripted": 0, "regenerated": 0, "cut_off": 0, "withdrawn": 0}
 
     def describe(self) -> dict[str, Any]:
         return self.settings.public()
@@ -60,10 +60,13 @@ class LLMPatient(PatientEngine):
         return run_stream(self.stream(clinician_text, turn, previous_patient), self.on_chunk)
 
     def stream(self, clinician_text: str, turn: int, previous_patient: str | None = None) -> ReplyStream:
-        decision = self.director.step(clinician_text, turn, previous_patient)
-        scripted = self.actor.reply(decision, self.state, previous_patient)
+        # the director reads the turn against the line it decided last time, not the model's wording of it
+        heard = self.state.decided_line if self.state.decided_line is not None else previous_patient
+        decision = self.director.step(clinician_text, turn, heard)
+        scripted = self.actor.reply(decision, self.state, heard)
         reply = yield from self._voice(clinician_text, decision, scripted)
-        self.director.heard_self(reply.text)
+        self.director.heard_self(scripted)
+        self.state.decided_line = scripted
         self.history.append((clinician_text, reply.text))
         return reply
 
@@ -75,14 +78,14 @@ class LLMPatient(PatientEngine):
             note = f"The model server failed recently and is skipped for {wait:.0f} s more; the scripted patient answered this turn."
             return (yield from self._scripted(decision, scripted, note))
         prompt = build_prompt(self.scenario, self.state, decision, scripted, clinician_text, self.history, self.settings.history_turns)
-        guard = self.guard.for_turn(self.state, decision, prompt.system, prompt.instructions, clinician_text, scripted)
+        guard = self.guard.for_turn(
+            self.state, decision, prompt.system, prompt.instructions, clinician_text, scripted,
+            earlier=[reply for _, reply in self.history], heard=[clinician for clinician, _ in self.history],
+        )
         messages = prompt.messages
-        shown = ""  # what the listener has been shown of this reply
+        shown = ""  # what the listener has been shown of this reply: only sentences the guard has passed
         rejected: list[str] = []
         for attempt in range(self.settings.guard_retries + 1):
-            if shown:
-                yield ReplyChunk("", restart=True)
-                shown = ""
             if attempt:
                 self.counts["regenerated"] += 1
             params = {"max_tokens": prompt.max_tokens, "temperature": self.settings.temperature, "seed": _seed(self.seed, decision.turn, attempt)}
@@ -90,20 +93,22 @@ class LLMPatient(PatientEngine):
             broken: StreamBroken | None = None
             stopped = False
             try:
-                for delta in stream:
-                    shown += delta
-                    yield ReplyChunk(delta)
+                for _delta in stream:
                     problem = guard.early(stream.text)
                     if problem:
-                        stream.close()  # enough seen: stop paying for (and showing) the rest
+                        stream.close()  # enough seen: stop paying for the rest
                         stopped = problem not in ("finished", "length")  # those may still be usable
                         break
+                    ready = guard.releasable(stream.text)  # whole sentences that passed, never taken back
+                    if ready is not None and ready.startswith(shown) and len(ready) > len(shown):
+                        yield ReplyChunk(ready[len(shown):])
+                        shown = ready
             except StreamBroken as error:
                 broken = error
             except LLMError as error:
-                if shown:
-                    yield ReplyChunk("", restart=True)
                 note = f"The model server did not answer ({error.message}); the scripted patient answered this turn."
+                if shown:  # what was shown passed the guard: keep it, and say what the turn had to say
+                    return (yield from self._kept(shown, guard, decision, scripted, note))
                 return (yield from self._scripted(decision, scripted, note))
             finally:
                 self.usage.add(stream.usage)
@@ -116,21 +121,40 @@ class LLMPatient(PatientEngine):
             verdict = guard.check(stream.text)
             if verdict.ok and not stopped:
                 self.counts["model"] += 1
-                if verdict.text != shown:
+                if verdict.text.startswith(shown):
+                    if len(verdict.text) > len(shown):
+                        yield ReplyChunk(verdict.text[len(shown):])
+                else:  # the final repair changed a shown sentence (rare: a closing quote); say it once more
+                    self.counts["withdrawn"] += 1
                     yield ReplyChunk(verdict.text, restart=True)
                 return PatientReply(verdict.text, decision)
+            if shown and guard.check(shown).ok:  # a later sentence went wrong: end the reply where it was good
+                self.counts["model"] += 1
+                return PatientReply(shown, decision)
             kinds = [k for k in verdict.kinds if not (stopped and k == "missing_disclosure")]  # cut short: of course
             rejected += [DESCRIPTIONS[k] for k in kinds if DESCRIPTIONS[k] not in rejected]
             messages = _with_correction(prompt.messages, tuple(kinds))
-        if shown:
-            yield ReplyChunk("", restart=True)
+            if shown:  # cannot happen while releasable() holds a disclosure turn back; counted if it does
+                self.counts["withdrawn"] += 1
+                yield ReplyChunk("", restart=True)
+                shown = ""
         note = f"The model's reply was not used ({'; '.join(rejected)}); the scripted patient answered this turn."
         return (yield from self._scripted(decision, scripted, note))
+
+    def _kept(self, shown: str, guard: TurnGuard, decision: Decision, scripted: str, note: str) -> ReplyStream:
+        """The server failed after some sentences were shown: they stay; the scripted line follows where the
+        turn disclosed a fact or settled a plan that they do not voice."""
+        plan_settled = decision.plan is not None and decision.plan.kind in ("agreed", "proposed")
+        if plan_settled or not guard.voices_disclosures(shown):
+            yield ReplyChunk(f" {scripted}")
+            return PatientReply(f"{shown} {scripted}", decision, (note,))
+        self.counts["model"] += 1
+        return PatientReply(shown, decision, (note,))
 
     def _broken(self, broken: StreamBroken, guard: TurnGuard, decision: Decision, scripted: str, shown: str) -> ReplyStream | Any:
         """Keep what arrived of a broken stream, marked; None if it cannot be kept (then regenerate)."""
         verdict = guard.check(broken.partial, partial=True)
-        if not verdict.text or any(k in verdict.kinds for k in ("locked_fact", "out_of_character", "medical_advice", "register")):
+        if not verdict.text or any(k in UNUSABLE for k in verdict.kinds):
             return None
         self.counts["cut_off"] += 1
         text = verdict.text.rstrip(" ,;:-") + CUT_MARK
@@ -149,20 +173,9 @@ class LLMPatient(PatientEngine):
         return PatientReply(scripted, decision, (note,))
 
 
-_CORRECTIONS = {
-    "locked_fact": "Say nothing beyond what is written in your instructions.",
-    "out_of_character": "Stay the patient: speak only as yourself, in the first person, about your own life.",
-    "medical_advice": "Do not advise the clinician about treatment or doses.",
-    "register": "Use only everyday words, no medical terms.",
-    "length": "Say much less: keep to your usual length.",
-    "empty": "Say something, as the patient.",
-    "missing_disclosure": "Make sure you say what you were given to say now, in your own words.",
-}
-
-
 def _with_correction(messages: list[dict[str, str]], kinds: tuple[str, ...]) -> list[dict[str, str]]:
     """The same request with a note on what to fix (never the rejected text, which might hold a leak)."""
-    fixes = " ".join(_CORRECTIONS[k] for k in kinds if k in _CORRECTIONS)
+    fixes = " ".join(CORRECTIONS[k] for k in kinds if k in CORRECTIONS)
     system = messages[0]
     return [{**system, "content": f"{system['content']}\n\nYour last attempt at this reply could not be used. {fixes}"}, *messages[1:]]
 

@@ -15,8 +15,8 @@ from functools import cache
 from string import Template
 
 from simulator.patient.director import Decision
-from simulator.patient.guard import content_words
 from simulator.patient.state import PatientState
+from simulator.patient.text import content_words
 from simulator.resources import DATA_DIR
 from simulator.scenario.model import ACTIVATION_LEVELS, Behaviour, Scenario
 

@@ -39,6 +39,9 @@ class PatientState:
     last_lines: dict[str, str] = field(default_factory=dict)  # per pool, so wording varies
     said: dict[str, int] = field(default_factory=dict)  # how often each fact, knowledge or answer was said
     own_words: list[str] = field(default_factory=list)  # technical words the patient has used themselves
+    # The director's own wording of the patient's last reply (the scripted line). A model patient reads the
+    # next clinician turn against this, not the model's wording, so the ledger depends on the clinician only.
+    decided_line: str | None = None
     cues: list[dict[str, Any]] = field(default_factory=list)  # cues offered: {cue, turn, outcome, answered}
     missed_run: int = 0  # cues missed in a row
     start: dict[str, Any] = field(default_factory=dict)  # importance, confidence, activation, rapport at the start
@@ -84,7 +87,7 @@ class PatientState:
     def snapshot(self) -> dict[str, Any]:
         """What a session records after each turn."""
         data = asdict(self)
-        for private in ("last_lines", "said", "own_words", "start"):
+        for private in ("last_lines", "said", "own_words", "start", "decided_line"):
             data.pop(private)
         data["affect"] = self.affect
         data["activation_level"] = self.activation_level

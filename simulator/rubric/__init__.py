@@ -3,26 +3,30 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from simulator.analysis import TurnReader
-from simulator.errors import ConsultsimError
 from simulator.rubric.conversation import Conversation, from_session, from_transcript
 from simulator.rubric.grader import Judge, RulesJudge
 from simulator.rubric.report import KALAMAZOO_TASKS, SELF_MANAGEMENT, CriterionResult, GradeReport
 from simulator.scenario.model import Scenario
 from simulator.session import Session
-from simulator.session.store import load as load_session
-from simulator.transcript import read_transcript
+
+if TYPE_CHECKING:
+    from simulator.workspace import Workspace
 
 __all__ = [
     "KALAMAZOO_TASKS", "SELF_MANAGEMENT", "Conversation", "CriterionResult", "GradeReport", "Judge", "RulesJudge",
-    "grade_file", "grade_session", "grade_transcript_text",
+    "from_transcript", "grade_file", "grade_session", "grade_transcript_text", "looks_like_json",
 ]
 
 
-def grade_session(session: Session, scenario: Scenario | None = None, judge: Judge | None = None, source: str | None = None) -> GradeReport:
-    """Grade a session; with its scenario, the scenario's own rubric items and topics are used too."""
-    reader = TurnReader.for_scenario(scenario) if scenario else TurnReader()
+def grade_session(
+    session: Session, scenario: Scenario | None = None, judge: Judge | None = None, source: str | None = None, reader: TurnReader | None = None
+) -> GradeReport:
+    """Grade a session; with its scenario, the scenario's own rubric items and topics are used too. Pass the
+    judge and reader a Workspace keeps (simulator/workspace.py): made here, they load the rubrics and weights."""
+    reader = reader or (TurnReader.for_scenario(scenario) if scenario else TurnReader())
     conversation = from_session(source or session.id, session, reader)
     report = (judge or RulesJudge()).grade(conversation, scenario)
     if scenario is not None:
@@ -39,29 +43,15 @@ def grade_transcript_text(text: str, source: str = "<transcript>", judge: Judge 
     return (judge or RulesJudge()).grade(from_transcript(source, parse_transcript(text, source)))
 
 
-def _scenario_for(session: Session) -> Scenario | None:
-    """The session's scenario, if it can still be found (shipped, or at the path it came from)."""
-    from simulator.scenario import resolve
+def grade_file(path: Path, judge: Judge | None = None, workspace: Workspace | None = None) -> GradeReport:
+    """A session file (JSON with a schema_version), graded against the scenario version it recorded, or a
+    plain transcript. Grading many files: pass one Workspace, so the rubrics and scenarios load once."""
+    from simulator.workspace import Workspace
 
-    for name in (session.scenario.get("id"), session.scenario.get("source")):
-        if not name:
-            continue
-        try:
-            return resolve(name, checked=False)  # grading a session played already
-        except ConsultsimError:
-            continue
-    return None
+    return (workspace or Workspace()).grade_file(path, judge)[0]
 
 
-def grade_file(path: Path, judge: Judge | None = None) -> GradeReport:
-    """A session file (JSON with a schema_version) or a plain transcript."""
-    if path.suffix == ".json" or _looks_like_json(path):
-        session = load_session(path)
-        return grade_session(session, _scenario_for(session), judge, source=str(path))
-    return (judge or RulesJudge()).grade(from_transcript(str(path), read_transcript(path)))
-
-
-def _looks_like_json(path: Path) -> bool:
+def looks_like_json(path: Path) -> bool:
     try:
         with path.open("rb") as handle:
             start = handle.read(64).lstrip()

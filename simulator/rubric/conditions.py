@@ -6,19 +6,17 @@ A condition holds or not, and names the clinician turns that evidence it.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from simulator.rubric.conversation import ClinicianTurn, Conversation
 
 _TURN_KEYS = ("codes", "all_codes", "not_codes", "topics", "text", "event", "in_first", "in_last", "after_codes", "then_codes", "patient_then", "min", "max")
 
 
-@dataclass(frozen=True)
-class Match:
+class Match(NamedTuple):  # a tuple, not a dataclass: a grade makes thousands
     holds: bool
-    turns: tuple[ClinicianTurn, ...] = field(default=())
+    turns: tuple[ClinicianTurn, ...] = ()
 
 
 @lru_cache(maxsize=512)
@@ -26,23 +24,65 @@ def _regex(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern, re.I)
 
 
-def evaluate(condition: dict[str, Any], conversation: Conversation, metrics: dict[str, Any] | None = None) -> Match:
-    """All keys of the condition must hold; evidence is every turn picked by the parts that hold."""
+class TurnIndex:
+    """The clinician turns of one conversation by code, topic and event, as sets of positions: a turn
+    condition is then a few set operations rather than a test of every turn (a grade tests hundreds)."""
+
+    def __init__(self, conversation: Conversation):
+        self.conversation = conversation
+        self.turns = conversation.clinician
+        self.codes: dict[str, set[int]] = {}
+        self.topics: dict[str, set[int]] = {}
+        self.events: dict[str, set[int]] = {}
+        for position, turn in enumerate(self.turns):
+            for code in turn.analysis.codes:
+                self.codes.setdefault(code, set()).add(position)
+            for topic in turn.analysis.engaged_topics:
+                self.topics.setdefault(topic, set()).add(position)
+            for event in turn.events:
+                self.events.setdefault(event, set()).add(position)
+        self._said: dict[tuple[str, str, int], bool] = {}
+
+    def with_any(self, table: dict[str, set[int]], keys: Any) -> set[int]:
+        found: set[int] = set()
+        for key in keys:
+            found |= table.get(key, set())
+        return found
+
+    def said(self, key: str, pattern: str, positions: set[int]) -> set[int]:
+        """Those of the positions whose text (key "text") or patient's reply ("patient_then") matches the
+        pattern: only turns every other key let through are searched, and each once."""
+        search, said, turns = _regex(pattern).search, self._said, self.turns
+        found = set()
+        for position in positions:
+            known = said.get((key, pattern, position))
+            if known is None:
+                text = turns[position].text if key == "text" else turns[position].patient_reply
+                known = said[(key, pattern, position)] = bool(text and search(text))
+            if known:
+                found.add(position)
+        return found
+
+
+def evaluate(condition: dict[str, Any], conversation: Conversation, metrics: dict[str, Any] | None = None, index: TurnIndex | None = None) -> Match:
+    """All keys of the condition must hold; evidence is every turn picked by the parts that hold.
+    `index`: the conversation's TurnIndex, made once per grade (made here if not given)."""
+    index = index or TurnIndex(conversation)
     parts: list[Match] = []
-    if any(key in condition for key in _TURN_KEYS):
-        parts.append(_turns(condition, conversation))
+    if _has_turn_keys(condition):
+        parts.append(_turns(condition, index))
     if "any" in condition:
-        subs = [evaluate(c, conversation, metrics) for c in condition["any"]]
+        subs = [evaluate(c, conversation, metrics, index) for c in condition["any"]]
         parts.append(Match(any(s.holds for s in subs), _merge(s for s in subs if s.holds)))
     if "all" in condition:
-        subs = [evaluate(c, conversation, metrics) for c in condition["all"]]
+        subs = [evaluate(c, conversation, metrics, index) for c in condition["all"]]
         parts.append(Match(all(s.holds for s in subs), _merge(subs)))
     if "some" in condition:
-        subs = [evaluate(c, conversation, metrics) for c in condition["some"]["of"]]
+        subs = [evaluate(c, conversation, metrics, index) for c in condition["some"]["of"]]
         held = [sub for sub in subs if sub.holds]
         parts.append(Match(len(held) >= condition["some"]["min"], _merge(held)))
     if "none" in condition:
-        subs = [evaluate(c, conversation, metrics) for c in condition["none"]]
+        subs = [evaluate(c, conversation, metrics, index) for c in condition["none"]]
         parts.append(Match(not any(s.holds for s in subs)))
     if "plan" in condition:
         wanted = condition["plan"]  # the consultation's plan has one owner (analysis/plans.py)
@@ -54,47 +94,54 @@ def evaluate(condition: dict[str, Any], conversation: Conversation, metrics: dic
         parts.append(_metric(condition["metric"], metrics or {}))
     if not parts:
         return Match(True)
+    if len(parts) == 1 and "plan" not in condition:  # its turns are in order and each once already
+        return parts[0]
     return Match(all(p.holds for p in parts), _merge(parts))
 
 
-def _turns(condition: dict[str, Any], conversation: Conversation) -> Match:
-    turns = conversation.clinician
+_KEYED: dict[int, tuple[dict[str, Any], bool]] = {}
+
+
+def _has_turn_keys(condition: dict[str, Any]) -> bool:
+    """Whether a condition has any turn key, worked out once per condition (a rubric's are evaluated for every grade)."""
+    known = _KEYED.get(id(condition))
+    if known is None or known[0] is not condition:  # the condition is kept, so its id is not reused
+        if len(_KEYED) > 10_000:
+            _KEYED.clear()
+        known = _KEYED[id(condition)] = (condition, any(key in condition for key in _TURN_KEYS))
+    return known[1]
+
+
+def _turns(condition: dict[str, Any], index: TurnIndex) -> Match:
+    """The turns that meet every turn key of the condition, and whether there are as many as it asks."""
+    window = range(len(index.turns))  # sliced as the list of turns would be
     if "in_first" in condition:
-        turns = turns[: condition["in_first"]]
+        window = window[: condition["in_first"]]
     if "in_last" in condition:
-        turns = turns[-condition["in_last"] :]
-    picked = [t for t in turns if _turn_matches(condition, t, conversation)]
+        window = window[-condition["in_last"] :]
+    picked = set(window)
+    if "codes" in condition:
+        picked &= index.with_any(index.codes, condition["codes"])
+    for code in condition.get("all_codes", ()):
+        picked &= index.codes.get(code, set())
+    if "not_codes" in condition:
+        picked -= index.with_any(index.codes, condition["not_codes"])
+    if "topics" in condition:
+        picked &= index.with_any(index.topics, condition["topics"])
+    if "text" in condition:
+        picked = index.said("text", condition["text"], picked)
+    if "event" in condition:
+        picked &= index.events.get(condition["event"], set())
+    if "after_codes" in condition:  # the clinician's turn before had one of these codes
+        picked &= {p + 1 for p in index.with_any(index.codes, condition["after_codes"])}
+    if "then_codes" in condition:  # the clinician's next turn has one of these codes
+        picked &= {p - 1 for p in index.with_any(index.codes, condition["then_codes"])}
+    if "patient_then" in condition:
+        picked = index.said("patient_then", condition["patient_then"], picked)
     high = condition.get("max")
     low = condition.get("min", 0 if high is not None else 1)  # "at most N" alone allows none
     holds = len(picked) >= low and (high is None or len(picked) <= high)
-    return Match(holds, tuple(picked))
-
-
-def _turn_matches(condition: dict[str, Any], turn: ClinicianTurn, conversation: Conversation) -> bool:
-    a = turn.analysis
-    if "codes" in condition and not a.has(*condition["codes"]):
-        return False
-    if "all_codes" in condition and not all(a.has(c) for c in condition["all_codes"]):
-        return False
-    if "not_codes" in condition and a.has(*condition["not_codes"]):
-        return False
-    if "topics" in condition and not set(condition["topics"]) & a.engaged_topics:
-        return False
-    if "text" in condition and not _regex(condition["text"]).search(turn.text):
-        return False
-    if "event" in condition and condition["event"] not in turn.events:
-        return False
-    if "after_codes" in condition:
-        before = conversation.clinician[turn.position - 1] if turn.position else None
-        if before is None or not before.analysis.has(*condition["after_codes"]):
-            return False
-    if "then_codes" in condition:
-        after = conversation.clinician[turn.position + 1] if turn.position + 1 < len(conversation.clinician) else None
-        if after is None or not after.analysis.has(*condition["then_codes"]):
-            return False
-    if "patient_then" in condition and not (turn.patient_reply and _regex(condition["patient_then"]).search(turn.patient_reply)):
-        return False
-    return True
+    return Match(holds, tuple(index.turns[p] for p in sorted(picked)))
 
 
 def _metric(spec: dict[str, Any], metrics: dict[str, Any]) -> Match:

@@ -51,9 +51,16 @@ class Conversation:
 
     @classmethod
     def build(
-        cls, source: str, speakers_and_texts: list[tuple[str, str]], reader: TurnReader | None = None, cue_records: list[dict[str, Any]] | None = None
+        cls,
+        source: str,
+        speakers_and_texts: list[tuple[str, str]],
+        reader: TurnReader | None = None,
+        cue_records: list[dict[str, Any]] | None = None,
+        readings: dict[int, TurnAnalysis] | None = None,
     ) -> Conversation:
+        """`readings`: clinician turns (by index) read already, as a session records them; the rest are read here."""
         reader = reader or TurnReader()
+        readings = readings or {}
         memory = EventCounters()
         turns: list[dict[str, Any]] = []
         clinician: list[ClinicianTurn] = []
@@ -65,7 +72,7 @@ class Conversation:
                 if clinician and clinician[-1].patient_reply is None and clinician[-1].index == index - 1:
                     clinician[-1].patient_reply = text
                 continue
-            analysis = reader.analyse(text, last_patient)
+            analysis = readings.get(index) or reader.analyse(text, last_patient)
             clinician.append(ClinicianTurn(index, len(clinician), text, analysis, detect_events(analysis, memory)))
         if clinician:
             clinician[-1].analysis = reader.closing_last(clinician[-1].analysis)
@@ -132,9 +139,24 @@ def from_transcript(source: str, turns: list[TranscriptTurn], reader: TurnReader
 
 
 def from_session(source: str, session: Any, reader: TurnReader | None = None) -> Conversation:
-    """A saved session: the patient engine's own record of plans and disclosures is used as is."""
+    """A saved session: the patient engine's own record of plans and disclosures is used as is, and each
+    clinician turn is read back as the patient read it when the session recorded the whole reading."""
+    reader = reader or TurnReader()
     final = next((t.state for t in reversed(session.turns) if t.state), None) or {}
-    conversation = Conversation.build(source, [(t.speaker, t.text) for t in session.turns], reader, cue_records=final.get("cues") or None)
+    readings = {i: a for i, t in enumerate(session.turns) if (a := recorded_reading(t, reader)) is not None}  # by position, as build counts
+    pairs = [(t.speaker, t.text) for t in session.turns]
+    conversation = Conversation.build(source, pairs, reader, cue_records=final.get("cues") or None, readings=readings)
     conversation.plans = list(final.get("plans", []))
     conversation.disclosed = {d["fact"] for d in session.disclosures}
     return conversation
+
+
+def recorded_reading(turn: Any, reader: TurnReader) -> TurnAnalysis | None:
+    """A clinician turn's reading as its session recorded it, or None to read it again: an older session
+    (no `reading`), or codes this reader does not know (a file from elsewhere is never trusted further)."""
+    if turn.speaker != "clinician" or turn.reading is None or turn.codes is None or turn.evidence is None:
+        return None
+    known = reader.vocabulary_index
+    if not all(code in known for code in turn.codes) or not all(e["code"] in known for e in turn.evidence):
+        return None
+    return TurnAnalysis.from_record(turn.text, turn.codes, turn.evidence, turn.reading)

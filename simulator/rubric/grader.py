@@ -8,7 +8,7 @@ from dataclasses import replace
 from typing import Any, TypedDict
 
 from simulator.analysis.lexicon import behaviour_vocabulary
-from simulator.rubric.conditions import Match, evaluate
+from simulator.rubric.conditions import Match, TurnIndex, evaluate
 from simulator.rubric.conversation import ClinicianTurn, Conversation
 from simulator.rubric.model import Criterion, Indicator, MetricSpec, Rubric, load_shipped_rubrics
 from simulator.rubric.report import KALAMAZOO_TASKS, SELF_MANAGEMENT, CriterionResult, Evidence, GradeReport, Metric
@@ -36,13 +36,14 @@ class RulesJudge(Judge):
         metrics = compute_metrics(conversation, [m for r in self.rubrics for m in r.metrics])
         groups: dict[str, dict[str, CriterionResult]] = {"kalamazoo": {}, "self_management": {}, "extra": {}}
         level: dict[str, Any] = {"level": None, "description": None, "evidence": [], "rationale": "", "try_next": None}
+        index = TurnIndex(conversation)  # one per grade: every condition is set operations on it
         for rubric in self.rubrics:
             enough = len(conversation.clinician) >= rubric.min_clinician_turns
             for criterion in rubric.criteria:
-                result = grade_criterion(criterion, conversation, metrics, enough, rubric)
+                result = grade_criterion(criterion, conversation, metrics, enough, rubric, index)
                 groups.setdefault(criterion.group, {})[criterion.id] = fit_wording(result, scenario)
             if rubric.levels:
-                level = grade_level(rubric, conversation, metrics, enough)
+                level = grade_level(rubric, conversation, metrics, enough, index)
                 level["try_next"] = worded(level["try_next"], scenario)
         items = {item.id: grade_scenario_item(item, conversation) for item in scenario.rubric_items} if scenario else {}
         return GradeReport(
@@ -82,7 +83,9 @@ class _Named(TypedDict):
     scale: str
 
 
-def grade_criterion(criterion: Criterion, conversation: Conversation, metrics: dict[str, Metric], enough: bool, rubric: Rubric) -> CriterionResult:
+def grade_criterion(
+    criterion: Criterion, conversation: Conversation, metrics: dict[str, Metric], enough: bool, rubric: Rubric, index: TurnIndex | None = None
+) -> CriterionResult:
     base: _Named = {"id": criterion.id, "title": criterion.title, "group": criterion.group, "scale": criterion.scale}
     if not enough:
         return CriterionResult(
@@ -90,12 +93,13 @@ def grade_criterion(criterion: Criterion, conversation: Conversation, metrics: d
             rationale=f"Only {len(conversation.clinician)} clinician turns: not enough to judge (needs {rubric.min_clinician_turns}).",
         )
     metric_values = {k: {"value": m.value} for k, m in metrics.items()}
-    if criterion.applies_when is not None and not evaluate(criterion.applies_when, conversation, metric_values).holds:
+    index = index or TurnIndex(conversation)
+    if criterion.applies_when is not None and not evaluate(criterion.applies_when, conversation, metric_values, index).holds:
         return CriterionResult(**base, value=None, status="not_applicable", rationale="Does not apply: nothing in the consultation called for it.")
     held: list[tuple[Indicator, Match]] = []
     missed: list[Indicator] = []
     for indicator in criterion.indicators:
-        match = evaluate(indicator.when, conversation, metric_values)
+        match = evaluate(indicator.when, conversation, metric_values, index)
         if match.holds:
             held.append((indicator, match))
         else:
@@ -135,7 +139,7 @@ def grade_criterion(criterion: Criterion, conversation: Conversation, metrics: d
     )
 
 
-def grade_level(rubric: Rubric, conversation: Conversation, metrics: dict[str, Metric], enough: bool) -> dict[str, Any]:
+def grade_level(rubric: Rubric, conversation: Conversation, metrics: dict[str, Metric], enough: bool, index: TurnIndex | None = None) -> dict[str, Any]:
     if not enough:
         return {
             "level": None,
@@ -146,7 +150,7 @@ def grade_level(rubric: Rubric, conversation: Conversation, metrics: dict[str, M
         }
     metric_values = {k: {"value": m.value} for k, m in metrics.items()}
     for level in rubric.levels:
-        match = evaluate(level.when, conversation, metric_values)
+        match = evaluate(level.when, conversation, metric_values, index)
         if match.holds:
             turns = [t.index for t in match.turns]
             why = f"Evidence at turns {', '.join(map(str, turns[:8]))}." if turns else "No sign of a shared or patient-led plan."

@@ -2,8 +2,16 @@
 related criteria (not one per criterion), validated against a JSON Schema.
 
 `llm` gives the model's grades; `hybrid` keeps the rules' grades and shows the model's beside them, having
-given the model the rules' evidence to check. A reply that stays invalid, or a server that fails, marks the
-criteria it covered "ungraded" with the reason: never "not met".
+given the model the rules' evidence to check; where the two differ, the model's one-line reason is kept as
+`disagreement`. A reply that stays invalid, or a server that fails, marks the criteria it covered "ungraded"
+with the reason: never "not met".
+
+Evidence is the clinician turns that show the behaviour. An opinion citing every clinician turn (three or
+more), or more than half of them (of more than four), shows nothing of where the behaviour is: its evidence
+is marked unspecific and not shown as if it were evidence (`evidence_unspecific`, with a note saying what
+it cited).
+
+The requests go to the server no more at once than its limiter allows (simulator/llm/limiter.py), streamed.
 """
 
 from __future__ import annotations
@@ -25,7 +33,8 @@ from simulator.rubric.model import Criterion, Level, Rubric, load_shipped_rubric
 from simulator.rubric.report import CriterionResult, Evidence, GradeReport
 from simulator.scenario.model import Scenario
 
-MAX_CONCURRENT = 4
+MAX_CONCURRENT = 4  # threads; how many requests actually go at once is the server's limiter's to say
+ONE_LINE = 160  # characters of a disagreement's reason
 
 
 @dataclass(frozen=True)
@@ -44,7 +53,8 @@ def _template() -> jinja2.Template:
     return env.get_template("judge.md.j2")
 
 
-def request_schema(request: JudgeRequest) -> dict[str, Any]:
+def request_schema(request: JudgeRequest, hybrid: bool = False) -> dict[str, Any]:
+    """`hybrid`: the model checks the rules' results, and says in `disagreement` why where it differs."""
     value: dict[str, Any] = (
         # an enum, not a range: llama.cpp's grammar enforces enums but not minimum/maximum (a 0 meant re-asks)
         {"enum": [1, 2, 3, 4, 5, None]} if request.scale == "likert5" else {"type": ["boolean", "null"]}
@@ -54,6 +64,9 @@ def request_schema(request: JudgeRequest) -> dict[str, Any]:
         "required": ["value", "evidence", "rationale"],
         "properties": {"value": value, "evidence": {"type": "array", "items": {"type": "integer", "minimum": 0}}, "rationale": {"type": "string"}},
     }
+    if hybrid:
+        item["required"] = [*item["required"], "disagreement"]
+        item["properties"] = {**item["properties"], "disagreement": {"type": ["string", "null"]}}
     ids = [c.id for c in request.criteria]
     schema: dict[str, Any] = {
         "type": "object",
@@ -98,40 +111,56 @@ class LLMJudge(Judge):
     def grade(self, conversation: Conversation, scenario: Scenario | None = None) -> GradeReport:
         report = RulesJudge(self.rubrics).grade(conversation, scenario)  # metrics, turns and scenario items are always rules
         rules = {r.id: r for r in report.criteria()} if self.name == "hybrid" else {}
+        rules_level = report.coproduction_level if self.name == "hybrid" else None
         usage = Usage()
-        with ThreadPoolExecutor(max_workers=MAX_CONCURRENT) as pool:
-            answers = list(pool.map(lambda request: self._ask(request, conversation, rules), self.requests))
+        with ThreadPoolExecutor(max_workers=max(1, min(MAX_CONCURRENT, len(self.requests)))) as pool:
+            answers = list(pool.map(lambda request: self._ask(request, conversation, rules, rules_level), self.requests))
         clinician = {t.index for t in conversation.clinician}
         texts = {t.index: t.text for t in conversation.clinician}
         ungraded: dict[str, str] = {}
+        opinions: dict[str, dict[str, Any]] = {}
         for request, (data, problem, used) in zip(self.requests, answers):
             usage.add(used)
             for criterion in request.criteria:
                 group = report.kalamazoo if criterion.group == "kalamazoo" else report.self_management
-                opinion = _opinion(criterion, (data or {}).get("criteria", {}).get(criterion.id), problem, clinician)
+                answer = (data or {}).get("criteria", {}).get(criterion.id)
+                opinion = opinions[criterion.id] = _opinion(criterion, answer, problem, clinician)
                 if problem:
                     ungraded[criterion.id] = problem
                 if self.name == "hybrid":
+                    opinion["disagreement"] = _disagreement(group[criterion.id].value, opinion, answer)
                     group[criterion.id].second_opinion = opinion
                 else:
                     group[criterion.id] = _as_result(criterion, opinion, group[criterion.id], texts)
             if request.levels:
-                level = _level_opinion((data or {}).get("coproduction_level"), problem, clinician)
+                answer = (data or {}).get("coproduction_level")
+                level = opinions["coproduction_level"] = _level_opinion(answer, problem, clinician)
                 if self.name == "hybrid":
+                    level["disagreement"] = _disagreement(rules_level, level, answer)
                     report.coproduction["llm"] = level
                 elif not report.coproduction_level or problem is None:
                     report.coproduction = {**report.coproduction, **level, "level": level["value"]}
                     report.coproduction_level = level["value"]
         report.judge = self.name
-        report.extra["llm"] = {**self.settings.public(), "requests": len(self.requests), "usage": usage.as_dict(), "ungraded": ungraded}
+        report.extra["llm"] = {
+            **self.settings.public(), "requests": len(self.requests), "usage": usage.as_dict(), "ungraded": ungraded,
+            "unspecific_evidence": sorted(cid for cid, o in opinions.items() if o.get("evidence_unspecific")),
+            **({"disagreements": {cid: o["disagreement"] for cid, o in opinions.items() if o.get("disagreement")}} if self.name == "hybrid" else {}),
+        }
         return report
 
-    def _ask(self, request: JudgeRequest, conversation: Conversation, rules: dict[str, CriterionResult]) -> tuple[dict | None, str | None, Usage]:
+    def _ask(
+        self, request: JudgeRequest, conversation: Conversation, rules: dict[str, CriterionResult], rules_level: str | None = None
+    ) -> tuple[dict | None, str | None, Usage]:
+        hybrid = self.name == "hybrid"
         summaries = {cid: {"summary": f"{_value_words(r)}; {r.rationale}"} for cid, r in rules.items()}
-        prompt = _template().render(scale=request.scale, criteria=request.criteria, levels=request.levels, rules=summaries, turns=conversation.turns)
+        prompt = _template().render(
+            scale=request.scale, criteria=request.criteria, levels=request.levels, rules=summaries, hybrid=hybrid,
+            rules_level=rules_level or "none reached", turns=conversation.turns,
+        )
         messages = [{"role": "system", "content": "You grade clinical communication. Reply only with JSON."}, {"role": "user", "content": prompt}]
         try:
-            result = self.client.complete_json(messages, request_schema(request), name=f"grade_{request.name}", temperature=0)
+            result = self.client.complete_json(messages, request_schema(request, hybrid), name=f"grade_{request.name}", temperature=0)
         except InvalidOutput as error:
             used = error.usage if isinstance(error.usage, Usage) else Usage()
             return None, f"the model's reply stayed invalid after {error.attempts} tries: {error.problems[0] if error.problems else 'no JSON'}", used
@@ -146,33 +175,58 @@ def _value_words(result: CriterionResult) -> str:
     return {"met": "met", "not_met": "not met"}.get(result.status, result.status.replace("_", " "))
 
 
+def unspecific(cited: int, clinician_turns: int) -> bool:
+    """Evidence citing every clinician turn (of three or more), or more than half of them (of more than four),
+    says nothing about where the behaviour is."""
+    return (clinician_turns >= 3 and cited >= clinician_turns) or (clinician_turns > 4 and cited > clinician_turns / 2)
+
+
+def _evidence(answer: dict, clinician: set[int]) -> dict[str, Any]:
+    """The clinician turns the model cites (turns that do not exist, or are the patient's, dropped), or, when
+    they are (nearly) all of them, none: marked unspecific with what it cited, never quietly trimmed."""
+    cited = sorted({i for i in answer.get("evidence", []) if isinstance(i, int) and i in clinician})
+    if unspecific(len(cited), len(clinician)):
+        note = f"the model cited {len(cited)} of the {len(clinician)} clinician turns, which shows nothing of where it saw this"
+        return {"evidence": [], "evidence_unspecific": True, "evidence_note": note}
+    return {"evidence": cited, "evidence_unspecific": False}
+
+
 def _opinion(criterion: Criterion, answer: dict | None, problem: str | None, clinician: set[int]) -> dict[str, Any]:
     if problem or answer is None:
         return {"value": None, "status": "ungraded", "evidence": [], "rationale": problem or "the model gave no answer for this criterion"}
     value = answer.get("value")
-    evidence = sorted({i for i in answer.get("evidence", []) if i in clinician})  # only turns that exist, and are the clinician's
     if value is None:
         status = "insufficient"
     elif criterion.scale == "likert5":
         status = "scored"
     else:
         status = "met" if value else "not_met"
-    return {"value": value, "status": status, "evidence": evidence, "rationale": str(answer.get("rationale", "")).strip()}
+    return {"value": value, "status": status, **_evidence(answer, clinician), "rationale": str(answer.get("rationale", "")).strip()}
 
 
 def _level_opinion(answer: dict | None, problem: str | None, clinician: set[int]) -> dict[str, Any]:
     if problem or answer is None:
         return {"value": None, "status": "ungraded", "evidence": [], "rationale": problem or "no answer"}
-    return {
-        "value": answer.get("value"),
-        "status": "scored",
-        "evidence": sorted({i for i in answer.get("evidence", []) if i in clinician}),
-        "rationale": str(answer.get("rationale", "")),
-    }
+    return {"value": answer.get("value"), "status": "scored", **_evidence(answer, clinician), "rationale": str(answer.get("rationale", "")).strip()}
+
+
+def _disagreement(rules_value: object, opinion: dict[str, Any], answer: dict | None) -> str | None:
+    """Where the model's value differs from the rules', its reason in one line (its own `disagreement`, or
+    else its rationale); None where they agree or the model gave no grade."""
+    if opinion["status"] == "ungraded" or opinion["value"] == rules_value:
+        return None
+    reason = str((answer or {}).get("disagreement") or "").strip() or opinion["rationale"] or "the model gave no reason"
+    return one_line(reason)
+
+
+def one_line(text: str, limit: int = ONE_LINE) -> str:
+    line = " ".join(text.strip().splitlines()[0].split()) if text.strip() else ""
+    return line if len(line) <= limit else line[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 
 def _as_result(criterion: Criterion, opinion: dict[str, Any], rules: CriterionResult, texts: dict[int, str]) -> CriterionResult:
     """The model's grade as the main result; the rules' tips stay, as the one thing to try next."""
+    note = f" (Evidence unspecific: {opinion['evidence_note']}.)" if opinion.get("evidence_unspecific") else ""
     return CriterionResult(
         id=criterion.id,
         title=criterion.title,
@@ -180,7 +234,7 @@ def _as_result(criterion: Criterion, opinion: dict[str, Any], rules: CriterionRe
         scale=criterion.scale,
         value=opinion["value"],
         status=opinion["status"],
-        rationale=opinion["rationale"],
+        rationale=opinion["rationale"] + note,
         evidence=[Evidence(i, clip(texts[i]), "llm", 1) for i in opinion["evidence"]],
         did_well=rules.did_well,
         try_next=rules.try_next,

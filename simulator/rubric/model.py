@@ -183,10 +183,15 @@ def check_rubric_file(path: Path) -> list[Problem]:
 
 
 def load_rubric(path: Path) -> Rubric:
+    return build_rubric(load_rubric_data(path), str(path))
+
+
+def load_rubric_data(path: Path) -> dict[str, Any]:
+    """A rubric file's data once it has passed the schema and lint (FileProblems otherwise)."""
     data, problems = _read(path)
     if problems or data is None:
         raise FileProblems(problems)
-    return build_rubric(data, str(path))
+    return data
 
 
 def is_rubric_data(data: Any) -> bool:
@@ -195,10 +200,7 @@ def is_rubric_data(data: Any) -> bool:
 
 
 def shipped_rubrics_dir() -> Path:
-    for candidate in (resources.PACKAGE_DIR / "_bundled" / "rubrics", resources.PACKAGE_DIR.parent / "rubrics"):
-        if candidate.is_dir():
-            return candidate
-    return resources.PACKAGE_DIR.parent / "rubrics"
+    return resources.shipped_rubrics_dir()
 
 
 def load_shipped_rubrics(folder: Path | None = None) -> list[Rubric]:

@@ -94,6 +94,8 @@ def opinion_label(opinion: dict | None) -> str:
         words = {"met": "met", "not_met": "not met", "insufficient": "not enough evidence", "ungraded": "ungraded"}.get(str(status), str(status))
     turns = opinion.get("evidence") or []
     cited = f" (turns {', '.join(map(str, turns))})" if turns else ""
+    if opinion.get("evidence_unspecific"):
+        cited = " (evidence unspecific: it cited nearly every turn)"
     return f"{words}{cited}"
 
 
@@ -101,7 +103,10 @@ def _details(result: CriterionResult) -> list[str]:
     out = []
     if result.second_opinion is not None:
         opinion = result.second_opinion
-        out.append(_wrap(f"Model: {opinion_label(opinion)}. {opinion.get('rationale', '')}".strip(), "      "))
+        if opinion.get("disagreement"):
+            out.append(_wrap(f"Model disagrees: {opinion_label(opinion)}. {opinion['disagreement']}", "      "))
+        else:
+            out.append(_wrap(f"Model: {opinion_label(opinion)}. {opinion.get('rationale', '')}".strip(), "      "))
     if result.did_well:
         out.append(_wrap("Well done: " + result.did_well[0], "      "))
     if result.try_next:

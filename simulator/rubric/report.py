@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -49,9 +50,12 @@ class CriterionResult:
         key = "score" if self.scale == "likert5" else "met"
         return {
             key: self.value,
+            "title": self.title,  # title, group and scale: so that a report can be read back (from_dict)
+            "group": self.group,
+            "scale": self.scale,
             "status": self.status,
             "evidence": sorted({e.turn for e in self.evidence}),
-            "quotes": [asdict(e) for e in self.evidence],
+            "quotes": [{"turn": e.turn, "quote": e.quote, "indicator": e.indicator, "points": e.points} for e in self.evidence],
             "rationale": self.rationale,
             "did_well": self.did_well,
             "try_next": self.try_next,
@@ -60,6 +64,28 @@ class CriterionResult:
             "judge": self.judge,
             **({"llm": self.second_opinion} if self.second_opinion is not None else {}),
         }
+
+    @classmethod
+    def from_dict(cls, criterion_id: str, data: dict[str, Any], group: str) -> CriterionResult:
+        """Read back what to_dict wrote; a report written before titles were (grade v1 allows it) has the id as
+        its title and the group of the section it is in."""
+        scale = data.get("scale") or ("likert5" if "score" in data else "met")
+        return cls(
+            id=criterion_id,
+            title=data.get("title", criterion_id),
+            group=data.get("group", group),
+            scale=scale,
+            value=data["score"] if "score" in data else data.get("met"),
+            status=data["status"],
+            rationale=data["rationale"],
+            evidence=[Evidence(q["turn"], q["quote"], q.get("indicator", ""), q.get("points", 0.0)) for q in data.get("quotes", ())],
+            did_well=list(data.get("did_well", ())),
+            try_next=data.get("try_next"),
+            anchor=data.get("anchor"),
+            points=data.get("points", 0.0),
+            judge=data.get("judge", "rules"),
+            second_opinion=data.get("llm"),
+        )
 
 
 @dataclass
@@ -126,3 +152,33 @@ class GradeReport:
             **({"extra": self.extra} if self.extra else {}),
             **({"outcome": self.outcome} if self.outcome else {}),
         }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> GradeReport:
+        """A report from its JSON form (grade format v1), e.g. one `consultsim grade --format json` wrote; the
+        summary is worked out again, not read. KeyError or TypeError if it is not one."""
+        if data.get("schema_version") != GRADE_SCHEMA_VERSION:
+            raise ValueError(f"not a grade report of format {GRADE_SCHEMA_VERSION} (schema_version {data.get('schema_version')!r})")
+
+        def section(name: str, group: str) -> dict[str, CriterionResult]:
+            return {key: CriterionResult.from_dict(key, value, group) for key, value in data.get(name, {}).items()}
+
+        return cls(
+            source=data["source"],
+            judge=data["judge"],
+            turns=list(data["turns"]),
+            kalamazoo=section("kalamazoo", "kalamazoo"),
+            self_management=section("self_management", "self_management"),
+            coproduction_level=data.get("coproduction_level"),
+            coproduction=dict(data.get("coproduction", {})),
+            metrics={key: Metric(**value) for key, value in data.get("metrics", {}).items()},
+            code_counts=dict(data.get("code_counts", {})),
+            scenario_items=section("scenario_items", "scenario"),
+            scenario=data.get("scenario"),
+            extra=dict(data.get("extra", {})),
+            outcome=data.get("outcome"),
+        )
+
+    @classmethod
+    def from_json(cls, text: str) -> GradeReport:
+        return cls.from_dict(json.loads(text))

@@ -61,8 +61,9 @@ def without_duplicates(scenarios: list[Scenario]) -> tuple[list[Scenario], list[
     return list(first.values()), problems
 
 
-def resolve(name: str, extra_dirs: list[Path] | None = None, checked: bool = True) -> Scenario:
-    """A scenario by id (shipped or in extra_dirs) or by file path; checked as load_scenario says."""
+def resolve(name: str, extra_dirs: list[Path] | None = None, checked: bool = True, catalog: Catalog | None = None) -> Scenario:
+    """A scenario by id (shipped or in extra_dirs) or by file path; checked as load_scenario says.
+    `catalog`: one loaded already for these folders (a Workspace's, from the scenario cache)."""
     path = Path(name)
     try:
         is_path = path.suffix in SUFFIXES or path_kind(path) is not None
@@ -70,7 +71,7 @@ def resolve(name: str, extra_dirs: list[Path] | None = None, checked: bool = Tru
         is_path = False
     if is_path:
         return load_scenario(path, checked=checked)
-    catalog = Catalog.load(extra_dirs, checked=checked)
+    catalog = catalog or Catalog.load(extra_dirs, checked=checked)
     found = catalog.find(name)
     twins = [p.file for p in catalog.problems if p.message.startswith(f"{DUPLICATE} '{name}' ")]
     if found is not None and twins:

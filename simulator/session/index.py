@@ -17,6 +17,8 @@ from simulator.session.store import load, sessions_dir
 
 if TYPE_CHECKING:
     from simulator.scenario import Scenario
+    from simulator.session.keeper import SessionStore
+    from simulator.workspace import Workspace
 
 IDLE_CAP_SECONDS = 300.0  # a longer pause between turns counts as time away (closed, resumed the next day)
 
@@ -71,48 +73,33 @@ def list_sessions(folder: Path | None = None) -> tuple[list[SavedSession], list[
     return found, problems
 
 
-def find_session(session_id: str | None, folder: Path | None = None) -> SavedSession:
-    """The session with this id (or a unique beginning of it); with no id, the newest unfinished one."""
-    sessions, _ = list_sessions(folder)
+def find_session(session_id: str | None, folder: Path | None = None, store: SessionStore | None = None) -> SavedSession:
+    """The session with this id (or a unique beginning of it); with no id, the newest unfinished one.
+    Found in the store's summaries (keeper.py), so only the session found is read in full."""
+    from simulator.session.keeper import SessionStore
+
+    store = store or SessionStore(folder)
+    sessions, _ = store.summaries()
     if session_id is None:
         unfinished = [s for s in sessions if not s.finished]
         if not unfinished:
             raise NotFound("no unfinished session to resume. Start one with: consultsim practise SCENARIO")
-        return unfinished[0]
+        return store.saved(unfinished[0])
     exact = [s for s in sessions if s.id == session_id]
     matches = exact or [s for s in sessions if s.id.startswith(session_id)]
     if not matches:
         raise NotFound(f"no session '{session_id}'. List them with: consultsim sessions")
     if len(matches) > 1:
         raise ConsultsimError(f"'{session_id}' matches {len(matches)} sessions: {', '.join(s.id for s in matches[:5])}")
-    return matches[0]
+    return store.saved(matches[0])
 
 
-def scenario_for(session: Session, extra_dirs: list[Path] | None = None) -> tuple[Scenario, str | None]:
-    """The scenario a session was played with, and a warning if only a changed version of it was found.
+def scenario_for(session: Session, extra_dirs: list[Path] | None = None, workspace: Workspace | None = None) -> tuple[Scenario, str | None]:
+    """The scenario a session was played with, and a warning if only a changed version of it was found
+    (Workspace.scenario_for: the exact version, by sha256, preferred)."""
+    from simulator.workspace import Workspace
 
-    Looks at the file the session came from, then the shipped scenarios and extra_dirs, preferring
-    the exact version (same sha256).
-    """
-    from simulator.scenario import Catalog, load_scenario
-
-    wanted_id, wanted_sha = session.scenario.get("id"), session.scenario.get("sha256")
-    candidates: list[Scenario] = []
-    source = session.scenario.get("source")
-    if source and Path(source).is_file():
-        try:
-            candidates.append(load_scenario(source))
-        except ConsultsimError:
-            pass
-    if not any(c.sha256 == wanted_sha for c in candidates):
-        candidates += [s for s in Catalog.load(extra_dirs, checked=False).scenarios if s.id == wanted_id]
-    for scenario in candidates:
-        if scenario.sha256 == wanted_sha:
-            return scenario, None
-    for scenario in candidates:
-        if scenario.id == wanted_id:
-            return scenario, f"the scenario '{wanted_id}' has changed since this session was played ({scenario.source})"
-    raise NotFound(f"the scenario '{wanted_id}' of this session is not available (add its folder with --dir)")
+    return (workspace or Workspace(extra_dirs or [])).scenario_for(session)
 
 
 def format_duration(seconds: float) -> str:
@@ -120,10 +107,10 @@ def format_duration(seconds: float) -> str:
     return f"{minutes}:{secs:02d}"
 
 
-def resume_consultation(saved: SavedSession, extra_dirs: list[Path] | None = None, llm=None):  # -> (Consultation, warning)
+def resume_consultation(saved: SavedSession, extra_dirs: list[Path] | None = None, llm=None, workspace: Workspace | None = None):  # -> (Consultation, warning)
     """Reopen a saved session with its transcript and patient state; it keeps saving to the same file.
     `llm`: the model settings to voice the patient with (None: scripted)."""
     from simulator.consultation import Consultation  # the consultation imports the session package
 
-    scenario, warning = scenario_for(saved.session, extra_dirs)
+    scenario, warning = scenario_for(saved.session, extra_dirs, workspace)
     return Consultation.resume(scenario, saved.session, saved.path, llm), warning

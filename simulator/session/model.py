@@ -6,10 +6,11 @@ import uuid
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from simulator.patient.director import Disclosure
-from simulator.scenario.model import Scenario
+if TYPE_CHECKING:  # only named here: listing sessions must not load the patient engine
+    from simulator.patient.director import Disclosure
+    from simulator.scenario.model import Scenario
 
 SCHEMA_VERSION = 1
 
@@ -26,8 +27,9 @@ class Turn:
     timestamp: str
     codes: list[str] | None = None  # clinician turns only
     evidence: list[dict[str, Any]] | None = None  # clinician turns: {code, start, end, text}
-    topics: list[str] | None = None  # clinician turns only
+    topics: list[str] | None = None  # clinician turns only: those the turn engages (its own and the patient's it takes up)
     state: dict[str, Any] | None = None  # the patient's state after this turn
+    reading: dict[str, Any] | None = None  # clinician turns: the rest of the reader's reading (TurnAnalysis.record)
 
     def to_dict(self) -> dict[str, Any]:
         return {k: v for k, v in asdict(self).items() if v is not None}

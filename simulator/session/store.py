@@ -9,12 +9,11 @@ import time
 from pathlib import Path
 from typing import Any
 
-import jsonschema
-
 from simulator import resources
 from simulator.errors import ConsultsimError, NotFound
 from simulator.jsonfile import read_json
 from simulator.paths import child_path, data_dir, make_private_dir
+from simulator.schema_fast import shipped_check
 from simulator.session.model import Session
 
 STALE_TEMPORARY_SECONDS = 60.0  # a save takes milliseconds; an older temporary was left by a killed process
@@ -108,6 +107,11 @@ def load_draft(session_path: Path) -> str:
 
 
 def validate_session_data(data: Any) -> list[str]:
+    check = shipped_check("session-v1")  # the fast check first: jsonschema only to say what is wrong
+    if check is not None and check(data):
+        return []
+    import jsonschema  # a tenth of a second to import: only for a file that fails
+
     validator = jsonschema.Draft202012Validator(resources.schema("session-v1"))
     return [f"{'/'.join(map(str, e.absolute_path)) or '(top)'}: {e.message}" for e in validator.iter_errors(data)]
 

@@ -63,9 +63,7 @@ class ConsultsimApp(App[int]):
         return PickerScreen(self.entries, self.catalog.problems if self.catalog else [])
 
     def _load_catalog(self) -> Catalog:
-        from simulator.scenario.cache import load_catalog
-
-        self.catalog = load_catalog(self.settings.dirs)
+        self.catalog = self.settings.workspace.catalog
         loaded = catalogue.entries(self.catalog)
         catalogue.write_note(self.settings.dirs, self.catalog, loaded)
         if self.entries is not None and loaded != self.entries:  # listed from a note the files have outdated
@@ -129,7 +127,7 @@ class ConsultsimApp(App[int]):
         from simulator.session.index import active_seconds, resume_consultation
 
         try:
-            consultation, warning = resume_consultation(saved, self.settings.dirs, self.settings.llm)
+            consultation, warning = resume_consultation(saved, llm=self.settings.llm, workspace=self.settings.workspace)
         except ConsultsimError as error:
             self.notify(str(error), title="The session cannot be resumed", severity="error", timeout=15)
             return

@@ -6,23 +6,17 @@ from pathlib import Path
 
 from simulator.errors import ConsultsimError
 from simulator.paths import child_path, data_dir
-from simulator.rubric import GradeReport, grade_session
-from simulator.rubric.render import render_html, render_markdown
+from simulator.rubric import GradeReport
 from simulator.scenario import Scenario
 from simulator.session import Session
-from simulator.session.index import scenario_for
 from simulator.session.store import write_private_text
+from simulator.workspace import Workspace
 
 
-def grade(session: Session, scenario: Scenario | None = None, dirs: list[Path] | None = None) -> tuple[GradeReport, Scenario | None, str | None]:
-    """The report, the scenario used (found from the session if not given), and a warning when it could not be."""
-    warning = None
-    if scenario is None:
-        try:
-            scenario, warning = scenario_for(session, dirs)
-        except ConsultsimError as error:
-            warning = f"{error}; graded without its scenario-specific items"
-    return grade_session(session, scenario, source=session.id), scenario, warning
+def grade(session: Session, scenario: Scenario | None, workspace: Workspace) -> tuple[GradeReport, Scenario | None, str | None]:
+    """The report, the scenario used (the version the session recorded, found if not given), and a warning
+    when only a changed version or none could be found: as `consultsim grade` grades it."""
+    return workspace.grade_saved(session, scenario)
 
 
 def headline(report: GradeReport) -> str:
@@ -45,19 +39,19 @@ def compact(report: GradeReport) -> str:
     return f"{f'{mean:.1f}' if mean is not None else '–'} {f'{met}/{applicable}' if applicable else '–'} {report.coproduction_level or '–'}"
 
 
-def headline_for(session: Session, dirs: list[Path] | None = None) -> tuple[str, str]:
-    """(compact, in words) for a session, or a short reason it could not be graded."""
+def headline_for(session: Session, workspace: Workspace) -> tuple[str, str, bool]:
+    """(compact, in words, against the recorded scenario version) for a session, or a short reason it could not be graded."""
     try:
-        report = grade(session, None, dirs)[0]
+        report, _, warning = grade(session, None, workspace)
     except (ConsultsimError, KeyError, ValueError) as error:
-        return "–", f"cannot grade: {error}"
+        return "–", f"cannot grade: {error}", False
     mean = report.kalamazoo_mean
     met, applicable = report.self_management_met
     words = (
         f"Kalamazoo mean {f'{mean:.1f}/5' if mean is not None else 'not judged'} · "
         f"self-management {met} of {applicable} met · co-production {report.coproduction_level or 'not judged'}"
     )
-    return compact(report), words
+    return compact(report), words, warning is None
 
 
 def reports_dir() -> Path:
@@ -66,6 +60,7 @@ def reports_dir() -> Path:
 
 def export(report: GradeReport, session: Session, kind: str, folder: Path | None = None) -> Path:
     """Write the feedback as "html" (one self-contained page) or "md"; returns the file."""
+    from simulator.rubric.render import render_html, render_markdown  # Jinja: when exporting
     title = (report.scenario or {}).get("title") or session.scenario.get("title") or session.id
     text = render_html([report], title=f"consultsim feedback: {title}") if kind == "html" else render_markdown(report)
     path = child_path(folder or reports_dir(), f"{session.id}.{kind}")

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from simulator.tui.replies import PacedReplies, ReplySource, StreamedReplies
+from simulator.workspace import Workspace
 
 if TYPE_CHECKING:
     from simulator.llm.settings import LLMSettings
@@ -27,3 +28,8 @@ class Settings:
     blink: bool = True  # cursor blink
     export_dir: Path | None = None  # where feedback exports go (default: $CONSULTSIM_HOME/reports)
     ready: Callable[[Any], None] | None = None  # called once the first screen is interactive (benchmark)
+    workspace: Workspace = None  # type: ignore[assignment]  # what the process loads once; made from `dirs` if not given
+
+    def __post_init__(self) -> None:
+        if self.workspace is None:
+            self.workspace = Workspace(self.dirs)

@@ -10,11 +10,20 @@ queued with `push()` one per chat request, then its `default` behaviour:
     Fault.drop()                   closes the connection without answering
     Fault.drop_mid_stream(after=n) sends n content chunks of a streamed reply, then closes the connection
     Fault.stall_mid_stream(after=n, seconds=s)  sends n chunks, then goes quiet for s seconds
+    Fault.trickle(every=s, pieces=n)   a reply in n pieces, one every s seconds (a slow server that keeps
+                                   answering); not streamed, it waits n * s seconds, then sends it whole
     Fault.bad_body()               a 200 whose body is not JSON at all
 
 Malformed and schema-invalid JSON are plain `Fault.ok("{not json")` / `Fault.ok('{"wrong": 1}')`.
 `reject_response_formats={"json_schema"}` answers 400 to a request whose response_format has one of
 those types (a server without structured output), like some local servers do.
+
+A server that runs one request at a time, like llama.cpp with one slot: `slots=1` (a request that finds
+every slot taken waits for one, or with `busy="503"` gets a 503). Whatever its slots, the server records the
+most chat requests it ever had in hand at once (`max_concurrent`, waiting ones included) and, on each logged
+request, whether the client hung up before the response was complete (`disconnected`: noticed while the
+server waits, for a slot or before answering, and while it streams). `props={"total_slots": 2}` answers
+GET /props as llama.cpp's server does (404 otherwise).
 
 With `upstream=URL` it is a recording proxy: whatever is not a queued fault is passed through to the
 real server, streamed responses chunk by chunk, and the request is logged on the way.
@@ -24,6 +33,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import select
 import socket
 import struct
 import threading
@@ -36,80 +46,12 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import urlsplit
 
+import fault_kinds
+from fault_kinds import Fault, Logged, closed_port, completion
+
+__all__ = ["Fault", "FaultServer", "Logged", "closed_port"]
+
 Responder = Callable[[dict[str, Any]], str]
-
-
-@dataclass(frozen=True)
-class Fault:
-    kind: str  # ok | status | slow | drop | drop_mid_stream | stall_mid_stream | bad_body | proxy
-    content: str | None = None
-    code: int = 200  # the HTTP status of a `status` fault
-    headers: tuple[tuple[str, str], ...] = ()
-    seconds: float = 0.0
-    after: int = 0
-
-    @classmethod
-    def ok(cls, content: str | None = None) -> Fault:
-        return cls("ok", content)
-
-    @classmethod
-    def status(cls, code: int, retry_after: float | str | None = None, message: str | None = None) -> Fault:
-        headers = (("Retry-After", str(retry_after)),) if retry_after is not None else ()
-        return cls("status", message, code=code, headers=headers)
-
-    @classmethod
-    def slow(cls, seconds: float, content: str | None = None) -> Fault:
-        return cls("slow", content, seconds=seconds)
-
-    @classmethod
-    def drop(cls) -> Fault:
-        return cls("drop")
-
-    @classmethod
-    def drop_mid_stream(cls, after: int = 2, content: str | None = None) -> Fault:
-        return cls("drop_mid_stream", content, after=after)
-
-    @classmethod
-    def stall_mid_stream(cls, after: int, seconds: float, content: str | None = None) -> Fault:
-        return cls("stall_mid_stream", content, after=after, seconds=seconds)
-
-    @classmethod
-    def bad_body(cls) -> Fault:
-        return cls("bad_body")
-
-    @classmethod
-    def proxy(cls) -> Fault:
-        return cls("proxy")
-
-
-
-@dataclass
-class Logged:
-    at: float  # time.monotonic() on arrival
-    method: str
-    path: str
-    headers: dict[str, str]  # names in lower case
-    body: bytes
-    fault: str = ""
-    json: Any = None
-
-    @property
-    def text(self) -> str:
-        return self.body.decode("utf-8", "replace")
-
-    @property
-    def messages_text(self) -> str:
-        """Every message's content, decoded from the JSON (so escapes cannot hide anything)."""
-        if not isinstance(self.json, dict):
-            return ""
-        parts = []
-        for message in self.json.get("messages", []):
-            content = message.get("content")
-            if isinstance(content, str):
-                parts.append(content)
-            elif isinstance(content, list):
-                parts += [p.get("text", "") for p in content if isinstance(p, dict)]
-        return "\n".join(parts)
 
 
 def default_responder(request: dict[str, Any]) -> str:
@@ -123,6 +65,9 @@ class FaultServer:
     reject_response_formats: set[str] = field(default_factory=set)
     chunk_delay: float = 0.0
     model: str = "fault-model"
+    slots: int | None = None  # chat requests run at once (None: no limit)
+    busy: str = "wait"  # what a request that finds every slot taken gets: "wait" (for one) or "503"
+    props: dict[str, Any] | None = None  # GET /props, as llama.cpp's server answers it
 
     def __post_init__(self) -> None:
         self.log: list[Logged] = []
@@ -133,6 +78,9 @@ class FaultServer:
         self._stopping = threading.Event()
         self._httpd: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
+        self._slots = threading.Semaphore(self.slots) if self.slots else None
+        self.active = 0  # chat requests in hand now (waiting for a slot included)
+        self.max_concurrent = 0  # the most it ever had in hand at once
 
     # -- control -------------------------------------------------------------------------------
 
@@ -182,6 +130,16 @@ class FaultServer:
     def clear(self) -> None:
         with self._lock:
             self.log.clear()
+            self.max_concurrent = self.active
+
+    def disconnects(self, wait: float = 1.0) -> list[Logged]:
+        """The chat requests whose client hung up mid-response (waiting up to `wait` s for one to be noticed)."""
+        deadline = time.monotonic() + wait
+        while True:
+            found = [r for r in self.chat_requests() if r.disconnected]
+            if found or time.monotonic() >= deadline:
+                return found
+            time.sleep(0.02)
 
     def _next_fault(self) -> Fault:
         with self._lock:
@@ -196,6 +154,8 @@ class _Quiet(ThreadingHTTPServer):
 class _Handler(BaseHTTPRequestHandler):
     owner: FaultServer
     protocol_version = "HTTP/1.1"
+    _current: Logged | None = None  # the chat request in hand
+    _slot = False  # it holds one of the server's slots
 
     def log_message(self, format: str, *args: Any) -> None:  # quiet
         pass
@@ -217,6 +177,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _send_json(self, status: int, payload: Any, headers: tuple[tuple[str, str], ...] = ()) -> None:
         data = json.dumps(payload).encode()
+        self._finish()
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(data)))
@@ -245,6 +206,8 @@ class _Handler(BaseHTTPRequestHandler):
         entry = self._record()
         if self.owner.upstream:
             return self._proxy(entry)
+        if self.path.rstrip("/") == "/props" and self.owner.props is not None:
+            return self._send_json(200, self.owner.props)
         if self.path.rstrip("/").endswith("/models"):
             return self._send_json(200, {"object": "list", "data": [{"id": self.owner.model, "object": "model", "owned_by": "us"}]})
         self._send_json(404, {"error": {"message": f"no route {self.path}", "type": "not_found"}})
@@ -255,6 +218,35 @@ class _Handler(BaseHTTPRequestHandler):
             if self.owner.upstream:
                 return self._proxy(entry)
             return self._send_json(404, {"error": {"message": f"no route {self.path}", "type": "not_found"}})
+        owner = self.owner
+        with owner._lock:
+            owner.active += 1
+            owner.max_concurrent = max(owner.max_concurrent, owner.active)
+        self._current = entry
+        self._slot = False
+        try:
+            self._slot = self._take_slot(entry)
+            if self._slot:
+                self._answer(entry)
+        except (BrokenPipeError, ConnectionResetError, ConnectionAbortedError):
+            entry.disconnected = True
+            self.close_connection = True
+        finally:
+            self._finish()
+
+    def _finish(self) -> None:
+        """Done with the chat request in hand: called before its last bytes go, so that a client sent them
+        and free to send its next request never finds this one still counted."""
+        entry, self._current = self._current, None
+        if entry is None:
+            return
+        if self._slot and self.owner._slots is not None:
+            self.owner._slots.release()
+        entry.done = time.monotonic()
+        with self.owner._lock:
+            self.owner.active -= 1
+
+    def _answer(self, entry: Logged) -> None:
         request = entry.json if isinstance(entry.json, dict) else {}
         fault = self.owner._next_fault()
         entry.fault = fault.kind
@@ -264,10 +256,48 @@ class _Handler(BaseHTTPRequestHandler):
             return self._send_json(
                 400, {"error": {"message": f"response_format type {wanted!r} is not supported", "type": "invalid_request_error", "param": "response_format"}}
             )
+        self._play(fault, request, entry)
+
+    def _take_slot(self, entry: Logged) -> bool:
+        """A slot to run the request in (always, without `slots`); False if the client hung up waiting, or a 503 was sent."""
+        slots = self.owner._slots
+        if slots is None:
+            return True
+        if self.owner.busy == "503":
+            if slots.acquire(blocking=False):
+                return True
+            self._send_json(503, {"error": {"message": "the server is busy: every slot is taken", "type": "unavailable_error"}})
+            return False
+        while not slots.acquire(timeout=0.02):
+            if self._hung_up():
+                entry.disconnected = True
+                self.close_connection = True
+                return False
+            if self.owner._stopping.is_set():
+                self._abort()
+                return False
+        return True
+
+    def _hung_up(self) -> bool:
+        """The client closed its end (the request was read whole, so anything readable now is the end of it)."""
         try:
-            self._play(fault, request, entry)
-        except (BrokenPipeError, ConnectionResetError, ConnectionAbortedError):
-            self.close_connection = True
+            readable, _, _ = select.select([self.connection], [], [], 0)
+            return bool(readable) and self.connection.recv(1, socket.MSG_PEEK) == b""
+        except OSError:
+            return True
+
+    def _wait(self, seconds: float, entry: Logged) -> bool:
+        """Wait `seconds` as a working server does, watching the client; False if it hung up (or we stop)."""
+        end = time.monotonic() + seconds
+        while (left := end - time.monotonic()) > 0:
+            if self._hung_up():
+                entry.disconnected = True
+                self.close_connection = True
+                return False
+            if self.owner._stopping.wait(min(0.02, left)):
+                self._abort()
+                return False
+        return True
 
     def _play(self, fault: Fault, request: dict[str, Any], entry: Logged) -> None:
         owner = self.owner
@@ -289,14 +319,15 @@ class _Handler(BaseHTTPRequestHandler):
             self.end_headers()
             self.wfile.write(data)
             return
-        if fault.kind == "slow":
-            if owner._stopping.wait(fault.seconds):
-                return self._abort()
+        if fault.kind == "slow" and not self._wait(fault.seconds, entry):
+            return None
         content = fault.content if fault.content is not None else owner.responder(request)
         if request.get("stream"):
-            return self._stream(content, request, fault)
+            return self._stream(content, request, fault, entry)
+        if fault.kind == "trickle" and not self._wait(fault.seconds * fault.after, entry):
+            return None
         if fault.kind == "drop_mid_stream":  # not streamed: half a body, then gone
-            data = json.dumps(_completion(content, request, owner.model)).encode()
+            data = json.dumps(completion(content, request, owner.model)).encode()
             self.send_response(200)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(data)))
@@ -304,9 +335,9 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.write(data[: len(data) // 2])
             self.wfile.flush()
             return self._abort()
-        self._send_json(200, _completion(content, request, owner.model))
+        self._send_json(200, completion(content, request, owner.model))
 
-    def _stream(self, content: str, request: dict[str, Any], fault: Fault) -> None:
+    def _stream(self, content: str, request: dict[str, Any], fault: Fault, entry: Logged) -> None:
         owner = self.owner
         self.send_response(200)
         self.send_header("Content-Type", "text/event-stream")
@@ -314,7 +345,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Transfer-Encoding", "chunked")
         self.end_headers()
         cid = f"chatcmpl-{uuid.uuid4().hex[:12]}"
-        pieces = _pieces(content)
+        pieces = fault_kinds.split(content, fault.after) if fault.kind == "trickle" else fault_kinds.pieces(content)
 
         def event(delta: dict[str, Any], finish: str | None = None, usage: dict[str, int] | None = None) -> None:
             payload: dict[str, Any] = {
@@ -329,15 +360,17 @@ class _Handler(BaseHTTPRequestHandler):
         for index, piece in enumerate(pieces):
             if fault.kind == "drop_mid_stream" and index >= fault.after:
                 return self._abort()
-            if fault.kind == "stall_mid_stream" and index == fault.after:
-                if owner._stopping.wait(fault.seconds):
-                    return self._abort()
+            if fault.kind == "stall_mid_stream" and index == fault.after and not self._wait(fault.seconds, entry):
+                return None
+            if fault.kind == "trickle" and not self._wait(fault.seconds, entry):
+                return None
             event({"content": piece})
-            if owner.chunk_delay:
-                time.sleep(owner.chunk_delay)
+            if owner.chunk_delay and not self._wait(owner.chunk_delay, entry):
+                return None
         event({}, "stop")
         if (request.get("stream_options") or {}).get("include_usage"):
-            event({}, usage=_usage(request, content))
+            event({}, usage=fault_kinds.usage(request, content))
+        self._finish()
         self._chunk(b"data: [DONE]\n\n")
         self._chunk(b"")
 
@@ -370,40 +403,3 @@ class _Handler(BaseHTTPRequestHandler):
             self._chunk(b"")
         finally:
             connection.close()
-
-
-def _pieces(content: str) -> list[str]:
-    """A reply cut into word-sized stream chunks (each keeps its trailing space)."""
-    pieces, current = [], ""
-    for char in content:
-        current += char
-        if char == " ":
-            pieces.append(current)
-            current = ""
-    if current:
-        pieces.append(current)
-    return pieces or [""]
-
-
-def _usage(request: dict[str, Any], content: str) -> dict[str, int]:
-    prompt = sum(len(str(m.get("content", "")).split()) for m in request.get("messages", []))
-    completion = max(1, len(content.split()))
-    return {"prompt_tokens": prompt, "completion_tokens": completion, "total_tokens": prompt + completion}
-
-
-def _completion(content: str, request: dict[str, Any], model: str) -> dict[str, Any]:
-    return {
-        "id": f"chatcmpl-{uuid.uuid4().hex[:12]}",
-        "object": "chat.completion",
-        "created": int(time.time()),
-        "model": model,
-        "choices": [{"index": 0, "message": {"role": "assistant", "content": content}, "finish_reason": "stop"}],
-        "usage": _usage(request, content),
-    }
-
-
-def closed_port() -> int:
-    """A loopback port with nothing listening on it (a server that is down)."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]

@@ -26,18 +26,21 @@ def schema_of(request: dict[str, Any]) -> dict[str, Any]:
     return response_format.get("schema") or {}
 
 
-def agreeable_model(score: int = 4, met: bool = True, cite: tuple[int, ...] = (0, 1, 999)):
-    """A model that answers every criterion it is asked, citing a clinician turn, a patient turn and a turn that does not exist."""
+def agreeable_model(score: int = 4, met: bool = True, cite: tuple[int, ...] = (0, 1, 999), why: str | None = None):
+    """A model that answers every criterion it is asked, citing a clinician turn, a patient turn and a turn that does not exist
+    (and, asked to check the rules' results, giving `why` as its disagreement)."""
 
     def respond(request: dict[str, Any]) -> str:
         schema = schema_of(request)
         criteria = schema["properties"]["criteria"]["required"]
-        likert = 5 in schema["properties"]["criteria"]["properties"][criteria[0]]["properties"]["value"].get("enum", [])
+        item = schema["properties"]["criteria"]["properties"][criteria[0]]
+        likert = 5 in item["properties"]["value"].get("enum", [])
+        checks = {"disagreement": why} if "disagreement" in item["properties"] else {}
         answer: dict[str, Any] = {
-            "criteria": {c: {"value": score if likert else met, "evidence": list(cite), "rationale": f"model view of {c}"} for c in criteria}
+            "criteria": {c: {"value": score if likert else met, "evidence": list(cite), "rationale": f"model view of {c}", **checks} for c in criteria}
         }
         if "coproduction_level" in schema["properties"]:
-            answer["coproduction_level"] = {"value": "recognisable", "evidence": [0], "rationale": "shared"}
+            answer["coproduction_level"] = {"value": "recognisable", "evidence": [0], "rationale": "shared", **checks}
         return json.dumps(answer)
 
     return respond

@@ -4,6 +4,7 @@ the guard keeps the patient in character, and no failure of the server ends a co
 from __future__ import annotations
 
 import json
+import re
 import time
 from pathlib import Path
 
@@ -51,6 +52,26 @@ def test_the_director_decides_disclosure_exactly_as_with_the_scripted_engine(sce
     assert all(not r.notes for r in llm_replies) and llm.counts["model"] == len(lines)
 
 
+def reworded_gist(request) -> str:
+    """A model with its own way of putting things: the line's sentences in another order, after a filler, and
+    a question back that the line did not ask (the reader reads an answer to a patient's question differently)."""
+    sentences = [s for s in re.split(r"(?<=[.!?])\s+", quote_gist(request)) if s]
+    return " ".join(["Well.", *reversed(sentences), "Does that make sense?"])
+
+
+@pytest.mark.parametrize("scenario_id", sorted(SCENARIOS))
+def test_the_ledger_depends_on_the_clinicians_words_not_the_models(scenario_id: str) -> None:
+    """The director reads each clinician turn against the line it decided, not the model's wording of it."""
+    scenario, lines = SCENARIOS[scenario_id], script_lines(scenario_id)
+    with FaultServer(responder=reworded_gist) as server:
+        llm = LLMPatient(scenario, 4, settings=fast(server.base_url))
+        llm_replies = play(llm, lines)
+    scripted = ScriptedPatient(scenario, 4)
+    scripted_replies = play(scripted, lines)
+    assert [r.text for r in llm_replies] != [r.text for r in scripted_replies]  # the wording did differ
+    assert llm.ledger == scripted.ledger and llm.state.snapshot() == scripted.state.snapshot()
+
+
 def test_a_consultation_records_backend_model_and_url_but_never_the_key(consultsim_home: Path) -> None:
     with FaultServer(responder=quote_gist) as server:
         settings = fast(server.base_url, api_key=Secret(KEY), model="course-model")
@@ -67,13 +88,17 @@ def test_a_consultation_records_backend_model_and_url_but_never_the_key(consults
     assert json.loads(saved)["engine"]["model"] == "course-model"
 
 
-def test_replies_stream_in_pieces_and_the_pieces_make_the_reply() -> None:
+def test_replies_stream_in_whole_sentences_and_the_pieces_make_the_reply() -> None:
     with FaultServer(responder=quote_gist) as server:
         engine = LLMPatient(T2D, settings=fast(server.base_url))
         chunks: list[ReplyChunk] = []
         reply = run_stream(engine.stream("Hello Gary, come in. What would you like to talk about today?", 0), chunks.append)
-    assert len(chunks) > 5 and not any(c.restart for c in chunks)
-    assert "".join(c.text for c in chunks) == reply.text
+    # the opening discloses the letter's "further treatment": held back until that is said, then a sentence at a time
+    assert [c.text for c in chunks] == [
+        "Alright, doc. Got the letter. Says my sugar's gone up, so here I am. The letter said further treatment.",
+        " That means needles, doesn't it?",
+    ]
+    assert not any(c.restart for c in chunks) and "".join(c.text for c in chunks) == reply.text
     assert server.chat_requests()[0].json["stream"] is True
 
 
@@ -83,7 +108,7 @@ def test_respond_passes_each_piece_to_a_listener() -> None:
         seen: list[ReplyChunk] = []
         engine.on_chunk = seen.append
         reply = engine.respond("Hello Gary.", 0)
-    assert shown_text(seen) == reply.text and len(seen) > 3
+    assert shown_text(seen) == reply.text and len(seen) >= 2  # a sentence (or more) at a time
 
 
 def test_the_scripted_patient_streams_its_line_word_by_word() -> None:
@@ -118,7 +143,7 @@ def test_a_regeneration_asks_for_the_fix_and_never_resends_the_rejected_reply() 
         engine = LLMPatient(T2D, settings=fast(server.base_url))
         reply = engine.respond("Hello Gary, come in.", 0)
         first, second = server.chat_requests()
-    assert not reply.notes and engine.counts == {"model": 1, "scripted": 0, "regenerated": 1, "cut_off": 0}
+    assert not reply.notes and engine.counts == {"model": 1, "scripted": 0, "regenerated": 1, "cut_off": 0, "withdrawn": 0}
     assert "Stay the patient" in second.json["messages"][0]["content"]
     assert "hidden facts" not in second.text and "As an AI" not in second.text
 
@@ -147,16 +172,18 @@ def test_the_guard_rejects(reply: str, problem: str) -> None:
     assert problem in result.notes[0] and result.text == ScriptedPatient(T2D).respond("Hello Gary. Are you taking your tablets?", 0).text
 
 
-def test_a_locked_fact_is_stopped_mid_stream_before_the_clinician_sees_it_all() -> None:
+def test_a_locked_fact_is_stopped_mid_stream_and_never_shown() -> None:
     leak = T2D.fact("father_amputation").says[0] + " And that is all I have to say about my father and his leg."
     with FaultServer() as server:
         server.default = Fault.ok(leak)
         engine = LLMPatient(T2D, settings=fast(server.base_url, guard_retries=0))
         chunks: list[ReplyChunk] = []
         reply = run_stream(engine.stream("Hello Gary.", 0), chunks.append)
-    before_restart = "".join(c.text for c in chunks[: next(i for i, c in enumerate(chunks) if c.restart)])
-    assert len(before_restart.split()) < 15 < len(leak.split())
-    assert "leg" not in reply.text and reply.notes
+        received = server.chat_requests()[0]
+    shown = "".join(c.text for c in chunks)
+    assert not any(c.restart for c in chunks), "nothing shown was taken back"
+    assert shown == reply.text and "leg" not in shown.lower() and "father" not in shown.lower()
+    assert reply.notes and received.json["stream"] is True
 
 
 def test_small_slips_are_repaired_not_rejected() -> None:

@@ -106,7 +106,11 @@ def test_complete_json_gets_schema_valid_json_from_the_real_server(proxy: FaultS
     # llama.cpp has no json_schema response_format (it answers 422) but takes a schema in json_object mode
     formats = [(r.json.get("response_format") or {}).get("type") for r in proxy.chat_requests()]
     assert formats[0] == "json_schema" and result.mode in ("json_object", "text") and formats[-1] == (None if result.mode == "text" else result.mode)
-    assert result.usage.total_tokens > 0 and result.usage.completion_tokens > 0
+    assert all(r.json["stream"] is True for r in proxy.chat_requests())  # streamed, as the judge asks
+    assert result.usage.requests == result.asks  # llama-cpp-python's server reports no tokens on a stream
+    whole = client.complete_json(messages, schema, name="open question", max_tokens=120, temperature=0.0, seed=1, stream=False)
+    assert set(whole.data) == {"met", "evidence_turn", "reason"} and "stream" not in proxy.chat_requests()[-1].json
+    assert whole.usage.total_tokens > 0 and whole.usage.completion_tokens > 0  # not streamed: it does
 
 
 def test_a_consultation_with_the_llm_patient_never_sends_a_locked_fact(proxy: FaultServer, consultsim_home: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import subprocess
 import sys
@@ -11,6 +12,7 @@ import platformdirs
 import pytest
 
 from simulator.errors import ConsultsimError
+from simulator.llm.options import add_backend_arguments, settings_from_args, settings_to_resume
 from simulator.llm.settings import LLMSettings, Secret, config_path, public_url, resolve_settings
 
 KEY = "sk-test-0123456789abcdefSECRET"
@@ -66,6 +68,8 @@ def test_the_config_file_lives_in_the_user_config_folder_unless_consultsim_confi
         ("[llm]\nbackend = 'gpt'\n", "llm.backend: 'gpt' is not one of"),
         ("[llm\n", "not valid TOML"),
         ("[llm]\napi_key = 'sk-x'\n", "keys are not read from files"),
+        ("[llm]\nconcurrency = 0\n", "llm.concurrency: 0 is less than the minimum of 1"),
+        ("[llm]\nreply_budget = -1\n", "llm.reply_budget: -1 is less than or equal to the minimum of 0"),
     ],
 )
 def test_a_bad_config_file_is_a_clear_error_naming_the_file(tmp_path: Path, text: str, expected: str) -> None:
@@ -74,6 +78,26 @@ def test_a_bad_config_file_is_a_clear_error_naming_the_file(tmp_path: Path, text
         resolve_settings({}, env={}, path=config)
     assert str(config) in str(caught.value) and expected in str(caught.value)
     assert "sk-x" not in str(caught.value)
+
+
+def test_timeout_and_concurrency_come_from_flags_or_the_file_and_messages_say_where(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    config = write(tmp_path / "c.toml", "[llm]\nconcurrency = 3\nreply_budget = 900\ntimeout = 90\n")
+    monkeypatch.setenv("CONSULTSIM_CONFIG", str(config))
+    parser = argparse.ArgumentParser()
+    add_backend_arguments(parser)
+    args = parser.parse_args(["--model", "m", "--base-url", "http://127.0.0.1:9/v1", "--llm-timeout", "240", "--llm-concurrency", "2"])
+    flagged = settings_from_args(args)
+    assert (flagged.timeout, flagged.concurrency, flagged.reply_budget) == (240, 2, 900)
+    assert flagged.source["timeout"] == "flag" and flagged.source["reply_budget"] == "file"
+    saved = {"backend": "openai", "model": "saved", "base_url": "http://127.0.0.1:7/v1"}
+    resumed = settings_to_resume(parser.parse_args(["--llm-timeout", "30"]), saved)
+    assert (resumed.model, resumed.base_url, resumed.timeout, resumed.concurrency) == ("saved", "http://127.0.0.1:7/v1", 30, 3)  # its server, the flag
+    assert flagged.how_to_set("timeout") == f"--llm-timeout or `timeout` under [llm] in {config}"
+    assert flagged.how_to_set("reply_budget") == f"`reply_budget` under [llm] in {config}"
+    assert LLMSettings().concurrency is None  # by default: what the server says it runs at once, else 1
+    for bad in (["--llm-concurrency", "0"], ["--llm-timeout", "soon"], ["--llm-timeout", "-1"]):
+        with pytest.raises(SystemExit):
+            parser.parse_args(bad)
 
 
 def test_a_local_server_needs_no_key_but_the_openai_api_does(tmp_path: Path) -> None:

@@ -62,7 +62,7 @@ async def test_the_model_voices_the_patient_and_its_reply_streams_in() -> None:
             await settle(pilot)
             turns = screen.consultation.session.turns
             assert len(turns) == 2 and turns[1].text
-            assert len(seen) >= 3, f"the reply should have grown piece by piece, saw {seen}"
+            assert len(seen) >= 2, f"the reply should have grown a sentence at a time, saw {seen}"
             assert all(turns[1].text.startswith(part.rstrip()) for part in seen)  # each state a prefix of the reply
             assert screen.query(TurnView)[1].words == turns[1].text
             assert not screen.consultation.session.notes and not notes_shown(app)
@@ -93,20 +93,44 @@ async def test_a_server_that_is_down_is_said_plainly_and_the_scripted_patient_an
         assert shown_text(screen.query_one("#status")).strip().startswith("Note: The model server")
 
 
+async def drawn_while_streaming(pilot, screen) -> list[str]:
+    """Send the typed line and record every state of the patient's turn as drawn, until the reply is in."""
+    screen.query_one(ChatInput).action_send()  # not pilot.press: it would wait for the whole reply
+    drawn: list[str] = []
+    for _ in range(500):
+        await asyncio.sleep(0.01)
+        views = screen.query(TurnView)
+        if len(views) > 1 and views[1].words not in ("", *drawn[-1:]):
+            drawn.append(views[1].words)
+        if not screen.query(".-streaming") and len(screen.consultation.session.turns) == 2:
+            break
+    await settle(pilot)
+    return drawn
+
+
+def gist_then_out_of_character(request) -> str:
+    return quote_gist(request) + " As an AI language model, I must add that this is only a simulation."
+
+
 @pytest.mark.anyio
-async def test_a_rejected_reply_is_withdrawn_from_the_screen_and_replaced() -> None:
-    with FaultServer(responder=as_an_ai) as server:  # every reply steps out of character
+@pytest.mark.parametrize("responder", [as_an_ai, gist_then_out_of_character], ids=["all-bad", "bad-second-half"])
+async def test_a_rejected_reply_is_never_drawn(responder) -> None:
+    with FaultServer(responder=responder, chunk_delay=0.01) as server:
         app = frozen_app(scenario=load_scenario(T2D), llm=fast(server.base_url))
         async with app.run_test(size=(100, 30)) as pilot:
             await pilot.pause()
             screen = app.screen
             await type_text(pilot, HELLO)
-            await pilot.press("enter")
-            await settle(pilot)
+            drawn = await drawn_while_streaming(pilot, screen)
             reply = screen.consultation.session.turns[1]
-            assert "AI" not in reply.text and screen.query(TurnView)[1].words == reply.text
-            assert any("was not used" in note for note in notes_shown(app))
-            assert len(server.chat_requests()) == 2  # the first try and one regeneration
+            assert drawn and not [state for state in drawn if "AI" in state or "simulation" in state], drawn
+            assert all(reply.text.startswith(state.rstrip()) for state in drawn)  # never taken back: each a prefix
+            assert screen.query(TurnView)[1].words == reply.text
+            if responder is as_an_ai:  # nothing usable: the scripted line, said to be so
+                assert any("was not used" in note for note in notes_shown(app))
+                assert len(server.chat_requests()) == 2  # the first try and one regeneration
+            else:  # the good sentences stand; the rest was never shown
+                assert len(server.chat_requests()) == 1 and not notes_shown(app)
 
 
 @pytest.mark.anyio

@@ -377,7 +377,8 @@ async def test_a_scenario_folder_of_ones_own_is_offered(tmp_path: Path) -> None:
         await type_text(pilot, "my-gary")
         await pilot.pause()
         assert [s.id for s in app.screen.shown] == ["my-gary"]
-        assert "gary-copy.yaml" in shown_text(app.screen.query_one("#scenario-detail"))
+        detail = "".join(shown_text(app.screen.query_one("#scenario-detail")).split())  # a long path wraps
+        assert f"{mine.name}/gary-copy.yaml" in detail
 
 
 async def test_every_key_in_the_footer_has_a_command_palette_entry() -> None:

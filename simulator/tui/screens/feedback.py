@@ -211,7 +211,7 @@ class FeedbackScreen(Screen):
     @work(thread=True, exclusive=True, group="grade")
     def grade(self) -> None:
         try:
-            report, scenario, warning = grading.grade(self.session, self.scenario, self.settings.dirs)
+            report, scenario, warning = grading.grade(self.session, self.scenario, self.settings.workspace)
         except Exception as error:  # the grader failed on this session: say so, keep the transcript readable
             self.app.call_from_thread(self._failed, error)
         else:

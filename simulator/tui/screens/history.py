@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.geometry import Size
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
+from textual.widgets.data_table import RowKey
 
 from simulator.errors import ConsultsimError
-from simulator.session.index import SavedSession, active_seconds, format_duration, list_sessions, local_time
-from simulator.tui import grading
+from simulator.session.index import format_duration, local_time
+from simulator.session.keeper import SessionSummary
 from simulator.tui.settings import Settings
 from simulator.tui.widgets.footer import KeyFooter
 
-_HEADLINES: dict[tuple[str, str], tuple[str, str]] = {}  # (session id, updated) -> headline: a session graded once
 FIXED_COLUMNS = 16 + 5 + 6 + 22 + 2 * 5 + 3  # date, time, status, scores, cell padding, scrollbar
 
 
@@ -23,6 +26,16 @@ class SessionTable(DataTable):
     """Enter opens the session, named in the footer (see widgets/lists.py for why it is bound here)."""
 
     BINDINGS = [Binding("enter", "select_cursor", "Open", id="history.open", tooltip="Re-read the transcript and feedback")]
+
+    def _update_dimensions(self, new_rows: Iterable[RowKey]) -> None:
+        """Every column here has a fixed width and every row one line, so only the scrollable size changes.
+        DataTable would measure every cell of every new row for widths it does not use: most of a second
+        for a thousand sessions (benchmarks/bench_grade_folder.py)."""
+        if any(column.auto_width for column in self.columns.values()) or any(row.auto_height or row.height != 1 for row in self.rows.values()):
+            super()._update_dimensions(new_rows)
+            return
+        width = sum(column.get_render_width(self) for column in self.columns.values())
+        self.virtual_size = Size(width, len(self.rows) + (self.header_height if self.show_header else 0))
 
 
 class HistoryScreen(Screen):
@@ -35,8 +48,10 @@ class HistoryScreen(Screen):
     def __init__(self, settings: Settings) -> None:
         super().__init__(id="history")
         self.settings = settings
-        self.saved: list[SavedSession] = []
+        self.store = settings.workspace.store
+        self.saved: list[SessionSummary] = []  # the list shows summaries; a session is read when opened
         self.words: dict[str, str] = {}  # session id -> headline in words, once graded
+        self.shown_once = False
 
     def compose(self) -> ComposeResult:
         yield Static("Past sessions", classes="screen-title")
@@ -56,12 +71,13 @@ class HistoryScreen(Screen):
         self.reload()
 
     def on_screen_resume(self) -> None:
-        if self.saved:  # back from a resumed or re-read session: statuses and scores may have changed
+        if self.shown_once and self.saved:  # back from a resumed or re-read session: statuses and scores may have changed
             self.reload()
+        self.shown_once = True  # the first resume is the first showing, just after on_mount listed everything
 
     def reload(self) -> None:
         try:
-            self.saved, problems = list_sessions()
+            self.saved, problems = self.store.summaries()
         except ConsultsimError as error:  # no data folder to read: say where and how to choose another
             self.saved, problems = [], []
             self.notify(str(error), title="Sessions cannot be listed", severity="error", timeout=15)
@@ -75,31 +91,43 @@ class HistoryScreen(Screen):
         table = self.query_one(DataTable)
         table.clear()
         title_width = self.title_width
+        ungraded = []
         for saved in self.saved:
-            session = saved.session
             title = saved.title if len(saved.title) <= title_width else saved.title[: title_width - 1] + "…"
+            headline = self.store.headline(saved)  # graded at an earlier opening, and unchanged since
+            if headline is None:
+                ungraded.append(saved)
+            else:
+                self.words[saved.id] = headline[1]
             table.add_row(
-                local_time(session.created),
+                local_time(saved.created),
                 title,
-                format_duration(active_seconds(session)),
+                format_duration(saved.active_seconds),
                 "ended" if saved.finished else Text("open", style="bold"),
-                "…",
+                headline[0] if headline else "…",
                 key=saved.id,
             )
         self._show_detail()
-        self.grade_all()
+        if ungraded:
+            self.grade_all(ungraded)
 
     @work(thread=True, exclusive=True, group="history-grades")
-    def grade_all(self) -> None:
-        """Headline scores, filled in one row at a time (grading reads the scenario, so it runs off the UI thread)."""
-        for saved in list(self.saved):
-            key = (saved.id, saved.session.updated)
-            if key not in _HEADLINES:
-                try:
-                    _HEADLINES[key] = grading.headline_for(saved.session, self.settings.dirs)
-                except Exception as error:  # one session the grader cannot read must not hide the others
-                    _HEADLINES[key] = ("error", f"the grader failed: {type(error).__name__}: {error}")
-            self.app.call_from_thread(self._set_score, saved.id, *_HEADLINES[key])
+    def grade_all(self, ungraded: list[SessionSummary]) -> None:
+        """Headline scores for the rows not graded before, filled in one row at a time off the UI thread, and
+        kept in the store's index for the next opening."""
+        from simulator.tui import grading  # the grader loads here, off the UI thread, and only if a row needs it
+
+        for number, saved in enumerate(ungraded, start=1):
+            if number % 50 == 0:
+                self.store.flush()  # kept as it goes: leaving the list half-graded loses nothing graded
+            try:
+                compact, words, exact = grading.headline_for(self.store.load(saved.path), self.settings.workspace)
+                if exact:  # graded against the scenario version it was played with: it stays right
+                    self.store.keep_headline(saved, compact, words)
+            except Exception as error:  # one session the grader cannot read must not hide the others
+                compact, words = "error", f"the grader failed: {type(error).__name__}: {error}"
+            self.app.call_from_thread(self._set_score, saved.id, compact, words)
+        self.store.flush()
 
     def _set_score(self, session_id: str, compact: str, words: str) -> None:
         if not self.is_attached:  # the list was closed while grading
@@ -112,7 +140,7 @@ class HistoryScreen(Screen):
             self._show_detail()
 
     @property
-    def current(self) -> SavedSession | None:
+    def current(self) -> SessionSummary | None:
         table = self.query_one(DataTable)
         if not self.saved or not table.row_count:
             return None
@@ -125,10 +153,9 @@ class HistoryScreen(Screen):
         if saved is None:
             detail.update("No sessions yet. Escape goes back to the scenarios.")
             return
-        session = saved.session
         text = Text(f"{saved.title}\n", style="bold")
         text.append(
-            f"{len(session.clinician_turns)} turns · {format_duration(active_seconds(session))} · "
+            f"{saved.clinician_turns} turns · {format_duration(saved.active_seconds)} · "
             f"{'ended' if saved.finished else 'unfinished: r resumes it'} · {saved.id}\n"
         )
         text.append(self.words.get(saved.id, "grading…"), style="italic")
@@ -144,8 +171,14 @@ class HistoryScreen(Screen):
 
     def action_open(self) -> None:
         saved = self.current
-        if saved is not None:
-            self.app.show_feedback(saved.session)
+        if saved is None:
+            return
+        try:
+            session = self.store.load(saved.path)
+        except ConsultsimError as error:  # changed or removed since it was listed
+            self.notify(str(error), title="Cannot open the session", severity="error", timeout=10)
+            return
+        self.app.show_feedback(session)
 
     def action_resume(self) -> None:
         saved = self.current
@@ -155,7 +188,7 @@ class HistoryScreen(Screen):
             self.notify("This consultation has ended; enter re-reads it.", severity="warning")
             return
         try:
-            self.app.resume_session(saved)
+            self.app.resume_session(self.store.saved(saved))
         except (ConsultsimError, KeyError, TypeError, ValueError) as error:  # a missing or changed scenario: say so
             self.notify(str(error), title="Cannot resume", severity="error", timeout=10)
 
