@@ -362,3 +362,24 @@ def test_a_persona_read_out_stops_the_stream_and_is_held_back() -> None:
 def test_every_kind_has_words_for_the_clinician_and_a_correction_for_the_model() -> None:
     assert set(KINDS) <= set(DESCRIPTIONS) and set(DESCRIPTIONS) == set(CORRECTIONS) and UNUSABLE <= set(DESCRIPTIONS)
     assert set(KINDS) <= UNUSABLE
+
+
+ASTHMA_PREVENTER_Q = "Are you taking your brown preventer inhaler twice a day?"
+
+
+@pytest.mark.parametrize(
+    ("reply", "gist", "question", "expected"),
+    [
+        # seen on the real server (bench_model_patient, Gemma 3 270M): a "yes" from a patient who stopped it
+        ("Yes, I do. It's a bit like the blue one.", "Not really, no.", ASTHMA_PREVENTER_Q, ["contradiction"]),
+        ("Yeah, every morning and night.", "Not really, no.", "Do you use the brown preventer inhaler every day?", ["contradiction"]),
+        ("Yes, twice a day.", "Yes, twice a day.", ASTHMA_PREVENTER_Q, []),  # the scripted line says yes: not ours to judge
+        ("Not always, to be honest.", "Not really, no.", ASTHMA_PREVENTER_Q, []),
+        ("I have been having a rough time with it.", "Not really, no.", ASTHMA_PREVENTER_Q, []),  # not a "yes"
+        ("Yes, I do.", "Not really, no.", "What do you make of the brown preventer inhaler?", []),  # not a yes/no question
+    ],
+)
+def test_a_firm_yes_against_a_locked_fact_is_a_contradiction(reply: str, gist: str, question: str, expected: list[str]) -> None:
+    scenario = SCENARIOS["asthma-young-adult"]
+    kinds = claim_checker(scenario).check(reply, clinician_text=question, gist=gist, touched_locked_ids=["stopped_preventer"])
+    assert [k for k in kinds if k == "contradiction"] == expected

@@ -24,6 +24,7 @@ from simulator.analysis.lexicon import keyword_pattern, shared_lexicon
 from simulator.patient.claimwords import (
     AGE_CLAIM,
     ANY_RELATIVE,
+    OPENERS,
     SELF,
     SOMEONE,
     Clause,
@@ -220,6 +221,7 @@ class TurnClaims:
         self.support = [cl for cl in (*c.support, *earlier_clauses) if not cl.question]
         self.subjects = c.vocabulary | frozenset(s for cl in earlier_clauses for s in cl.stems if s in said_to)
         self.gist_denies = bool(gist) and a_denial(sentences(gist), self.question, c.sources)
+        self.gist_affirms = bool(gist) and _affirmation(sentences(gist))
         # what the clinician said may be said back; an earlier reply only ever adds what the scenario has
         self.known = c.vocabulary | c.with_synonyms(" ".join((*spoken, gist)))
         self.known_text = " ".join((c.corpus_text, *map(low, spoken), low(gist)))
@@ -233,7 +235,7 @@ class TurnClaims:
         said = list(sentences(text))
         people = self.checker.people_of([" ".join(said)], False) if said else []
         found = self._polarity(people) | self._invented(people) | self.speech.check(text, said)
-        if self._denies(said):
+        if self._denies(said) or self._affirms_against(said):
             found.add("contradiction")
         return [kind for kind in KINDS if kind in found]
 
@@ -292,6 +294,19 @@ class TurnClaims:
             if best is not None and not best.negative:
                 return True
         return False
+
+    def _affirms_against(self, said: list[str]) -> bool:
+        """A firm "yes" to a plain question about a fact that says the opposite ("Are you taking the brown
+        one twice a day?" "Yes, I do." from a patient who stopped it), unless the scripted line says yes too."""
+        if not said or not (self.locked or self.known_facts) or self.gist_affirms or not _affirmation(said):
+            return False
+        if any(cl.negative for s in sentences(self.question) for cl in clauses(s, SELF, "question")):
+            return False  # "You're not taking it?" "Yes." could mean either
+        if not any(_CLOSED.match(low(q)) for q in sentences(self.question)):
+            return False  # "yes" answers only a yes/no question
+        asked = stems(self.question)  # the fact's own words, two or more, asked about: not "metformin" alone for "skips the evening dose"
+        facts = (*self.locked, *self.known_facts)
+        return any(s.source in facts and s.negative and len(s.stems & asked) >= 2 for s in self.checker.sources)
 
     def _invented(self, said: list[tuple[str, frozenset[str]]]) -> set[str]:
         c, found = self.checker, set[str]()
@@ -352,3 +367,11 @@ class TurnClaims:
             named = any(a in c.names for g in group for a in c.aliases.get(g, ()))
             found.add("contradiction" if named else "invented")
         return found
+
+
+_YES = re.compile(r"^(?:(?:yes|yeah|yep|yup|aye|of course|definitely)\b|(?:i do|i am|i have|i'm)\s*(?:[.,!]|$))")
+_CLOSED = re.compile(r"^(?:and |so |but )?(?:are|do|does|did|is|have|has|were|was|can|will|would)\b")  # a yes/no question
+
+
+def _affirmation(said: Sequence[str]) -> bool:
+    return bool(said) and bool(_YES.match(OPENERS.sub("", low(said[0]))))
