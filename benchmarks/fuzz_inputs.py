@@ -25,7 +25,7 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=None, help="hypothesis seed (default: random)")
     args = parser.parse_args()
     env = {**os.environ, "CONSULTSIM_FUZZ_SCALE": str(args.scale)}
-    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--hypothesis-show-statistics", "--durations=0", *SUITES]
+    command = [sys.executable, "-m", "pytest", "-n", "0", "-q", "-p", "no:cacheprovider", "--hypothesis-show-statistics", "--durations=0", *SUITES]
     if args.seed is not None:
         command.append(f"--hypothesis-seed={args.seed}")
     started = time.perf_counter()
