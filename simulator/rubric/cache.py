@@ -47,12 +47,7 @@ def load_rubrics(folder: Path | None = None, cache_dir: Path | None = None) -> l
         kept[digest] = cached[digest] if digest in cached else load_rubric_data(path)  # FileProblems if it has any
         rubrics.append(build_rubric(kept[digest], str(path)))
     if kept != cached:
-        try:
-            from simulator.paths import make_private_dir
-            from simulator.session.store import write_private_json  # only when something changed
+        from simulator.scenario.cache import write_cache
 
-            make_private_dir(cache_path.parent)
-            write_private_json(cache_path, {"stamp": stamp, "rubrics": kept})
-        except OSError:
-            pass  # a cache that cannot be written only costs time
+        write_cache(cache_path, {"stamp": stamp, "rubrics": kept})
     return rubrics

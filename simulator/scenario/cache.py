@@ -67,13 +67,18 @@ def load_catalog(extra_dirs: list[Path] | None = None, cache_dir: Path | None = 
             scenarios.append(scenario)
             kept[scenario.sha256] = scenario.raw
     if kept != cached:
-        try:
-            from simulator.paths import make_private_dir
-            from simulator.session.store import write_private_json  # only when something changed
-
-            make_private_dir(cache_path.parent)
-            write_private_json(cache_path, {"stamp": stamp, "scenarios": kept})
-        except OSError:
-            pass  # a cache that cannot be written only costs time
+        write_cache(cache_path, {"stamp": stamp, "scenarios": kept})
     kept_scenarios, duplicates = without_duplicates(scenarios)
     return Catalog(kept_scenarios, problems + duplicates)
+
+
+def write_cache(path: Path, payload: dict[str, Any]) -> None:
+    """Write a cache file, private to the user; one that cannot be written only costs time next start."""
+    try:
+        from simulator.paths import make_private_dir
+        from simulator.session.store import write_private_json  # only when something changed
+
+        make_private_dir(path.parent)
+        write_private_json(path, payload)
+    except OSError:
+        pass
