@@ -43,6 +43,26 @@ def test_the_patient_knows_its_own_life(gary) -> None:
     assert any(line in likes for line in knows["likes"].says)
 
 
+@pytest.mark.parametrize(
+    ("line", "about"),
+    [
+        ("Go on then, run me through your tablets.", "medicines"),
+        ("fill me in on who's at home", "home"),
+        ("who else lives with you", "home"),  # speech-to-text: no question mark, no auxiliary
+        ("Are you still grafting or have you packed it in now?", "work"),
+        ("What do you do for a bit of fun?", "likes"),
+        ("Any hobbies, or is it all telly?", "likes"),
+        ("Has the missus got much to say about all this?", ("family", "home")),
+        ("What's a day look like for you, start to finish?", "habits"),
+    ],
+)
+def test_everyday_questions_about_the_patients_life_get_their_own_answer(gary, line: str, about: str | tuple[str, ...]) -> None:
+    engine = ScriptedPatient(gary)
+    replies = talk(engine, ["Hello Gary, come in.", "How have things been?", line])
+    own = [said for k in gary.patient.knows if k.about in ((about,) if isinstance(about, str) else about) for said in k.says]
+    assert any(said in replies[2].text for said in own), replies[2].text
+
+
 def test_a_question_with_no_scripted_answer_gets_a_reply_about_what_was_asked(gary) -> None:
     engine = ScriptedPatient(gary)
     replies = talk(engine, ["Hello Gary.", "What's a typical day like for you?", "How do you see things going over the next few years?"])

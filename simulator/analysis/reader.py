@@ -273,6 +273,8 @@ class TurnReader:
         if len(forms) == 2:  # one unit asks one question
             keep = max(forms, key=lambda c: (probs.get(c, -30.0), c in reading.rule_codes))
             chosen -= forms - {keep}
+        if "request" in reading.rule_codes:  # "Run me through your tablets": asks the patient to tell, offers nothing back
+            chosen.discard("reflection")
         if "reflection" in chosen and chosen & set(QUESTION_FORMS) and reading.unit.asks:
             # a reflection said with a question mark offers the patient's meaning back; it asks nothing new
             question = probs.get("question", max(probs.get(c, -30.0) for c in QUESTION_FORMS))
@@ -325,7 +327,7 @@ _ADDRESS = re.compile(r"(?:[\s,]+(?:(?:mr|mrs|ms|miss|dr)\.?\s+)?[A-Z][\w'-]*|[\
 _REPORTED = re.compile(r"\b(said|says|told|tells|asked|asks|wrote|called out|shouted)\b")  # "she said see you later"
 _QUESTION_WORDS = frozenset("what how why when where who which do does did is are can could would will any".split())
 _NOTES = re.compile(r"<[^<>]{0,60}>|\[[^\[\]]{0,60}\]")
-_LEAD = re.compile(r"^(?:(?:so|and|ok|okay|right|well|now|alright|um|erm|just|then|but)\b[,\s]*)+")
+_LEAD = re.compile(r"^(?:(?:so|and|ok|okay|right|well|now|alright|um|erm|just|then|but|go on)\b[,\s]*)+")
 
 
 def _strip_lead(text: str) -> str:
