@@ -11,14 +11,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 from simulator import __version__
-from simulator.commands import grade, play, practise, resume, scenarios, sessions, validate
+from simulator.commands import calibrate, grade, play, practise, resume, review, scenarios, sessions, validate
 from simulator.errors import ConsultsimError
 from simulator.llm.options import add_backend_arguments, settings_from_args
 
 if TYPE_CHECKING:
     from simulator.workspace import Workspace
 
-COMMANDS = [scenarios, validate, play, practise, resume, sessions, grade]
+COMMANDS = [scenarios, validate, play, practise, resume, sessions, grade, review, calibrate]
 
 
 class _Parser(argparse.ArgumentParser):
@@ -32,6 +32,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"consultsim {__version__}")
     parser.add_argument("--plain", action="store_true", help="no subcommand: a line-by-line prompt instead of the terminal UI")
     parser.add_argument("--dir", type=Path, action="append", default=[], help="no subcommand: also offer the scenarios in this folder")
+    parser.add_argument("--learner", metavar="NAME", help="who is practising (name or id), recorded in each session for the course lead's review")
     add_backend_arguments(parser)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for command in COMMANDS:
@@ -44,7 +45,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     from simulator.workspace import Workspace  # loads nothing until asked
 
-    workspace = Workspace(getattr(args, "dir", None) or [])  # the one this process loads and shares
+    workspace = Workspace(getattr(args, "dir", None) or [], learner=getattr(args, "learner", None))  # the one this process loads and shares
     try:
         if args.command is None:
             return home(args, workspace)

@@ -71,11 +71,13 @@ class Consultation:
         engine: PatientEngine | None = None,
         llm: LLMSettings | None = None,
         folder: str = "sessions",
+        learner: str | None = None,
     ) -> Consultation:
         """A new consultation with `engine`, or the patient the `llm` settings ask for (scripted by default);
-        saved after every turn to `out`, or in the data folder's `folder` (a playtest: "playtests")."""
+        saved after every turn to `out`, or in the data folder's `folder` (a playtest: "playtests"); the session
+        records `learner` (who practised) for the course lead's review."""
         engine = engine or patient_engine(scenario, seed, llm)
-        session = Session.start(scenario, engine.name, engine.seed)
+        session = Session.start(scenario, engine.name, engine.seed, learner)
         session.engine = _engine_record(engine)
         consultation = cls(scenario, engine, session, out, autosave, folder)
         consultation._remember()

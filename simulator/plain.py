@@ -191,4 +191,4 @@ def run_plain(
             return 0
     plain.briefing(scenario)
     plain.say()
-    return plain.run(Consultation.start(scenario, seed=seed, llm=llm))
+    return plain.run(Consultation.start(scenario, seed=seed, llm=llm, learner=workspace.learner))

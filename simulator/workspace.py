@@ -27,8 +27,9 @@ if TYPE_CHECKING:
 
 
 class Workspace:
-    def __init__(self, dirs: Iterable[Path] = (), sessions: Path | None = None):
+    def __init__(self, dirs: Iterable[Path] = (), sessions: Path | None = None, learner: str | None = None):
         self.dirs = list(dirs)  # extra scenario folders (--dir)
+        self._learner_flag = learner  # --learner, if given
         self._sessions = sessions  # the sessions folder (default: the data folder's)
         self._readers: dict[str | None, TurnReader] = {}
         self._at_path: dict[str, Scenario | None] = {}
@@ -69,6 +70,13 @@ class Workspace:
 
             self._readers[key] = TurnReader.for_scenario(scenario) if scenario is not None else TurnReader()
         return self._readers[key]
+
+    @cached_property
+    def learner(self) -> str | None:
+        """Who is practising (simulator/learner.py): recorded in every new session."""
+        from simulator.learner import resolve_learner
+
+        return resolve_learner(self._learner_flag)
 
     @cached_property
     def store(self) -> SessionStore:
@@ -128,7 +136,18 @@ class Workspace:
     def grade_session(self, session: Session, scenario: Scenario | None = None, judge: Judge | None = None, source: str | None = None) -> GradeReport:
         from simulator.rubric import grade_session
 
-        return grade_session(session, scenario, judge or self.rules, source, reader=self.reader(scenario))
+        report = grade_session(session, scenario, judge or self.rules, source, reader=self.reader(scenario))
+        trusted = {task: figures for task, figures in self.calibration.items() if task in report.kalamazoo}
+        if trusted:
+            report.extra["calibration"] = trusted
+        return report
+
+    @cached_property
+    def calibration(self) -> dict[str, dict]:
+        """Per task, how far the machine's mark has agreed with course leads (consultsim calibrate), if known."""
+        from simulator.review.trust import recall
+
+        return recall()
 
     def grade_saved(
         self, session: Session, scenario: Scenario | None = None, judge: Judge | None = None, source: str | None = None

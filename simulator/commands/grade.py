@@ -81,14 +81,14 @@ def cmd_grade(args: argparse.Namespace, workspace: Workspace) -> int:
     if reports or texts:
         output = "".join(texts) if texts else _render(reports, args.format)
         if args.out:
-            _write_report(args.out, output)
+            write_report(args.out, output)
             print(f"Report written: {args.out}", file=sys.stderr)
         else:
             sys.stdout.write(output)
     return 1 if failed else 0
 
 
-def _write_report(out: Path, output: str) -> None:
+def write_report(out: Path, output: str) -> None:
     """Reports hold what learners said: private (0600), and folders made for them 0700."""
     from simulator.paths import make_private_dir
     from simulator.session.store import write_private_text

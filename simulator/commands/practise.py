@@ -24,6 +24,10 @@ def add_common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--plain", action="store_true", default=argparse.SUPPRESS, help="a line-by-line prompt with no box drawing (screen readers, pasting)")
     parser.add_argument("--dir", type=Path, action="append", default=argparse.SUPPRESS, help="also look for scenarios in this folder")
     parser.add_argument("--seed", type=int, default=argparse.SUPPRESS, help="the same seed gives the same patient wording (default 0)")
+    parser.add_argument(
+        "--learner", metavar="NAME", default=argparse.SUPPRESS,
+        help="who is practising (name or id; or CONSULTSIM_LEARNER, or [learner] name in the config file), for the course lead's review",
+    )
     add_backend_arguments(parser, default=argparse.SUPPRESS)
 
 
@@ -49,6 +53,7 @@ def launch(args: argparse.Namespace, workspace: Workspace, scenario: Scenario | 
     session keeps the voice it had unless flags say otherwise."""
     dirs, seed = getattr(args, "dir", None) or [], getattr(args, "seed", None) or 0
     llm = settings_to_resume(args, saved.session.engine) if saved is not None else settings_from_args(args)
+    workspace.learner  # noqa: B018 - a bad [learner] setting is an error here, not inside the app
     if getattr(args, "plain", False) or not is_terminal():
         from simulator.plain import run_plain
 

@@ -151,6 +151,25 @@ def config_path(env: Mapping[str, str] | None = None) -> Path:
 
 def read_config(path: Path) -> dict[str, Any]:
     """The [llm] table of the config file ({} if there is no file); a bad file is a clear error."""
+    data = read_config_document(path)
+    table = data.get("llm", {})
+    if not isinstance(table, dict):
+        raise ConsultsimError(f"{path}: [llm] must be a table")
+    if "api_key" in table:
+        raise ConsultsimError(
+            f"{path}: keys are not read from files; put it in OPENAI_API_KEY or name a variable with api_key_env"
+        )
+    import jsonschema  # only when a config file exists: keeps start-up quick
+
+    errors = sorted(jsonschema.Draft202012Validator(CONFIG_SCHEMA).iter_errors(table), key=lambda e: list(e.path))
+    if errors:
+        problems = "; ".join(f"llm.{'.'.join(map(str, e.path)) or ''}: {e.message}".replace("llm.: ", "llm: ") for e in errors)
+        raise ConsultsimError(f"{path}: {problems}")
+    return table
+
+
+def read_config_document(path: Path) -> dict[str, Any]:
+    """The whole config file as a TOML document ({} if there is no file); a bad file is a clear error."""
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
@@ -175,20 +194,7 @@ def read_config(path: Path) -> dict[str, Any]:
         raise ConsultsimError(f"{path}: nested too deeply to be a config file") from None
     except ValueError as error:  # tomllib lets int() refuse a number of thousands of digits
         raise ConsultsimError(f"{path}: holds a value that cannot be read ({str(error).split(';')[0]})") from None
-    table = data.get("llm", {})
-    if not isinstance(table, dict):
-        raise ConsultsimError(f"{path}: [llm] must be a table")
-    if "api_key" in table:
-        raise ConsultsimError(
-            f"{path}: keys are not read from files; put it in OPENAI_API_KEY or name a variable with api_key_env"
-        )
-    import jsonschema  # only when a config file exists: keeps start-up quick
-
-    errors = sorted(jsonschema.Draft202012Validator(CONFIG_SCHEMA).iter_errors(table), key=lambda e: list(e.path))
-    if errors:
-        problems = "; ".join(f"llm.{'.'.join(map(str, e.path)) or ''}: {e.message}".replace("llm.: ", "llm: ") for e in errors)
-        raise ConsultsimError(f"{path}: {problems}")
-    return table
+    return data
 
 
 def resolve_settings(

@@ -12,7 +12,7 @@ import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from simulator.errors import ConsultsimError, FileProblems
 
@@ -64,32 +64,44 @@ def grade_files(
     """Every file graded, in order. `jobs`: worker processes (None: one per core; 1: none). `render`: each
     report rendered (to its JSON line, say) by the process that graded it, and only the text sent back:
     sending a report back and rendering it here took as long as grading it."""
-    jobs = min(jobs or default_jobs(), len(paths) // FILES_PER_WORKER) if judge is None else 1
+    if judge is not None:  # a model judge: its server, not this machine, sets the pace
+        return (grade_one(workspace, path, judge, render) for path in paths)
+    return map_files(workspace, paths, lambda ws, path: grade_one(ws, path, None, render), jobs)
+
+
+T = TypeVar("T")
+
+
+def map_files(workspace: Workspace, paths: list[Path], work: Callable[[Workspace, Path], T], jobs: int | None = None) -> Iterator[T]:
+    """`work(workspace, path)` for every path, in order: here, or in forked workers that start with what the
+    workspace has loaded (the cohort review's rows use it too). `work` must not raise; its results are pickled."""
+    jobs = min(jobs or default_jobs(), len(paths) // FILES_PER_WORKER)
     if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
         for path in paths:
-            yield grade_one(workspace, path, judge, render)
+            yield work(workspace, path)
         return
     _prepare(workspace, paths)
     global _WORK
-    _WORK = (workspace, render)  # what the forked workers find, loaded
+    _WORK = (workspace, work)  # what the forked workers find, loaded
     try:
         with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            yield from pool.imap(_grade_in_worker, paths, chunksize=max(1, len(paths) // (jobs * 8)))
+            yield from pool.imap(_in_worker, paths, chunksize=max(1, len(paths) // (jobs * 8)))
     finally:
         _WORK = None
 
 
-_WORK: tuple[Workspace, Render | None] | None = None
+_WORK: tuple[Workspace, Callable[[Workspace, Path], Any]] | None = None
 
 
-def _grade_in_worker(path: Path) -> Graded:
+def _in_worker(path: Path) -> Any:
     assert _WORK is not None
-    return grade_one(_WORK[0], path, None, _WORK[1])
+    return _WORK[1](_WORK[0], path)
 
 
 def _prepare(workspace: Workspace, paths: list[Path]) -> None:
     """Load before forking what the files will need, so that no worker loads it again."""
     workspace.rules  # noqa: B018 - the rubrics
+    workspace.calibration  # noqa: B018 - what calibration said of the machine's marks
     if any(path.suffix == ".json" for path in paths):
         workspace.catalog  # noqa: B018 - the scenarios of the sessions
     if any(path.suffix != ".json" for path in paths):

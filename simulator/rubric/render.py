@@ -9,6 +9,7 @@ import jinja2
 
 from simulator.outcome import differences, outcome_text, sparkline
 from simulator.resources import DATA_DIR
+from simulator.review.trust import trust_line
 from simulator.rubric.report import LIKERT_WORDS, CriterionResult, GradeReport
 
 WIDTH = 80
@@ -52,9 +53,12 @@ def render_text(report: GradeReport, visual: bool = True) -> str:
             lines.append(textwrap.fill(line, WIDTH, subsequent_indent="      ") if line.startswith("  ") else line.upper())
         lines.append("")
     lines.append("KALAMAZOO TASKS")
-    for result in report.kalamazoo.values():
+    trust = report.extra.get("calibration", {})
+    for key, result in report.kalamazoo.items():
         lines.append(f"  {result.title + ':':<40} {spoken_label(result)}")  # words, not bars: read aloud by screen readers
         lines += _details(result)
+        if key in trust:  # how far this mark can be trusted: the course's own calibration (consultsim calibrate)
+            lines.append(_wrap("Calibration: " + trust_line(trust[key]), "      "))
     lines += ["", "SELF-MANAGEMENT SUPPORT"]
     for result in report.self_management.values():
         lines.append(f"  {result.title + ':':<44} {spoken_label(result)}")
@@ -134,7 +138,7 @@ def _environment(markdown: bool = False) -> jinja2.Environment:
         lstrip_blocks=True,
         finalize=markdown_escape if markdown else None,  # Markdown has no autoescape: every value is escaped here
     )
-    env.globals.update(value_label=value_label, likert_words=LIKERT_WORDS, opinion_label=opinion_label, sparkline=sparkline, differences=differences)
+    env.globals.update(zip=zip, value_label=value_label, likert_words=LIKERT_WORDS, opinion_label=opinion_label, sparkline=sparkline, differences=differences)
     return env
 
 
@@ -145,3 +149,8 @@ def render_markdown(report: GradeReport) -> str:
 def render_html(reports: list[GradeReport], title: str = "consultsim feedback") -> str:
     """One self-contained page (no scripts, no external files) for one or more reports."""
     return _environment().get_template("report.html.j2").render(reports=reports, title=title)
+
+
+def environment() -> jinja2.Environment:
+    """The HTML templates' environment (autoescaped), for other pages built from simulator/data/templates."""
+    return _environment()

@@ -48,9 +48,10 @@ class Session:
     disclosures: list[dict[str, Any]] = field(default_factory=list)
     notes: list[dict[str, Any]] = field(default_factory=list)
     resume: dict[str, Any] = field(default_factory=dict)  # full engine state, so a session can go on
+    learner: str | None = None  # who practised (name or id, for the course lead's review); None: not given
 
     @classmethod
-    def start(cls, scenario: Scenario, engine: str, seed: int) -> Session:
+    def start(cls, scenario: Scenario, engine: str, seed: int, learner: str | None = None) -> Session:
         stamp = now()
         return cls(
             id=datetime.now(UTC).strftime("%Y%m%d-%H%M%S-") + uuid.uuid4().hex[:6],
@@ -60,6 +61,7 @@ class Session:
             scenario={"id": scenario.id, "version": scenario.version, "sha256": scenario.sha256, "title": scenario.title, "source": _absolute(scenario.source)},
             engine={"name": engine, "seed": seed},
             facts=[{"id": f.id, "hidden": f.hidden, "kind": f.kind, "content": f.content} for f in scenario.facts],
+            learner=learner or None,
         )
 
     def add_turn(self, speaker: str, text: str, **extra: Any) -> Turn:
@@ -89,6 +91,7 @@ class Session:
             "disclosures": self.disclosures,
             "notes": self.notes,
             "resume": self.resume,
+            **({"learner": self.learner} if self.learner else {}),
         }
 
     @classmethod
@@ -105,6 +108,7 @@ class Session:
             disclosures=data.get("disclosures", []),
             notes=data.get("notes", []),
             resume=data.get("resume", {}),
+            learner=data.get("learner"),
         )
 
 

@@ -117,7 +117,7 @@ class ConsultsimApp(App[int]):
         from simulator.consultation import Consultation
 
         try:
-            consultation = Consultation.start(scenario, seed=self.settings.seed, llm=self.settings.llm)
+            consultation = Consultation.start(scenario, seed=self.settings.seed, llm=self.settings.llm, learner=self.settings.workspace.learner)
         except ConsultsimError as error:  # e.g. a data folder that cannot be written: say so, stay on the briefing
             self.notify(str(error), title="The consultation cannot start", severity="error", timeout=15)
             return

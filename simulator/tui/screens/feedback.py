@@ -19,6 +19,7 @@ from textual.widgets.option_list import Option
 
 from simulator.errors import ConsultsimError
 from simulator.outcome import differences, sparkline
+from simulator.review.trust import trust_line
 from simulator.rubric import CriterionResult, GradeReport
 from simulator.rubric.render import value_label
 from simulator.scenario import Scenario
@@ -123,9 +124,13 @@ def outcome_items(report: GradeReport, session: Session) -> list[Item | str]:
 def build_items(report: GradeReport, session: Session) -> list[Item | str]:
     """The list, with section headings as plain strings; the patient's side comes first."""
     items: list[Item | str] = [*outcome_items(report, session), "Kalamazoo tasks (1-5)"]
-    for result in report.kalamazoo.values():
+    trust = report.extra.get("calibration", {})
+    for key, result in report.kalamazoo.items():
         score = str(result.value) if isinstance(result.value, int) else "?"
-        items.append(_criterion_item(result, Text.assemble((_bar(result.value), "bold"), f" {score} {result.title}")))
+        item = _criterion_item(result, Text.assemble((_bar(result.value), "bold"), f" {score} {result.title}"))
+        if key in trust:  # the course's own calibration says how far this mark can be trusted
+            item.detail.append(f"\n\nCalibration: {trust_line(trust[key])}.", style="dim")
+        items.append(item)
     met, applicable = report.self_management_met
     items.append(f"Self-management support ({met} of {applicable} met)")
     for result in report.self_management.values():

@@ -1,0 +1,1 @@
+"""Review tools for course leads: how the grader's marks compare with theirs."""
