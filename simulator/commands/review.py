@@ -59,6 +59,9 @@ def cohort_from(args: argparse.Namespace, workspace: Workspace) -> Cohort:
     cohort = load_cohort(workspace, folders, getattr(args, "jobs", None))
     for problem in cohort.problems:
         print(f"consultsim: {problem}", file=sys.stderr)
+    for row in cohort.rows:
+        if row.warning:  # reviewed, but not against the scenario version it was played with
+            print(f"consultsim: {row.path}: {row.warning}", file=sys.stderr)
     return cohort.select(args.scenario, args.learner, args.since, args.until, args.below)
 
 
