@@ -48,6 +48,11 @@ def make_private_dir(folder: Path) -> Path:
     return folder
 
 
+def course_rubrics_dir() -> Path:
+    """Where a course keeps its own rubrics (a local OSCE checklist, say): the data folder's `rubrics`."""
+    return home() / "rubrics"
+
+
 def data_dir(*parts: str) -> Path:
     """A folder under the data folder, private and writable, or a DataFolderError saying what to do."""
     root = home()

@@ -52,9 +52,10 @@ class Workspace:
 
     @cached_property
     def rubrics(self) -> list[Rubric]:
+        from simulator.paths import course_rubrics_dir
         from simulator.rubric.cache import load_rubrics  # checked once ever, like the scenarios
 
-        return load_rubrics()
+        return load_rubrics(extra=course_rubrics_dir())  # the shipped rubrics, then the course's own
 
     @cached_property
     def rules(self) -> RulesJudge:

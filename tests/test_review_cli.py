@@ -279,3 +279,19 @@ def test_a_session_records_its_learner(tmp_path: Path, capsys, monkeypatch: pyte
 def test_review_without_a_terminal_asks_for_a_format(cohort: Path, capsys) -> None:
     code, _, err = run(capsys, "review", str(cohort))
     assert code == 1 and "--format html, csv or json" in err
+
+
+def test_a_course_rubric_in_the_data_folder_is_graded_and_reviewed(cohort: Path, capsys, consultsim_home: Path) -> None:
+    example = Path(__file__).resolve().parent.parent / "docs" / "examples" / "rubrics" / "osce-medicines-review.yaml"
+    (consultsim_home / "rubrics").mkdir(parents=True)
+    shutil.copy(example, consultsim_home / "rubrics")
+    session = next(cohort.glob("2026*.json"))
+    code, out, _ = run(capsys, "grade", str(session), "--format", "json")
+    assert code == 0
+    assert {"osce_opens_well", "osce_asks_about_taking", "osce_checks_and_closes"} <= set(json.loads(out)["scenario_items"])
+    code, out, _ = run(capsys, "review", str(cohort), "--format", "csv")
+    row = rows_of(out)[0]
+    assert row["machine_osce_opens_well"] in ("met", "not_met", "")
+    (consultsim_home / "rubrics" / "zz-copy.yaml").write_text(example.read_text(encoding="utf-8"), encoding="utf-8")
+    code, _, err = run(capsys, "grade", str(session))
+    assert code == 1 and "zz-copy.yaml: rubric id 'osce-medicines-review' is already used by" in err

@@ -58,6 +58,10 @@ def _met(value: bool | None) -> str:
     return "" if value is None else "met" if value else "not_met"
 
 
+def _other(value: int | bool | None) -> str:
+    return _met(value) if isinstance(value, bool) or value is None else str(value)
+
+
 def _cell(value: Any) -> str:
     text = "" if value is None else str(value)
     return "'" + text if text[:1] in ("=", "+", "-", "@") else text  # a spreadsheet must not run it as a formula
@@ -65,10 +69,11 @@ def _cell(value: Any) -> str:
 
 def cohort_csv(cohort: Cohort, marks: Mapping[str, list[Mark]]) -> str:
     """One row per session; machine_* and human_* columns per task and criterion; final_* the mark that counts."""
-    tasks, criteria = cohort.task_ids, cohort.criterion_ids
+    tasks, criteria, others = cohort.task_ids, cohort.criterion_ids, cohort.other_ids
     header = [
         "session", "learner", "scenario", "date", "minutes", "turns",
         *(f"machine_{t}" for t in tasks), *(f"machine_{c}" for c in criteria), "machine_coproduction",
+        *(f"machine_{o}" for o in others),  # scenario items and a course's own rubrics
         "facts_found", "facts_hidden",
         *(f"human_{t}" for t in tasks), *(f"human_{c}" for c in criteria), "human_coproduction", "human_rater", "raters",
         *(f"final_{t}" for t in tasks), "final_by",
@@ -81,6 +86,7 @@ def cohort_csv(cohort: Cohort, marks: Mapping[str, list[Mark]]) -> str:
         writer.writerow([
             row.session_id, _cell(row.learner_name), row.scenario_id, row.created[:10], round(row.seconds / 60, 1), row.turns,
             *(_cell(row.tasks.get(t)) for t in tasks), *(_met(row.criteria.get(c)) for c in criteria), row.level or "",
+            *(_other(row.other.get(o)) for o in others),
             len(row.facts_found), len(row.facts_hidden),
             *(_cell(human.tasks.get(t)) if human else "" for t in tasks),
             *((human.criteria.get(c, "") if human else "") for c in criteria),

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from simulator import __version__, resources
+from simulator.errors import ConsultsimError
 from simulator.paths import home
 from simulator.rubric.model import RUBRIC_SCHEMA, Rubric, build_rubric, load_rubric_data, shipped_rubrics_dir
 
@@ -34,18 +35,26 @@ def _read_cache(path: Path, stamp: str) -> dict[str, Any]:
     return data["rubrics"] if ok else {}
 
 
-def load_rubrics(folder: Path | None = None, cache_dir: Path | None = None) -> list[Rubric]:
-    """As load_shipped_rubrics, with checks remembered between runs."""
+def load_rubrics(folder: Path | None = None, cache_dir: Path | None = None, extra: Path | None = None) -> list[Rubric]:
+    """As load_shipped_rubrics, with checks remembered between runs; then the rubrics in `extra` (a course's
+    own, if the folder exists), which may not reuse a shipped rubric's id."""
     folder = folder or shipped_rubrics_dir()
     cache_path = (cache_dir or home() / "cache") / CACHE_NAME
     stamp = _stamp()
     cached = _read_cache(cache_path, stamp)
     kept: dict[str, Any] = {}
     rubrics = []
-    for path in sorted(folder.glob("*.yaml")):
+    paths = sorted(folder.glob("*.yaml"))
+    if extra is not None and extra.is_dir():
+        paths += sorted(extra.glob("*.yaml"))
+    for path in paths:
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
         kept[digest] = cached[digest] if digest in cached else load_rubric_data(path)  # FileProblems if it has any
-        rubrics.append(build_rubric(kept[digest], str(path)))
+        rubric = build_rubric(kept[digest], str(path))
+        clash = next((r for r in rubrics if r.id == rubric.id), None)
+        if clash is not None:
+            raise ConsultsimError(f"{path}: rubric id '{rubric.id}' is already used by {clash.source}; give it an id of its own")
+        rubrics.append(rubric)
     if kept != cached:
         from simulator.scenario.cache import write_cache
 

@@ -18,7 +18,7 @@ from typing import Any
 
 from simulator import __version__, resources
 from simulator.errors import ConsultsimError
-from simulator.paths import home
+from simulator.paths import course_rubrics_dir, home
 from simulator.session.index import SavedSession, active_seconds
 from simulator.session.model import Session
 from simulator.session.store import load, load_draft, save_draft, sessions_dir, write_private_json
@@ -56,7 +56,8 @@ class SessionSummary:
 def grader_stamp() -> str:
     """What a headline grade depends on besides the session: consultsim, the rubrics, the reader's weights."""
     digest = hashlib.sha256(__version__.encode())
-    for path in [*sorted(resources.shipped_rubrics_dir().glob("*.yaml")), resources.DATA_DIR / resources.READER_MODEL]:
+    course = sorted(course_rubrics_dir().glob("*.yaml")) if course_rubrics_dir().is_dir() else []
+    for path in [*sorted(resources.shipped_rubrics_dir().glob("*.yaml")), *course, resources.DATA_DIR / resources.READER_MODEL]:
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 
