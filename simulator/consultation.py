@@ -121,9 +121,7 @@ class Consultation:
         index = len(session.turns)
         previous = self.last_patient_text()
         reply = self.engine.respond(text, index, previous)
-        usage = getattr(self.engine, "usage", None)  # a model patient's tokens, as its server reports them
-        if usage is not None:  # the whole session's, resumed parts included
-            session.engine["usage"] = {name: self._usage_before.get(name, 0) + value for name, value in usage.as_dict().items()}
+        self._record_usage()
         analysis = reply.decision.analysis
         session.add_turn(
             "clinician",
@@ -140,12 +138,32 @@ class Consultation:
         session.record_disclosures(self.engine.ledger)
         if reply.decision.closing:
             session.status = "ended"
+            self._patient_comment()
         self._remember()
         return turn
 
     def end(self) -> None:
         self.session.status = "ended"
+        self._patient_comment()
         self._remember()
+
+    def _patient_comment(self) -> None:
+        """A model patient's words on how it went, asked once, when the consultation ends (saved with it, so the
+        feedback never waits for a server)."""
+        if self.session.patient_comment is not None or type(self.engine).comment is PatientEngine.comment:
+            return
+        from simulator.outcome import patient_outcome
+
+        outcome = patient_outcome(self.session, self.scenario)
+        text = self.engine.comment(outcome.to_dict()) if outcome is not None else None
+        if text:
+            self.session.patient_comment = {"text": text, "model": str(self.engine.describe().get("model", ""))}
+        self._record_usage()
+
+    def _record_usage(self) -> None:
+        usage = getattr(self.engine, "usage", None)  # a model patient's tokens, as its server reports them
+        if usage is not None:  # the whole session's, resumed parts included
+            self.session.engine["usage"] = {name: self._usage_before.get(name, 0) + value for name, value in usage.as_dict().items()}
 
     @property
     def draft(self) -> str:

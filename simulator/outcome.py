@@ -53,6 +53,7 @@ class PatientOutcome:
     unspoken: list[dict[str, str]]
     cues: list[dict[str, Any]]
     prem: dict[str, Any]
+    comment: str | None = None  # a model patient's own words on how it went (consultation.py asks once)
 
     def to_dict(self) -> dict[str, Any]:
         """As dataclasses.asdict gives it, without its deep copies (a grade of a thousand sessions makes one each)."""
@@ -70,6 +71,7 @@ class PatientOutcome:
             "unspoken": self.unspoken,
             "cues": self.cues,
             "prem": self.prem,
+            **({"comment": self.comment} if self.comment else {}),
         }
 
 
@@ -102,6 +104,7 @@ def patient_outcome(session: Session, scenario: Scenario) -> PatientOutcome | No
         unspoken=[_unspoken(f, name, cues) for f in scenario.hidden_facts if f.id not in disclosed and f.kind in ("concern", "belief", "social", "idea")],
         cues=cues,
         prem=_prem(session, scenario, final, codes, cues, disclosed),
+        comment=(session.patient_comment or {}).get("text"),
     )
 
 
@@ -236,6 +239,8 @@ def outcome_text(outcome: dict[str, Any], kalamazoo: dict[str, Any] | None = Non
     lines.append(f"What {name} would say ({prem['total']}/100)")
     for item in prem["items"]:
         lines.append(f"  {item['question']}: {item['score']} of 4")
+    if outcome.get("comment"):
+        lines.append(f"  In {name}'s words: \"{outcome['comment']}\"")
     for note in differences(outcome, kalamazoo or {}):
         lines.append(f"  {note}")
     return lines

@@ -87,6 +87,11 @@ class PatientEngine(ABC):
         """What a session records about the engine beyond its name and seed (never a key)."""
         return {}
 
+    def comment(self, outcome: dict[str, Any]) -> str | None:
+        """What the patient would say about the consultation in their own words (outcome: the patient's side,
+        outcome.py). Only a model can: the scripted patient's view is the patient-reported measure alone."""
+        return None
+
 
 class ScriptedPatient(PatientEngine):
     """Offline: the scenario's own lines, chosen by rules, deterministic for a seed."""

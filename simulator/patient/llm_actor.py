@@ -19,6 +19,8 @@ from simulator.llm.client import LLMClient, Usage
 from simulator.llm.errors import LLMError, StreamBroken
 from simulator.llm.settings import LLMSettings
 from simulator.patient.actor import ScriptedActor
+from simulator.patient.comment import MAX_TOKENS as COMMENT_TOKENS
+from simulator.patient.comment import comment_messages, usable_comment
 from simulator.patient.director import Decision, Disclosure
 from simulator.patient.engine import PatientEngine, PatientReply, ReplyChunk, ReplyStream, run_stream, word_chunks
 from simulator.patient.guard import CORRECTIONS, DESCRIPTIONS, UNUSABLE, ReplyGuard, TurnGuard
@@ -55,6 +57,20 @@ class LLMPatient(PatientEngine):
 
     def describe(self) -> dict[str, Any]:
         return self.settings.public()
+
+    def comment(self, outcome: dict[str, Any]) -> str | None:
+        """Two or three sentences in character about how it went (comment.py); None if the server fails or
+        the words break character: the patient-reported measure stands on its own."""
+        if not self.client.available():
+            return None
+        messages = comment_messages(self.scenario, outcome)
+        params = {"max_tokens": COMMENT_TOKENS, "temperature": self.settings.temperature, "seed": _seed(self.seed, 10_000, 0)}
+        try:
+            result = self.client.chat(messages, **params)
+        except LLMError:
+            return None
+        self.usage.add(result.usage)
+        return usable_comment(result.text, self.scenario, self.guard.out_of_character, self.guard.advice)
 
     def respond(self, clinician_text: str, turn: int, previous_patient: str | None = None) -> PatientReply:
         return run_stream(self.stream(clinician_text, turn, previous_patient), self.on_chunk)

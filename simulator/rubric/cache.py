@@ -43,7 +43,7 @@ def load_rubrics(folder: Path | None = None, cache_dir: Path | None = None, extr
     stamp = _stamp()
     cached = _read_cache(cache_path, stamp)
     kept: dict[str, Any] = {}
-    rubrics = []
+    rubrics: list[Rubric] = []
     paths = sorted(folder.glob("*.yaml"))
     if extra is not None and extra.is_dir():
         paths += sorted(extra.glob("*.yaml"))

@@ -49,6 +49,7 @@ class Session:
     notes: list[dict[str, Any]] = field(default_factory=list)
     resume: dict[str, Any] = field(default_factory=dict)  # full engine state, so a session can go on
     learner: str | None = None  # who practised (name or id, for the course lead's review); None: not given
+    patient_comment: dict[str, Any] | None = None  # a model patient's words on how it went: {text, model}
 
     @classmethod
     def start(cls, scenario: Scenario, engine: str, seed: int, learner: str | None = None) -> Session:
@@ -92,6 +93,7 @@ class Session:
             "notes": self.notes,
             "resume": self.resume,
             **({"learner": self.learner} if self.learner else {}),
+            **({"patient_comment": self.patient_comment} if self.patient_comment else {}),
         }
 
     @classmethod
@@ -109,6 +111,7 @@ class Session:
             notes=data.get("notes", []),
             resume=data.get("resume", {}),
             learner=data.get("learner"),
+            patient_comment=data.get("patient_comment"),
         )
 
 

@@ -118,6 +118,10 @@ def outcome_items(report: GradeReport, session: Session) -> list[Item | str]:
         for note in notes:
             detail.append(f"\n{note}\n", style="yellow")
         items.append(Item(f"outcome.prem.{item['id']}", Text(f"{'█' * item['score']}{'░' * (4 - item['score'])} {item['question']}"), detail, ()))
+    if o.get("comment"):
+        detail = Text(f"In {name}'s words\n", style="bold")
+        detail.append(f"\"{o['comment']}\"\n\nSaid by the model that voiced {name}, when the consultation ended.")
+        items.append(Item("outcome.comment", Text(f"❝ In {name}'s words: {_clip(o['comment'], 40)}"), detail, ()))
     return items
 
 
