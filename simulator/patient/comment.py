@@ -14,6 +14,7 @@ from functools import cache
 from string import Template
 from typing import Any
 
+from simulator.patient.guard import DOSE, ReplyGuard
 from simulator.patient.prompt import REGISTER, VERBOSITY
 from simulator.resources import DATA_DIR
 from simulator.scenario.model import Scenario
@@ -21,6 +22,7 @@ from simulator.scenario.model import Scenario
 MAX_SENTENCES = 3
 MAX_WORDS = 75
 MAX_TOKENS = 120
+COPIED_RUN = 6  # words in a row of the prompt that make a comment a reading of it
 # 0-4 on the measure, as the patient would put it
 _HOW_MUCH = ("not at all", "hardly", "somewhat", "mostly", "completely")
 _STAGE = re.compile(r"\*[^*\n]{1,60}\*|\((?:sighs|laughs|pauses|smiles|nods|shrugs)[^)]*\)", re.I)
@@ -51,16 +53,26 @@ def comment_messages(scenario: Scenario, outcome: dict[str, Any]) -> list[dict[s
     return [{"role": "system", "content": _template().substitute(values)}, {"role": "user", "content": "So, how did it go?"}]
 
 
-def usable_comment(text: str, scenario: Scenario, out_of_character: re.Pattern[str], advice: re.Pattern[str]) -> str | None:
+def usable_comment(text: str, scenario: Scenario, guard: ReplyGuard, prompt: str = "") -> str | None:
     """The comment as shown (stage directions and quotes stripped, at most three sentences), or None if it
-    breaks character, gives advice or says nothing."""
+    breaks character, gives advice, reads out the persona or the prompt, or says nothing."""
     text = _STAGE.sub(" ", text).strip().strip('"“”').strip()
     name = re.escape(scenario.patient.name.split()[0])
     text = re.sub(rf"^\s*(?:{name}|patient|me)\s*:\s*", "", text, flags=re.I)
-    if not text or out_of_character.search(text) or advice.search(text):
+    if not text or guard.out_of_character.search(text) or guard.advice.search(text) or DOSE.search(text):
+        return None
+    if guard.claims.for_turn().speech.speaker(text) or _copies(text, prompt):
         return None
     sentences = [s.strip() for s in _SENTENCE.findall(" ".join(text.split())) if s.strip()]
     kept = " ".join(sentences[:MAX_SENTENCES])
     if len(kept.split()) > MAX_WORDS or len(kept.split()) < 3:
         return None
     return kept
+
+
+def _copies(text: str, prompt: str, run: int = COPIED_RUN) -> bool:
+    """Six words in a row of the prompt said back: the model read out its instructions."""
+    said = re.findall(r"[a-z']+", text.lower())
+    source = re.findall(r"[a-z']+", prompt.lower())
+    runs = {tuple(source[i : i + run]) for i in range(len(source) - run + 1)}
+    return any(tuple(said[i : i + run]) in runs for i in range(len(said) - run + 1))

@@ -57,7 +57,7 @@ _ADVICE = [
     r"\b(contraindicat\w*|differential diagnosis|guidelines (recommend|say|suggest))\b",
     r"\bas (a|your) (doctor|clinician|nurse|physician|pharmacist|gp)\b",
 ]
-_DOSE = re.compile(r"\b\d+(\.\d+)?\s?(mg|mcg|micrograms?|milligrams?|ml|units?|puffs?)\b", re.I)
+DOSE = re.compile(r"\b\d+(\.\d+)?\s?(mg|mcg|micrograms?|milligrams?|ml|units?|puffs?)\b", re.I)
 _GENERIC_LABELS = ("patient", "me", "answer", "reply", "response", "assistant", "model")
 # Where the patient's turn ends and something else begins: another speaker, a turn marker, a heading.
 _SECOND_SPEAKER = re.compile(
@@ -208,7 +208,7 @@ class TurnGuard:
             kinds.append("locked_fact")
         if self.guard.out_of_character.search(text) or _NOT_SPEECH.search(text) or (self.echo and _shingles(text) & self.echo):
             kinds.append("out_of_character")
-        if self.guard.advice.search(text) or any(m.group(0).lower() not in self.prompt_text for m in _DOSE.finditer(text)):
+        if self.guard.advice.search(text) or any(m.group(0).lower() not in self.prompt_text for m in DOSE.finditer(text)):
             kinds.append("medical_advice")
         return kinds
 

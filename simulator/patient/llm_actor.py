@@ -70,7 +70,7 @@ class LLMPatient(PatientEngine):
         except LLMError:
             return None
         self.usage.add(result.usage)
-        return usable_comment(result.text, self.scenario, self.guard.out_of_character, self.guard.advice)
+        return usable_comment(result.text, self.scenario, self.guard, messages[0]["content"])
 
     def respond(self, clinician_text: str, turn: int, previous_patient: str | None = None) -> PatientReply:
         return run_stream(self.stream(clinician_text, turn, previous_patient), self.on_chunk)

@@ -7,6 +7,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from simulator.cli import main
 from simulator.consultation import Consultation
 
@@ -62,8 +64,18 @@ def test_what_the_patient_left_unsaid_is_in_the_prompt(tmp_path: Path) -> None:
     assert "nothing: you said what was on your mind" not in unsaid.split("\n")[0]  # a lecture leaves worries unsaid
 
 
-def test_out_of_character_words_are_not_kept(tmp_path: Path) -> None:
-    with FaultServer(responder=patient_or_comment("As an AI language model, I think the consultation went well.")) as server:
+@pytest.mark.parametrize(
+    "words",
+    [
+        "As an AI language model, I think the consultation went well.",
+        # seen from Gemma 3 270M on the real server: the prompt read out
+        "You are a patient at a GP annual diabetes review. Your health: type 2 diabetes. Personality: friendly but defensive.",
+        "You're 58 and you drive a forklift. It went fine.",
+        "You should take 500 mg of metformin twice a day. It went well.",
+    ],
+)
+def test_out_of_character_words_are_not_kept(tmp_path: Path, words: str) -> None:
+    with FaultServer(responder=patient_or_comment(words)) as server:
         consultation = consult(server, tmp_path)
     assert consultation.ended and consultation.session.patient_comment is None
 
