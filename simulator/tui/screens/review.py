@@ -26,6 +26,7 @@ from textual.widgets import DataTable, Input, Static
 from simulator.errors import ConsultsimError
 from simulator.review.cohort import Cohort, CohortRow
 from simulator.session.index import format_duration, local_time
+from simulator.tui.screens.history import SessionTable
 from simulator.tui.settings import Settings
 from simulator.tui.widgets.footer import KeyFooter
 
@@ -114,16 +115,18 @@ def filtered(cohort: Cohort, text: str) -> Cohort:
     return Cohort([r for r in cohort.rows if needle in r.learner_name.casefold() or needle in r.scenario_id.casefold()], cohort.problems)
 
 
-class CohortTable(DataTable):
-    """Enter opens the session, named in the footer (see widgets/lists.py for why it is bound here)."""
+class CohortTable(SessionTable):
+    """Enter opens the session, named in the footer; every column has a fixed width, so rows are listed
+    without measuring every cell (see SessionTable)."""
 
     BINDINGS = [Binding("enter", "select_cursor", "Open", id="review.open", tooltip="Read this session's feedback and transcript")]
 
 
 class ReviewFilter(Input):
-    BINDINGS = [
-        Binding("enter,down,escape", "app.focus('cohort')", "Table", id="review.filter.done", tooltip="Back to the table (the filter stays)"),
-    ]
+    BINDINGS = [Binding("enter,down,escape", "done", "Table", id="review.filter.done", tooltip="Back to the table (the filter stays)")]
+
+    def action_done(self) -> None:
+        self.screen.query_one(CohortTable).focus()
 
 
 class ScoreBars(Widget):
@@ -152,7 +155,7 @@ class ScoreBars(Widget):
         pieces: list[tuple[str, str] | str] = [" " * (4 + named)]
         for score in range(1, 6):
             pieces.append((f"   {score} {'':<{bar}}", "bold"))
-        pieces.append(("  –\n" if any(c.get(None) for c in counts.values()) else "\n", "bold"))
+        pieces.append(("   –\n" if any(c.get(None) for c in counts.values()) else "\n", "bold"))
         for task, count in counts.items():
             pieces.append((f"{short(task):<4}", "bold"))
             pieces.append(f"{clip(title_of(self.names, task), named - 1):<{named}}" if named else "")
@@ -182,6 +185,9 @@ class ReviewScreen(Screen):
         self.shown: list[CohortRow] = []
         self.marks_of: dict[str, list[Mark]] = {}
         self.names = titles(settings, "kalamazoo")
+        self.task_ids = cohort.task_ids  # a property that reads every row: read once
+        self.widths = {"learner": 16, "scenario": 16}
+        self._cells: dict[str, list[str | Text]] = {}  # session id -> its cells, made once (again when marked)
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="screen-title"):
@@ -191,7 +197,7 @@ class ReviewScreen(Screen):
         if not self.cohort.rows:
             yield Static(EMPTY, id="review-empty", markup=False)
         else:
-            yield ReviewFilter(placeholder="Filter: part of a learner's name, a scenario id, <3 for a Kalamazoo mean below 3", id="review-filter")
+            yield ReviewFilter(placeholder="Filter: part of a name, a scenario id, <3 (Kalamazoo mean below 3)", id="review-filter")
             yield CohortTable(id="cohort", cursor_type="cell", zebra_stripes=True, fixed_columns=1, cell_padding=0)
             yield ScoreBars(self.names, id="distribution")
             yield Static("", id="review-detail", markup=False)
@@ -223,7 +229,7 @@ class ReviewScreen(Screen):
         table.add_column("Date", key="date", width=17)
         table.add_column("Time", key="duration", width=6)
         table.add_column("Turns", key="turns", width=6)
-        for task in self.cohort.task_ids:
+        for task in self.task_ids:
             table.add_column(short(task), key=task, width=4)
         table.add_column("SM", key="met", width=6)
         table.add_column("Co-prod.", key="level", width=15)
@@ -234,6 +240,11 @@ class ReviewScreen(Screen):
     # -- the table -------------------------------------------------------------------------------
 
     def cells(self, row: CohortRow) -> list[str | Text]:
+        if row.session_id not in self._cells:
+            self._cells[row.session_id] = self._make_cells(row)
+        return self._cells[row.session_id]
+
+    def _make_cells(self, row: CohortRow) -> list[str | Text]:
         human = human_scores(self.marks_of.get(row.session_id, []))
         met = row.criteria_met
         return [
@@ -242,7 +253,7 @@ class ReviewScreen(Screen):
             local_time(row.created),
             format_duration(row.seconds),
             str(row.turns),
-            *(task_cell(row.tasks.get(task), human.get(task)) for task in self.cohort.task_ids),
+            *(task_cell(row.tasks.get(task), human.get(task)) for task in self.task_ids),
             fraction(*met),
             row.level or "–",
             fraction(len(row.facts_found), len(row.facts_hidden)),
@@ -265,7 +276,7 @@ class ReviewScreen(Screen):
         count = f"{total} session{'s' * (total != 1)}" if len(self.shown) == total else f"{len(self.shown)} of {total} sessions"
         self.query_one("#review-title", Static).update(f"Review · {count}")
         self.query_one("#review-sort", Static).update(f"sorted by {label} {'↓' if self.descending else '↑'}")
-        self.query_one(ScoreBars).show(self.shown, self.cohort.task_ids)
+        self.query_one(ScoreBars).show(self.shown, self.task_ids)
         self.show_detail()
 
     @property
@@ -371,6 +382,7 @@ class ReviewScreen(Screen):
             return
         self.rater = mark.rater  # the next marking form is filled in with it
         self.marks_of.setdefault(mark.session, []).append(mark)
+        self._cells.pop(mark.session, None)
         table = self.query_one(CohortTable)
         row = next(r for r in self.shown if r.session_id == mark.session)
         for column, value in zip(table.ordered_columns, self.cells(row), strict=True):

@@ -1,0 +1,473 @@
+"""The course lead's review (simulator/tui/review.py): the cohort table, sorting, filtering, the feedback of a
+session, the marking form and its checks, problem files, and snapshots at 80x24 and 120x40.
+
+The Pilot tests review a real cohort (tests/cohort_maker.py: sessions played from the test consultations,
+graded by load_cohort); the snapshots review rows built here with fixed values (a real cohort's durations
+depend on how fast it was played).
+"""
+
+from __future__ import annotations
+
+import inspect
+import json
+import random
+import shutil
+import sys
+import time
+from collections import Counter
+from importlib.metadata import version
+from pathlib import Path
+
+import pytest
+from test_snapshots import RECORDED_WITH
+from textual.widgets import DataTable, Input, Static
+
+from simulator.review.cohort import Cohort, CohortRow, load_cohort
+from simulator.review.marks import Mark, MarkStore
+from simulator.rubric.report import KALAMAZOO_TASKS, SELF_MANAGEMENT
+from simulator.session.index import local_time
+from simulator.tui.review import ReviewApp, make_review_app, run_review
+from simulator.tui.screens.confirm import ConfirmScreen
+from simulator.tui.screens.feedback import FeedbackScreen
+from simulator.tui.screens.marking import Choice, MarkingScreen
+from simulator.tui.screens.review import ReviewScreen, ScoreBars
+from simulator.workspace import Workspace
+
+from tuihelpers import settle, type_text
+
+TESTS = Path(__file__).resolve().parents[1]
+if str(TESTS) not in sys.path:  # tests/cohort_maker.py, shared with the review's other tests
+    sys.path.insert(0, str(TESTS))
+from cohort_maker import LEARNERS, make_cohort  # noqa: E402
+
+COUNT = 15
+RATER = "Dr Jones"
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+@pytest.fixture(scope="module")
+def cohort_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A cohort made once for the file (a few seconds), in a home of its own (consultsim_home is per test)."""
+    folder = tmp_path_factory.mktemp("cohort") / "sessions"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("CONSULTSIM_HOME", str(tmp_path_factory.mktemp("maker-home")))
+        make_cohort(folder, COUNT)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def cohort(cohort_folder: Path, tmp_path_factory: pytest.TempPathFactory) -> Cohort:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("CONSULTSIM_HOME", str(tmp_path_factory.mktemp("loader-home")))
+        loaded = load_cohort(Workspace(), [cohort_folder], jobs=1)
+    assert len(loaded.rows) == COUNT and not loaded.problems
+    return loaded
+
+
+def review_app(cohort: Cohort, marks: MarkStore, rater: str | None = RATER) -> ReviewApp:
+    return make_review_app(Workspace(), cohort, marks, rater, blink=False)
+
+
+def table_of(app: ReviewApp) -> DataTable:
+    return app.screen.query_one("#cohort", DataTable)
+
+
+def shown_ids(app: ReviewApp) -> list[str]:
+    return [str(row.key.value) for row in table_of(app).ordered_rows]
+
+
+async def cursor_to(pilot, key: str) -> None:
+    """Move the cursor to a column by pressing right (as a course lead would)."""
+    table = table_of(pilot.app)
+    for _ in range(len(table.columns)):
+        if table.ordered_columns[table.cursor_column].key.value == key:
+            return
+        await pilot.press("right")
+    raise AssertionError(f"no column {key}")
+
+
+def text_of(widget: Static) -> str:
+    return str(widget.render())
+
+
+# -- the table ---------------------------------------------------------------------------------
+
+
+@pytest.mark.anyio
+async def test_the_table_has_one_row_per_session_with_the_machines_marks(cohort: Cohort, tmp_path: Path) -> None:
+    app = review_app(cohort, MarkStore(tmp_path / "marks"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen)
+        table = table_of(app)
+        assert table.row_count == COUNT
+        assert shown_ids(app) == [row.session_id for row in sorted(cohort.rows, key=lambda r: (r.created, r.session_id))]
+        first = cohort.row(shown_ids(app)[0])
+        cells = [str(getattr(cell, "plain", cell)) for cell in table.get_row_at(0)]
+        met, judged = first.criteria_met
+        assert cells[4] == str(first.turns)
+        assert cells[5:5 + len(KALAMAZOO_TASKS)] == [str(first.tasks[t]) if first.tasks[t] is not None else "–" for t in KALAMAZOO_TASKS]
+        assert cells[-3:] == [f"{met}/{judged}", first.level, f"{len(first.facts_found)}/{len(first.facts_hidden)}"]
+        assert cells[2] == local_time(first.created) and len(cells[2]) == len("2026-09-01 09:00")
+        assert f"{COUNT} sessions" in text_of(app.screen.query_one("#review-title", Static))
+        assert first.session_id in text_of(app.screen.query_one("#review-detail", Static))
+        assert not app.screen.query_one("#review-notice").display
+
+
+@pytest.mark.anyio
+async def test_s_sorts_by_the_cursors_column_and_again_the_other_way_and_a_header_click_sorts(cohort: Cohort, tmp_path: Path) -> None:
+    app = review_app(cohort, MarkStore(tmp_path / "marks"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await cursor_to(pilot, "gather_information")
+        await pilot.press("s")
+        await pilot.pause()
+        scores = [cohort.row(i).tasks["gather_information"] or 0 for i in shown_ids(app)]
+        assert scores == sorted(scores) and scores[0] < scores[-1]
+        assert "sorted by Gat ↑" in text_of(app.screen.query_one("#review-sort", Static))
+        await pilot.press("s")
+        await pilot.pause()
+        scores = [cohort.row(i).tasks["gather_information"] or 0 for i in shown_ids(app)]
+        assert scores == sorted(scores, reverse=True)
+        assert table_of(app).ordered_columns[table_of(app).cursor_column].key.value == "gather_information"
+
+        table = table_of(app)
+        index = [c.key.value for c in table.ordered_columns].index("turns")
+        x = 1 + sum(c.get_render_width(table) for c in table.ordered_columns[:index]) + 1  # the table's left padding, then into the heading
+        await pilot.click(table, offset=(x, 0))
+        await pilot.pause()
+        turns = [cohort.row(i).turns for i in shown_ids(app)]
+        assert turns == sorted(turns) and turns[0] < turns[-1]
+        assert "sorted by Turns ↑" in text_of(app.screen.query_one("#review-sort", Static))
+
+
+@pytest.mark.anyio
+async def test_the_filter_keeps_a_learners_sessions_or_a_mean_below_a_threshold(cohort: Cohort, tmp_path: Path) -> None:
+    app = review_app(cohort, MarkStore(tmp_path / "marks"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("slash")
+        assert isinstance(app.focused, Input)
+        await type_text(pilot, "ben")
+        await pilot.pause()
+        bens = {r.session_id for r in cohort.rows if r.learner == "Ben Okafor"}
+        assert bens and set(shown_ids(app)) == bens
+        assert f"{len(bens)} of {COUNT} sessions" in text_of(app.screen.query_one("#review-title", Static))
+
+        app.focused.value = ""
+        await type_text(pilot, "<3")
+        await pilot.pause()
+        low = {r.session_id for r in cohort.rows if r.kalamazoo_mean is not None and r.kalamazoo_mean < 3}
+        assert low and len(low) < COUNT and set(shown_ids(app)) == low
+
+        app.focused.value = ""
+        await type_text(pilot, "t2d")
+        await pilot.pause()
+        assert set(shown_ids(app)) == {r.session_id for r in cohort.rows if r.scenario_id == "t2d-hypo-fear"}
+
+        app.focused.value = "nobody"
+        await pilot.pause()
+        assert table_of(app).row_count == 0
+        assert "No session matches" in text_of(app.screen.query_one("#review-detail", Static))
+
+        await pilot.press("escape")  # back to the table, the filter kept; escape again clears it
+        assert app.focused is table_of(app) and table_of(app).row_count == 0
+        await pilot.press("escape")
+        await pilot.pause()
+        assert table_of(app).row_count == COUNT
+
+
+# -- a session's feedback ----------------------------------------------------------------------
+
+
+@pytest.mark.anyio
+async def test_enter_opens_the_feedback_of_that_session_and_escape_comes_back_to_the_same_cell(cohort: Cohort, tmp_path: Path) -> None:
+    app = review_app(cohort, MarkStore(tmp_path / "marks"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("down", "down", "down", "right", "right")
+        where = table_of(app).cursor_coordinate
+        row = cohort.row(shown_ids(app)[3])
+        await pilot.press("enter")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, FeedbackScreen)
+        assert screen.session.id == row.session_id
+        assert row.scenario_title[:40] in text_of(screen.query_one("#feedback-title", Static))
+        assert screen.report is not None and screen.report.kalamazoo["build_relationship"].value == row.tasks["build_relationship"]
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen)
+        assert table_of(app).cursor_coordinate == where
+        assert row.session_id in text_of(app.screen.query_one("#review-detail", Static))
+
+
+# -- marking -----------------------------------------------------------------------------------
+
+
+def different(score: int | None) -> int:
+    return 1 if score != 1 else 2
+
+
+@pytest.mark.anyio
+async def test_a_saved_mark_is_on_disk_and_shown_beside_the_machines(cohort: Cohort, tmp_path: Path) -> None:
+    folder = tmp_path / "marks"
+    app = review_app(cohort, MarkStore(folder))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("down")
+        row = cohort.row(shown_ids(app)[1])
+        await pilot.press("m")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, MarkingScreen) and form.row is row
+        assert form.query_one("#rater", Input).value == RATER
+        assert app.focused is form.query_one("#task-build_relationship", Choice)
+        first, second = different(row.tasks["build_relationship"]), different(row.tasks["open_discussion"])
+        await pilot.press(str(first), "down", str(second))
+        form.query_one("#criterion-beliefs", Choice).focus()
+        await pilot.press("y")
+        form.query_one("#coproduction", Choice).focus()
+        await pilot.press("right", "right", "right")  # –, descriptive, recognisable, transformative
+        form.query_one("#comment").focus()
+        await type_text(pilot, "Good agenda")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+
+        assert isinstance(app.screen, ReviewScreen)
+        marks = MarkStore(folder).marks(row.session_id)  # read back from disk by another store
+        assert len(marks) == 1
+        mark = marks[0]
+        assert (mark.rater, mark.final, mark.reason, mark.comment) == (RATER, False, None, "Good agenda")
+        assert mark.tasks == {"build_relationship": first, "open_discussion": second}
+        assert mark.criteria == {"beliefs": "met"} and mark.coproduction == "transformative"
+        assert json.loads((folder / f"{row.session_id}.json").read_text(encoding="utf-8"))["marks"][0]["tasks"] == mark.tasks
+
+        machine = row.tasks["build_relationship"]
+        cell = table_of(app).get_cell(row.session_id, "build_relationship")
+        assert cell.plain == f"{machine if machine is not None else '–'}|{first}"
+        assert "|" not in str(table_of(app).get_cell(row.session_id, "gather_information"))
+        assert f"marked by {RATER}" in text_of(app.screen.query_one("#review-detail", Static))
+        assert "machine|course lead" in text_of(app.screen.query_one("#review-legend", Static))
+
+        await pilot.press("m")  # the rater's newest mark is filled in; a change is a new mark, the old one kept
+        await pilot.pause()
+        assert app.screen.query_one("#task-build_relationship", Choice).value == first
+        await pilot.press("5", "ctrl+s")
+        await pilot.pause()
+        assert [m.tasks["build_relationship"] for m in MarkStore(folder).marks(row.session_id)] == [first, 5]
+        assert table_of(app).get_cell(row.session_id, "build_relationship").plain.endswith("|5")
+
+
+@pytest.mark.anyio
+async def test_a_final_mark_without_a_reason_and_a_mark_without_a_rater_are_refused(cohort: Cohort, tmp_path: Path) -> None:
+    folder = tmp_path / "marks"
+    app = review_app(cohort, MarkStore(folder), rater=None)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        row = cohort.row(shown_ids(app)[0])
+        await pilot.press("m")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(app.focused, Input) and app.focused.id == "rater" and app.focused.value == ""
+        form.query_one("#task-reach_agreement", Choice).focus()
+        await pilot.press("4", "ctrl+s")
+        await pilot.pause()
+        problems = form.query_one("#marking-problems", Static)
+        assert isinstance(app.screen, MarkingScreen) and problems.display
+        assert "rater's name is required" in text_of(problems)
+        assert app.focused.id == "rater"
+        await type_text(pilot, "Dr Ng")
+
+        form.query_one("#final").focus()
+        await pilot.press("space")  # final: the reason box opens, and is required
+        await pilot.pause()
+        assert app.focused.id == "reason" and not app.focused.disabled
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, MarkingScreen)
+        assert "a final mark needs a reason" in text_of(problems)
+        assert MarkStore(folder).marks(row.session_id) == [] and not (folder / f"{row.session_id}.json").exists()
+
+        await type_text(pilot, "Machine missed the agreement")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen)
+        final = MarkStore(folder).final(row.session_id)
+        assert final is not None and final.rater == "Dr Ng" and final.reason == "Machine missed the agreement"
+        assert final.tasks == {"reach_agreement": 4}
+        assert "(final: Dr Ng)" in text_of(app.screen.query_one("#review-detail", Static))
+
+
+@pytest.mark.anyio
+async def test_escape_leaves_the_form_at_once_if_nothing_changed_else_asks_first(cohort: Cohort, tmp_path: Path) -> None:
+    folder = tmp_path / "marks"
+    app = review_app(cohort, MarkStore(folder))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        row = cohort.row(shown_ids(app)[0])
+        await pilot.press("m", "escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen)
+
+        await pilot.press("m", "3", "escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("n")  # stay: what was chosen is still there
+        await pilot.pause()
+        assert isinstance(app.screen, MarkingScreen) and app.screen.query_one("#task-build_relationship", Choice).value == 3
+        await pilot.press("escape", "y")
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen)
+        assert MarkStore(folder).marks(row.session_id) == []
+        assert "|" not in str(table_of(app).get_cell(row.session_id, "build_relationship"))
+
+
+# -- problems, nothing to review, the distribution ---------------------------------------------
+
+
+@pytest.mark.anyio
+async def test_a_corrupt_session_file_is_a_notice_and_the_rest_is_listed(cohort_folder: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "cohort"
+    shutil.copytree(cohort_folder, folder)
+    (folder / "broken.json").write_text('{"id": "half a file', encoding="utf-8")
+    workspace = Workspace()
+    loaded = load_cohort(workspace, [folder], jobs=1)
+    app = make_review_app(workspace, loaded, MarkStore(tmp_path / "marks"), RATER, blink=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        notice = app.screen.query_one("#review-notice", Static)
+        assert notice.display
+        assert "1 file could not be read" in text_of(notice) and "broken.json" in text_of(notice)
+        assert table_of(app).row_count == COUNT
+
+
+@pytest.mark.anyio
+async def test_an_empty_cohort_says_how_to_gather_sessions(tmp_path: Path) -> None:
+    app = review_app(Cohort([], []), MarkStore(tmp_path / "marks"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen) and not app.screen.query("#cohort")
+        words = text_of(app.screen.query_one("#review-empty", Static))
+        assert "No sessions to review" in words and "consultsim review FOLDER" in words
+        await pilot.press("m", "s", "d", "enter")  # nothing to act on: nothing happens
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen)
+
+
+@pytest.mark.anyio
+async def test_d_shows_how_many_sessions_scored_1_to_5_on_each_task(cohort: Cohort, tmp_path: Path) -> None:
+    app = review_app(cohort, MarkStore(tmp_path / "marks"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        bars = app.screen.query_one(ScoreBars)
+        assert not bars.display  # at 24 lines the table comes first
+        await pilot.press("d")
+        await pilot.pause()
+        assert bars.display
+        lines = str(bars.render()).splitlines()
+        for task, short in (("build_relationship", "Rel"), ("gather_information", "Gat"), ("provide_closure", "Cls")):
+            line = next(line for line in lines if line.startswith(short + " "))
+            counts = Counter(row.tasks[task] for row in cohort.rows)
+            numbers = [int(word) for word in line.split() if word.isdigit()]
+            assert numbers[:5] == [counts.get(score, 0) for score in range(1, 6)], line
+        assert any("█" in line for line in lines)
+        await pilot.press("d")
+        await pilot.pause()
+        assert not bars.display
+
+
+def test_the_entry_point_keeps_the_signature_the_cli_calls() -> None:
+    assert list(inspect.signature(run_review).parameters) == ["workspace", "cohort", "marks", "rater"]
+
+
+# -- snapshots ---------------------------------------------------------------------------------
+
+SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
+SCENARIOS = (
+    ("t2d-hypo-fear", "Type 2 diabetes review: rising HbA1c and a fear of hypos"),
+    ("copd-low-mood", "COPD review: living on the blue inhaler, and a low mood nobody has asked about"),
+    ("ckd-pain-multimorbidity", "Kidney function falling, a bad back and a tin full of tablets"),
+    ("asthma-young-adult", "Asthma review: a young shift worker on her blue inhaler and nothing else"),
+)
+
+
+def fixed_cohort() -> Cohort:
+    """Twelve rows with made-up, fixed marks, times and durations: the same screen every run."""
+    rng = random.Random(4)
+    rows = []
+    for number in range(12):
+        scenario_id, title = SCENARIOS[number % len(SCENARIOS)]
+        tasks = {task: rng.choice([1, 2, 3, 3, 4, 4, 4, 5, 5, None]) for task in KALAMAZOO_TASKS}
+        criteria = {c: rng.choice([True, True, False, None]) for c in SELF_MANAGEMENT}
+        hidden = tuple(f"fact{n}" for n in range(8))
+        rows.append(CohortRow(
+            session_id=f"202609{number + 1:02d}-0900{number:02d}-{number:06x}",
+            path=f"/cohort/{number}.json",
+            learner=LEARNERS[number % len(LEARNERS)] if number != 7 else None,
+            scenario_id=scenario_id,
+            scenario_title=title,
+            created=f"2026-09-{number + 1:02d}T09:{number:02d}:00.000+00:00",
+            status="ended",
+            seconds=float(rng.randint(180, 900)),
+            turns=rng.randint(6, 24),
+            tasks=tasks,
+            criteria=criteria,
+            level=rng.choice(["descriptive", "recognisable", "transformative", None]),
+            facts_found=hidden[: rng.randint(0, 8)],
+            facts_hidden=hidden,
+            judge="rules",
+        ))
+    return Cohort(rows, ["/cohort/broken.json: not valid JSON (line 1, column 8); not a readable session file"])
+
+
+@pytest.fixture
+def recorded_textual() -> None:
+    if version("textual") != RECORDED_WITH:
+        pytest.fail(f"snapshots recorded with Textual {RECORDED_WITH}, installed {version('textual')}: see tests/tui/test_snapshots.py", pytrace=False)
+
+
+@pytest.fixture
+def utc(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+def snapshot_app(folder: Path) -> ReviewApp:
+    """The fixed cohort, its first session marked by the rater at a fixed time."""
+    cohort = fixed_cohort()
+    marks = MarkStore(folder)
+    first = cohort.rows[0]
+    marks.add(Mark(
+        session=first.session_id, rater=RATER, time="2026-10-01T10:00:00.000+00:00",
+        tasks={"build_relationship": different(first.tasks["build_relationship"]), "reach_agreement": 4},
+        criteria={"beliefs": "met"}, coproduction="recognisable", comment="Warm, but no agenda.",
+    ))
+    return make_review_app(Workspace(), cohort, marks, RATER, blink=False)
+
+
+@pytest.mark.usefixtures("recorded_textual", "utc")
+@pytest.mark.parametrize("size", SIZES)
+def test_review_snapshot(snap_compare, size, tmp_path: Path) -> None:
+    async def run_before(pilot) -> None:
+        await pilot.press("down", "right")  # the cursor off the first cell: the detail line follows it
+        await pilot.pause()
+
+    assert snap_compare(snapshot_app(tmp_path / "marks"), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.usefixtures("recorded_textual", "utc")
+@pytest.mark.parametrize("size", SIZES)
+def test_marking_snapshot(snap_compare, size, tmp_path: Path) -> None:
+    async def run_before(pilot) -> None:
+        await pilot.press("m", "down", "3")  # the rater's earlier mark filled in; one more score chosen
+        await pilot.pause()
+
+    assert snap_compare(snapshot_app(tmp_path / "marks"), terminal_size=size, run_before=run_before)
