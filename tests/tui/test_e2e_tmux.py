@@ -212,3 +212,33 @@ def test_sigkill_mid_consultation_then_resume_with_nothing_lost(terminal: Termin
         assert time.monotonic() < deadline, terminal.screen("again")
         time.sleep(0.1)
     assert json.loads(path.read_text(encoding="utf-8"))["status"] == "in_progress"
+
+
+def test_a_course_lead_reviews_200_sessions_marks_one_and_finds_it_in_the_csv(terminal: Terminal, consultsim_home: Path, tmp_path: Path) -> None:
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # tests/cohort_maker.py
+    from cohort_maker import make_cohort
+
+    folder = tmp_path / "cohort"
+    make_cohort(folder, 200)
+    terminal.start("review", "review", str(folder), "--rater", "DrTmux", size=(120, 40))
+    terminal.wait_for("review", "Review · 200 sessions", timeout=60)
+    terminal.keys("review", "m")
+    terminal.wait_for("review", "DrTmux", "Save (ctrl+s)")
+    time.sleep(1.0)  # the form takes focus once it is mounted: a key sent before then goes nowhere
+    terminal.type("review", "4")  # the first task of the first row
+    terminal.keys("review", "C-s")
+    terminal.wait_for("review", "Review · 200 sessions", "|4")
+    terminal.keys("review", "C-q")
+    deadline = time.monotonic() + 10
+    while not terminal.dead("review"):
+        assert time.monotonic() < deadline, "the review did not quit"
+        time.sleep(0.1)
+    env = {**os.environ, "CONSULTSIM_HOME": str(consultsim_home)}
+    out = subprocess.run([CONSULTSIM, "review", str(folder), "--format", "csv"], env=env, check=True, capture_output=True, text=True).stdout
+    import csv
+    import io
+
+    rows = list(csv.DictReader(io.StringIO(out.lstrip("\ufeff"))))
+    assert len(rows) == 200
+    marked = [r for r in rows if r["human_rater"] == "DrTmux"]
+    assert len(marked) == 1 and marked[0]["human_build_relationship"] == "4" and marked[0]["final_by"] == "machine"
