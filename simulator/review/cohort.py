@@ -42,6 +42,10 @@ class CohortRow:
     judge: str
     other: dict[str, int | bool | None] = field(default_factory=dict)  # criteria of other rubrics (a course's own)
     warning: str | None = None  # graded against a changed scenario version, say
+    # the patient's side (outcome.py): what they would say (0-100), rapport at the end, the plan and whose it was
+    patient_rated: int | None = None
+    rapport_end: float | None = None
+    plan: str | None = None  # e.g. "patient's, likely"; None: no plan agreed
 
     @property
     def learner_name(self) -> str:
@@ -73,6 +77,8 @@ class CohortRow:
         hidden = tuple(f["id"] for f in session.facts if f.get("hidden"))
         disclosed = {d.get("fact_id") or d.get("fact") for d in session.disclosures}
         others = {c.id: c.value for c in report.scenario_items.values()}
+        outcome = report.outcome or {}
+        plan = outcome.get("plan")
         return cls(
             session_id=session.id,
             path=str(path),
@@ -91,6 +97,9 @@ class CohortRow:
             judge=report.judge,
             other=others,
             warning=warning,
+            patient_rated=outcome["prem"]["total"] if outcome else None,
+            rapport_end=outcome["rapport"]["end"] if outcome else None,
+            plan=f"{'patient' if plan['source'] == 'patient' else 'clinician'}'s, {plan['likelihood']}" if plan else None,
         )
 
 

@@ -74,7 +74,7 @@ def cohort_csv(cohort: Cohort, marks: Mapping[str, list[Mark]]) -> str:
         "session", "learner", "scenario", "date", "minutes", "turns",
         *(f"machine_{t}" for t in tasks), *(f"machine_{c}" for c in criteria), "machine_coproduction",
         *(f"machine_{o}" for o in others),  # scenario items and a course's own rubrics
-        "facts_found", "facts_hidden",
+        "facts_found", "facts_hidden", "patient_rated", "rapport_end", "plan",
         *(f"human_{t}" for t in tasks), *(f"human_{c}" for c in criteria), "human_coproduction", "human_rater", "raters",
         *(f"final_{t}" for t in tasks), "final_by",
     ]
@@ -87,7 +87,7 @@ def cohort_csv(cohort: Cohort, marks: Mapping[str, list[Mark]]) -> str:
             row.session_id, _cell(row.learner_name), row.scenario_id, row.created[:10], round(row.seconds / 60, 1), row.turns,
             *(_cell(row.tasks.get(t)) for t in tasks), *(_met(row.criteria.get(c)) for c in criteria), row.level or "",
             *(_other(row.other.get(o)) for o in others),
-            len(row.facts_found), len(row.facts_hidden),
+            len(row.facts_found), len(row.facts_hidden), _cell(row.patient_rated), _cell(row.rapport_end), _cell(row.plan),
             *(_cell(human.tasks.get(t)) if human else "" for t in tasks),
             *((human.criteria.get(c, "") if human else "") for c in criteria),
             (human.coproduction or "") if human else "", _cell(human.rater) if human else "", _cell("; ".join(item.raters)),
