@@ -298,3 +298,18 @@ def test_a_course_rubric_in_the_data_folder_is_graded_and_reviewed(cohort: Path,
     (consultsim_home / "rubrics" / "zz-copy.yaml").write_text(example.read_text(encoding="utf-8"), encoding="utf-8")
     code, _, err = run(capsys, "grade", str(session))
     assert code == 1 and "zz-copy.yaml: rubric id 'osce-medicines-review' is already used by" in err
+
+
+def test_the_answer_at_the_first_start_is_the_last_source_and_is_asked_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, consultsim_home: Path) -> None:
+    from simulator.learner import answered, ask_once, resolve_learner
+
+    monkeypatch.setenv("CONSULTSIM_CONFIG", str(tmp_path / "none.toml"))
+    monkeypatch.delenv("CONSULTSIM_LEARNER", raising=False)
+    assert resolve_learner() is None and answered() == (None, False)
+    assert ask_once(lambda prompt: "  Sam   Kaur ") == "Sam Kaur"
+    assert answered() == ("Sam Kaur", True) and resolve_learner() == "Sam Kaur"
+    monkeypatch.setenv("CONSULTSIM_LEARNER", "From Env")
+    assert resolve_learner() == "From Env" and resolve_learner("From Flag") == "From Flag"
+    monkeypatch.delenv("CONSULTSIM_LEARNER")
+    assert ask_once(lambda prompt: "") is None and answered() == (None, True)  # skipped: asked, never again
+    assert resolve_learner() is None

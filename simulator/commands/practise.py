@@ -53,7 +53,11 @@ def launch(args: argparse.Namespace, workspace: Workspace, scenario: Scenario | 
     session keeps the voice it had unless flags say otherwise."""
     dirs, seed = getattr(args, "dir", None) or [], getattr(args, "seed", None) or 0
     llm = settings_to_resume(args, saved.session.engine) if saved is not None else settings_from_args(args)
-    workspace.learner  # noqa: B018 - a bad [learner] setting is an error here, not inside the app
+    if saved is None and workspace.learner is None and is_terminal():
+        from simulator.learner import answered, ask_once
+
+        if not answered()[1]:  # the first start: ask who is practising, once
+            workspace.learner = ask_once()
     if getattr(args, "plain", False) or not is_terminal():
         from simulator.plain import run_plain
 

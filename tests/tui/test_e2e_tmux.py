@@ -41,8 +41,11 @@ class Terminal:
         env = {**os.environ, "TERM": os.environ.get("TERM") or "xterm-256color"}  # CI has no terminal of its own
         return subprocess.run([TMUX, "-L", self.socket, *args], check=True, capture_output=True, text=True, env=env).stdout
 
-    def start(self, name: str, *argv: str, size: tuple[int, int] = (80, 24)) -> int:
+    def start(self, name: str, *argv: str, size: tuple[int, int] = (80, 24), learner: str | None = "Tmux-Tester") -> int:
+        """`learner`: set, so the first start does not ask who is practising; None: it asks."""
         env = {"CONSULTSIM_HOME": str(self.home), "TERM": "xterm-256color", "COLUMNS": str(size[0]), "LINES": str(size[1])}
+        if learner is not None:
+            env["CONSULTSIM_LEARNER"] = learner
         command = "exec env " + " ".join(f"{k}={v}" for k, v in env.items()) + f" {CONSULTSIM} " + " ".join(argv)
         self.tmux("new-session", "-d", "-s", name, "-x", str(size[0]), "-y", str(size[1]), command)
         self.tmux("set-option", "-t", name, "remain-on-exit", "on")
@@ -242,3 +245,24 @@ def test_a_course_lead_reviews_200_sessions_marks_one_and_finds_it_in_the_csv(te
     assert len(rows) == 200
     marked = [r for r in rows if r["human_rater"] == "DrTmux"]
     assert len(marked) == 1 and marked[0]["human_build_relationship"] == "4" and marked[0]["final_by"] == "machine"
+
+
+def test_the_first_start_asks_who_is_practising_once(terminal: Terminal, consultsim_home: Path) -> None:
+    terminal.start("first", "practise", "t2d-hypo-fear", learner=None)
+    terminal.wait_for("first", "Your name or learner id")
+    terminal.type("first", "Ana Lima")
+    terminal.keys("first", "Enter")
+    terminal.wait_for("first", "Gary has just sat down")
+    terminal.keys("first", "C-q")
+    terminal.wait_for("first", "Leave the consultation?")
+    terminal.keys("first", "y")
+    deadline = time.monotonic() + 10
+    while not terminal.dead("first"):
+        assert time.monotonic() < deadline, "the app did not quit"
+        time.sleep(0.1)
+    profile = json.loads((consultsim_home / "learner.json").read_text(encoding="utf-8"))
+    assert profile == {"learner": "Ana Lima", "asked": True}
+    assert stat.S_IMODE((consultsim_home / "learner.json").stat().st_mode) == 0o600
+    terminal.start("second", "practise", "t2d-hypo-fear", learner=None)
+    screen = terminal.wait_for("second", "Gary has just sat down")  # asked once only
+    assert "learner id" not in screen
