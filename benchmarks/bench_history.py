@@ -96,7 +96,7 @@ def launch_marked(code: str, env: dict[str, str], cwd: Path, timeout: float) -> 
     master, slave = pty.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
     signal_r, signal_w = os.pipe()
-    env = {**env, "TERM": "xterm-256color", "COLUMNS": "80", "LINES": "24"}
+    env = {**env, "CONSULTSIM_LEARNER": "bench", "TERM": "xterm-256color", "COLUMNS": "80", "LINES": "24"}  # no first-start question
     done = threading.Event()
 
     def drain() -> None:

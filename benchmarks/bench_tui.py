@@ -77,7 +77,7 @@ def launch(code: str, home: str) -> tuple[float, float]:
     master, slave = pty.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
     signal_r, signal_w = os.pipe()
-    env = {**os.environ, "CONSULTSIM_HOME": home, "TERM": "xterm-256color", "COLUMNS": "80", "LINES": "24"}
+    env = {**os.environ, "CONSULTSIM_HOME": home, "CONSULTSIM_LEARNER": "bench", "TERM": "xterm-256color", "COLUMNS": "80", "LINES": "24"}
     # Bytecode as an installed consultsim has it (pip compiles it; a checkout writes __pycache__ on its first run),
     # kept in this run's folder for both apps. With PYTHONDONTWRITEBYTECODE set (as in some sandboxes and CI), the
     # warm-up could not warm it: consultsim's modules were compiled from source at every launch, Textual's not.
