@@ -159,3 +159,54 @@ def mutated_toml(draw: Draw, text: str) -> bytes:
         else:
             lines.insert(at, draw(st.text(max_size=40)))
     return "\n".join(lines).encode("utf-8", errors="surrogatepass")
+
+
+# -- a course lead's marks: the CSV they import and the files the store keeps -------------------------
+
+MARKS_HEADER = "session,learner,scenario,rater,build_relationship,open_discussion,beliefs,coproduction,comment,final,reason"
+MARKS_ROW = "S1,Ana Lima,t2d-hypo-fear,Dr Ames,4,3,met,recognisable,Good start,no,"
+CSV_PIECES = [
+    "", ",", ",,,,,,,,,,,,,,,,,,,,,,,,,", '"', '"unclosed', '""', "\x00", "\ufeff", "\r", "\xff", "7", "3.5", "-1", "1e9", "9" * 400,
+    "=cmd|' /C calc'!A0", "yes", "maybe", "n/a", "not met", "S2", "../../etc/passwd", "S1", "Dr Ames", "build_relationship",
+    "buld_relationship", "transformative", "TRANSFORMATIVE", "recognizable", "true", ";", "\t", "a" * 5000,
+]
+
+
+def mutated_marks_csv(draw: Draw) -> bytes:
+    """The template's header and a filled row, then cells, lines and bytes changed."""
+    lines = [MARKS_HEADER, MARKS_ROW, MARKS_ROW.replace("S1", "S2")]
+    for _ in range(draw(st.integers(1, 5))):
+        at = draw(st.integers(0, len(lines) - 1))
+        action = draw(st.sampled_from(["cell", "line", "delete", "text", "duplicate"]))
+        if action == "cell":
+            cells = lines[at].split(",")
+            cells[draw(st.integers(0, len(cells) - 1))] = draw(st.sampled_from(CSV_PIECES))
+            lines[at] = ",".join(cells)
+        elif action == "line":
+            lines.insert(at, draw(st.sampled_from(CSV_PIECES)))
+        elif action == "delete" and len(lines) > 1:
+            del lines[at]
+        elif action == "duplicate":
+            lines.append(lines[at])
+        else:
+            lines.insert(at, draw(st.text(max_size=60)))
+    raw = "\r\n".join(lines).encode("utf-8", errors="surrogatepass")
+    if draw(st.booleans()):  # sometimes not UTF-8 at all
+        at = draw(st.integers(0, len(raw)))
+        raw = raw[:at] + draw(st.sampled_from([b"\xff", b"\xc3", b"\x80\x80", b"\xef\xbb\xbf"])) + raw[at:]
+    return raw
+
+
+def mutated_marks_file(draw: Draw) -> bytes:
+    good = {"schema_version": 1, "session": "S1", "marks": [{"session": "S1", "rater": "Dr Ames", "time": "2026-10-01T09:00:00.000+00:00",
+            "tasks": {"build_relationship": 4}, "criteria": {"beliefs": "met"}, "coproduction": None, "comment": "", "final": False, "reason": None}]}
+    choice = draw(st.sampled_from(["value", "drop", "bytes"]))
+    if choice == "bytes":
+        text = json.dumps(good).encode("utf-8")
+        at = draw(st.integers(0, len(text)))
+        return text[:at] + draw(st.binary(max_size=8)) + text[at + draw(st.integers(0, 4)):]
+    data = json.loads(json.dumps(good))
+    paths = _paths(data)
+    path = draw(st.sampled_from(paths))
+    value = None if choice == "drop" else draw(st.sampled_from(HOSTILE_VALUES))
+    return json.dumps(_set(data, path, copy.deepcopy(value), delete=choice == "drop")).encode("utf-8")

@@ -1,6 +1,6 @@
-"""Property tests: whatever is in a session file, a transcript or the config file, `grade`, `sessions`,
-`resume` and the settings answer with a result or with one located message, never a traceback, and
-quickly. (Scenario files have their own suite: test_scenario_fuzz.py.)
+"""Property tests: whatever is in a session file, a transcript, the config file, a marks CSV or a marks file,
+`grade`, `sessions`, `resume`, the settings and the course lead's marks answer with a result or with located
+messages, never a traceback, and quickly; a bad marks file is never overwritten. (Scenario files have their own suite: test_scenario_fuzz.py.)
 
 Bounded to about a minute; benchmarks/fuzz_inputs.py runs the same properties for longer.
 """
@@ -12,6 +12,7 @@ import io
 import json
 import os
 import re
+import tempfile
 import time
 from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
@@ -27,7 +28,16 @@ from simulator.llm.settings import read_config
 from simulator.session.index import list_sessions
 from simulator.session.store import load
 
-from fuzzing import HOSTILE_VALUES, mutated_session, mutated_toml, mutated_transcript, sample_session, sample_toml
+from fuzzing import (
+    HOSTILE_VALUES,
+    mutated_marks_csv,
+    mutated_marks_file,
+    mutated_session,
+    mutated_toml,
+    mutated_transcript,
+    sample_session,
+    sample_toml,
+)
 
 SCALE = int(os.environ.get("CONSULTSIM_FUZZ_SCALE", "1"))  # benchmarks/fuzz_inputs.py runs these longer
 FUZZ = settings(
@@ -149,3 +159,58 @@ def test_any_config_file(data, workdir: Path) -> None:
         assert message.startswith(str(path)) and "\n" not in message and "Traceback" not in message
     else:
         assert isinstance(table, dict) and "api_key" not in table
+
+
+# -- a course lead's marks -------------------------------------------------------------------------
+
+
+@settings(FUZZ, max_examples=150 * SCALE)
+@given(data=st.data())
+def test_any_marks_csv(data, workdir: Path) -> None:
+    """Imported, or refused with every problem located at the file (and line); never half imported."""
+    from simulator.review.marks import MarkStore
+    from simulator.review.marks_csv import read_marks_csv
+
+    path = workdir / "marks.csv"
+    path.write_bytes(mutated_marks_csv(data.draw))
+    store = MarkStore(workdir / "marks-store")
+    before = {k: len(v) for k, v in store.all().items()}
+    started = time.perf_counter()
+    try:
+        marks = read_marks_csv(path, {"S1", "S2"})
+    except ConsultsimError as error:
+        event("refused")
+        assert time.perf_counter() - started < SECONDS
+        assert all(line.startswith(str(path)) or line.startswith("... and ") for line in str(error).splitlines()), str(error)
+        assert "Traceback" not in str(error)
+        assert {k: len(v) for k, v in store.all().items()} == before  # nothing recorded
+    else:
+        event(f"read {len(marks)}")
+        assert time.perf_counter() - started < SECONDS
+        assert {m.session for m in marks} <= {"S1", "S2"}
+        assert all(all(1 <= s <= 5 for s in m.tasks.values()) and (m.reason or not m.final) for m in marks)
+        store.add_many(marks)
+
+
+@settings(FUZZ, max_examples=100 * SCALE)
+@given(data=st.data())
+def test_a_bad_marks_file_never_hides_the_others_nor_is_overwritten(data, workdir: Path) -> None:
+    from simulator.review.marks import MarkStore, new_mark
+
+    folder = Path(tempfile.mkdtemp(prefix="marks-", dir=workdir))  # a fresh store for every example
+    store = MarkStore(folder)
+    store.add(new_mark("S2", "Dr Ng", tasks={"open_discussion": 3}))
+    raw = mutated_marks_file(data.draw)
+    (folder / "S1.json").write_bytes(raw)
+    found = store.all()
+    assert [m.rater for m in found["S2"]] == ["Dr Ng"]  # the good file is read whatever the bad one holds
+    for problem in store.problems:
+        assert problem.startswith(str(folder / "S1.json")) and "\n" not in problem
+    if "S1" not in found:
+        event("bad file named")
+        assert store.problems
+        with pytest.raises(ConsultsimError):
+            store.add(new_mark("S1", "Dr Ames", tasks={"build_relationship": 2}))
+        assert (folder / "S1.json").read_bytes() == raw  # marks never lost: the file is left as it was
+    else:
+        event("read")
