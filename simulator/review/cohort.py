@@ -210,13 +210,22 @@ def review_one(workspace: Workspace, path: Path) -> CohortRow | str:
     return CohortRow.of(path, session, report, warning)
 
 
-def load_cohort(workspace: Workspace, folders: Sequence[Path], jobs: int | None = None) -> Cohort:
+def load_cohort(workspace: Workspace, folders: Sequence[Path], jobs: int | None = None, cache: bool = True) -> Cohort:
+    """Every session file's row, or a message for each that cannot be one. A row is kept between runs
+    (RowCache) until its file changes or the grader does, so a cohort reviewed again is not graded again."""
     from simulator.rubric.batch import map_files
 
     rows: list[CohortRow] = []
     problems: list[str] = []
     seen: dict[str, str] = {}
-    for result in map_files(workspace, session_files(folders), review_one, jobs):
+    files = session_files(folders)
+    kept = RowCache(workspace) if cache else None
+    known = kept.rows(files) if kept is not None else {}
+    graded = iter(map_files(workspace, [f for f in files if f not in known], review_one, jobs))
+    for path in files:
+        result = known[path] if path in known else next(graded)
+        if kept is not None and path not in known:
+            kept.keep(path, result)
         if isinstance(result, str):
             problems.append(result)
         elif result.session_id in seen:  # the same session copied in twice: review it once
@@ -224,5 +233,69 @@ def load_cohort(workspace: Workspace, folders: Sequence[Path], jobs: int | None 
         else:
             seen[result.session_id] = result.path
             rows.append(result)
+    for _ in graded:  # none left; ends the worker pool
+        pass
     rows.sort(key=lambda r: (r.created, r.session_id))
+    if kept is not None:
+        kept.flush()
     return Cohort(rows, problems)
+
+
+ROW_CACHE = "cohort-rows-v1.json"
+
+
+class RowCache:
+    """Rows of session files, by path, with each file's size and mtime and a stamp of what grading depends
+    on (consultsim, the rubrics, the reader's weights): $CONSULTSIM_HOME/cache/cohort-rows-v1.json. A row
+    graded without its scenario version (a warning) is not kept: the scenario may turn up."""
+
+    def __init__(self, workspace: Workspace):
+        import json
+
+        from simulator.paths import home
+        from simulator.session.keeper import grader_stamp
+
+        self.path = home() / "cache" / ROW_CACHE
+        self.stamp = grader_stamp()
+        self.changed = False
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+            ok = isinstance(data, dict) and data.get("grader") == self.stamp and isinstance(data.get("rows"), dict)
+        except (OSError, ValueError, RecursionError):  # a damaged cache is only rebuilt
+            ok, data = False, {}
+        self.entries: dict[str, Any] = data["rows"] if ok else {}
+
+    @staticmethod
+    def _stat(path: Path) -> list[int] | None:
+        try:
+            info = path.stat()
+        except OSError:
+            return None
+        return [info.st_mtime_ns, info.st_size]
+
+    def rows(self, files: Sequence[Path]) -> dict[Path, CohortRow]:
+        found: dict[Path, CohortRow] = {}
+        for path in files:
+            entry = self.entries.get(str(path.resolve()))
+            if entry is not None and entry.get("stat") == self._stat(path):
+                try:
+                    found[path] = CohortRow.from_dict({**entry["row"], "path": str(path)})
+                except (KeyError, TypeError):
+                    continue
+        return found
+
+    def keep(self, path: Path, result: CohortRow | str) -> None:
+        key = str(path.resolve())
+        if isinstance(result, CohortRow) and result.warning is None and (stat := self._stat(path)) is not None:
+            self.entries[key] = {"stat": stat, "row": result.to_dict()}
+            self.changed = True
+        elif key in self.entries:
+            del self.entries[key]
+            self.changed = True
+
+    def flush(self) -> None:
+        if self.changed:
+            from simulator.scenario.cache import write_cache
+
+            write_cache(self.path, {"grader": self.stamp, "rows": self.entries})
+            self.changed = False
