@@ -86,6 +86,6 @@ def welcome(workspace: Workspace) -> int:
     print("\nIn a terminal, `consultsim` opens the app; `consultsim --plain` is the same as a line-by-line prompt.")
     print("Play one by typing clinician lines (Ctrl-D to finish):  consultsim play t2d-hypo-fear --script -")
     print("Check a scenario you wrote:                              consultsim validate my-scenario.yaml")
-    print("Review a cohort of sessions (course leads):             consultsim review FOLDER --format html --out cohort.html")
+    print("Review a cohort (course leads):                         consultsim review FOLDER")
     print("More: consultsim --help")
     return 0

@@ -4,29 +4,46 @@ A task cell shows the machine's score, and a course lead's beside it where there
 mark's score for that task, else the newest mark's. The cursor is a cell: `s` sorts by its column (again: the
 other way), as does clicking a header; enter opens the session's feedback and transcript (FeedbackScreen),
 `m` the marking form (marking.py). The filter takes part of a learner's name or a scenario id, and `<3` for a
-Kalamazoo mean below 3. `d` shows how many sessions scored 1..5 on each task.
+Kalamazoo mean below 3. Below the table, one plot at a time of the sessions shown (review_plots.py): `d` how
+many scored 1..5 on each task, `f` which hidden facts each learner brought out in the cursor's scenario, `t`
+each learner's mean score session by session; the same key again hides it.
+
+A sort or a filter keystroke lists the rows again: with a thousand sessions that is a few milliseconds of
+listing (CohortTable.relist) and a redraw of the cells on screen that reuses how a cell showing the same thing
+was drawn (CohortTable._render_cell).
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from rich.padding import Padding
+from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
 from textual import on
+from textual._two_way_dict import TwoWayDict
+from textual._types import SegmentLines
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.cache import LRUCache
 from textual.containers import Horizontal
 from textual.content import Content
+from textual.renderables.styled import Styled
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import DataTable, Input, Static
+from textual.widgets._data_table import default_cell_formatter
+from textual.widgets.data_table import ColumnKey, Row, RowKey
 
 from simulator.errors import ConsultsimError
 from simulator.review.cohort import Cohort, CohortRow
 from simulator.session.index import format_duration, local_time
 from simulator.tui.screens.history import SessionTable
+from simulator.tui.screens.review_plots import PlotView, facts_map, learner_trend
 from simulator.tui.settings import Settings
 from simulator.tui.widgets.footer import KeyFooter
 
@@ -52,6 +69,8 @@ EMPTY = (
     "ctrl+q quits."
 )
 BLOCKS = " ▏▎▍▌▋▊▉"
+PLOTS = ("distribution", "facts", "trend")  # the ids of the plots below the table: ScoreBars, then PlotViews
+PALETTE_WIDTH = 90  # narrower, the footer leaves out ctrl+p (it still opens the palette) to show every key
 
 
 def short(task: str) -> str:
@@ -121,6 +140,85 @@ class CohortTable(SessionTable):
 
     BINDINGS = [Binding("enter", "select_cursor", "Open", id="review.open", tooltip="Read this session's feedback and transcript")]
 
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._looks: LRUCache[tuple[object, ...], SegmentLines] = LRUCache(4096)  # what a cell shows, and how -> its lines
+        self._kept: dict[str, tuple[Sequence[str | Text], RowKey, dict[ColumnKey, str | Text], Row]] = {}  # key -> cells, and as listed
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._looks.clear()
+
+    def relist(self, rows: Iterable[tuple[str, Sequence[str | Text]]]) -> None:
+        """List these rows (key, cells), in this order, in place of those listed, each one line high.
+
+        As clear() and add_row() for each, less their cost on every sort or filter keystroke of a thousand
+        sessions: add_row sets the cursor again and asks for an idle pass, row by row (65 ms in all); clear()
+        scrolls to the top, drawn once before the cursor's row is scrolled back into view. Here a row's key,
+        cells by column and metadata are made once (again if its cells change), the scroll stays where it
+        is, and the size is known at once."""
+        columns = [column.key for column in self.ordered_columns]
+        data: dict[RowKey, dict[ColumnKey, str | Text]] = {}
+        listed: dict[RowKey, Row] = {}
+        for key, cells in rows:
+            kept = self._kept.get(key)
+            if kept is None or kept[0] is not cells:
+                row_key = RowKey(key)
+                kept = self._kept[key] = (cells, row_key, dict(zip(columns, cells, strict=True)), Row(row_key, 1))
+            data[kept[1]], listed[kept[1]] = kept[2], kept[3]
+        self._clear_caches()
+        self._data.clear()
+        self._data.update(data)
+        self.rows.clear()
+        self.rows.update(listed)
+        self._row_locations = TwoWayDict({key: index for index, key in enumerate(listed)})
+        self._update_count += 1
+        self._new_rows.clear()
+        self._require_update_dimensions = False
+        self._update_dimensions(listed)
+        self.scroll_target_y = self.scroll_y = min(self.scroll_y, self.max_scroll_y)
+        self.cursor_coordinate = self.cursor_coordinate  # within the rows, as add_row keeps it
+        self.refresh()
+
+    def _render_cell(self, row_index: int, column_index: int, base_style: Style, width: int, cursor: bool = False, hover: bool = False) -> SegmentLines:
+        """DataTable's, with the look of a listed cell kept by what it shows rather than by where it is.
+
+        DataTable keeps a cell's lines by row, column and table version, so after a sort or a filter every cell
+        on screen is drawn again through Rich (a quarter of a millisecond each, 600 cells at 120x40). Most
+        cells show what another showed (a score, a learner, a scenario): those are drawn once, and only the
+        row and column that a click reads are added to each."""
+        if row_index < 0 or column_index < 0:  # the header
+            return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
+        row_key = self._row_locations.get_key(row_index)
+        column_key = self._column_locations.get_key(column_index)
+        key = (row_key, column_key, base_style, cursor, hover, self._show_hover_cursor, self._update_count, self._pseudo_class_state)
+        lines = self._cell_render_cache.get(key)
+        if lines is not None:
+            return lines
+        cell = self._data[row_key][column_key]
+        if isinstance(cell, str):
+            shows: object = cell
+        elif isinstance(cell, Text):
+            shows = (cell.plain, tuple(cell.spans), cell.style, cell.justify, cell.overflow, cell.no_wrap, cell.end)
+        else:
+            return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
+        fixed = row_index < self.fixed_rows or column_index < self.fixed_columns
+        style, post_style = self._get_styles_to_render_cell(
+            False, False, fixed, hover, cursor, self.show_cursor, self._show_hover_cursor,
+            self.cursor_foreground_priority == "css", self.cursor_background_priority == "css",
+        )
+        look = (shows, width, base_style + style, post_style, self.cell_padding)
+        drawn = self._looks.get(look)
+        if drawn is None:
+            options = self.app.console_options.update_dimensions(width, 1).update(no_wrap=True)
+            renderable = Padding(default_cell_formatter(cell, wrap=False, height=1), (0, self.cell_padding))
+            drawn = self.app.console.render_lines(Styled(renderable, pre_style=base_style + style, post_style=post_style), options)
+            self._looks[look] = drawn
+        where = Style.from_meta({"row": row_index, "column": column_index})
+        lines = [list(Segment.apply_style(line, where)) for line in drawn]
+        self._cell_render_cache[key] = lines
+        return lines
+
 
 class ReviewFilter(Input):
     BINDINGS = [Binding("enter,down,escape", "done", "Table", id="review.filter.done", tooltip="Back to the table (the filter stays)")]
@@ -137,11 +235,20 @@ class ScoreBars(Widget):
         self.names = names
         self.rows: list[CohortRow] = []
         self.task_ids: list[str] = []
+        self._counts: dict[str, Counter[int | None]] | None = None
 
     def show(self, rows: list[CohortRow], task_ids: list[str]) -> None:
-        self.rows, self.task_ids = rows, task_ids
+        tasks_changed = task_ids != self.task_ids
+        self.rows, self.task_ids, self._counts = rows, task_ids, None
         self.border_title = f"Machine scores of the {len(rows)} session{'s' * (len(rows) != 1)} shown"
-        self.refresh(layout=True)
+        self.refresh(layout=tasks_changed)  # its height is a line per task
+
+    @property
+    def counts(self) -> dict[str, Counter[int | None]]:
+        """Counted when drawn, once for the rows shown (not while it is hidden)."""
+        if self._counts is None:
+            self._counts = {task: Counter(row.tasks.get(task) for row in self.rows) for task in self.task_ids}
+        return self._counts
 
     def get_content_height(self, container, viewport, width: int) -> int:
         return len(self.task_ids) + 1
@@ -150,7 +257,7 @@ class ScoreBars(Widget):
         width = self.content_size.width or 76
         named = 26 if width >= 110 else 14 if width >= 70 else 0
         bar = max(3, (width - 4 - named - 5 * 5 - 4) // 5)
-        counts = {task: Counter(row.tasks.get(task) for row in self.rows) for task in self.task_ids}
+        counts = self.counts
         top = max([n for c in counts.values() for score, n in c.items() if score is not None] or [1])
         pieces: list[tuple[str, str] | str] = [" " * (4 + named)]
         for score in range(1, 6):
@@ -173,7 +280,9 @@ class ReviewScreen(Screen):
         Binding("m", "mark", "Mark", id="review.mark", tooltip="Mark this session: your scores beside the machine's"),
         Binding("s", "sort", "Sort", id="review.sort", tooltip="Sort by the cursor's column (again: the other way)"),
         Binding("slash", "filter", "Filter", id="review.filter", tooltip="Filter: part of a learner's name, a scenario id, <3 for a mean below 3"),
-        Binding("d", "distribution", "Scores", id="review.distribution", tooltip="Show or hide how many sessions scored 1-5 on each task"),
+        Binding("d", "plot('distribution')", "Scores", id="review.distribution", tooltip="Show or hide how many sessions scored 1-5 on each task"),
+        Binding("f", "plot('facts')", "Facts", id="review.facts", tooltip="Show or hide the hidden facts each learner brought out, in the cursor's scenario"),
+        Binding("t", "plot('trend')", "Trend", id="review.trend", tooltip="Show or hide each learner's mean score, session by session"),
         Binding("escape", "clear_filter", "Clear filter", id="review.clear", show=False),
     ]
     AUTO_FOCUS = "#cohort"
@@ -188,6 +297,9 @@ class ReviewScreen(Screen):
         self.task_ids = cohort.task_ids  # a property that reads every row: read once
         self.widths = {"learner": 16, "scenario": 16}
         self._cells: dict[str, list[str | Text]] = {}  # session id -> its cells, made once (again when marked)
+        self._said: dict[str, str] = {}  # what each line that changes says
+        self.plot: str | None = None  # the plot shown below the table, if any (PLOTS)
+        self._plotted: str | None = None  # the scenario whose facts are drawn
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="screen-title"):
@@ -200,9 +312,11 @@ class ReviewScreen(Screen):
             yield ReviewFilter(placeholder="Filter: part of a name, a scenario id, <3 (Kalamazoo mean below 3)", id="review-filter")
             yield CohortTable(id="cohort", cursor_type="cell", zebra_stripes=True, fixed_columns=1, cell_padding=0)
             yield ScoreBars(self.names, id="distribution")
+            yield PlotView(id="facts")
+            yield PlotView(id="trend")
             yield Static("", id="review-detail", markup=False)
             yield Static(LEGEND, id="review-legend", markup=False)
-        yield KeyFooter()
+        yield KeyFooter(show_command_palette=self.app.size.width >= PALETTE_WIDTH)
 
     def on_mount(self) -> None:
         problems = list(self.cohort.problems)
@@ -219,7 +333,9 @@ class ReviewScreen(Screen):
         if not self.cohort.rows:
             self.query_one("#review-title", Static).update("Review: no sessions")
             return
-        self.query_one("#distribution").display = self.app.size.height >= 36
+        self.plot = "distribution" if self.app.size.height >= 36 else None
+        for name in PLOTS:
+            self.query_one(f"#{name}").display = name == self.plot
         rows = self.cohort.rows
         table = self.query_one(CohortTable)
         learner = min(16, max(7, *(len(r.learner_name) for r in rows)))
@@ -265,19 +381,35 @@ class ReviewScreen(Screen):
         keep, column = (self.current.session_id if self.current else None), table.cursor_column
         ordered = self.cohort.sorted_by(self.sort_key, self.descending)
         self.shown = filtered(ordered, self.query_one(ReviewFilter).value).rows
-        table.clear()
-        for row in self.shown:
-            table.add_row(*self.cells(row), key=row.session_id)
+        table.relist((row.session_id, self.cells(row)) for row in self.shown)
         index = next((i for i, row in enumerate(self.shown) if row.session_id == keep), 0)
         if self.shown:
             table.move_cursor(row=index, column=column, animate=False)
         label = table.columns[next(k for k in table.columns if k.value == self.sort_key)].label.plain
         total = len(self.cohort.rows)
         count = f"{total} session{'s' * (total != 1)}" if len(self.shown) == total else f"{len(self.shown)} of {total} sessions"
-        self.query_one("#review-title", Static).update(f"Review · {count}")
-        self.query_one("#review-sort", Static).update(f"sorted by {label} {'↓' if self.descending else '↑'}")
-        self.query_one(ScoreBars).show(self.shown, self.task_ids)
+        self.say("#review-title", f"Review · {count}", layout=False)
+        self.say("#review-sort", f"sorted by {label} {'↓' if self.descending else '↑'}")
         self.show_detail()
+        self.show_plot()
+
+    def say(self, static: str, text: str, layout: bool = True) -> None:
+        """Update a line if it changed (each update is a redraw; with layout, of the whole screen)."""
+        if self._said.get(static) != text:
+            self._said[static] = text
+            self.query_one(static, Static).update(text, layout=layout)
+
+    def show_plot(self) -> None:
+        """Draw the plot shown (if one is) of the rows shown."""
+        if self.plot == "distribution":
+            self.query_one(ScoreBars).show(self.shown, self.task_ids)
+        elif self.plot == "facts":
+            rows, row = self.shown, self.current
+            self.query_one("#facts", PlotView).show(lambda width: facts_map(rows, row.scenario_id if row else None, width))
+            self._plotted = row.scenario_id if row else None
+        elif self.plot == "trend":
+            rows = self.shown
+            self.query_one("#trend", PlotView).show(lambda width: learner_trend(rows, width))
 
     @property
     def current(self) -> CohortRow | None:
@@ -288,9 +420,8 @@ class ReviewScreen(Screen):
 
     def show_detail(self) -> None:
         row = self.current
-        detail = self.query_one("#review-detail", Static)
         if row is None:
-            detail.update(f"No session matches the filter '{self.query_one(ReviewFilter).value}'. Escape clears it.")
+            self.say("#review-detail", f"No session matches the filter '{self.query_one(ReviewFilter).value}'. Escape clears it.", layout=False)
             return
         mean = row.kalamazoo_mean
         parts = [row.session_id, row.scenario_title, row.learner_name, f"mean {mean:.1f}" if mean is not None else "mean –"]
@@ -303,11 +434,14 @@ class ReviewScreen(Screen):
             parts.append("not marked")
         if row.warning:
             parts.append(f"⚠ {row.warning}")
-        detail.update(" · ".join(parts))
+        self.say("#review-detail", " · ".join(parts), layout=False)
 
     @on(DataTable.CellHighlighted)
     def _highlighted(self) -> None:
         self.show_detail()
+        row = self.current
+        if self.plot == "facts" and row is not None and row.scenario_id != self._plotted:
+            self.show_plot()  # the cursor is on another scenario
 
     @on(DataTable.CellSelected)
     def _selected(self) -> None:
@@ -330,7 +464,7 @@ class ReviewScreen(Screen):
     # -- keys ------------------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("mark", "sort", "filter", "distribution", "clear_filter") and not self.cohort.rows:
+        if action in ("mark", "sort", "filter", "plot", "clear_filter") and not self.cohort.rows:
             return None  # nothing to act on: the keys are dimmed
         return True
 
@@ -345,9 +479,18 @@ class ReviewScreen(Screen):
         if self.query_one(ReviewFilter).value:
             self.query_one(ReviewFilter).value = ""  # Changed: listed again
 
-    def action_distribution(self) -> None:
-        bars = self.query_one(ScoreBars)
-        bars.display = not bars.display
+    def action_plot(self, name: str) -> None:
+        """Show this plot below the table, in place of another; hide it if it is shown."""
+        self.plot = None if self.plot == name else name
+        for other in PLOTS:
+            widget = self.query_one(f"#{other}")
+            if other != self.plot and widget.display:
+                if widget.has_focus:
+                    self.query_one(CohortTable).focus()
+                widget.display = False
+        self.show_plot()
+        if self.plot:
+            self.query_one(f"#{self.plot}").display = True
 
     def action_open(self) -> None:
         from simulator.session.store import load
