@@ -1,13 +1,15 @@
 """The course lead's review (simulator/tui/review.py): the cohort table, sorting, filtering, the feedback of a
-session, the marking form and its checks, problem files, and snapshots at 80x24 and 120x40.
+session, the marking form and its checks, problem files, the plots below the table (review_plots.py), and
+snapshots at 80x24 and 120x40.
 
 The Pilot tests review a real cohort (tests/cohort_maker.py: sessions played from the test consultations,
-graded by load_cohort); the snapshots review rows built here with fixed values (a real cohort's durations
-depend on how fast it was played).
+graded by load_cohort); the plot tests and the snapshots review rows built here with fixed values (a real
+cohort's durations depend on how fast it was played, and which facts it found on the scripts).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import inspect
 import json
 import random
@@ -15,6 +17,7 @@ import shutil
 import sys
 import time
 from collections import Counter
+from datetime import UTC, datetime, timedelta
 from importlib.metadata import version
 from pathlib import Path
 
@@ -31,6 +34,7 @@ from simulator.tui.screens.confirm import ConfirmScreen
 from simulator.tui.screens.feedback import FeedbackScreen
 from simulator.tui.screens.marking import Choice, MarkingScreen
 from simulator.tui.screens.review import ReviewScreen, ScoreBars
+from simulator.tui.screens.review_plots import PlotView, abbreviate, shade, sparkline
 from simulator.workspace import Workspace
 
 from tuihelpers import settle, type_text
@@ -143,6 +147,41 @@ async def test_s_sorts_by_the_cursors_column_and_again_the_other_way_and_a_heade
         turns = [cohort.row(i).turns for i in shown_ids(app)]
         assert turns == sorted(turns) and turns[0] < turns[-1]
         assert "sorted by Turns ↑" in text_of(app.screen.query_one("#review-sort", Static))
+
+
+@pytest.mark.anyio
+async def test_after_a_sort_the_cursor_keeps_its_session_and_a_click_on_a_cell_picks_that_cells_session(cohort: Cohort, tmp_path: Path) -> None:
+    """Rows are listed again in place (CohortTable.relist) and cells drawn by what they show: the cursor, the
+    rows' order, each cell's text and where a click lands must all follow the new order."""
+    app = review_app(cohort, MarkStore(tmp_path / "marks"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("down", "down", "down", "down")
+        kept = shown_ids(app)[4]
+        await cursor_to(pilot, "turns")
+        await pilot.press("s", "s")  # turns, most first
+        await pilot.pause()
+        table = table_of(app)
+        turns = [cohort.row(i).turns for i in shown_ids(app)]
+        assert turns == sorted(turns, reverse=True) and shown_ids(app) != sorted(shown_ids(app))
+        assert shown_ids(app)[table.cursor_row] == kept
+        for index, session in enumerate(shown_ids(app)):
+            cells = [str(getattr(cell, "plain", cell)) for cell in table.get_row_at(index)]
+            assert cells[2] == local_time(cohort.row(session).created) and cells[4] == str(cohort.row(session).turns)
+
+        index = [c.key.value for c in table.ordered_columns].index("date")
+        x = 1 + sum(c.get_render_width(table) for c in table.ordered_columns[:index]) + 2
+        await pilot.click(table, offset=(x, 1 + 6))  # the heading, then the seventh row
+        await pilot.pause()
+        assert table.cursor_coordinate == (6, index)
+        assert shown_ids(app)[6] in text_of(app.screen.query_one("#review-detail", Static))
+
+        app.screen.query_one(Input).value = "ben"
+        await pilot.pause()
+        bens = [r.session_id for r in cohort.rows if r.learner == "Ben Okafor"]
+        assert set(shown_ids(app)) == set(bens) and table.row_count == len(bens)
+        assert [cohort.row(i).turns for i in shown_ids(app)] == sorted((cohort.row(i).turns for i in bens), reverse=True)
+        assert str(table.get_row_at(table.row_count - 1)[0]) == "Ben Okafor"
 
 
 @pytest.mark.anyio
@@ -354,7 +393,7 @@ async def test_an_empty_cohort_says_how_to_gather_sessions(tmp_path: Path) -> No
         assert isinstance(app.screen, ReviewScreen) and not app.screen.query("#cohort")
         words = text_of(app.screen.query_one("#review-empty", Static))
         assert "No sessions to review" in words and "consultsim review FOLDER" in words
-        await pilot.press("m", "s", "d", "enter")  # nothing to act on: nothing happens
+        await pilot.press("m", "s", "d", "f", "t", "enter")  # nothing to act on: nothing happens
         await pilot.pause()
         assert isinstance(app.screen, ReviewScreen)
 
@@ -379,6 +418,146 @@ async def test_d_shows_how_many_sessions_scored_1_to_5_on_each_task(cohort: Coho
         await pilot.press("d")
         await pilot.pause()
         assert not bars.display
+
+
+# -- the plots: hidden facts found, learners over time ------------------------------------------
+
+
+def plotted(number: int, learner: str | None, scenario: str, found: tuple[str, ...], mean: int,
+            hidden: tuple[str, ...] = ("hypo", "wife", "walk")) -> CohortRow:
+    """A row with known facts found and every task scored `mean`, a day apart by `number`."""
+    when = datetime(2026, 9, 1, 9, 0, tzinfo=UTC) + timedelta(days=number)
+    return CohortRow(
+        session_id=f"{when:%Y%m%d}-090000-{number:06x}", path=f"/cohort/{number}.json", learner=learner,
+        scenario_id=scenario, scenario_title=scenario, created=when.isoformat(timespec="milliseconds"), status="ended",
+        seconds=300.0, turns=10, tasks=dict.fromkeys(KALAMAZOO_TASKS, mean), criteria={}, level=None,
+        facts_found=found, facts_hidden=hidden, judge="rules",
+    )
+
+
+def known_cohort() -> Cohort:
+    """t2d: Ana twice (hypo both times, walk once, wife never), Ben once (wife), Chloe three times (hypo once;
+    means 1, 3, 5); copd: Ana and Dev once each."""
+    return Cohort([
+        plotted(0, "Ana Lima", "t2d", ("hypo",), 2),
+        plotted(1, "Ben Okafor", "t2d", ("wife",), 4),
+        plotted(2, "Chloe Wright", "t2d", ("hypo",), 1),
+        plotted(3, "Ana Lima", "t2d", ("hypo", "walk"), 3),
+        plotted(4, "Dev Patel", "copd", ("low_mood",), 4, hidden=("low_mood", "smokes")),
+        plotted(5, "Chloe Wright", "t2d", (), 3),
+        plotted(6, "Ana Lima", "copd", (), 5, hidden=("low_mood", "smokes")),
+        plotted(7, "Chloe Wright", "t2d", (), 5),
+    ], [])
+
+
+def cell_of(text: str, learner: str, fact: str) -> str:
+    """The heat-map's cell of a learner's line under a fact's heading."""
+    lines = text.splitlines()
+    line = next(line for line in lines if line.startswith(learner + " "))
+    return line[lines[0].index(fact)]
+
+
+def test_shades_sparks_and_short_fact_names() -> None:
+    assert [shade(share) for share in (0, 0.01, 0.24, 0.25, 0.49, 0.5, 0.74, 0.75, 1)] == list(" ░░▒▒▓▓██")
+    assert sparkline([1, 2, 3, 4, 5, None], 10) == "▁▃▅▆█·"
+    assert sparkline([1, 1, 5, 5], 2) == "▁█"  # more sessions than room: runs averaged
+    assert abbreviate("hypo_fear", 9) == "hypo fear"
+    assert abbreviate("skips_evening_metformin", 9) == "skiEveMet"
+    assert abbreviate("skips_evening_metformin", 5) == "skEvM"
+    assert all(len(abbreviate("grandchild_expectation", width)) <= width for width in range(1, 25))
+
+
+@pytest.mark.anyio
+async def test_f_shows_which_hidden_facts_each_learner_found_in_the_cursors_scenario(tmp_path: Path) -> None:
+    cohort = known_cohort()
+    app = review_app(cohort, MarkStore(tmp_path / "marks"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        view = app.screen.query_one("#facts", PlotView)
+        assert not view.display
+        await pilot.press("f")
+        await pilot.pause()
+        assert view.display and "t2d · 6 sessions shown" in str(view.border_title)
+        lines = view.text.splitlines()
+        assert lines[0].split() == ["Learner", "n", "hypo", "wife", "walk"]
+        assert [line.split()[:3] for line in lines[1:-1]] == [["Ana", "Lima", "2"], ["Ben", "Okafor", "1"], ["Chloe", "Wright", "3"]]
+        assert "≥75%" in lines[-1]
+        text = view.text
+        assert cell_of(text, "Ana Lima", "hypo") == "█"  # both of her sessions
+        assert cell_of(text, "Ana Lima", "wife") == " "  # neither
+        assert cell_of(text, "Ana Lima", "walk") == "▓"  # one of two
+        assert cell_of(text, "Ben Okafor", "wife") == "█" and cell_of(text, "Ben Okafor", "hypo") == " "
+        assert cell_of(text, "Chloe Wright", "hypo") == "▒"  # one of three
+        assert view.region.height <= 12 and view.region.bottom <= app.screen.query_one("#review-detail").region.y
+
+        await pilot.press("down", "down", "down", "down")  # Dev's copd session
+        await pilot.pause()
+        assert "copd · 2 sessions shown" in str(view.border_title)
+        assert [line.split()[0] for line in view.text.splitlines()[1:-1]] == ["Ana", "Dev"]
+        assert cell_of(view.text, "Dev Patel", "low mood") == "█" and cell_of(view.text, "Ana Lima", "smokes") == " "
+
+        await pilot.press("d")  # one plot at a time: the scores in its place
+        await pilot.pause()
+        assert app.screen.query_one(ScoreBars).display and not view.display
+        await pilot.press("f", "f")
+        await pilot.pause()
+        assert not view.display and not app.screen.query_one(ScoreBars).display
+
+
+@pytest.mark.anyio
+async def test_t_shows_each_learners_scores_over_time_for_the_sessions_the_filter_keeps(tmp_path: Path) -> None:
+    app = review_app(known_cohort(), MarkStore(tmp_path / "marks"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        app.screen.query_one(Input).value = "t2d"
+        await pilot.pause()
+        view = app.screen.query_one("#trend", PlotView)
+        await pilot.press("t")
+        await pilot.pause()
+        assert view.display and "3 learners, 6 sessions shown" in str(view.border_title)
+        lines = view.text.splitlines()
+        assert len(lines) == 4 and "oldest first" in lines[-1]
+        assert [(line[:12].strip(), line.split()[-1]) for line in lines[:-1]] == [("Ana Lima", "2"), ("Ben Okafor", "1"), ("Chloe Wright", "3")]
+        chloe = lines[2]
+        assert "▁▅█" in chloe and "1.0 → 5.0" in chloe  # her means 1, 3, 5 in date order
+
+        app.screen.query_one(Input).value = ""  # every session: Ana's copd one too
+        await pilot.pause()
+        lines = view.text.splitlines()
+        everyone = [("Ana Lima", "3"), ("Ben Okafor", "1"), ("Chloe Wright", "3"), ("Dev Patel", "1")]
+        assert [(line[:12].strip(), line.split()[-1]) for line in lines[:-1]] == everyone
+        assert "2.0 → 5.0" in lines[0]
+
+        await pilot.press("t")
+        await pilot.pause()
+        assert not view.display
+
+
+@pytest.mark.anyio
+async def test_a_plot_taller_than_half_the_screen_scrolls_under_its_heading_and_legend(tmp_path: Path) -> None:
+    learners = [f"Learner {n:02d}" for n in range(20)]
+    cohort = Cohort([plotted(n, learners[n], "t2d", ("hypo",) * (n % 2), 3) for n in range(20)], [])
+    app = review_app(cohort, MarkStore(tmp_path / "marks"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("f")
+        await pilot.pause()
+        view = app.screen.query_one("#facts", PlotView)
+        assert view.region.height <= 12 and view.max_scroll_y > 0  # at most half the screen; 22 lines drawn
+        first = view.render_line(1).text
+        assert first.startswith("Learner 00")
+        await pilot.press("tab")  # the table, then the plot
+        await pilot.pause()
+        assert app.focused is view
+        await pilot.press("down", "down", "down")
+        await pilot.pause()
+        assert view.scroll_y == 3
+        assert view.render_line(0).text.split()[:3] == ["Learner", "n", "hypo"]  # the heading stays
+        assert view.render_line(1).text.startswith("Learner 03")
+        assert "≥75%" in view.render_line(view.scrollable_content_region.height - 1).text  # and the legend
+        await pilot.press("f")  # hidden: the focus goes back to the table
+        await pilot.pause()
+        assert not view.display and app.focused is table_of(app)
 
 
 def test_the_entry_point_keeps_the_signature_the_cli_calls() -> None:
@@ -471,3 +650,32 @@ def test_marking_snapshot(snap_compare, size, tmp_path: Path) -> None:
         await pilot.pause()
 
     assert snap_compare(snapshot_app(tmp_path / "marks"), terminal_size=size, run_before=run_before)
+
+
+def plot_cohort() -> Cohort:
+    """Thirty sessions over two months, fixed: each learner plays two scenarios three times each, finding some
+    facts more often than others and scoring better as the weeks go by."""
+    rng = random.Random(11)
+    hidden = ("skips_evening_metformin", "hypo_fear", "father_amputation", "takeaway_evenings", "wife_worried", "walking_idea")
+    rows = []
+    for number in range(30):
+        learner = number % len(LEARNERS)
+        knack = 0.2 + 0.15 * learner
+        found = tuple(fact for k, fact in enumerate(hidden) if rng.random() < knack + 0.1 * (k % 3))
+        row = plotted(2 * number, LEARNERS[learner], SCENARIOS[number % 2][0], found, 3, hidden=hidden)
+        tasks = {task: max(1, min(5, round(1.5 + learner * 0.4 + number / 12 + rng.uniform(-1, 1)))) for task in KALAMAZOO_TASKS}
+        rows.append(dataclasses.replace(row, tasks=tasks, seconds=float(rng.randint(180, 900)), turns=rng.randint(6, 24)))
+    return Cohort(rows, [])
+
+
+@pytest.mark.usefixtures("recorded_textual", "utc")
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("key", ["f", "t"])
+def test_plot_snapshot(snap_compare, key, size, tmp_path: Path) -> None:
+    """f: the heat-map of the first row's scenario; t: each learner over time."""
+    async def run_before(pilot) -> None:
+        await pilot.press(key)
+        await pilot.pause()
+
+    app = make_review_app(Workspace(), plot_cohort(), MarkStore(tmp_path / "marks"), RATER, blink=False)
+    assert snap_compare(app, terminal_size=size, run_before=run_before)

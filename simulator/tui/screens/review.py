@@ -300,6 +300,7 @@ class ReviewScreen(Screen):
         self._said: dict[str, str] = {}  # what each line that changes says
         self.plot: str | None = None  # the plot shown below the table, if any (PLOTS)
         self._plotted: str | None = None  # the scenario whose facts are drawn
+        self._plotted_filter: str | None = None  # the filter of the rows plotted (a sort changes no plot)
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="screen-title"):
@@ -391,7 +392,8 @@ class ReviewScreen(Screen):
         self.say("#review-title", f"Review · {count}", layout=False)
         self.say("#review-sort", f"sorted by {label} {'↓' if self.descending else '↑'}")
         self.show_detail()
-        self.show_plot()
+        if self.query_one(ReviewFilter).value != self._plotted_filter:
+            self.show_plot()
 
     def say(self, static: str, text: str, layout: bool = True) -> None:
         """Update a line if it changed (each update is a redraw; with layout, of the whole screen)."""
@@ -401,6 +403,7 @@ class ReviewScreen(Screen):
 
     def show_plot(self) -> None:
         """Draw the plot shown (if one is) of the rows shown."""
+        self._plotted_filter = self.query_one(ReviewFilter).value if self.plot else None
         if self.plot == "distribution":
             self.query_one(ScoreBars).show(self.shown, self.task_ids)
         elif self.plot == "facts":
