@@ -137,6 +137,7 @@ def test_the_terminal_ui_is_imported_only_when_it_is_opened(monkeypatch) -> None
 
     monkeypatch.setattr(tui_app, "make_app", lambda **kwargs: opened.append(kwargs) or FakeApp())
     monkeypatch.setattr(practise, "is_terminal", lambda: True)
+    monkeypatch.setenv("CONSULTSIM_LEARNER", "Test Learner")  # a terminal's first start would ask who is practising
     assert main([]) == 0
     assert main(["practise", "t2d-hypo-fear", "--seed", "4"]) == 0
     assert opened[0]["scenario"] is None and opened[2]["scenario"].id == "t2d-hypo-fear" and opened[2]["seed"] == 4
