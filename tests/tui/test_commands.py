@@ -147,6 +147,7 @@ def test_a_flag_before_the_subcommand_counts_too(monkeypatch, capsys) -> None:
     import simulator.tui.app as tui_app
 
     monkeypatch.setattr(practise, "is_terminal", lambda: True)
+    monkeypatch.setenv("CONSULTSIM_LEARNER", "Test Learner")  # else the first start asks who is practising
     monkeypatch.setattr(tui_app, "make_app", lambda **kwargs: pytest.fail("--plain was lost"))
     code, out, _ = run(["--plain", "practise", "t2d-hypo-fear"], "/quit\n", monkeypatch, capsys)
     assert code == 0 and "Briefing:" in out
