@@ -34,16 +34,17 @@ class CohortRow:
     status: str  # in_progress | ended
     seconds: float  # time in the consultation (idle gaps capped)
     turns: int  # clinician turns
-    tasks: dict[str, int | None]  # Kalamazoo task -> machine score 1-5 (None: too little to judge)
+    # Kalamazoo task -> machine score 1-5 (None: too little to judge)
+    tasks: dict[str, int | None] = field(metadata={"additionalProperties": {"type": ["integer", "null"], "minimum": 1, "maximum": 5}})
     criteria: dict[str, bool | None]  # self-management criterion -> met (None: not applicable or too little)
-    level: str | None  # co-production level
+    level: str | None = field(metadata={"enum": [*LEVELS, None]})  # co-production level
     facts_found: tuple[str, ...]  # hidden facts the clinician brought out
     facts_hidden: tuple[str, ...]  # every hidden fact of the scenario
     judge: str
     other: dict[str, int | bool | None] = field(default_factory=dict)  # criteria of other rubrics (a course's own)
     warning: str | None = None  # graded against a changed scenario version, say
     # the patient's side (outcome.py): what they would say (0-100), rapport at the end, the plan and whose it was
-    patient_rated: int | None = None
+    patient_rated: int | None = field(default=None, metadata={"minimum": 0, "maximum": 100})
     rapport_end: float | None = None
     plan: str | None = None  # e.g. "patient's, likely"; None: no plan agreed
 

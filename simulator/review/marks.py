@@ -40,13 +40,15 @@ class Mark:
 
     session: str
     rater: str
-    time: str
-    tasks: dict[str, int] = field(default_factory=dict)  # Kalamazoo task id -> 1..5
-    criteria: dict[str, str] = field(default_factory=dict)  # criterion id -> one of CRITERION_VALUES
-    coproduction: str | None = None  # one of COPRODUCTION_LEVELS
+    time: str = field(metadata={"description": "when it was recorded, ISO 8601 in UTC"})
+    # Kalamazoo task id -> 1..5
+    tasks: dict[str, int] = field(default_factory=dict, metadata={"additionalProperties": {"type": "integer", "minimum": 1, "maximum": 5}})
+    # criterion id -> one of CRITERION_VALUES
+    criteria: dict[str, str] = field(default_factory=dict, metadata={"additionalProperties": {"enum": list(CRITERION_VALUES)}})
+    coproduction: str | None = field(default=None, metadata={"enum": [*COPRODUCTION_LEVELS, None]})
     comment: str = ""
-    final: bool = False  # this mark, not the machine's, is the session's final mark
-    reason: str | None = None  # why; required (non-blank) when final
+    final: bool = field(default=False, metadata={"description": "this mark, not the machine's, is the session's final mark"})
+    reason: str | None = field(default=None, metadata={"description": "why it overrides the machine's; required when final"})
 
     def to_dict(self) -> dict[str, Any]:
         return {
