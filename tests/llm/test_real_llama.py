@@ -163,3 +163,19 @@ def test_the_real_model_says_how_it_went_or_the_measure_stands_alone(proxy: Faul
         assert usable_comment(comment["text"], T2D, engine.guard, asked[0].json["messages"][0]["content"]) == comment["text"]
         assert comment["model"] == MODEL
     print(f"\nreal model's comment: {comment}")
+
+
+def test_the_fidelity_probes_through_the_real_model_patient(proxy: FaultServer, consultsim_home: Path) -> None:
+    """Issue 10's fidelity benchmark with a model configured, in CI: the held-out off-script probes through the
+    model patient (benchmarks/bench_model_patient.py's play). Figures are printed, not gated; what is asserted
+    is that every probe got a reply and that nothing the checker would flag reached the clinician."""
+    from bench_model_patient import BREAK_KINDS, CLAIM_KINDS, consultations, play
+
+    lines = consultations("t2d-hypo-fear")["off_script"]
+    rows, counts = play(T2D, "off_script", lines, settings_for(proxy))
+    assert len(rows) == len(lines) and all(r["reply"].strip() for r in rows)
+    voiced = [r for r in rows if r["voiced_by"] == "model"]
+    assert not [r for r in voiced if (CLAIM_KINDS | BREAK_KINDS) & set(r["claims"])], voiced
+    seconds = sorted(r["seconds"] for r in rows)
+    print(f"\nfidelity probes, real model: {len(rows)} turns, {len(voiced)} voiced by the model "
+          f"({1 - len(voiced) / len(rows):.0%} fall-backs), {counts}, median {seconds[len(seconds) // 2]:.1f} s/turn")
