@@ -313,3 +313,16 @@ def test_the_answer_at_the_first_start_is_the_last_source_and_is_asked_once(tmp_
     monkeypatch.delenv("CONSULTSIM_LEARNER")
     assert ask_once(lambda prompt: "") is None and answered() == (None, True)  # skipped: asked, never again
     assert resolve_learner() is None
+
+
+def test_what_learners_typed_never_becomes_markup_in_the_review(tmp_path: Path, capsys, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CONSULTSIM_CONFIG", str(tmp_path / "none.toml"))
+    folder = tmp_path / "hostile"
+    make_cohort(folder, 2, learners=('<script>alert(1)</script>', 'Eve "quoted" & <b>bold</b>'))
+    code, out, _ = run(capsys, "review", str(folder), "--format", "html")
+    assert code == 0 and "<script" not in out and "<b>bold" not in out
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in out
+    for svg in re.findall(r"<svg.*?</svg>", out, re.S):
+        ET.fromstring(svg)  # still well-formed with the names in it
+    code, out, _ = run(capsys, "review", str(folder), "--format", "csv")
+    assert {r["learner"] for r in rows_of(out)} == {'<script>alert(1)</script>', 'Eve "quoted" & <b>bold</b>'}  # CSV keeps them as typed
