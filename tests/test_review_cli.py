@@ -295,6 +295,22 @@ def test_a_course_rubric_in_the_data_folder_is_graded_and_reviewed(cohort: Path,
     code, out, _ = run(capsys, "review", str(cohort), "--format", "csv")
     row = rows_of(out)[0]
     assert row["machine_osce_opens_well"] in ("met", "not_met", "")
+    # a course lead marks the course rubric's items too, and calibration compares them
+    code, template, _ = run(capsys, "review", str(cohort), "--marks-template", "--rater", "Dr Osce")
+    rows = rows_of(template)
+    assert "osce_opens_well" in rows[0]
+    for number, filled in enumerate(rows):
+        filled["osce_opens_well"] = "met" if number % 2 else "not met"
+    path = cohort.parent / "osce-marks.csv"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    assert run(capsys, "review", str(cohort), "--import-marks", str(path))[0] == 0
+    code, out, _ = run(capsys, "review", str(cohort), "--format", "csv")
+    assert {r["human_osce_opens_well"] for r in rows_of(out)} == {"met", "not_met"}
+    code, out, _ = run(capsys, "calibrate", str(cohort), "--format", "json")
+    assert json.loads(out)["criteria"]["osce_opens_well"]["n"] == COUNT
     (consultsim_home / "rubrics" / "zz-copy.yaml").write_text(example.read_text(encoding="utf-8"), encoding="utf-8")
     code, _, err = run(capsys, "grade", str(session))
     assert code == 1 and "zz-copy.yaml: rubric id 'osce-medicines-review' is already used by" in err

@@ -82,7 +82,7 @@ def cmd_review(args: argparse.Namespace, workspace: Workspace) -> int:
         from simulator.review.marks_csv import marks_template
 
         rows = [(r.session_id, r.learner or "", r.scenario_id) for r in cohort.rows]
-        write_output(args.out, marks_template(rows, cohort.task_ids, cohort.criterion_ids, rater=args.rater or ""), bom=True)
+        write_output(args.out, marks_template(rows, cohort.task_ids, cohort.markable_ids, rater=args.rater or ""), bom=True)
         return 0 if cohort.rows or not cohort.problems else 1
     if args.format is None:
         from simulator.commands.practise import is_terminal
@@ -105,7 +105,8 @@ def cmd_review(args: argparse.Namespace, workspace: Workspace) -> int:
 def import_marks(path: Path, cohort: Cohort, store: MarkStore, rater: str | None) -> int:
     from simulator.review.marks_csv import read_marks_csv
 
-    marks = read_marks_csv(path, {r.session_id for r in cohort.rows}, cohort.task_ids, cohort.criterion_ids, rater=rater)
+    marks = read_marks_csv(path, {r.session_id for r in cohort.rows}, cohort.task_ids, cohort.markable_ids, rater=rater)
+    store.task_ids, store.criterion_ids = cohort.task_ids, cohort.markable_ids  # a course's own rubric's items too
     count = store.add_many(marks)
     print(f"Recorded {count} mark{'' if count == 1 else 's'} from {path} in {store.folder}", file=sys.stderr)
     return 0

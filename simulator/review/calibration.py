@@ -61,7 +61,8 @@ def choose_rater(marks: Mapping[str, list[Mark]], rater: str | None, against: st
 def _theirs(row: CohortRow, latest: Mapping[str, Mark], who: str) -> tuple[dict[str, int | None], dict[str, bool | None], str | None] | None:
     """One side's marks for a session: the machine's row, or a rater's newest mark (None if they have not marked it)."""
     if who == MACHINE:
-        return dict(row.tasks), dict(row.criteria), row.level
+        met = {**{k: v for k, v in row.other.items() if isinstance(v, bool)}, **row.criteria}  # a course rubric's items too
+        return dict(row.tasks), met, row.level
     mark = latest.get(who)
     if mark is None:
         return None
@@ -75,7 +76,7 @@ def calibrate(cohort: Cohort, marks: Mapping[str, list[Mark]], rater: str, again
     if against == rater:
         raise ConsultsimError(f"--against {against}: that is the rater being checked; name another rater or the machine")
     tasks: dict[str, tuple[list[int], list[int]]] = {t: ([], []) for t in cohort.task_ids}
-    criteria: dict[str, tuple[list[bool], list[bool]]] = {c: ([], []) for c in cohort.criterion_ids}
+    criteria: dict[str, tuple[list[bool], list[bool]]] = {c: ([], []) for c in cohort.markable_ids}
     levels: tuple[list[str], list[str]] = ([], [])
     both = 0
     for row in cohort.rows:

@@ -125,6 +125,17 @@ class Cohort:
     def other_ids(self) -> list[str]:
         return _keys(r.other for r in self.rows)
 
+    @property
+    def markable_ids(self) -> list[str]:
+        """The met/not-met criteria a course lead marks: self-management, then the scenarios' items and a
+        course's own rubrics' (those judged met or not, never scored)."""
+        met_only = [o for o in self.other_ids if all(isinstance(r.other.get(o), bool | None) for r in self.rows)]
+        return [*self.criterion_ids, *met_only]
+
+    def machine_met(self, row: CohortRow, criterion: str) -> bool | None:
+        value = row.criteria.get(criterion, row.other.get(criterion))
+        return value if isinstance(value, bool) else None
+
     def row(self, session_id: str) -> CohortRow:
         for row in self.rows:
             if row.session_id == session_id:

@@ -69,13 +69,13 @@ def _cell(value: Any) -> str:
 
 def cohort_csv(cohort: Cohort, marks: Mapping[str, list[Mark]]) -> str:
     """One row per session; machine_* and human_* columns per task and criterion; final_* the mark that counts."""
-    tasks, criteria, others = cohort.task_ids, cohort.criterion_ids, cohort.other_ids
+    tasks, criteria, others, markable = cohort.task_ids, cohort.criterion_ids, cohort.other_ids, cohort.markable_ids
     header = [
         "session", "learner", "scenario", "date", "minutes", "turns",
         *(f"machine_{t}" for t in tasks), *(f"machine_{c}" for c in criteria), "machine_coproduction",
         *(f"machine_{o}" for o in others),  # scenario items and a course's own rubrics
         "facts_found", "facts_hidden", "patient_rated", "rapport_end", "plan",
-        *(f"human_{t}" for t in tasks), *(f"human_{c}" for c in criteria), "human_coproduction", "human_rater", "raters",
+        *(f"human_{t}" for t in tasks), *(f"human_{c}" for c in markable), "human_coproduction", "human_rater", "raters",
         *(f"final_{t}" for t in tasks), "final_by",
     ]
     out = io.StringIO()
@@ -89,7 +89,7 @@ def cohort_csv(cohort: Cohort, marks: Mapping[str, list[Mark]]) -> str:
             *(_other(row.other.get(o)) for o in others),
             len(row.facts_found), len(row.facts_hidden), _cell(row.patient_rated), _cell(row.rapport_end), _cell(row.plan),
             *(_cell(human.tasks.get(t)) if human else "" for t in tasks),
-            *((human.criteria.get(c, "") if human else "") for c in criteria),
+            *((human.criteria.get(c, "") if human else "") for c in markable),
             (human.coproduction or "") if human else "", _cell(human.rater) if human else "", _cell("; ".join(item.raters)),
             *(_cell(item.final_task(t)) for t in tasks), _cell(item.final_by),
         ])
