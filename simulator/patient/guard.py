@@ -36,6 +36,9 @@ _OUT_OF_CHARACTER = [
     r"\bas an? (ai|a\.i\.|artificial intelligence|language model|assistant|chat ?bot|virtual assistant)\b",
     r"\b(i am|i'm) (just |only )?(an? )?(ai|a\.i\.|artificial intelligence|language model|virtual assistant|chat ?bot|bot|ai assistant|computer program)\b",
     r"\b(large )?language models?\b",
+    # "I'm a model.", "I'm not a model, I don't have any models" (Gemma 3 270M told to ignore its instructions)
+    r"\b(i am|i'm|am i) (not |just |only )?(an? |the )?(model|ai model|chat ?bot|bot)\b",
+    r"\b(have|has|had|got) (any |no )?(ai )?models\b",
     r"\bllms?\b",
     r"\bsystem (prompt|message|instructions?)\b",
     r"\bmy (instructions|programming|guidelines|prompt|rules)\b",
