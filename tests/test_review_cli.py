@@ -162,6 +162,8 @@ def test_marks_template_import_and_export(cohort: Path, tmp_path: Path, capsys, 
     marks = machine_marks_csv(cohort, tmp_path, capsys, "Dr Ames", shift=1, count=5)
     code, _, err = run(capsys, "review", str(cohort), "--import-marks", str(marks))
     assert code == 0 and "Recorded 5 marks" in err, err
+    code, _, err = run(capsys, "review", str(cohort), "--import-marks", str(marks))  # the same file again
+    assert code == 0 and "Recorded 0 marks" in err and "5 unchanged" in err, err
     stored = MarkStore(consultsim_home / "marks").all()
     assert len(stored) == 5 and all(ms[0].rater == "Dr Ames" for ms in stored.values())
     code, out, _ = run(capsys, "review", str(cohort), "--format", "csv")

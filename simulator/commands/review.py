@@ -17,7 +17,7 @@ from simulator.errors import ConsultsimError
 
 if TYPE_CHECKING:
     from simulator.review.cohort import Cohort
-    from simulator.review.marks import MarkStore
+    from simulator.review.marks import Mark, MarkStore
     from simulator.workspace import Workspace
 
 
@@ -107,9 +107,17 @@ def import_marks(path: Path, cohort: Cohort, store: MarkStore, rater: str | None
 
     marks = read_marks_csv(path, {r.session_id for r in cohort.rows}, cohort.task_ids, cohort.markable_ids, rater=rater)
     store.task_ids, store.criterion_ids = cohort.task_ids, cohort.markable_ids  # a course's own rubric's items too
-    count = store.add_many(marks)
-    print(f"Recorded {count} mark{'' if count == 1 else 's'} from {path} in {store.folder}", file=sys.stderr)
+    fresh = [m for m in marks if not _same_as_latest(m, store)]  # the same file imported again records nothing twice
+    count = store.add_many(fresh)
+    unchanged = len(marks) - len(fresh)
+    kept = f"; {unchanged} unchanged since the rater's last mark, not recorded again" if unchanged else ""
+    print(f"Recorded {count} mark{'' if count == 1 else 's'} from {path} in {store.folder}{kept}", file=sys.stderr)
     return 0
+
+
+def _same_as_latest(mark: Mark, store: MarkStore) -> bool:
+    latest = store.latest(mark.session).get(mark.rater)
+    return latest is not None and {**latest.to_dict(), "time": ""} == {**mark.to_dict(), "time": ""}
 
 
 def write_output(out: Path | None, text: str, bom: bool = False) -> None:
