@@ -22,6 +22,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from simulator import resources
 from simulator.analysis.lexicon import shared_lexicon
 from simulator.patient.claims import claim_checker, touched
 from simulator.patient.director import Decision
@@ -71,6 +72,7 @@ _SECOND_SPEAKER = re.compile(
 _STAGE = re.compile(r"\*[^*\n]{1,60}\*|\((sighs|laughs|pauses|smiles|nods|shrugs)[^)]*\)", re.I)
 _NEVER = re.compile(r"(?!x)x")
 # Letters of other scripts, or code, in an English patient's speech: a small model's garbage, not speech.
+_CAMEL = re.compile(r"\b(?!Mc|Mac)[A-Z][a-z]+(?:[A-Z][a-z]+)+\b")  # "LoginPage"; McDonald and MacLeod are names
 _NOT_SPEECH = re.compile(r"[^\x00-\u024f\u2000-\u206f\u20a0-\u20bf\u2100-\u214f]|[{}<>\\|^~`]")
 _SENTENCE_END = re.compile(r"[.!?…](?=\s|$)")
 _SENTENCE_SO_FAR = re.compile(r"[.!?…][\"”')]*(?=\s)")  # mid-stream: "2." may yet become "2.5"
@@ -106,6 +108,9 @@ class ReplyGuard:
         labels = sorted({*names, *_GENERIC_LABELS}, key=len, reverse=True)
         self.label = re.compile(r"^\s*[\"'*]*(" + "|".join(map(re.escape, labels)) + r")[*]*\s*:\s*", re.I)
         self.claims = claim_checker(scenario)
+        # a word with a capital inside that no one says and the scenario does not use: code, not speech
+        spoken = {*resources.data_file("lexicon/claims.yaml")["spoken_camel_case"], *_CAMEL.findall(scenario_text(scenario))}
+        self.spoken_camel = frozenset(w.lower() for w in spoken)
 
     def for_turn(self, state: PatientState, decision: Decision, prompt_text: str, instructions: str, clinician_text: str, gist: str, *,
                  earlier: Sequence[str] = (), heard: Sequence[str] = ()) -> TurnGuard:
@@ -205,11 +210,14 @@ class TurnGuard:
                 return False
         return True
 
+    def _code(self, text: str) -> bool:
+        return any(w.lower() not in self.guard.spoken_camel for w in _CAMEL.findall(text))
+
     def _safety(self, text: str) -> list[str]:
         kinds = []
         if self.leaks(text):
             kinds.append("locked_fact")
-        if self.guard.out_of_character.search(text) or _NOT_SPEECH.search(text) or (self.echo and _shingles(text) & self.echo):
+        if self.guard.out_of_character.search(text) or _NOT_SPEECH.search(text) or (self.echo and _shingles(text) & self.echo) or self._code(text):
             kinds.append("out_of_character")
         if self.guard.advice.search(text) or any(m.group(0).lower() not in self.prompt_text for m in DOSE.finditer(text)):
             kinds.append("medical_advice")
@@ -291,3 +299,14 @@ def cut_to_sentences(text: str, max_words: int) -> str | None:
             break
         best = candidate
     return best
+
+
+def scenario_text(scenario: Scenario) -> str:
+    """Everything the scenario has the patient or the briefing say: its words are the patient's own."""
+    p = scenario.patient
+    parts = [p.name, p.home_life, p.occupation, p.personality, scenario.briefing, *scenario.opening_says]
+    parts += [text for fact in scenario.facts for text in (fact.content, *fact.says)]
+    parts += [line for known in p.knows for line in known.says]
+    parts += [line for pool in scenario.lines.values() for line in pool if isinstance(line, str)]
+    return " ".join(parts)
+
