@@ -419,3 +419,18 @@ def test_a_code_token_in_a_reply_is_not_speech(reply: str, rejected: bool) -> No
     scenario = SCENARIOS["heart-failure-carer"]
     guard, _ = turn_guard(scenario, ["Hello Pat, come in.", "Are you weighing yourself every day?"], ["Hello, love."])
     assert ("out_of_character" in guard.check(reply).kinds) is rejected
+
+
+@pytest.mark.parametrize(
+    ("reply", "rejected"),
+    [
+        # Gemma 3 270M on the real server (benchmarks/handcheck/, 2026-12-05, t2d-hypo-fear): a model in a loop
+        ("I've had the sugar for six years. Alright, let me take my metformin. Alright, I'll take my metformin. Alright, I'll take my metformin.", True),
+        ("Okay, I'll take my metformin. Alright, I'll take my metformin. Alright, I'll take my metformin.", True),
+        ("No. No. I don't know, doc.", False),  # emphasis, not a loop
+    ],
+)
+def test_a_sentence_said_over_and_over_in_one_reply_is_a_repeat(reply: str, rejected: bool) -> None:
+    scenario = SCENARIOS[T2D]
+    guard, _ = turn_guard(scenario, ["Hello Gary, come in.", "When did all this start for you?"], ["Alright, doc. Got the letter."])
+    assert ("repeat" in guard.check(reply).kinds) is rejected

@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
 from difflib import SequenceMatcher
 
@@ -20,6 +21,7 @@ REPEAT_MIN_STEMS = 4
 REPEAT_MIN_WORDS = 8
 REPEAT_MIN_RUN = 10  # words of an earlier reply, in runs of three or more, that make a reply a repeat of it
 ECHO_MIN_WORDS = 6
+LOOP_MIN_WORDS = 3  # a sentence this long said three times in one reply is a model in a loop (five words: twice)
 _TITLES = ("Mr", "Mrs", "Ms", "Miss", "Mx")
 _INTRODUCED = re.compile(r"\b(?:I'm|I am|my name is|my name's)\s+(?:Dr\.?\s+|Doctor\s+|Nurse\s+)?([A-Z][a-z]+)")
 _NOT_VOCATIVE = re.compile(r"\b(i'm|i am|call me|it's|name's|name is|this is|me)\s*,?\s*$")
@@ -123,6 +125,9 @@ class SpeechTurn:
     def _repeats(self, said: Sequence[str]) -> bool:
         """A sentence of an earlier reply said again, or one said twice in this reply (a model in a loop)."""
         seen: list[Words] = []
+        counts = Counter(tokens(s) for s in said)  # "I'll take my metformin." three times over: a loop, short or not
+        if any(len(words) >= LOOP_MIN_WORDS and n >= 3 or len(words) >= 5 and n >= 2 for words, n in counts.items()):
+            return True
         for i, sentence in enumerate(said):
             if any(ref in low(s) for s in said[: i + 1] for ref in self.checks.back_references):
                 return False  # "Like I said, ...": the rest is said again on purpose
