@@ -46,6 +46,14 @@ def rows_of(text: str) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
 
 
+def write_rows(path: Path, rows: list[dict[str, str]]) -> None:
+    """A filled-in marks CSV, as a spreadsheet saves it."""
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+
+
 def machine_marks_csv(cohort: Path, tmp_path: Path, capsys, rater: str, shift: int = 0, count: int = COUNT) -> Path:
     """A filled-in marks CSV whose task scores are the machine's plus `shift` (kept within 1-5)."""
     code, out, _ = run(capsys, "review", str(cohort), "--format", "json")
@@ -65,10 +73,7 @@ def machine_marks_csv(cohort: Path, tmp_path: Path, capsys, rater: str, shift: i
             row[criterion] = "n/a" if met is None else "met" if met else "not met"
         row["coproduction"] = session["level"] or ""
     path = tmp_path / f"marks-{rater.replace(' ', '_')}.csv"
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
+    write_rows(path, rows)
     return path
 
 
@@ -182,19 +187,13 @@ def test_an_override_needs_a_reason_and_becomes_the_final_mark(cohort: Path, tmp
     first = rows[0]["session"]
     rows[0].update(build_relationship="5", final="yes", reason="")
     path = tmp_path / "override.csv"
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
+    write_rows(path, rows)
     code, _, err = run(capsys, "review", str(cohort), "--import-marks", str(path))
     assert code == 1 and f"{path}:2:" in err and "reason" in err
     code, out, _ = run(capsys, "review", str(cohort), "--format", "csv")
     assert all(r["final_by"] == "machine" for r in rows_of(out))  # nothing was imported
     rows[0]["reason"] = "the patient's distress was handled well; the transcript misses it"
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
+    write_rows(path, rows)
     assert run(capsys, "review", str(cohort), "--import-marks", str(path))[0] == 0
     code, out, _ = run(capsys, "review", str(cohort), "--format", "csv")
     row = next(r for r in rows_of(out) if r["session"] == first)
@@ -304,10 +303,7 @@ def test_a_course_rubric_in_the_data_folder_is_graded_and_reviewed(cohort: Path,
     for number, filled in enumerate(rows):
         filled["osce_opens_well"] = "met" if number % 2 else "not met"
     path = cohort.parent / "osce-marks.csv"
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
+    write_rows(path, rows)
     assert run(capsys, "review", str(cohort), "--import-marks", str(path))[0] == 0
     code, out, _ = run(capsys, "review", str(cohort), "--format", "csv")
     assert {r["human_osce_opens_well"] for r in rows_of(out)} == {"met", "not_met"}

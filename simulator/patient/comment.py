@@ -14,7 +14,7 @@ from functools import cache
 from string import Template
 from typing import Any
 
-from simulator.patient.guard import DOSE, ReplyGuard
+from simulator.patient.guard import DOSE, ReplyGuard, repair, shingles
 from simulator.patient.prompt import REGISTER, VERBOSITY
 from simulator.resources import DATA_DIR
 from simulator.scenario.model import Scenario
@@ -22,10 +22,9 @@ from simulator.scenario.model import Scenario
 MAX_SENTENCES = 3
 MAX_WORDS = 75
 MAX_TOKENS = 120
-COPIED_RUN = 6  # words in a row of the prompt that make a comment a reading of it
+COPIED_RUN = 6  # words in a row of the prompt said back: the model read out its instructions
 # 0-4 on the measure, as the patient would put it
 _HOW_MUCH = ("not at all", "hardly", "somewhat", "mostly", "completely")
-_STAGE = re.compile(r"\*[^*\n]{1,60}\*|\((?:sighs|laughs|pauses|smiles|nods|shrugs)[^)]*\)", re.I)
 _SENTENCE = re.compile(r"[^.!?…]+[.!?…]+[\"”')]*|[^.!?…]+$")
 
 
@@ -56,12 +55,10 @@ def comment_messages(scenario: Scenario, outcome: dict[str, Any]) -> list[dict[s
 def usable_comment(text: str, scenario: Scenario, guard: ReplyGuard, prompt: str = "") -> str | None:
     """The comment as shown (stage directions and quotes stripped, at most three sentences), or None if it
     breaks character, gives advice, reads out the persona or the prompt, or says nothing."""
-    text = _STAGE.sub(" ", text).strip().strip('"“”').strip()
-    name = re.escape(scenario.patient.name.split()[0])
-    text = re.sub(rf"^\s*(?:{name}|patient|me)\s*:\s*", "", text, flags=re.I)
+    text = repair(text, guard.label)  # the guard's own: label, quotes, stage directions, a second speaker
     if not text or guard.out_of_character.search(text) or guard.advice.search(text) or DOSE.search(text):
         return None
-    if guard.claims.for_turn().speech.speaker(text) or _copies(text, prompt):
+    if guard.claims.for_turn().speech.speaker(text) or shingles(text, COPIED_RUN) & shingles(prompt, COPIED_RUN):
         return None
     sentences = [s.strip() for s in _SENTENCE.findall(" ".join(text.split())) if s.strip()]
     kept = " ".join(sentences[:MAX_SENTENCES])
@@ -69,10 +66,3 @@ def usable_comment(text: str, scenario: Scenario, guard: ReplyGuard, prompt: str
         return None
     return kept
 
-
-def _copies(text: str, prompt: str, run: int = COPIED_RUN) -> bool:
-    """Six words in a row of the prompt said back: the model read out its instructions."""
-    said = re.findall(r"[a-z']+", text.lower())
-    source = re.findall(r"[a-z']+", prompt.lower())
-    runs = {tuple(source[i : i + run]) for i in range(len(source) - run + 1)}
-    return any(tuple(said[i : i + run]) in runs for i in range(len(said) - run + 1))

@@ -78,7 +78,7 @@ _SENTENCE_END = re.compile(r"[.!?…](?=\s|$)")
 _SENTENCE_SO_FAR = re.compile(r"[.!?…][\"”')]*(?=\s)")  # mid-stream: "2." may yet become "2.5"
 
 
-def _shingles(text: str, size: int = 8) -> set[tuple[str, ...]]:
+def shingles(text: str, size: int = 8) -> set[tuple[str, ...]]:
     seq = words(text)
     return {tuple(seq[i : i + size]) for i in range(len(seq) - size + 1)}
 
@@ -139,7 +139,7 @@ class TurnGuard:
             id_pattern = re.compile(r"\b" + r"[\s_-]+".join(map(re.escape, parts)) + r"\b", re.I) if len(parts) > 1 else _NEVER
             self.locked.append((fact, distinctive, id_pattern))
         self.disclosed_now = [(fact, content_words(" ".join((fact.content, *fact.says)))) for fact in decision.disclosed]
-        self.echo = _shingles(instructions) - _shingles(gist)  # this turn's line may quote a plan's label
+        self.echo = shingles(instructions) - shingles(gist)  # this turn's line may quote a plan's label
         self.prompt_text = prompt_text.lower()
         self.clinician_text = clinician_text
         # words the patient may use whatever their health literacy: the clinician's, and the scenario's own lines
@@ -217,7 +217,7 @@ class TurnGuard:
         kinds = []
         if self.leaks(text):
             kinds.append("locked_fact")
-        if self.guard.out_of_character.search(text) or _NOT_SPEECH.search(text) or (self.echo and _shingles(text) & self.echo) or self._code(text):
+        if self.guard.out_of_character.search(text) or _NOT_SPEECH.search(text) or (self.echo and shingles(text) & self.echo) or self._code(text):
             kinds.append("out_of_character")
         if self.guard.advice.search(text) or any(m.group(0).lower() not in self.prompt_text for m in DOSE.finditer(text)):
             kinds.append("medical_advice")

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from html import escape
-
 from markupsafe import Markup
 
 from simulator.review.calibration import MACHINE, Calibration, lean
+from simulator.review.svg import svg_document
 
 
 def bland_altman_svg(task: str, figures: dict) -> Markup:
@@ -36,9 +35,7 @@ def bland_altman_svg(task: str, figures: dict) -> Markup:
         body.append(f'<circle cx="{x_of(mean):.1f}" cy="{y_of(diff):.1f}" r="3" fill="#1f77b4" fill-opacity="0.5"/>')
     axis = "mean of the two marks (1-5)"
     body.append(f'<text x="{left + plot_w / 2}" y="{height - 4}" font-size="10" text-anchor="middle" font-family="sans-serif">{axis}</text>')
-    label = f"{task}: difference between the marks against their mean, one dot per session"
-    head = f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="{escape(label)}" width="{width}" height="{height}" viewBox="0 0 {width} {height}">'
-    return Markup(head + f"<title>{escape(label)}</title>" + "".join(body) + "</svg>")
+    return svg_document(width, height, body, f"{task}: difference between the marks against their mean, one dot per session")
 
 
 def render_html(result: Calibration) -> str:

@@ -76,7 +76,7 @@ class CohortRow:
         from simulator.session.index import active_seconds
 
         hidden = tuple(f["id"] for f in session.facts if f.get("hidden"))
-        disclosed = {d.get("fact_id") or d.get("fact") for d in session.disclosures}
+        disclosed = {d["fact"] for d in session.disclosures}
         others = {c.id: c.value for c in report.scenario_items.values()}
         outcome = report.outcome or {}
         plan = outcome.get("plan")
@@ -131,10 +131,6 @@ class Cohort:
         course's own rubrics' (those judged met or not, never scored)."""
         met_only = [o for o in self.other_ids if all(isinstance(r.other.get(o), bool | None) for r in self.rows)]
         return [*self.criterion_ids, *met_only]
-
-    def machine_met(self, row: CohortRow, criterion: str) -> bool | None:
-        value = row.criteria.get(criterion, row.other.get(criterion))
-        return value if isinstance(value, bool) else None
 
     def row(self, session_id: str) -> CohortRow:
         for row in self.rows:

@@ -14,6 +14,7 @@ from typing import Any
 
 from simulator.review.cohort import LEVELS, Cohort, CohortRow
 from simulator.review.marks import Mark
+from simulator.review.marks_csv import safe_cell
 
 EXPORT_VERSION = 1
 
@@ -63,8 +64,7 @@ def _other(value: int | bool | None) -> str:
 
 
 def _cell(value: Any) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text  # a spreadsheet must not run it as a formula
+    return safe_cell("" if value is None else str(value))  # a spreadsheet must not run it as a formula
 
 
 def cohort_csv(cohort: Cohort, marks: Mapping[str, list[Mark]]) -> str:

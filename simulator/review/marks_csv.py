@@ -55,7 +55,7 @@ def marks_template(
     """A CSV with one row per (session id, learner, scenario), the mark cells empty for a course lead to fill in.
     Written to a file for Excel, encode it as utf-8-sig: without the BOM Excel reads UTF-8 as the local code page."""
     header = columns(task_ids, criterion_ids)
-    rows = [[session_id, _safe_cell(learner), _safe_cell(scenario), _safe_cell(rater)] + [""] * (len(header) - 4) for session_id, learner, scenario in sessions]
+    rows = [[session_id, safe_cell(learner), safe_cell(scenario), safe_cell(rater)] + [""] * (len(header) - 4) for session_id, learner, scenario in sessions]
     return _csv_text([header, *rows])
 
 
@@ -70,10 +70,10 @@ def marks_csv(
     for mark in marks:
         learner, scenario = sessions.get(mark.session, ("", ""))
         rows.append([
-            mark.session, *map(_safe_cell, (learner, scenario, mark.rater)),
+            mark.session, *map(safe_cell, (learner, scenario, mark.rater)),
             *(str(mark.tasks[t]) if t in mark.tasks else "" for t in task_ids),
             *(mark.criteria.get(c, "") for c in criterion_ids),
-            mark.coproduction or "", _safe_cell(mark.comment), "yes" if mark.final else "no", _safe_cell(mark.reason or ""),
+            mark.coproduction or "", safe_cell(mark.comment), "yes" if mark.final else "no", safe_cell(mark.reason or ""),
         ])
     return _csv_text(rows)
 
@@ -227,13 +227,13 @@ def _delimiter(text: str) -> str:
     return max((",", ";", "\t"), key=header.count) if any(c in header for c in ",;\t") else ","
 
 
-def _safe_cell(text: str) -> str:
+def safe_cell(text: str) -> str:
     """Text a spreadsheet shows rather than runs: a learner called '=HYPERLINK(...)' stays a name."""
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
 def _unsafe_cell(text: str) -> str:
-    """The text _safe_cell protected, as it was."""
+    """The text safe_cell protected, as it was."""
     return text[1:] if text.startswith("'") and text[1:].startswith(_FORMULA_START) else text
 
 

@@ -15,7 +15,7 @@ SCORE_COLOURS = {1: "#c0392b", 2: "#e67e22", 3: "#f1c40f", 4: "#7dbb42", 5: "#2e
 LINE_COLOURS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf", "#ff7f0e")
 
 
-def _svg(width: int, height: int, body: list[str], label: str) -> Markup:
+def svg_document(width: int, height: int, body: list[str], label: str) -> Markup:
     head = f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="{escape(label)}" width="{width}" height="{height}" viewBox="0 0 {width} {height}">'
     return Markup(head + f"<title>{escape(label)}</title>" + "".join(body) + "</svg>")
 
@@ -52,7 +52,7 @@ def task_distribution(rows: Sequence[CohortRow], tasks: Sequence[str]) -> Markup
         body.append(_text(left + k * 60 + 14, legend_y + 9, f"{score}", size=10))
     body.append(f'<rect x="{left + 300}" y="{legend_y}" width="10" height="10" fill="#dddddd"/>')
     body.append(_text(left + 314, legend_y + 9, "n/e", size=10))
-    return _svg(left + bar + 20, height, body, "How the cohort scored on each task")
+    return svg_document(left + bar + 20, height, body, "How the cohort scored on each task")
 
 
 def facts_heatmap(rows: Sequence[CohortRow]) -> Markup:
@@ -78,7 +78,7 @@ def facts_heatmap(rows: Sequence[CohortRow]) -> Markup:
             if share:
                 body.append(_text(left + j * cell + (cell - 2) / 2, y + cell * 0.62, f"{round(share * 100)}", "middle", 8))
     width = left + cell * max(1, len(facts)) + 20
-    return _svg(width, top + cell * max(1, len(learners)) + 10, body, "Hidden facts found, by learner (% of their sessions)")
+    return svg_document(width, top + cell * max(1, len(learners)) + 10, body, "Hidden facts found, by learner (% of their sessions)")
 
 
 def scores_over_time(rows: Sequence[CohortRow]) -> Markup:
@@ -104,4 +104,4 @@ def scores_over_time(rows: Sequence[CohortRow]) -> Markup:
         body += [f'<circle cx="{x:.1f}" cy="{y:.1f}" r="2.5" fill="{colour}"/>' for x, y in mine]
         body.append(f'<rect x="{left + plot_w + 14}" y="{top + k * 16}" width="10" height="10" fill="{colour}"/>')
         body.append(_text(left + plot_w + 28, top + k * 16 + 9, learner, size=10))
-    return _svg(width, max(height, top + 16 * len(learners) + 10), body, "Each learner's mean Kalamazoo score over time")
+    return svg_document(width, max(height, top + 16 * len(learners) + 10), body, "Each learner's mean Kalamazoo score over time")
