@@ -15,14 +15,11 @@ import json
 import random
 import shutil
 import sys
-import time
 from collections import Counter
 from datetime import UTC, datetime, timedelta
-from importlib.metadata import version
 from pathlib import Path
 
 import pytest
-from test_snapshots import RECORDED_WITH
 from textual.widgets import DataTable, Input, Static
 
 from simulator.review.cohort import Cohort, CohortRow, load_cohort
@@ -602,21 +599,6 @@ def fixed_cohort() -> Cohort:
             judge="rules",
         ))
     return Cohort(rows, ["/cohort/broken.json: not valid JSON (line 1, column 8); not a readable session file"])
-
-
-@pytest.fixture
-def recorded_textual() -> None:
-    if version("textual") != RECORDED_WITH:
-        pytest.fail(f"snapshots recorded with Textual {RECORDED_WITH}, installed {version('textual')}: see tests/tui/test_snapshots.py", pytrace=False)
-
-
-@pytest.fixture
-def utc(monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setenv("TZ", "UTC")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
 
 
 def snapshot_app(folder: Path) -> ReviewApp:

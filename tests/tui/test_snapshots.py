@@ -5,41 +5,16 @@ Clock stopped, replies at once, no cursor blink, sessions with fixed ids and tim
 
 from __future__ import annotations
 
-import time
-from importlib.metadata import version
-
 import pytest
 
 from simulator.scenario import load_scenario
 
 from tuihelpers import GOOD, T2D, frozen_app, saved_session, send, settle, type_text
 
-# SVG snapshots are drawn by Textual itself: a new Textual release redraws them. Recorded with this one;
-# after upgrading, run `python -m pytest tests/tui/test_snapshots.py --snapshot-update`, look at the
-# changed files, and change the version here.
-RECORDED_WITH = "8.2.8"
-
-
-@pytest.fixture(autouse=True)
-def recorded_textual() -> None:
-    """Another Textual draws differently: fail with the reason (the test extra pins it), never skip silently."""
-    if version("textual") != RECORDED_WITH:
-        pytest.fail(
-            f"snapshots recorded with Textual {RECORDED_WITH}, installed {version('textual')}: "
-            "install the pinned one (pip install -e '.[test]') or redraw them and change RECORDED_WITH",
-            pytrace=False,
-        )
-
+# SVG snapshots are drawn by Textual itself: the release they were drawn with is RECORDED_WITH in
+# tests/tui/conftest.py, and every test here fails under another one (recorded_textual) and draws in UTC.
+pytestmark = pytest.mark.usefixtures("recorded_textual", "utc")
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
-
-
-@pytest.fixture(autouse=True)
-def utc(monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setenv("TZ", "UTC")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
 
 
 @pytest.mark.parametrize("size", SIZES)
