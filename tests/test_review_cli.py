@@ -84,7 +84,7 @@ def test_csv_has_one_row_per_session_with_machine_and_human_columns(cohort: Path
     assert len(rows) == COUNT
     assert {"machine_build_relationship", "human_build_relationship", "final_build_relationship", "final_by", "machine_beliefs"} <= set(rows[0])
     assert {r["learner"] for r in rows} == {"Ana Lima", "Ben Okafor", "Chloe Wright", "Dev Patel", "Erin Walsh"}
-    assert all(r["final_by"] == "machine" and r["human_build_relationship"] == "" for r in rows)
+    assert all(r["final_by"] == "machine" and r["human_build_relationship"] == "" and r["judge"] == "rules" for r in rows)
     assert [r["date"] for r in rows] == sorted(r["date"] for r in rows)
     # the patient's side beside the marks: what they would say (0-100), rapport at the end, the plan
     assert all(0 <= int(r["patient_rated"]) <= 100 and 0 <= float(r["rapport_end"]) <= 10 for r in rows)

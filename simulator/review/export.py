@@ -71,7 +71,7 @@ def cohort_csv(cohort: Cohort, marks: Mapping[str, list[Mark]]) -> str:
     """One row per session; machine_* and human_* columns per task and criterion; final_* the mark that counts."""
     tasks, criteria, others, markable = cohort.task_ids, cohort.criterion_ids, cohort.other_ids, cohort.markable_ids
     header = [
-        "session", "learner", "scenario", "date", "minutes", "turns",
+        "session", "learner", "scenario", "date", "minutes", "turns", "judge",
         *(f"machine_{t}" for t in tasks), *(f"machine_{c}" for c in criteria), "machine_coproduction",
         *(f"machine_{o}" for o in others),  # scenario items and a course's own rubrics
         "facts_found", "facts_hidden", "patient_rated", "rapport_end", "plan",
@@ -84,7 +84,7 @@ def cohort_csv(cohort: Cohort, marks: Mapping[str, list[Mark]]) -> str:
     for item in marked(cohort, marks):
         row, human = item.row, item.human
         writer.writerow([
-            row.session_id, _cell(row.learner_name), row.scenario_id, row.created[:10], round(row.seconds / 60, 1), row.turns,
+            row.session_id, _cell(row.learner_name), row.scenario_id, row.created[:10], round(row.seconds / 60, 1), row.turns, row.judge,
             *(_cell(row.tasks.get(t)) for t in tasks), *(_met(row.criteria.get(c)) for c in criteria), row.level or "",
             *(_other(row.other.get(o)) for o in others),
             len(row.facts_found), len(row.facts_hidden), _cell(row.patient_rated), _cell(row.rapport_end), _cell(row.plan),
