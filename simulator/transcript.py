@@ -1,6 +1,7 @@
 """Plain transcripts: one turn per line, `Speaker: text`.
 
-Clinician speakers: Clinician, Doctor, Dr, GP, Nurse, Pharmacist, Therapist, Counsellor, Counselor;
+Clinician speakers: Clinician, Doctor, Dr, GP, Nurse, Pharmacist, Therapist, Counsellor, Counselor, and the
+other professions that hold these consultations (Dietitian, Physio, Midwife, Health coach...: CLINICIAN_SPEAKERS);
 patient speakers: Patient, Client (any case). `#` lines are comments, blank lines are skipped, and a
 line with no speaker continues the previous turn. Consecutive lines by the same speaker stay separate
 turns, as written.
@@ -14,7 +15,11 @@ from pathlib import Path
 
 from simulator.errors import FileProblems, Problem
 
-CLINICIAN_SPEAKERS = ("clinician", "doctor", "dr", "gp", "nurse", "pharmacist", "therapist", "counsellor", "counselor")
+CLINICIAN_SPEAKERS = (
+    "clinician", "doctor", "dr", "gp", "nurse", "pharmacist", "therapist", "counsellor", "counselor",
+    "dietitian", "dietician", "physio", "physiotherapist", "midwife", "paramedic", "coach", "health", "practitioner",
+    "consultant", "registrar", "specialist", "educator", "psychologist", "podiatrist", "optometrist", "occupational", "hcp",
+)
 PATIENT_SPEAKERS = ("patient", "client")
 _SPEAKER = re.compile(r"^\s*(?:\*\*)?\[?([A-Za-z][A-Za-z .'-]{0,30}?)\]?(?:\*\*)?\s*:\s*(.*)$")
 MAX_BYTES = 5_000_000

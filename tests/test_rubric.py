@@ -225,3 +225,31 @@ def test_feedback_names_no_condition_the_consultation_is_not_about() -> None:
     assert "your COPD" in worded(tip, copd)
     report = grade_transcript_text(POOR)
     assert not any("{condition}" in (r.try_next or "") for r in report.self_management.values())
+
+
+CHOSEN = """\
+Dietitian: Hello Mrs Patel, come in. What would you like to get out of today?
+Patient: My knees, and my weight, I suppose.
+Dietitian: What have you tried so far with the weight?
+Patient: Not much. I get bored at home and I snack.
+Dietitian: That sounds hard, being stuck at home.
+Patient: It is.
+Dietitian: Some people swap frying for an air fryer, some cut the sugar in tea, some walk after lunch. Which one feels most doable to start with?
+Patient: The air fryer, I suppose. And maybe one sugar instead of two.
+Dietitian: Lovely. We'll see you in a month to see how it's going. Anything else?
+Patient: No, that's all.
+"""
+
+
+def test_a_patient_who_picks_among_the_clinicians_options_has_chosen_a_specific_plan() -> None:
+    """docs/rating-guide.md: choosing among the clinician's options is the patient's choice (action plan met,
+    "one sugar instead of two" is specific) but not a plan from the patient (recognisable at most)."""
+    report = grade_transcript_text(CHOSEN)
+    assert report.self_management["action_plan"].value is True
+    assert report.coproduction_level != "transformative"
+    # the same answer to a question that picks nothing is no plan
+    not_asked = CHOSEN.replace("Which one feels most doable to start with?", "Does your knee hurt on the stairs?")
+    assert grade_transcript_text(not_asked).self_management["action_plan"].value is False
+    # nor is a don't-know to a question that does ask to pick
+    unsure = CHOSEN.replace("The air fryer, I suppose. And maybe one sugar instead of two.", "God knows. Not sure any of them.")
+    assert grade_transcript_text(unsure).self_management["action_plan"].value is False

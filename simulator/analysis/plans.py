@@ -23,6 +23,8 @@ _OFFER = re.compile(
 # Codes that put a plan forward; information alone does not (a lecture that mentions walking is no offer).
 OFFER_CODES = ("advice", "options")
 INVITE_CODES = ("goal_setting", "problem_solving")
+# A question that asks to pick: "which would you prefer", "would you rather", "what do you fancy".
+_PICK = re.compile(r"\b(which|would you rather|(do|would) you prefer|what (would|do) you (like|want|fancy|think|feel)|how do you feel about)\b", re.I)
 _VERBS = (
     r"(try|start|do|go|walk|take|cut|give|have|get|use|make|set|put|ask|keep|stop|switch|swap|aim|join|book|ring|call|bring|"
     r"swim|cycle|eat|drink|check|weigh|write|leave|pack|skip)"
@@ -53,6 +55,11 @@ _DECLINES = re.compile(
 )
 
 
+# Replies that choose nothing: "God knows.", "I'm not sure", "no idea".
+_UNSURE = re.compile(r"\b(god knows|no idea|not sure|don't know|dunno|I can't think|haven't thought|never thought)\b", re.I)
+_WORDS = re.compile(r"[A-Za-z][A-Za-z']*")
+
+
 def offers_plan(analysis: TurnAnalysis, text: str) -> bool:
     """The turn puts a plan forward: advice or options, or a question that suggests a change."""
     if analysis.has("scale_question"):
@@ -62,6 +69,23 @@ def offers_plan(analysis: TurnAnalysis, text: str) -> bool:
 
 def invites_plan(analysis: TurnAnalysis) -> bool:
     return analysis.has(*INVITE_CODES)
+
+
+def asks_to_choose(analysis: TurnAnalysis, text: str) -> bool:
+    """The turn asks the patient to pick or shape the plan ("Which feels most doable?", "What day were
+    you thinking of?"): an answer with content is the patient's choice (docs/rating-guide.md, action_plan).
+    Options alone are not asking ("there's A or B ... does it hurt here?"): the question must ask to pick."""
+    if not analysis.is_question:
+        return False
+    return analysis.has("goal_setting") or (analysis.has("options") and bool(_PICK.search(text)))
+
+
+def chooses(reply: str) -> bool:
+    """A reply that picks or sets something: words of its own, neither a refusal, a don't-know nor a question."""
+    words = _WORDS.findall(reply)
+    if len(words) < 2 or reply.rstrip().endswith("?") or _DECLINES.search(reply) or _UNSURE.search(reply):
+        return False
+    return True
 
 
 def patient_proposes(reply: str, invited: bool = False) -> bool:

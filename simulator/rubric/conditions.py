@@ -86,7 +86,12 @@ def evaluate(condition: dict[str, Any], conversation: Conversation, metrics: dic
         parts.append(Match(not any(s.holds for s in subs)))
     if "plan" in condition:
         wanted = condition["plan"]  # the consultation's plan has one owner (analysis/plans.py)
-        plans = [p for p in conversation.plans if wanted == "any" or (p["source"] == wanted and conversation.plan_owner == wanted)]
+        # "patient_own": put forward in the patient's words, not only chosen among the clinician's options
+        source, own = ("patient", True) if wanted == "patient_own" else (wanted, False)
+        plans = [
+            p for p in conversation.plans
+            if wanted == "any" or (p["source"] == source and conversation.plan_owner == source and not (own and p.get("chosen")))
+        ]
         parts.append(Match(bool(plans), _turns_at(conversation, [p["turn"] for p in plans])))
     if "facts" in condition:
         parts.append(Match(set(condition["facts"]) <= conversation.disclosed))

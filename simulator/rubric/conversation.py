@@ -122,8 +122,11 @@ class Conversation:
             if not reply:
                 continue
             lecture = "lecturing" in turn.events
+            chose = plans.asks_to_choose(turn.analysis, turn.text) and plans.chooses(reply)
             if plans.patient_proposes(reply, invited=plans.invites_plan(turn.analysis)):
                 self.plans.append({"plan": "proposed by the patient", "source": "patient", "turn": turn.index + 1})
+            elif chose:  # the patient's choice, but among what the clinician framed
+                self.plans.append({"plan": "chosen by the patient", "source": "patient", "turn": turn.index + 1, "chosen": True})
             elif not lecture and plans.offers_plan(turn.analysis, turn.text) and plans.patient_commits(reply):
                 self.plans.append({"plan": "agreed to the clinician's proposal", "source": "clinician", "turn": turn.index + 1})
 
