@@ -73,6 +73,9 @@ NEGATIVE = [
     ("problem_solving", "How are you?"),
     ("resources", "How is your mood?"),
     ("resources", "Hello, I'm Sam, one of the practice nurses here."),  # a self-introduction
+    ("resources", "Last time you mentioned trying the pacing diary. How did that go?"),  # a resource already in use
+    ("resources", "so how did you get on with the food diary"),
+    ("resources", "Was that a GP or a specialist or a physiotherapist?"),
     ("safety_net", "How are you sleeping?"),
     ("follow_up", "What do you eat in a day?"),
     ("closing", "What brings you in?"),
