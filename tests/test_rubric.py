@@ -253,3 +253,23 @@ def test_a_patient_who_picks_among_the_clinicians_options_has_chosen_a_specific_
     # nor is a don't-know to a question that does ask to pick
     unsure = CHOSEN.replace("The air fryer, I suppose. And maybe one sugar instead of two.", "God knows. Not sure any of them.")
     assert grade_transcript_text(unsure).self_management["action_plan"].value is False
+
+
+ONE_FIX = """\
+Doctor: Morning, come on in. How have things been with the new tablets?
+Patient: Not great. They make me so groggy in the mornings I've missed the bus twice.
+Doctor: Right. Take it earlier in the evening, around seven, and it'll have worn off by the morning.
+Patient: Oh. Okay.
+Doctor: We'll check your blood pressure again in four weeks. Anything else?
+Patient: No, that's it.
+"""
+
+
+def test_one_fix_from_the_clinician_is_not_problem_solving_but_asking_is() -> None:
+    """docs/rating-guide.md: barriers explored with the patient, not one fix handed over."""
+    assert grade_transcript_text(ONE_FIX).self_management["problem_solving"].value is False
+    asked = ONE_FIX.replace(
+        "Take it earlier in the evening, around seven, and it'll have worn off by the morning.",
+        "That's a nuisance. What could you do to get round the grogginess, do you think?",
+    )
+    assert grade_transcript_text(asked).self_management["problem_solving"].value is True
