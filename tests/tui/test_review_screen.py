@@ -205,6 +205,24 @@ async def test_the_filter_keeps_a_learners_sessions_or_a_mean_below_a_threshold(
         await pilot.pause()
         assert set(shown_ids(app)) == {r.session_id for r in cohort.rows if r.scenario_id == "t2d-hypo-fear"}
 
+        # dates as the table shows them (local time): a day, a month, a range with an open end
+        days = sorted({local_time(r.created)[:10] for r in cohort.rows})
+        assert len(days) > 2
+        app.focused.value = ""
+        await type_text(pilot, days[1])
+        await pilot.pause()
+        assert set(shown_ids(app)) == {r.session_id for r in cohort.rows if local_time(r.created).startswith(days[1])}
+        app.focused.value = f"{days[1]}.."
+        await pilot.pause()
+        assert set(shown_ids(app)) == {r.session_id for r in cohort.rows if local_time(r.created)[:10] >= days[1]}
+        app.focused.value = f"{days[0]}..{days[1]} ben"
+        await pilot.pause()
+        wanted = {r.session_id for r in cohort.rows if days[0] <= local_time(r.created)[:10] <= days[1] and r.learner == "Ben Okafor"}
+        assert set(shown_ids(app)) == wanted
+        app.focused.value = days[0][:7]  # the month
+        await pilot.pause()
+        assert set(shown_ids(app)) == {r.session_id for r in cohort.rows if local_time(r.created).startswith(days[0][:7])}
+
         app.focused.value = "nobody"
         await pilot.pause()
         assert table_of(app).row_count == 0

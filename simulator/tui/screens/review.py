@@ -3,8 +3,8 @@
 A task cell shows the machine's score, and a course lead's beside it where there is one (`3|4`): the final
 mark's score for that task, else the newest mark's. The cursor is a cell: `s` sorts by its column (again: the
 other way), as does clicking a header; enter opens the session's feedback and transcript (FeedbackScreen),
-`m` the marking form (marking.py). The filter takes part of a learner's name or a scenario id, and `<3` for a
-Kalamazoo mean below 3. Below the table, one plot at a time of the sessions shown (review_plots.py): `d` how
+`m` the marking form (marking.py). The filter takes part of a learner's name or a scenario id, `<3` for a
+Kalamazoo mean below 3, and dates (`2026-11`, `2026-11-01..2026-11-15`). Below the table, one plot at a time of the sessions shown (review_plots.py): `d` how
 many scored 1..5 on each task, `f` which hidden facts each learner brought out in the cursor's scenario, `t`
 each learner's mean score session by session; the same key again hides it.
 
@@ -15,6 +15,7 @@ listing and a redraw of the cells on screen that reuses how a cell showing the s
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -50,7 +51,7 @@ SHORT = {
     "reach_agreement": "Agr",
     "provide_closure": "Cls",
 }
-LEGEND = "3|4: machine|course lead (final mark, else newest) · filter: part of a name, a scenario id, <3 (mean below 3)"
+LEGEND = "3|4: machine|course lead (final mark, else newest) · filter: a name, a scenario, <3 (mean below 3), 2026-11 or A..B (dates)"
 EMPTY = (
     "No sessions to review.\n\n"
     "A learner's sessions are the .json files in the sessions folder of their consultsim data folder. "
@@ -105,9 +106,25 @@ def clip(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
+# A date as the table shows it, or its start: "2026", "2026-11", "2026-11-05"; two joined by ".." are a range
+# (either end may be left open: "2026-11-15..").
+_DAY = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
+
+
+def _dated(word: str) -> tuple[str, str] | None:
+    """The (first, last) date prefixes a filter word asks for, or None if it is no date."""
+    first, dots, last = word.partition("..")
+    if not dots:
+        return (word, word) if _DAY.match(word) else None
+    if (first and not _DAY.match(first)) or (last and not _DAY.match(last)) or not (first or last):
+        return None
+    return first, last
+
+
 def filtered(cohort: Cohort, text: str) -> Cohort:
-    """The rows the filter lets through: `<N` keeps a Kalamazoo mean below N; the other words, part of a
-    learner's name or of a scenario id (case-insensitive)."""
+    """The rows the filter lets through: `<N` keeps a Kalamazoo mean below N; a date or part of one
+    (`2026-11`, `2026-11-05`) the sessions of that day, month or year, and `A..B` a range, by the local date the
+    table shows; the other words, part of a learner's name or of a scenario id (case-insensitive)."""
     words = []
     for word in text.split():
         if word.startswith("<") and len(word) > 1:
@@ -116,6 +133,15 @@ def filtered(cohort: Cohort, text: str) -> Cohort:
                 continue
             except ValueError:
                 pass
+        if dates := _dated(word):
+            first, last = dates
+            rows = []
+            for row in cohort.rows:
+                day = local_time(row.created)[:10]
+                if (not first or day[: len(first)] >= first) and (not last or day[: len(last)] <= last):
+                    rows.append(row)
+            cohort = Cohort(rows, cohort.problems)
+            continue
         if word != "<":  # half-typed
             words.append(word)
     needle = " ".join(words).casefold()
@@ -183,7 +209,7 @@ class ReviewScreen(Screen):
     BINDINGS = [
         Binding("m", "mark", "Mark", id="review.mark", tooltip="Mark this session: your scores beside the machine's"),
         Binding("s", "sort", "Sort", id="review.sort", tooltip="Sort by the cursor's column (again: the other way)"),
-        Binding("slash", "filter", "Filter", id="review.filter", tooltip="Filter: part of a learner's name, a scenario id, <3 for a mean below 3"),
+        Binding("slash", "filter", "Filter", id="review.filter", tooltip="Filter: part of a learner's name, a scenario id, <3 for a mean below 3, a date or month (2026-11), a range (2026-11-01..2026-11-15)"),
         Binding("d", "plot('distribution')", "Scores", id="review.distribution", tooltip="Show or hide how many sessions scored 1-5 on each task"),
         Binding("f", "plot('facts')", "Facts", id="review.facts", tooltip="Show or hide the hidden facts each learner brought out, in the cursor's scenario"),
         Binding("t", "plot('trend')", "Trend", id="review.trend", tooltip="Show or hide each learner's mean score, session by session"),
@@ -214,7 +240,7 @@ class ReviewScreen(Screen):
         if not self.cohort.rows:
             yield Static(EMPTY, id="review-empty", markup=False)
         else:
-            yield ReviewFilter(placeholder="Filter: part of a name, a scenario id, <3 (Kalamazoo mean below 3)", id="review-filter")
+            yield ReviewFilter(placeholder="Filter: a name, a scenario id, <3 (Kalamazoo mean below 3), 2026-11 or 2026-11-01..2026-11-15", id="review-filter")
             yield CohortTable(id="cohort", cursor_type="cell", zebra_stripes=True, fixed_columns=1, cell_padding=0)
             yield ScoreBars(self.names, id="distribution")
             yield PlotView(id="facts")
