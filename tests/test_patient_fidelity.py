@@ -115,6 +115,12 @@ def test_everything_the_ledger_records_is_said_even_by_a_terse_patient(gary) -> 
         "Cheers, all the best.",
         "Mind how you go.",
         "Lovely, I'll let you get off then.",
+        # a goodbye with thanks, a wish or a reminder after it, or a term of address
+        "Goodbye, Mr Patel, and thank you.",
+        "Bye for now, and mind the ice.",
+        "Laters, bruv. Any problems, just come back in.",
+        "Okay, you have a good day now, y'hear.",
+        "right erm i think thats us done for today cheers",
     ],
 )
 def test_a_goodbye_ends_the_consultation(gary, line: str) -> None:
@@ -129,6 +135,9 @@ def test_a_goodbye_ends_the_consultation(gary, line: str) -> None:
         "Take care when you're lifting at work, won't you?",
         "My last patient said see you later.",
         "Thanks for telling me that. What else?",
+        "Good afternoon.",  # a greeting, not "have a good afternoon"
+        "We need to sort this out sooner rather than later.",
+        "If it's no better in a week I'd like to come and see you again.",
     ],
 )
 def test_a_farewell_word_in_a_greeting_question_or_advice_does_not(gary, line: str) -> None:

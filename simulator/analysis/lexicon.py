@@ -84,6 +84,7 @@ class Lexicon:
     jargon_introduced: re.Pattern[str]
     farewell: re.Pattern[str]
     goodbye: re.Pattern[str]  # a last sentence that ends the consultation, matched at its end
+    goodbye_tail: re.Pattern[str]  # what may follow a goodbye in its sentence (thanks, a wish), matched at the end
     question_kinds: tuple[tuple[str, frozenset[str], re.Pattern[str]], ...]  # kind, topics, patterns
     backchannel_phrases: frozenset[str]
     not_after: Mapping[str, re.Pattern[str]]
@@ -131,6 +132,7 @@ def shared_lexicon() -> Lexicon:
         jargon_introduced=_alternation(codes_data["jargon_introductions"]),
         farewell=_alternation(codes_data["farewell"]),
         goodbye=re.compile(r"(?:^|\W)(?:" + "|".join(f"(?:{p})" for p in codes_data["goodbyes"]) + r")\W*$", FLAGS),
+        goodbye_tail=re.compile(r"[\s,;-]+(?:and\s+)?(?:" + "|".join(f"(?:{p})" for p in codes_data["goodbye_tails"]) + r")\W*$", FLAGS),
         question_kinds=tuple(
             (kind, frozenset(spec.get("topics", ())), _alternation(spec["patterns"]))
             for kind, spec in resources.data_file("lexicon/question_kinds.yaml")["kinds"].items()

@@ -241,7 +241,14 @@ class TurnReader:
             return False
         low = lower_same_length(last.text)
         tail = lower_same_length(_ADDRESS.sub("", last.text))
-        return bool(self.lexicon.goodbye.search(tail) or self.lexicon.goodbye.search(low)) and not _REPORTED.search(low)
+        goodbye = self.lexicon.goodbye
+        if not (goodbye.search(tail) or goodbye.search(low)):
+            # a goodbye followed by thanks or a wish ("Goodbye, Mr Patel, and thank you."), a name after either
+            said = _ADDRESS.sub("", last.text)
+            cut = self.lexicon.goodbye_tail.sub("", said)
+            if cut == said or not (goodbye.search(lower_same_length(cut)) or goodbye.search(lower_same_length(_ADDRESS.sub("", cut)))):
+                return False
+        return not _REPORTED.search(low)
 
     def _unit_codes(self, reading: UnitReading) -> set[str]:
         model = self.model
@@ -323,7 +330,11 @@ class TurnReader:
 
 
 # What may follow a goodbye: a name, "then", "now", "mate", "love" ("Take care, Mrs Hale." "Bye then, love!")
-_ADDRESS = re.compile(r"(?:[\s,]+(?:(?:mr|mrs|ms|miss|dr)\.?\s+)?[A-Z][\w'-]*|[\s,]+(?:then|now|mate|love|dear|pet|hen|folks|both|all))*[\s.!]*$")
+_ADDRESS = re.compile(
+    r"(?:[\s,]+(?:(?:mr|mrs|ms|miss|dr)\.?\s+)?[A-Z][\w'-]*|[\s,]+(?:my\s+)?(?:then|now|mate|love|dear|pet|hen|folks|both|all|"
+    r"bruv|bro|brother|sister|sis|sweetheart|darling|sweetie|honey|hun|babe|bab|buddy|pal|chief|boss|madam|sir|ma'am|"
+    r"lover|friend|chuck|duck|petal|flower|son|lad|lass|young man|young lady|drive|po|y'hear|you hear|alligator|again))*[\s.!]*$"
+)
 _REPORTED = re.compile(r"\b(said|says|told|tells|asked|asks|wrote|called out|shouted)\b")  # "she said see you later"
 _QUESTION_WORDS = frozenset("what how why when where who which do does did is are can could would will any".split())
 _NOTES = re.compile(r"<[^<>]{0,60}>|\[[^\[\]]{0,60}\]")
