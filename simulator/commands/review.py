@@ -76,6 +76,8 @@ def cmd_review(args: argparse.Namespace, workspace: Workspace) -> int:
         raise ConsultsimError("--marks-template and --import-marks: one at a time")
     cohort = cohort_from(args, workspace).sorted_by(args.sort, args.descending)
     store = marks_store(args)
+    if cohort.rows:  # what a course lead marks: a course's own rubric's and the scenarios' items too
+        store.task_ids, store.criterion_ids = cohort.task_ids, cohort.markable_ids
     if args.import_marks:
         return import_marks(args.import_marks, cohort, store, args.rater)
     if args.marks_template:
@@ -106,7 +108,6 @@ def import_marks(path: Path, cohort: Cohort, store: MarkStore, rater: str | None
     from simulator.review.marks_csv import read_marks_csv
 
     marks = read_marks_csv(path, {r.session_id for r in cohort.rows}, cohort.task_ids, cohort.markable_ids, rater=rater)
-    store.task_ids, store.criterion_ids = cohort.task_ids, cohort.markable_ids  # a course's own rubric's items too
     fresh = [m for m in marks if not _same_as_latest(m, store)]  # the same file imported again records nothing twice
     count = store.add_many(fresh)
     unchanged = len(marks) - len(fresh)

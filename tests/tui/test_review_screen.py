@@ -679,3 +679,39 @@ def test_plot_snapshot(snap_compare, key, size, tmp_path: Path) -> None:
 
     app = make_review_app(Workspace(), plot_cohort(), MarkStore(tmp_path / "marks"), RATER, blink=False)
     assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+# -- a course's own rubric in the marking form ---------------------------------------------------
+
+
+@pytest.mark.anyio
+async def test_the_marking_form_marks_a_course_rubrics_items_of_this_session_only(tmp_path: Path) -> None:
+    """A course's own met/not-met items are marked like the criteria, the machine's mark beside them; another
+    scenario's items are not on this session's form."""
+    mine = dataclasses.replace(plotted(0, "Ana Lima", "t2d", ("hypo",), 3), criteria=dict.fromkeys(SELF_MANAGEMENT, True),
+                   other={"checks_allergies": True, "explains_side_effects": False})
+    theirs = dataclasses.replace(plotted(1, "Ben Okafor", "copd", (), 3), criteria=dict.fromkeys(SELF_MANAGEMENT, False),
+                     other={"inhaler_technique": True})
+    cohort = Cohort([mine, theirs], [])
+    store = MarkStore(tmp_path / "marks", KALAMAZOO_TASKS, cohort.markable_ids)
+    app = review_app(cohort, store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert shown_ids(app)[0] == mine.session_id
+        await pilot.press("m")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, MarkingScreen)
+        assert form.item_ids == ["checks_allergies", "explains_side_effects"]
+        assert not form.query("#criterion-inhaler_technique")
+        assert "Scenario and course items" in " ".join(text_of(s) for s in form.query(Static))
+        machine = form.query_one("#criterion-explains_side_effects", Choice).parent.query(Static)[1]
+        assert text_of(machine) == "not met"
+        form.query_one("#criterion-explains_side_effects", Choice).focus()
+        await pilot.press("y")
+        form.query_one("#criterion-beliefs", Choice).focus()
+        await pilot.press("n", "ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen)
+        [mark] = MarkStore(tmp_path / "marks").marks(mine.session_id)
+        assert mark.criteria == {"beliefs": "not_met", "explains_side_effects": "met"}

@@ -25,6 +25,7 @@ from textual.widgets import Button, Checkbox, Input, Static, TextArea
 
 from simulator.errors import ConsultsimError
 from simulator.review.marks import COPRODUCTION_LEVELS, Mark, MarkStore, check_mark, new_mark
+from simulator.rubric.report import SELF_MANAGEMENT
 from simulator.session.index import local_time
 from simulator.tui.screens.review import title_of, titles
 from simulator.tui.settings import Settings
@@ -131,6 +132,7 @@ class MarkingScreen(Screen[Mark | None]):
         self.row, self.marks, self.rater = row, marks, rater or ""
         self.task_names = titles(settings, "kalamazoo")
         self.criterion_names = titles(settings, "self_management")
+        self.item_names = titles(settings, None)  # a course's own rubrics' items (scenario items fall back to their ids)
         self.previous: Mark | None = None
         if self.rater:
             try:
@@ -147,6 +149,16 @@ class MarkingScreen(Screen[Mark | None]):
     def criterion_ids(self) -> list[str]:
         return list(self.marks.criterion_ids)
 
+    @property
+    def self_management_ids(self) -> list[str]:
+        return [c for c in self.criterion_ids if c in self.row.criteria or c in SELF_MANAGEMENT]
+
+    @property
+    def item_ids(self) -> list[str]:
+        """This session's scenario items and a course's own rubrics' met/not-met items, marked like the criteria
+        (the cohort's other scenarios' items do not apply to it)."""
+        return [c for c in self.criterion_ids if c in self.row.other and c not in self.self_management_ids]
+
     def compose(self) -> ComposeResult:
         row, old = self.row, self.previous
         yield Static(f"Mark: {row.learner_name} · {row.scenario_title} · {row.session_id}", classes="screen-title", markup=False)
@@ -162,10 +174,12 @@ class MarkingScreen(Screen[Mark | None]):
                 yield self._row(title_of(self.task_names, task), "–" if machine is None else str(machine),
                                 Choice(SCORES, old.tasks.get(task) if old else None, id=f"task-{task}"))
             yield self._heading("Self-management support")
-            for criterion in self.criterion_ids:
-                machine = {True: "met", False: "not met"}.get(row.criteria.get(criterion), "–")  # type: ignore[arg-type]
-                yield self._row(title_of(self.criterion_names, criterion), machine,
-                                Choice(CRITERIA, old.criteria.get(criterion) if old else None, id=f"criterion-{criterion}"))
+            for criterion in self.self_management_ids:
+                yield self._criterion_row(title_of(self.criterion_names, criterion), row.criteria.get(criterion), criterion)
+            if self.item_ids:
+                yield self._heading("Scenario and course items")
+                for item in self.item_ids:
+                    yield self._criterion_row(title_of(self.item_names, item), row.other.get(item), item)
             yield self._heading("Co-production", "-level")
             yield self._row("Level", row.level or "–", Choice(LEVELS, old.coproduction if old else None, id="coproduction"), "-level")
             yield Static("Comment", classes="mark-heading")
@@ -180,6 +194,11 @@ class MarkingScreen(Screen[Mark | None]):
                 yield Button("Cancel (esc)", id="cancel", compact=True)
         yield Static("", id="marking-problems", markup=False)
         yield KeyFooter()
+
+    def _criterion_row(self, label: str, machine: Any, criterion: str) -> Horizontal:
+        shown = {True: "met", False: "not met"}.get(machine, "–") if isinstance(machine, bool | None) else str(machine)
+        old = self.previous
+        return self._row(label, shown, Choice(CRITERIA, old.criteria.get(criterion) if old else None, id=f"criterion-{criterion}"))
 
     def _heading(self, text: str, classes: str = "") -> Horizontal:
         parts = Static(text, classes="mark-label"), Static("machine", classes="mark-machine"), Static("yours")
@@ -205,7 +224,7 @@ class MarkingScreen(Screen[Mark | None]):
         return {
             "rater": self.query_one("#rater", Input).value.strip(),
             "tasks": {t: v for t in self.task_ids if (v := self.query_one(f"#task-{t}", Choice).value) is not None},
-            "criteria": {c: v for c in self.criterion_ids if (v := self.query_one(f"#criterion-{c}", Choice).value) is not None},
+            "criteria": {c: v for c in [*self.self_management_ids, *self.item_ids] if (v := self.query_one(f"#criterion-{c}", Choice).value) is not None},
             "coproduction": level,
             "comment": self.query_one("#comment", TextArea).text.strip(),
             "final": final,

@@ -68,10 +68,15 @@ def short(task: str) -> str:
     return SHORT.get(task) or task[:3].capitalize()
 
 
-def titles(settings: Settings, group: str) -> dict[str, str]:
-    """The criteria titles of a rubric group (kalamazoo, self_management) as the workspace has them."""
+def titles(settings: Settings, group: str | None) -> dict[str, str]:
+    """The criteria titles of a rubric group (kalamazoo, self_management) as the workspace has them; None:
+    those of every other group (a course's own rubrics)."""
+    shipped = ("kalamazoo", "self_management")
     try:
-        return {c.id: c.title for rubric in settings.workspace.rubrics if rubric.group == group for c in rubric.criteria}
+        return {
+            c.id: c.title for rubric in settings.workspace.rubrics
+            if (rubric.group == group if group else rubric.group not in shipped) for c in rubric.criteria
+        }
     except (ConsultsimError, OSError):
         return {}
 
