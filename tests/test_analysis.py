@@ -76,6 +76,8 @@ NEGATIVE = [
     ("resources", "Last time you mentioned trying the pacing diary. How did that go?"),  # a resource already in use
     ("resources", "so how did you get on with the food diary"),
     ("resources", "Was that a GP or a specialist or a physiotherapist?"),
+    ("teach_back", "Can you tell me what year you were born, please?"),  # asks a fact, not what was explained
+    ("teach_back", "Can you tell me what time you usually take it?"),
     ("safety_net", "How are you sleeping?"),
     ("follow_up", "What do you eat in a day?"),
     ("closing", "What brings you in?"),

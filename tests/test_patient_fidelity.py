@@ -54,6 +54,11 @@ def test_the_patient_knows_its_own_life(gary) -> None:
         ("Any hobbies, or is it all telly?", "likes"),
         ("Has the missus got much to say about all this?", ("family", "home")),
         ("What's a day look like for you, start to finish?", "habits"),
+        # clipped, form-filling questions
+        ("Age?", "age"),
+        ("Can you tell me what year you were born, please?", "age"),  # a fact asked, not a teach-back
+        ("Next of kin?", ("family", "home")),
+        ("What keeps you busy these days?", "likes"),
     ],
 )
 def test_everyday_questions_about_the_patients_life_get_their_own_answer(gary, line: str, about: str | tuple[str, ...]) -> None:

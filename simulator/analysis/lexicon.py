@@ -88,6 +88,7 @@ class Lexicon:
     question_kinds: tuple[tuple[str, frozenset[str], re.Pattern[str]], ...]  # kind, topics, patterns
     backchannel_phrases: frozenset[str]
     not_after: Mapping[str, re.Pattern[str]]
+    model_needs: Mapping[str, re.Pattern[str]]  # a code the model finds without a rule needs these words in the unit
     shared_topics: Mapping[str, tuple[str, ...]]
     everyday_topics: Mapping[str, tuple[str, ...]]  # everyday words, shared and scenario topics alike
     vocabulary: tuple[str, ...]
@@ -139,6 +140,7 @@ def shared_lexicon() -> Lexicon:
         ),
         backchannel_phrases=frozenset(" ".join(p.split()) for p in codes_data["backchannel_phrases"]),
         not_after={code: re.compile(pattern, FLAGS) for code, pattern in codes_data.get("not_after", {}).items()},
+        model_needs={code: re.compile(pattern, FLAGS) for code, pattern in codes_data.get("model_needs", {}).items()},
         shared_topics={name: tuple(words) for name, words in topics.items()},
         everyday_topics={name: tuple(words) for part in ("topics", "scenario_topics") for name, words in everyday[part].items()},
         vocabulary=vocabulary,

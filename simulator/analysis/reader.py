@@ -271,6 +271,9 @@ class TurnReader:
                     is_open = request or p_open >= model.form_bias * p_closed
                     chosen.add("open_question" if is_open else "closed_question")
         chosen -= _TURN_CODES
+        for code, needs in self.lexicon.model_needs.items():
+            if code in chosen and code not in reading.rule_codes and not needs.search(reading.unit.text.lower()):
+                chosen.discard(code)
         for first, second in _EXCLUSIVE_IN_A_UNIT:
             if first in chosen and second in chosen and probs and model:
                 # how far each is past its threshold; the one the word lists found too gets RULE_BONUS more
