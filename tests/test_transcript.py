@@ -11,7 +11,8 @@ from simulator.transcript import parse_transcript, read_transcript, speaker_role
 
 
 @pytest.mark.parametrize(
-    "label", ["Clinician", "Doctor", "Dr", "GP", "Nurse", "Pharmacist", "Therapist", "Counsellor", "Counselor", "DOCTOR", "dr.", "Dr Shah", "Nurse Jones", "Dietitian", "Physio", "Midwife", "Health coach", "Practitioner"]
+    "label", ["Clinician", "Doctor", "Dr", "GP", "Nurse", "Pharmacist", "Therapist", "Counsellor", "Counselor", "DOCTOR", "dr.", "Dr Shah", "Nurse Jones",
+              "Dietitian", "Physio", "Midwife", "Health coach", "Practitioner"]
 )
 def test_clinician_speakers(label: str) -> None:
     assert speaker_role(label) == "clinician"

@@ -214,7 +214,8 @@ class ReviewScreen(Screen):
     BINDINGS = [
         Binding("m", "mark", "Mark", id="review.mark", tooltip="Mark this session: your scores beside the machine's"),
         Binding("s", "sort", "Sort", id="review.sort", tooltip="Sort by the cursor's column (again: the other way)"),
-        Binding("slash", "filter", "Filter", id="review.filter", tooltip="Filter: part of a learner's name, a scenario id, <3 for a mean below 3, a date or month (2026-11), a range (2026-11-01..2026-11-15)"),
+        Binding("slash", "filter", "Filter", id="review.filter",
+                tooltip="Filter: part of a learner's name, a scenario id, <3 for a mean below 3, a date or month (2026-11), a range (2026-11-01..2026-11-15)"),
         Binding("d", "plot('distribution')", "Scores", id="review.distribution", tooltip="Show or hide how many sessions scored 1-5 on each task"),
         Binding("f", "plot('facts')", "Facts", id="review.facts", tooltip="Show or hide the hidden facts each learner brought out, in the cursor's scenario"),
         Binding("t", "plot('trend')", "Trend", id="review.trend", tooltip="Show or hide each learner's mean score, session by session"),
