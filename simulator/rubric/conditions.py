@@ -42,6 +42,7 @@ class TurnIndex:
             for event in turn.events:
                 self.events.setdefault(event, set()).add(position)
         self._said: dict[tuple[str, str, int], bool] = {}
+        self.metric_values: dict[str, Any] | None = None  # the grade's metrics as conditions read them, set by the judge
 
     def with_any(self, table: dict[str, set[int]], keys: Any) -> set[int]:
         found: set[int] = set()

@@ -37,6 +37,7 @@ class RulesJudge(Judge):
         groups: dict[str, dict[str, CriterionResult]] = {"kalamazoo": {}, "self_management": {}, "extra": {}}
         level: dict[str, Any] = {"level": None, "description": None, "evidence": [], "rationale": "", "try_next": None}
         index = TurnIndex(conversation)  # one per grade: every condition is set operations on it
+        index.metric_values = {k: {"value": m.value} for k, m in metrics.items()}  # what conditions read, made once
         for rubric in self.rubrics:
             enough = len(conversation.clinician) >= rubric.min_clinician_turns
             for criterion in rubric.criteria:
@@ -92,7 +93,7 @@ def grade_criterion(
             **base, value=None, status="insufficient",
             rationale=f"Only {len(conversation.clinician)} clinician turns: not enough to judge (needs {rubric.min_clinician_turns}).",
         )
-    metric_values = {k: {"value": m.value} for k, m in metrics.items()}
+    metric_values = index.metric_values if index is not None and index.metric_values is not None else {k: {"value": m.value} for k, m in metrics.items()}
     index = index or TurnIndex(conversation)
     if criterion.applies_when is not None and not evaluate(criterion.applies_when, conversation, metric_values, index).holds:
         return CriterionResult(**base, value=None, status="not_applicable", rationale="Does not apply: nothing in the consultation called for it.")
@@ -206,12 +207,26 @@ def _code_counts(conversation: Conversation) -> dict[str, int]:
     return {code: counts[code] for code in behaviour_vocabulary() if counts[code]}
 
 
+_QUOTED_CODES: dict[int, tuple[Indicator, frozenset[str]]] = {}
+
+
+def _quoted_codes(indicator: Indicator) -> frozenset[str]:
+    """The codes whose evidence an indicator quotes, worked out once per indicator (a grade quotes hundreds)."""
+    known = _QUOTED_CODES.get(id(indicator))
+    if known is None or known[0] is not indicator:  # the indicator is kept, so its id is not reused
+        codes: set[str] = set()
+        for key in ("codes", "all_codes"):
+            codes |= set(indicator.when.get(key, ()))
+        for sub in indicator.when.get("any", ()):
+            codes |= set(sub.get("codes", ()))
+        if len(_QUOTED_CODES) > 10_000:
+            _QUOTED_CODES.clear()
+        known = _QUOTED_CODES[id(indicator)] = (indicator, frozenset(codes))
+    return known[1]
+
+
 def _quote(turn: ClinicianTurn, indicator: Indicator) -> str:
-    codes = set()
-    for key in ("codes", "all_codes"):
-        codes |= set(indicator.when.get(key, ()))
-    for sub in indicator.when.get("any", ()):
-        codes |= set(sub.get("codes", ()))
+    codes = _quoted_codes(indicator)
     hit = next((h for h in turn.analysis.hits if h.code in codes), None)
     if hit is None:
         return clip(turn.text)
