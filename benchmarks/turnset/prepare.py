@@ -4,6 +4,7 @@ benchmarks/turnset/written/, each assigned to train/dev/test by consultation, an
     python benchmarks/turnset/prepare.py                      # writes consultations.jsonl
     python benchmarks/turnset/prepare.py --batches 280        # and work/batch-NN.txt for labelling
     python benchmarks/turnset/prepare.py --batches 280 --source written --first 21
+    python benchmarks/turnset/prepare.py --batches 280 --more --first 27   # the second draw (train only)
 
 Deterministic: the same inputs give the same selection, split and batches. The ten consultations that
 ../shared/data/README.md keeps aside for independent measurement are never selected.
@@ -28,6 +29,9 @@ from benchmarks.datasets import KEPT_ASIDE  # noqa: E402
 
 # How many whole consultations to draw from each source (about 4,000 clinician turns in all).
 DRAW = {"primock57": 20, "aci-bench": 35, "mts-dialog": 170}
+# A second draw (2026-12-05), more real consultations of the kind the grader is measured on: the next ones in
+# the same shuffled order, all in the train split, so that dev and test stay exactly as they were.
+DRAW_MORE = {"primock57": 8, "aci-bench": 21, "mts-dialog": 0}
 LICENCES = {
     "primock57": "CC BY 4.0 (Papadopoulos Korfiatis et al., ACL 2022)",
     "aci-bench": "CC BY 4.0 (Yim et al., Scientific Data 2023)",
@@ -148,14 +152,18 @@ def written() -> list[dict]:
 
 def select() -> list[dict]:
     rng = random.Random(20261205)
-    chosen = []
+    chosen, more = [], []
     for source, loader in (("primock57", primock57), ("aci-bench", aci_bench), ("mts-dialog", mts_dialog)):
         pool = loader()
         rng.shuffle(pool)
         chosen += sorted(pool[: DRAW[source]], key=lambda c: c["id"])
+        more += sorted(pool[DRAW[source] : DRAW[source] + DRAW_MORE[source]], key=lambda c: c["id"])
     chosen += pa_counselling() + written()
+    for c in more:
+        c["split"] = "train"
+    chosen += more
     for c in chosen:
-        c["split"] = split_of(c["id"])
+        c.setdefault("split", split_of(c["id"]))
         c["licence"] = LICENCES[c["source"]]
         c["turns"] = [{"i": i, "speaker": s, "text": t} for i, (s, t) in enumerate(c["turns"])]
     return chosen
@@ -208,7 +216,11 @@ def main() -> None:
         only = sys.argv[sys.argv.index("--source") + 1] if "--source" in sys.argv else None
         first = int(sys.argv[sys.argv.index("--first") + 1]) if "--first" in sys.argv else 1
         prefix = sys.argv[sys.argv.index("--prefix") + 1] if "--prefix" in sys.argv else ""
-        chosen = [c for c in consultations if (only is None or c["source"] == only) and c["id"].startswith(prefix)]
+        drawn_again = "--more" in sys.argv  # only the second draw's consultations
+        chosen = [
+            c for c in consultations
+            if (only is None or c["source"] == only) and c["id"].startswith(prefix) and (not drawn_again or c in consultations[-sum(DRAW_MORE.values()):])
+        ]
         write_batches(chosen, size, first)
 
 
