@@ -42,6 +42,9 @@ C_GRID = (0.1, 0.3, 1.0, 3.0)
 THRESHOLDS = tuple(round(t, 2) for t in np.arange(0.1, 0.91, 0.05))
 KEEP_WEIGHT = 0.02
 RULE_MARGIN = 0.02  # F1 the rules must add, over the model alone, to be run at all for a code
+# Codes whose exact phrasings the simulated patient must never miss ("Is there anything worrying you?" opens a
+# hidden concern): their word-list rules always decide with the model ("either"), at the best setting for that.
+KEEP_RULES = frozenset({"elicit_ice"})
 # Whether a unit asks at all is learned as its own target ("question"); open or closed is then the more
 # likely form, with a bias (FORM_BIASES) chosen by cross-validation.
 QUESTION = "question"
@@ -183,6 +186,7 @@ def choose(corpus: Corpus, code: str) -> dict:
     rules_f1, support = f1(gold, [rule_turn[t] for t in turns])
     best = {"policy": "rules", "f1": rules_f1, "C": C_GRID[1], "threshold": 0.5, "rules_f1": rules_f1, "support": support}
     best_model = {"f1": -1.0, "C": C_GRID[1], "threshold": 0.5}
+    best_either = {"f1": -1.0, "C": C_GRID[1], "threshold": 0.5}
     for c_value in C_GRID:
         probs = out_of_fold(corpus, code, c_value)
         if probs is None:
@@ -196,6 +200,10 @@ def choose(corpus: Corpus, code: str) -> dict:
                     best.update(policy=policy, f1=score, C=c_value, threshold=threshold)
                 if policy == "model" and score > best_model["f1"] + 1e-9:
                     best_model.update(f1=score, C=c_value, threshold=threshold)
+                if policy == "either" and score > best_either["f1"] + 1e-9:
+                    best_either.update(f1=score, C=c_value, threshold=threshold)
+    if code in KEEP_RULES:
+        return {**best, "policy": "either", "f1": best_either["f1"], "C": best_either["C"], "threshold": best_either["threshold"]}
     # The rules cost time at every turn: they decide (alone or with the model) only where that is clearly better.
     if best["policy"] != "model" and best_model["f1"] >= best["f1"] - RULE_MARGIN:
         best.update(policy="model", f1=best_model["f1"], C=best_model["C"], threshold=best_model["threshold"])
