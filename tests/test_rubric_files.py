@@ -44,7 +44,7 @@ def _broken(tmp_path: Path, old: str, new: str) -> tuple[Path, int]:
             "        points: 1.5\n        colour: red\n        when: {codes: [empathy]}",
             "unknown field 'colour'",
         ),
-        ("thresholds: [-0.25, 0.5, 2.25, 3.25]", "thresholds: [3.25, 0.5, 2.25, -0.25]", "thresholds must rise"),
+        ("thresholds: [-0.25, 0.5, 1.75, 3.25]", "thresholds: [3.25, 0.5, 1.75, -0.25]", "thresholds must rise"),
     ],
 )
 def test_rubric_problems_are_located(tmp_path: Path, old: str, new: str, message: str) -> None:

@@ -286,6 +286,8 @@ class TurnClaims:
         c = self.checker
         if not said or not (self.locked or self.known_facts) or self.gist_denies or not a_denial(said, self.question, c.sources):
             return False
+        if _ANYTHING_ELSE.search(low(self.question)):
+            return False  # "No" to "anything else you'd like to cover?" keeps a secret; it denies no fact
         if self.locked:
             return True
         asked = stems(self.question)
@@ -370,6 +372,7 @@ class TurnClaims:
 
 
 _YES = re.compile(r"^(?:(?:yes|yeah|yep|yup|aye|of course|definitely)\b|(?:i do|i am|i have|i'm)\s*(?:[.,!]|$))")
+_ANYTHING_ELSE = re.compile(r"\b(anything|something) else\b|\bany other (things?|issues?|concerns?|problems?|questions?)\b")
 _CLOSED = re.compile(r"^(?:and |so |but )?(?:are|do|does|did|is|have|has|were|was|can|will|would)\b")  # a yes/no question
 
 

@@ -180,12 +180,15 @@ def test_hybrid_disagreements_with_the_rules_carry_a_one_line_reason() -> None:
         report = grade_transcript_text(GOOD, judge=LLMJudge(fast(server.base_url), mode="hybrid"))
         request = server.chat_requests()[0]
     assert "disagreement" in request.messages_text  # asked for, and required by the schema
-    assert report.kalamazoo["gather_information"].value == 4
-    assert report.kalamazoo["gather_information"].second_opinion["disagreement"] is None  # the same value: agrees
-    differing = report.kalamazoo["build_relationship"].second_opinion
+    rules = grade_transcript_text(GOOD).kalamazoo  # the model says 4 everywhere: it agrees where the rules say 4 too
+    agreed = next(task for task, result in rules.items() if result.value == 4)
+    differs = next(task for task, result in rules.items() if result.value != 4)
+    assert report.kalamazoo[agreed].value == 4
+    assert report.kalamazoo[agreed].second_opinion["disagreement"] is None  # the same value: agrees
+    differing = report.kalamazoo[differs].second_opinion
     assert differing["disagreement"] == "No turn asks what she makes of it; the rules counted a closed question."
     listed = report.extra["llm"]["disagreements"]
-    assert "build_relationship" in listed and "gather_information" not in listed
+    assert differs in listed and agreed not in listed
     assert "Model disagrees: 4/5 very good (turns 0). No turn asks what she makes of it;" in " ".join(render_text(report).split())
     assert "*Model judge disagrees:*" in render_markdown(report)
     jsonschema.validate(report.to_dict(), resources.schema("grade-v1"))

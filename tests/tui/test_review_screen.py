@@ -715,3 +715,56 @@ async def test_the_marking_form_marks_a_course_rubrics_items_of_this_session_onl
         assert isinstance(app.screen, ReviewScreen)
         [mark] = MarkStore(tmp_path / "marks").marks(mine.session_id)
         assert mark.criteria == {"beliefs": "not_met", "explains_side_effects": "met"}
+
+
+# -- how far to trust the grader, in the app --------------------------------------------------------
+
+
+async def calibration_shown(app: ReviewApp, pilot) -> str:
+    from textual.widgets import TextArea
+
+    from simulator.tui.screens.calibration import WORKING, CalibrationScreen
+
+    await pilot.press("c")
+    await pilot.pause()
+    assert isinstance(app.screen, CalibrationScreen)
+    area = app.screen.query_one(TextArea)
+    for _ in range(200):  # the statistics are worked out in a thread (SciPy's import alone takes a second)
+        if area.text != WORKING:
+            break
+        await pilot.pause(0.05)
+    return area.text
+
+
+@pytest.mark.anyio
+async def test_c_shows_how_far_the_machine_agrees_with_the_course_lead_on_the_sessions_shown(cohort: Cohort, tmp_path: Path) -> None:
+    from simulator.review.marks import new_mark
+
+    store = MarkStore(tmp_path / "marks")
+    for row in cohort.rows:  # the course lead agrees with the machine on every task it scored
+        store.add(new_mark(row.session_id, RATER, tasks={t: s for t, s in row.tasks.items() if s is not None}))
+    app = review_app(cohort, store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        text = await calibration_shown(app, pilot)
+        assert f"the machine against {RATER}, {COUNT} session(s) marked by both" in text
+        assert "build_relationship" in text and "100%" in text
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen)
+
+        await pilot.press("slash")  # the filter applies: only Ben's sessions
+        await type_text(pilot, "ben")
+        await pilot.press("enter")
+        await pilot.pause()
+        bens = sum(1 for r in cohort.rows if r.learner == "Ben Okafor")
+        text = await calibration_shown(app, pilot)
+        assert f"{bens} session(s) marked by both" in text
+
+
+@pytest.mark.anyio
+async def test_c_without_marks_says_what_to_do(cohort: Cohort, tmp_path: Path) -> None:
+    app = review_app(cohort, MarkStore(tmp_path / "marks"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert "mark some (m)" in await calibration_shown(app, pilot)

@@ -3,10 +3,12 @@
 A task cell shows the machine's score, and a course lead's beside it where there is one (`3|4`): the final
 mark's score for that task, else the newest mark's. The cursor is a cell: `s` sorts by its column (again: the
 other way), as does clicking a header; enter opens the session's feedback and transcript (FeedbackScreen),
-`m` the marking form (marking.py). The filter takes part of a learner's name or a scenario id, `<3` for a
-Kalamazoo mean below 3, and dates (`2026-11`, `2026-11-01..2026-11-15`). Below the table, one plot at a time of the sessions shown (review_plots.py): `d` how
-many scored 1..5 on each task, `f` which hidden facts each learner brought out in the cursor's scenario, `t`
-each learner's mean score session by session; the same key again hides it.
+`m` the marking form (marking.py), `c` how far the machine's marks agree with a course lead's
+(calibration.py). The filter takes part of a learner's name or a scenario id, `<3` for a Kalamazoo mean
+below 3, and dates (`2026-11`, `2026-11-01..2026-11-15`). Below the table, one plot at a time of the
+sessions shown (review_plots.py): `d` how many scored 1..5 on each task, `f` which hidden facts each
+learner brought out in the cursor's scenario, `t` each learner's mean score session by session; the same
+key again hides it.
 
 A sort or a filter keystroke lists the rows again: with a thousand sessions that is a few milliseconds of
 listing and a redraw of the cells on screen that reuses how a cell showing the same thing was drawn
@@ -219,6 +221,7 @@ class ReviewScreen(Screen):
         Binding("d", "plot('distribution')", "Scores", id="review.distribution", tooltip="Show or hide how many sessions scored 1-5 on each task"),
         Binding("f", "plot('facts')", "Facts", id="review.facts", tooltip="Show or hide the hidden facts each learner brought out, in the cursor's scenario"),
         Binding("t", "plot('trend')", "Trend", id="review.trend", tooltip="Show or hide each learner's mean score, session by session"),
+        Binding("c", "calibrate", "Trust", id="review.calibrate", tooltip="How far the machine's marks agree with a course lead's, on the sessions shown"),
         Binding("escape", "clear_filter", "Clear filter", id="review.clear", show=False),
     ]
     AUTO_FOCUS = "#cohort"
@@ -403,7 +406,7 @@ class ReviewScreen(Screen):
     # -- keys ------------------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("mark", "sort", "filter", "plot", "clear_filter") and not self.cohort.rows:
+        if action in ("mark", "sort", "filter", "plot", "clear_filter", "calibrate") and not self.cohort.rows:
             return None  # nothing to act on: the keys are dimmed
         return True
 
@@ -450,6 +453,12 @@ class ReviewScreen(Screen):
         if warning:
             self.notify(warning, title="Grading", severity="warning", timeout=8)
         self.app.push_screen(FeedbackScreen(session, scenario, self.settings))
+
+    def action_calibrate(self) -> None:
+        from simulator.tui.screens.calibration import CalibrationScreen
+
+        marks = self.marks.all()  # from disk: every rater's, the ones just saved too
+        self.app.push_screen(CalibrationScreen(Cohort(list(self.shown), []), marks, self.rater))
 
     def action_mark(self) -> None:
         from simulator.tui.screens.marking import MarkingScreen
