@@ -340,3 +340,27 @@ def test_what_learners_typed_never_becomes_markup_in_the_review(tmp_path: Path, 
         ET.fromstring(svg)  # still well-formed with the names in it
     code, out, _ = run(capsys, "review", str(folder), "--format", "csv")
     assert {r["learner"] for r in rows_of(out)} == {'<script>alert(1)</script>', 'Eve "quoted" & <b>bold</b>'}  # CSV keeps them as typed
+
+
+def test_start_up_reads_the_config_file_once_and_again_only_when_it_changes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The [llm] settings and the [learner] name come from one read of the file."""
+    from simulator.learner import resolve_learner
+    from simulator.llm.settings import resolve_settings
+
+    config = tmp_path / "config.toml"
+    config.write_text('[llm]\nmodel = "tiny"\n\n[learner]\nname = "Ana Lima"\n', encoding="utf-8")
+    monkeypatch.setenv("CONSULTSIM_CONFIG", str(config))
+    monkeypatch.delenv("CONSULTSIM_LEARNER", raising=False)
+    reads: list[Path] = []
+    real = Path.read_bytes
+
+    def counted(self: Path) -> bytes:
+        if self == config:
+            reads.append(self)
+        return real(self)
+
+    monkeypatch.setattr(Path, "read_bytes", counted)
+    assert resolve_settings(path=config).model == "tiny" and resolve_learner() == "Ana Lima"
+    assert len(reads) == 1
+    config.write_text('[llm]\nmodel = "tiny"\n\n[learner]\nname = "Ben Okafor, changed"\n', encoding="utf-8")
+    assert resolve_learner() == "Ben Okafor, changed" and len(reads) == 2

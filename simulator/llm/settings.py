@@ -12,6 +12,7 @@ import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -169,7 +170,20 @@ def read_config(path: Path) -> dict[str, Any]:
 
 
 def read_config_document(path: Path) -> dict[str, Any]:
-    """The whole config file as a TOML document ({} if there is no file); a bad file is a clear error."""
+    """The whole config file as a TOML document ({} if there is no file); a bad file is a clear error. Read
+    once while it is unchanged: start-up asks for the [llm] table and then the [learner] one."""
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return {}
+    except OSError as error:
+        raise ConsultsimError(f"{path}: cannot read the config file ({error.strerror or error})") from None
+    return _parsed_config(path, stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=4)
+def _parsed_config(path: Path, _mtime_ns: int, _size: int) -> dict[str, Any]:
+    """The parsed file for one version of it (the key); callers only read what it returns."""
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
