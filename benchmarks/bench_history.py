@@ -6,15 +6,11 @@ benchmarks/bench_tui.py runs it.
 
 from __future__ import annotations
 
-import os
-import pty
 import statistics
-import subprocess
-import sys
-import threading
-import time
 from collections.abc import Callable
 from pathlib import Path
+
+from pty_launch import launched  # run from benchmarks/, as the benchmarks import each other
 
 Place = Callable[[str, Path], tuple[dict[str, str], Path]]  # (tree name, tree) -> (environment, data folder)
 
@@ -87,44 +83,16 @@ raise SystemExit(main([]))
 
 
 def launch_marked(code: str, env: dict[str, str], cwd: Path, timeout: float) -> dict[str, tuple[float, str]]:
-    """Spawn `python -c code` in an 80x24 pseudo-terminal (as benchmarks/bench_tui.py does); the seconds
-    from spawning to each mark the child writes on a pipe, and its value."""
-    import fcntl
-    import struct
-    import termios
-
-    master, slave = pty.openpty()
-    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
-    signal_r, signal_w = os.pipe()
-    env = {**env, "CONSULTSIM_LEARNER": "bench", "TERM": "xterm-256color", "COLUMNS": "80", "LINES": "24"}  # no first-start question
-    done = threading.Event()
-
-    def drain() -> None:
-        while not done.is_set():
-            try:
-                if not os.read(master, 65536):
-                    break
-            except OSError:
-                break
-
-    threading.Thread(target=drain, daemon=True).start()
-    start = time.perf_counter()
-    child = subprocess.Popen(
-        [sys.executable, "-c", code.replace("{fd}", str(signal_w))],
-        stdin=slave, stdout=slave, stderr=slave, env=env, cwd=cwd, pass_fds=(signal_w,), close_fds=True, start_new_session=True,
-    )
-    os.close(slave)
-    os.close(signal_w)
+    """Spawn `python -c code` in an 80x24 pseudo-terminal (pty_launch.py); the seconds from spawning to each
+    mark the child writes on its pipe, and its value."""
     marks: dict[str, tuple[float, str]] = {}
-    with os.fdopen(signal_r, "rb") as signal:
-        for raw in signal:  # perf_counter is system-wide on Linux: the child's stamps compare with ours
+    with launched(code, env, cwd) as run:
+        for raw in run.signal:
             name, stamp, value = (raw.decode().rstrip("\n").split(" ", 2) + [""])[:3]
-            marks[name] = (float(stamp) - start, value)
-    child.wait(timeout=timeout)
-    done.set()
-    os.close(master)
-    if child.returncode != 0 or "scored" not in marks:
-        raise RuntimeError(f"the app did not run cleanly (exit {child.returncode}, marks {sorted(marks)})")
+            marks[name] = (float(stamp) - run.start, value)
+        run.child.wait(timeout=timeout)
+    if run.child.returncode != 0 or "scored" not in marks:
+        raise RuntimeError(f"the app did not run cleanly (exit {run.child.returncode}, marks {sorted(marks)})")
     return marks
 
 

@@ -12,20 +12,17 @@ Target (issue 4): at most 1.3x the minimal app.
 from __future__ import annotations
 
 import argparse
-import fcntl
 import json
 import os
-import pty
 import resource
 import statistics
-import struct
 import subprocess
 import sys
 import tempfile
-import termios
-import threading
 import time
 from pathlib import Path
+
+from pty_launch import launched  # run from benchmarks/, as the benchmarks import each other
 
 REPO = Path(__file__).resolve().parent.parent
 TARGET_RATIO = 1.3
@@ -72,46 +69,21 @@ CONSULTSIM_LAZY_CLI = CONSULTSIM.replace(
 
 
 def launch(code: str, home: str) -> tuple[float, float]:
-    """Seconds from spawning `python -c code` in an 80x24 pseudo-terminal to its ready signal, and the CPU
-    seconds the process used in all (less sensitive than wall time to other work on the machine)."""
-    master, slave = pty.openpty()
-    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
-    signal_r, signal_w = os.pipe()
-    env = {**os.environ, "CONSULTSIM_HOME": home, "CONSULTSIM_LEARNER": "bench", "TERM": "xterm-256color", "COLUMNS": "80", "LINES": "24"}
+    """Seconds from spawning `python -c code` in an 80x24 pseudo-terminal (pty_launch.py) to its ready signal,
+    and the CPU seconds the process used in all (less sensitive than wall time to other work on the machine)."""
+    env = {**os.environ, "CONSULTSIM_HOME": home}
     # Bytecode as an installed consultsim has it (pip compiles it; a checkout writes __pycache__ on its first run),
     # kept in this run's folder for both apps. With PYTHONDONTWRITEBYTECODE set (as in some sandboxes and CI), the
     # warm-up could not warm it: consultsim's modules were compiled from source at every launch, Textual's not.
     env.update(PYTHONPYCACHEPREFIX=os.path.join(home, "pycache"), PYTHONDONTWRITEBYTECODE="")
-    done = threading.Event()
-
-    def drain() -> None:  # the terminal must be read or the app blocks writing to it
-        while not done.is_set():
-            try:
-                if not os.read(master, 65536):
-                    break
-            except OSError:
-                break
-
-    reader = threading.Thread(target=drain, daemon=True)
-    reader.start()
     cpu_before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    start = time.perf_counter()
-    child = subprocess.Popen(
-        [sys.executable, "-c", code.replace("{fd}", str(signal_w))],
-        stdin=slave, stdout=slave, stderr=slave, env=env, pass_fds=(signal_w,), close_fds=True, start_new_session=True,
-    )
-    os.close(slave)
-    os.close(signal_w)
-    with os.fdopen(signal_r, "rb") as signal:
-        line = signal.readline()
-    elapsed = time.perf_counter() - start
-    if child.wait(timeout=30) != 0 or line != b"ready\n":
-        raise RuntimeError(f"the app did not start cleanly (exit {child.returncode})")
+    with launched(code, env) as run:
+        line = run.signal.readline()
+        elapsed = time.perf_counter() - run.start
+        if run.child.wait(timeout=30) != 0 or line != b"ready\n":
+            raise RuntimeError(f"the app did not start cleanly (exit {run.child.returncode})")
     cpu_after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = (cpu_after.ru_utime - cpu_before.ru_utime) + (cpu_after.ru_stime - cpu_before.ru_stime)
-    done.set()
-    os.close(master)
-    return elapsed, cpu
+    return elapsed, (cpu_after.ru_utime - cpu_before.ru_utime) + (cpu_after.ru_stime - cpu_before.ru_stime)
 
 
 def startup(repeat: int) -> dict:
