@@ -4,7 +4,7 @@ benchmarks/turnset/written/, each assigned to train/dev/test by consultation, an
     python benchmarks/turnset/prepare.py                      # writes consultations.jsonl
     python benchmarks/turnset/prepare.py --batches 280        # and work/batch-NN.txt for labelling
     python benchmarks/turnset/prepare.py --batches 280 --source written --first 21
-    python benchmarks/turnset/prepare.py --batches 280 --more --first 27   # the second draw (train only)
+    python benchmarks/turnset/prepare.py --batches 270 --more --first 31   # the latest draw (train only)
 
 Deterministic: the same inputs give the same selection, split and batches. The ten consultations that
 ../shared/data/README.md keeps aside for independent measurement are never selected.
@@ -29,9 +29,10 @@ from benchmarks.datasets import KEPT_ASIDE  # noqa: E402
 
 # How many whole consultations to draw from each source (about 4,000 clinician turns in all).
 DRAW = {"primock57": 20, "aci-bench": 35, "mts-dialog": 170}
-# A second draw (2026-12-05), more real consultations of the kind the grader is measured on: the next ones in
-# the same shuffled order, all in the train split, so that dev and test stay exactly as they were.
-DRAW_MORE = {"primock57": 8, "aci-bench": 21, "mts-dialog": 0}
+# Later draws (2026-12-05: batches 27-30, then 31-34), more real consultations of the kind the grader is measured
+# on: the next ones in the same shuffled order, all in the train split, so that dev and test stay exactly as they were.
+DRAW_MORE = {"primock57": 16, "aci-bench": 42, "mts-dialog": 0}
+MORE_BATCHES_FROM = {"primock57": 8, "aci-bench": 21}  # what batches 27-30 already hold of the later draws
 LICENCES = {
     "primock57": "CC BY 4.0 (Papadopoulos Korfiatis et al., ACL 2022)",
     "aci-bench": "CC BY 4.0 (Yim et al., Scientific Data 2023)",
@@ -152,16 +153,18 @@ def written() -> list[dict]:
 
 def select() -> list[dict]:
     rng = random.Random(20261205)
-    chosen, more = [], []
+    chosen, more, third = [], [], []
     for source, loader in (("primock57", primock57), ("aci-bench", aci_bench), ("mts-dialog", mts_dialog)):
         pool = loader()
         rng.shuffle(pool)
         chosen += sorted(pool[: DRAW[source]], key=lambda c: c["id"])
-        more += sorted(pool[DRAW[source] : DRAW[source] + DRAW_MORE[source]], key=lambda c: c["id"])
+        second = DRAW[source] + MORE_BATCHES_FROM.get(source, 0)  # each draw sorted on its own: earlier lines stay put
+        more += sorted(pool[DRAW[source] : second], key=lambda c: c["id"])
+        third += sorted(pool[second : DRAW[source] + DRAW_MORE[source]], key=lambda c: c["id"])
     chosen += pa_counselling() + written()
-    for c in more:
+    for c in more + third:
         c["split"] = "train"
-    chosen += more
+    chosen += more + third
     for c in chosen:
         c.setdefault("split", split_of(c["id"]))
         c["licence"] = LICENCES[c["source"]]
@@ -216,11 +219,9 @@ def main() -> None:
         only = sys.argv[sys.argv.index("--source") + 1] if "--source" in sys.argv else None
         first = int(sys.argv[sys.argv.index("--first") + 1]) if "--first" in sys.argv else 1
         prefix = sys.argv[sys.argv.index("--prefix") + 1] if "--prefix" in sys.argv else ""
-        drawn_again = "--more" in sys.argv  # only the second draw's consultations
-        chosen = [
-            c for c in consultations
-            if (only is None or c["source"] == only) and c["id"].startswith(prefix) and (not drawn_again or c in consultations[-sum(DRAW_MORE.values()):])
-        ]
+        later = "--more" in sys.argv  # only the latest draw's consultations
+        newest = consultations[len(consultations) - (sum(DRAW_MORE.values()) - sum(MORE_BATCHES_FROM.values())):]
+        chosen = [c for c in consultations if (only is None or c["source"] == only) and c["id"].startswith(prefix) and (not later or c in newest)]
         write_batches(chosen, size, first)
 
 
