@@ -34,7 +34,6 @@ POSITIVE = [
     ("elicit_beliefs", "What do you think the brown inhaler does?"),
     ("scale_question", "On a scale of 0 to 10, how important is it for you to stop smoking?"),
     ("ask_permission", "Would it be okay if I shared some information about that?"),
-    ("information", "Research shows that walking after meals lowers blood sugar."),
     ("advice", "You need to take the evening dose every day."),
     ("advice", "You could maybe try walking a bit more after tea."),
     ("options", "There are a few options we could consider."),
@@ -98,13 +97,26 @@ def test_code_is_read(code: str, text: str) -> None:
     assert code in reader.analyse(text).codes
 
 
+# Read in the middle of a consultation, after a patient's turn: the model reads a turn with nothing before it as the
+# opening, where a statement of fact is rare (it puts "Research shows..." just under its line there, 0.249 for 0.25).
+IN_CONTEXT = [
+    ("information", "Research shows that walking after meals lowers blood sugar.", "I do try to get out for a walk."),
+    ("information", "Research shows that walking after meals lowers blood sugar.", "Okay."),
+]
+
+
+@pytest.mark.parametrize(("code", "text", "before"), IN_CONTEXT)
+def test_code_is_read_in_context(code: str, text: str, before: str) -> None:
+    assert code in reader.analyse(text, before).codes
+
+
 @pytest.mark.parametrize(("code", "text"), NEGATIVE)
 def test_code_is_not_read(code: str, text: str) -> None:
     assert code not in reader.analyse(text).codes
 
 
 def test_every_vocabulary_code_has_a_positive_example() -> None:
-    assert set(behaviour_vocabulary()) <= {code for code, _ in POSITIVE}
+    assert set(behaviour_vocabulary()) <= {code for code, _ in POSITIVE} | {code for code, _, _ in IN_CONTEXT}
 
 
 def test_telling_is_not_greeting_and_reflecting_is_not_telling() -> None:

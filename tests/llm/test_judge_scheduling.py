@@ -176,15 +176,15 @@ def test_evidence_citing_more_than_half_of_many_turns_is_unspecific_and_a_few_tu
 
 def test_hybrid_disagreements_with_the_rules_carry_a_one_line_reason() -> None:
     why = "No turn asks what she makes of it; the rules counted a closed question.\nSecond line, never shown."
-    with FaultServer(responder=agreeable_model(score=4, met=False, why=why)) as server:
+    rules = grade_transcript_text(GOOD)  # the model says 4 for every task and "met" for every criterion
+    differs = next(task for task, result in rules.kalamazoo.items() if result.value != 4)
+    agreed = next(c for c, result in rules.self_management.items() if result.value is True)
+    with FaultServer(responder=agreeable_model(score=4, met=True, why=why)) as server:
         report = grade_transcript_text(GOOD, judge=LLMJudge(fast(server.base_url), mode="hybrid"))
         request = server.chat_requests()[0]
     assert "disagreement" in request.messages_text  # asked for, and required by the schema
-    rules = grade_transcript_text(GOOD).kalamazoo  # the model says 4 everywhere: it agrees where the rules say 4 too
-    agreed = next(task for task, result in rules.items() if result.value == 4)
-    differs = next(task for task, result in rules.items() if result.value != 4)
-    assert report.kalamazoo[agreed].value == 4
-    assert report.kalamazoo[agreed].second_opinion["disagreement"] is None  # the same value: agrees
+    assert report.self_management[agreed].value is True
+    assert report.self_management[agreed].second_opinion["disagreement"] is None  # the same value: agrees
     differing = report.kalamazoo[differs].second_opinion
     assert differing["disagreement"] == "No turn asks what she makes of it; the rules counted a closed question."
     listed = report.extra["llm"]["disagreements"]
