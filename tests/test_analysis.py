@@ -71,6 +71,7 @@ NEGATIVE = [
     ("check_understanding", "How is your breathing?"),
     ("problem_solving", "How are you?"),
     ("resources", "How is your mood?"),
+    ("goal_setting", "Which one is the blue inhaler?"),
     ("resources", "Hello, I'm Sam, one of the practice nurses here."),  # a self-introduction
     ("resources", "Last time you mentioned trying the pacing diary. How did that go?"),  # a resource already in use
     ("resources", "so how did you get on with the food diary"),
@@ -100,6 +101,7 @@ def test_code_is_read(code: str, text: str) -> None:
 # Read in the middle of a consultation, after a patient's turn: the model reads a turn with nothing before it as the
 # opening, where a statement of fact is rare (it puts "Research shows..." just under its line there, 0.249 for 0.25).
 IN_CONTEXT = [
+    ("goal_setting", "Which of those, or anything else, feels like something you could actually do?", "I suppose I could walk a bit more."),
     ("information", "Research shows that walking after meals lowers blood sugar.", "I do try to get out for a walk."),
     ("information", "Research shows that walking after meals lowers blood sugar.", "Okay."),
 ]

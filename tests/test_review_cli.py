@@ -232,11 +232,17 @@ def test_calibrate_against_a_course_lead_who_agrees_and_one_who_marks_higher(coh
         assert figures["exact"] == 1.0 and figures["within_one"] == 1.0 and figures["leniency"] == 0, task
     assert all(c["accuracy"] == 1.0 for c in result["criteria"].values())
     assert result["level"]["accuracy"] == 1.0
+    # Dr Dove marks one higher, except where the machine already gave 5: a task the machine scored 5 in every
+    # session has no room above it (leniency 0); every other task shows the machine as the lower marker
+    code, out, _ = run(capsys, "review", str(cohort), "--format", "json")
+    below_top = {task for s in json.loads(out)["sessions"] for task, score in s["tasks"].items() if score is not None and score < 5}
+    assert below_top  # the check below checks something
     code, out, _ = run(capsys, "calibrate", str(cohort), "--rater", "Dr Dove", "--format", "json")
     tasks = json.loads(out)["tasks"]
-    assert all(t["within_one"] == 1.0 and t["leniency"] < 0 for t in tasks.values())  # machine minus human: a hawk
+    assert all(t["within_one"] == 1.0 and t["leniency"] <= 0 for t in tasks.values())  # machine minus human
+    assert all(tasks[task]["leniency"] < 0 for task in below_top)  # a hawk
     code, out, _ = run(capsys, "calibrate", str(cohort), "--rater", "Dr Dove", "--against", "Dr Same", "--format", "json")
-    assert all(t["leniency"] < 0 for t in json.loads(out)["tasks"].values())
+    assert all(json.loads(out)["tasks"][task]["leniency"] < 0 for task in below_top)
     code, out, _ = run(capsys, "calibrate", str(cohort), "--rater", "Dr Dove")
     assert "hawk (marks lower)" in out
     # a note only where a task has fewer than 10 pairs (a task the machine could not score in some sessions)
