@@ -82,10 +82,8 @@ def asks_to_choose(analysis: TurnAnalysis, text: str) -> bool:
 
 def chooses(reply: str) -> bool:
     """A reply that picks or sets something: words of its own, neither a refusal, a don't-know nor a question."""
-    words = _WORDS.findall(reply)
-    if len(words) < 2 or reply.rstrip().endswith("?") or _DECLINES.search(reply) or _UNSURE.search(reply):
-        return False
-    return True
+    refuses = reply.rstrip().endswith("?") or _DECLINES.search(reply) or _UNSURE.search(reply)
+    return len(_WORDS.findall(reply)) >= 2 and not refuses
 
 
 def patient_proposes(reply: str, invited: bool = False) -> bool:

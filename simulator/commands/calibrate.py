@@ -57,10 +57,8 @@ def cmd_calibrate(args: argparse.Namespace, workspace: Workspace) -> int:
 
 
 def _require_statistics() -> None:
-    from importlib.util import find_spec
-
     from simulator.errors import ConsultsimError
+    from simulator.review.calibration import missing_statistics
 
-    missing = [name for name in ("numpy", "scipy", "sklearn") if find_spec(name) is None]
-    if missing:
+    if missing := missing_statistics():
         raise ConsultsimError(f"calibration needs {', '.join(missing)}: pip install 'consultsim[review]'")

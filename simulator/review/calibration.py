@@ -18,6 +18,14 @@ from simulator.review.cohort import LEVELS, Cohort, CohortRow
 from simulator.review.marks import Mark
 
 MACHINE = "machine"
+STATISTICS = ("numpy", "scipy", "sklearn")  # the `review` extra: calibrating imports them
+
+
+def missing_statistics() -> list[str]:
+    """The statistics packages calibration needs that are not installed (checked without importing them)."""
+    from importlib.util import find_spec
+
+    return [name for name in STATISTICS if find_spec(name) is None]
 CALIBRATION_VERSION = 1
 
 

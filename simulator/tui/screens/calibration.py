@@ -28,12 +28,9 @@ WORKING = "Working out how far the machine's marks agree with yours…"
 
 def calibration_text(cohort: Cohort, marks: Mapping[str, list[Mark]], rater: str | None) -> str:
     """What `consultsim calibrate` prints for these sessions, or a sentence saying why there is nothing to show."""
-    from importlib.util import find_spec
+    from simulator.review.calibration import MACHINE, calibrate, choose_rater, missing_statistics, render_text
 
-    from simulator.review.calibration import MACHINE, calibrate, choose_rater, render_text
-
-    missing = [name for name in ("numpy", "scipy", "sklearn") if find_spec(name) is None]
-    if missing:
+    if missing := missing_statistics():
         return f"Calibration needs {', '.join(missing)}: pip install 'consultsim[review]'\n"
     shown = {r.session_id for r in cohort.rows}
     marked = {session: those for session, those in marks.items() if session in shown and those}
