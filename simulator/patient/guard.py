@@ -49,6 +49,9 @@ _OUT_OF_CHARACTER = [
     r"\b(stay(ing)? in character|out of character|break(ing)? character)\b",
     r"<\|[^|]*\|>|<(start|end)_of_turn>|\[/?INST\]|<</?SYS>>",
     r"^\s*(#+ |\*\*)",  # markdown headings or bold: a document, not speech
+    # an assistant handing over a line ("Sure, here's what I said: ..." from Qwen2.5-Coder 1.5B), not a patient talking
+    r"\bhere(?:'s| is) (what|how) (i|you|he|she|they|\w+) (said|says|say|would say|might say|could say|would reply)\b",
+    r"\bhere(?:'s| is) (my|the|a|your|his|her) (reply|response|answer|line)\b",
 ]
 _MODEL_NAMES = ("openai", "chatgpt", "gpt", "anthropic", "claude", "gemini", "gemma", "llama", "mistral", "qwen")
 _ADVICE = [

@@ -95,7 +95,7 @@ class LLMPatient(PatientEngine):
             return (yield from self._scripted(decision, scripted, note))
         prompt = build_prompt(self.scenario, self.state, decision, scripted, clinician_text, self.history, self.settings.history_turns)
         guard = self.guard.for_turn(
-            self.state, decision, prompt.system, prompt.instructions, clinician_text, scripted,
+            self.state, decision, prompt.told, prompt.instructions, clinician_text, scripted,
             earlier=[reply for _, reply in self.history], heard=[clinician for clinician, _ in self.history],
         )
         messages = prompt.messages
@@ -149,7 +149,7 @@ class LLMPatient(PatientEngine):
                 return PatientReply(shown, decision)
             kinds = [k for k in verdict.kinds if not (stopped and k == "missing_disclosure")]  # cut short: of course
             rejected += [DESCRIPTIONS[k] for k in kinds if DESCRIPTIONS[k] not in rejected]
-            messages = _with_correction(prompt.messages, tuple(kinds))
+            messages = prompt.corrected(" ".join(CORRECTIONS[k] for k in kinds if k in CORRECTIONS))
             if shown:  # cannot happen while releasable() holds a disclosure turn back; counted if it does
                 self.counts["withdrawn"] += 1
                 yield ReplyChunk("", restart=True)
@@ -187,13 +187,6 @@ class LLMPatient(PatientEngine):
         self.counts["scripted"] += 1
         yield from word_chunks(scripted)
         return PatientReply(scripted, decision, (note,))
-
-
-def _with_correction(messages: list[dict[str, str]], kinds: tuple[str, ...]) -> list[dict[str, str]]:
-    """The same request with a note on what to fix (never the rejected text, which might hold a leak)."""
-    fixes = " ".join(CORRECTIONS[k] for k in kinds if k in CORRECTIONS)
-    system = messages[0]
-    return [{**system, "content": f"{system['content']}\n\nYour last attempt at this reply could not be used. {fixes}"}, *messages[1:]]
 
 
 def _seed(seed: int, turn: int, attempt: int) -> int:

@@ -1,6 +1,11 @@
 """The LLM patient's prompt: persona, speech, current feelings, and only what the director has unlocked.
 
-Built from a template in simulator/data/prompts/patient.md. What goes in is listed here and nowhere else:
+Built from two templates in simulator/data/prompts/: patient.md, the system message, holds what stays the same all
+consultation (who the patient is, how they speak, the rules), and patient_turn.md, a note at the end of the clinician's
+latest message, holds what changes every turn (feelings, what has been told, this turn's line). A server that reuses
+the prompt it has just seen (llama.cpp does) then evaluates only the newest turn: on a 2-core machine the 1.5B model
+reads about 25 tokens a second, so a system message rebuilt every turn cost half a minute before the first word.
+What goes in is listed here and nowhere else:
 the persona (name, age, pronouns, occupation, home life, personality, conditions, setting, reason for
 coming, and what they know of their own life: `patient.knows`, which lint keeps free of hidden facts), speech style, affect,
 activation, importance and confidence per behaviour, the content of the facts already disclosed, and this turn's line from
@@ -53,17 +58,32 @@ GIST = {
 MAX_TOKENS = {"terse": 90, "moderate": 150, "chatty": 220}
 
 
+CORRECTION = "Your last attempt at this reply could not be used."
+
+
 @cache
-def _template() -> Template:
-    return Template((DATA_DIR / "prompts" / "patient.md").read_text(encoding="utf-8"))
+def _template(name: str) -> Template:
+    return Template((DATA_DIR / "prompts" / name).read_text(encoding="utf-8"))
 
 
 @dataclass(frozen=True)
 class PatientPrompt:
-    system: str
+    system: str  # the system message: the same every turn of a consultation
+    note: str  # this turn's note, after the clinician's words in the last message
     messages: list[dict[str, str]]
-    instructions: str  # the system prompt without this turn's line and the disclosed facts (for echo checks)
+    instructions: str  # system and note without this turn's line and the disclosed facts (for echo checks)
     max_tokens: int
+
+    @property
+    def told(self) -> str:
+        """Everything the model was told this turn (what it may say, and what it must not read out)."""
+        return f"{self.system}\n{self.note}"
+
+    def corrected(self, fixes: str) -> list[dict[str, str]]:
+        """The same request with a note on what to fix, at its end so the server's reuse of the prompt holds
+        (never the rejected text, which might hold a leak)."""
+        last = self.messages[-1]
+        return [*self.messages[:-1], {**last, "content": f"{last['content']}\n\n{CORRECTION} {fixes}"}]
 
 
 def build_prompt(
@@ -111,14 +131,15 @@ def build_prompt(
         "gist_rule": GIST["deflect" if deflecting else "say"],
         "gist": gist,
     }
-    system = _template().substitute(values)
-    instructions = _template().substitute({**values, "known": "", "gist": ""})
+    system = _template("patient.md").substitute(values)
+    note = _template("patient_turn.md").substitute(values)
+    instructions = system + "\n" + _template("patient_turn.md").substitute({**values, "known": "", "gist": ""})
     messages: list[dict[str, str]] = [{"role": "system", "content": system}]
     for clinician, patient in history[-history_turns:] if history_turns else []:
         messages.append({"role": "user", "content": clinician})
         messages.append({"role": "assistant", "content": patient})
-    messages.append({"role": "user", "content": clinician_text})
-    return PatientPrompt(system, messages, instructions, MAX_TOKENS[p.speech.verbosity])
+    messages.append({"role": "user", "content": f"{clinician_text}\n\n{note}"})
+    return PatientPrompt(system, note, messages, instructions, MAX_TOKENS[p.speech.verbosity])
 
 
 def behaviours_in_play(scenario: Scenario, state: PatientState) -> list[Behaviour]:

@@ -42,15 +42,20 @@ def system_prompt(request: dict[str, Any]) -> str:
     return str(messages[0].get("content", ""))
 
 
+def last_message(request: dict[str, Any]) -> str:
+    messages = request.get("messages") or [{}]
+    return str(messages[-1].get("content", ""))
+
+
 def quote_gist(request: dict[str, Any]) -> str:
-    """A well-behaved model: says this turn's line as it was given."""
-    match = _GIST.search(system_prompt(request))
+    """A well-behaved model: says this turn's line as it was given (in the turn's note, in the last message)."""
+    match = _GIST.search(last_message(request))
     return match.group(1) if match else "Sorry, I'm not sure."
 
 
 def echo_prompt(request: dict[str, Any]) -> str:
     """A model that falls for every injection: prints its whole prompt back."""
-    return system_prompt(request) + "\n" + str(request["messages"][-1].get("content", ""))
+    return system_prompt(request) + "\n" + last_message(request)
 
 
 def as_an_ai(request: dict[str, Any]) -> str:

@@ -144,7 +144,11 @@ def test_a_regeneration_asks_for_the_fix_and_never_resends_the_rejected_reply() 
         reply = engine.respond("Hello Gary, come in.", 0)
         first, second = server.chat_requests()
     assert not reply.notes and engine.counts == {"model": 1, "scripted": 0, "regenerated": 1, "cut_off": 0, "withdrawn": 0}
-    assert "Stay the patient" in second.json["messages"][0]["content"]
+    # the fix goes at the end, after the turn's note; the rest of the request is the first one's (the server's
+    # reuse of the prompt it has just read holds for everything before it)
+    assert "Stay the patient" in second.json["messages"][-1]["content"]
+    assert second.json["messages"][:-1] == first.json["messages"][:-1]
+    assert second.json["messages"][-1]["content"].startswith(first.json["messages"][-1]["content"])
     assert "hidden facts" not in second.text and "As an AI" not in second.text
 
 
