@@ -3,11 +3,16 @@ agreement on benchmarks/turnset/gold_sessions.jsonl (PriMock57 and ACI-Bench moc
 written consultations), for this grader and the first wave's, in the same run.
 
     python benchmarks/bench_grader_labels.py [--split test|dev|train|fit] [--calibrate] [--json]
+    python benchmarks/bench_grader_labels.py --judges rules,llm,hybrid --weights qwen [--sources written] [--limit N]
 
 - Kalamazoo tasks: exact and within-one agreement, quadratic-weighted kappa; by source too.
 - Self-management criteria: accuracy (a null rating counts as right when the grader says not
   applicable or not enough evidence), and on real consultations alone.
 - Co-production level: accuracy.
+- `--judges`: the rules, the model judge (`llm`: the model's marks) and `hybrid` (the model's view when it is
+  shown the rules' results; the grade a user sees in hybrid mode is the rules'), side by side on the same
+  consultations, against the real llama.cpp server (`--weights`) or any OpenAI-compatible one (`--base-url`);
+  with the evidence each cites (clinician turns per graded criterion) and its disagreements with the rules.
 `--calibrate` searches each Kalamazoo task's thresholds (points to a 1-5 mark) for the best
 quadratic-weighted kappa on train + dev and prints them, for rubrics/kalamazoo.yaml; `test` is reported,
 never searched.
@@ -50,13 +55,19 @@ def rated(splits: set[str]) -> list[tuple[dict, list[tuple[str, str]]]]:
     return out
 
 
-def grade_all(items: list[tuple[dict, list[tuple[str, str]]]]) -> list[dict]:
-    judge, reader = RulesJudge(), TurnReader()
+def grade_all(items: list[tuple[dict, list[tuple[str, str]]]], judge=None) -> list[dict]:
+    """Each consultation graded by `judge` (the rules if None); with a model judge, the model's own marks (in
+    hybrid mode, its view beside the rules') and what it cited."""
+    judge, reader = judge or RulesJudge(), TurnReader()
     out = []
-    for rating, turns in items:
+    for number, (rating, turns) in enumerate(items, 1):
         conversation = Conversation.build(rating["consultation"], turns, reader)
         conversation.detect_plans()
         report = judge.grade(conversation)
+        if judge.name in ("llm", "hybrid"):
+            out.append(model_marks(report, len(conversation.clinician)))
+            print(f"  {judge.name} {number}/{len(items)} {rating['consultation']}: {out[-1]['ungraded']} ungraded", file=sys.stderr, flush=True)
+            continue
         out.append({
             "kalamazoo": {k: report.kalamazoo[k].value for k in KALAMAZOO_TASKS},
             "points": {k: report.kalamazoo[k].points for k in KALAMAZOO_TASKS},
@@ -66,6 +77,75 @@ def grade_all(items: list[tuple[dict, list[tuple[str, str]]]]) -> list[dict]:
             "coproduction_level": report.coproduction_level,
         })
     return out
+
+
+def model_marks(report, clinician_turns: int) -> dict:
+    """The model's marks from a model or hybrid grade, with the evidence it cited and where it differed."""
+    hybrid = report.judge == "hybrid"
+    opinions = {}
+    for group in (report.kalamazoo, report.self_management):
+        for cid, result in group.items():
+            if hybrid:
+                opinions[cid] = result.second_opinion or {"value": None, "status": "ungraded", "evidence": []}
+            else:
+                opinions[cid] = {"value": result.value, "status": result.status, "evidence": [e.turn for e in result.evidence if e.indicator == "llm"]}
+    level = report.coproduction.get("llm", {}).get("value") if hybrid else report.coproduction_level
+    graded = [o for o in opinions.values() if o["status"] != "ungraded"]
+    return {
+        "kalamazoo": {k: opinions[k]["value"] if opinions[k]["status"] == "scored" else None for k in KALAMAZOO_TASKS},
+        "self_management": {k: opinions[k]["value"] if opinions[k]["status"] in ("met", "not_met") else None for k in SELF_MANAGEMENT},
+        "coproduction_level": level,
+        "ungraded": len(opinions) - len(graded),
+        "cited": [len(o.get("evidence") or []) for o in graded],
+        "clinician_turns": clinician_turns,
+        "disagreements": len(report.extra.get("llm", {}).get("disagreements", {})),
+    }
+
+
+def model_judge(mode: str, base_url: str, model: str):
+    from simulator.llm.settings import LLMSettings
+    from simulator.rubric.llm_judge import LLMJudge
+
+    return LLMJudge(LLMSettings(backend="openai", model=model, base_url=base_url, timeout=900, retry_budget=1800, temperature=0), mode=mode)
+
+
+def compare_judges(args: argparse.Namespace) -> int:
+    """Rules, model and hybrid on the same consultations, side by side."""
+    from contextlib import nullcontext
+
+    from benchmarks.llama_server import llama_server
+
+    items = rated({"train", "dev"} if args.split == "fit" else {args.split})
+    if args.sources:
+        items = [i for i in items if i[0]["source"] in args.sources.split(",")]
+    items = items[: args.limit or None]
+    modes = args.judges.split(",")
+    local = not args.base_url and set(modes) - {"rules"}
+    server = llama_server(model_name=args.weights) if local else nullcontext((args.base_url, args.model or "none"))
+    results = {}
+    with server as (base_url, model):
+        for mode in modes:
+            graded = grade_all(items) if mode == "rules" else grade_all(items, model_judge(mode, base_url, model))
+            results[mode] = agreement(items, graded)
+            if mode != "rules":
+                cited = [c for g in graded for c in g["cited"]]
+                turns = sum(g["clinician_turns"] for g in graded) / len(graded)
+                results[mode]["model"] = {
+                    "ungraded": sum(g["ungraded"] for g in graded), "mean_turns_cited": sum(cited) / max(1, len(cited)),
+                    "mean_clinician_turns": turns, "disagreements_with_rules": sum(g["disagreements"] for g in graded),
+                }
+    if args.json:
+        print(json.dumps(results, indent=1))
+        return 0
+    print(f"Rules, model and hybrid judges, {args.split} split ({len(items)} consultations; model {model})")
+    for mode, result in results.items():
+        print(f"\n{mode}")
+        show("all", result)
+        if "model" in result:
+            m = result["model"]
+            print(f"    ungraded {m['ungraded']}; turns cited per graded criterion {m['mean_turns_cited']:.1f} "
+                  f"of {m['mean_clinician_turns']:.0f} clinician turns; disagreements with the rules {m['disagreements_with_rules']}")
+    return 0
 
 
 _FIRST_WAVE_RUNNER = """
@@ -102,7 +182,7 @@ def agreement(items: list[tuple[dict, list]], graded: list[dict], only: set[str]
         return out
     for task in KALAMAZOO_TASKS:
         human = [r["kalamazoo"][task] for r, _ in pairs]
-        machine = [g["kalamazoo"][task] or 3 for _, g in pairs]
+        machine = [g["kalamazoo"][task] or 3 for _, g in pairs]  # no mark (ungraded, not enough evidence): the middle
         out["kalamazoo"][task] = {
             "exact": sum(h == m for h, m in zip(human, machine)) / len(pairs),
             "within_one": sum(abs(h - m) <= 1 for h, m in zip(human, machine)) / len(pairs),
@@ -157,7 +237,15 @@ def main() -> int:
     parser.add_argument("--calibrate", action="store_true")
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--no-first-wave", action="store_true")
+    parser.add_argument("--judges", default="", help="compare these judges: rules,llm,hybrid")
+    parser.add_argument("--weights", choices=("gemma", "qwen"), default="qwen", help="the local model to start for --judges")
+    parser.add_argument("--base-url", help="an OpenAI-compatible server for --judges instead of a local one")
+    parser.add_argument("--model")
+    parser.add_argument("--sources", default="", help="only these sources (primock57,aci-bench,written)")
+    parser.add_argument("--limit", type=int, default=0, help="at most this many consultations")
     args = parser.parse_args()
+    if args.judges:
+        return compare_judges(args)
     if args.calibrate:
         items = rated({"train", "dev"})
         thresholds = calibrate(items, grade_all(items))

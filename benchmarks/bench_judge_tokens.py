@@ -63,7 +63,7 @@ REPO = Path(__file__).resolve().parent.parent
 SCENARIOS = ["t2d-hypo-fear", "ckd-pain-multimorbidity", "copd-low-mood", "asthma-young-adult", "heart-failure-carer", "hypertension-proactive"]
 TARGET = 0.2
 TRANSCRIPT_MARK = "## Transcript\n"  # simulator/data/prompts/judge.md.j2
-TRANSCRIPT_END = "\nReply with a JSON object only"
+TRANSCRIPT_END = "\n## Grading"
 SCHEMA_MARK = "Reply with only a JSON object (no prose, no code fence) valid for this JSON Schema:"  # simulator/llm/client.py
 
 
