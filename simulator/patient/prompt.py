@@ -96,8 +96,12 @@ def build_prompt(
     history_turns: int = 12,
 ) -> PatientPrompt:
     p = scenario.patient
-    known_facts = [scenario.fact(fact_id) for fact_id in state.disclosed]  # unlocked by the director, nothing else
-    known = "\n".join(f"- {fact.content}" for fact in known_facts) or "- Nothing yet."
+    start = window_start(len(history), history_turns)
+    # Facts the director has unlocked, nothing else; and of those only the ones this turn is about while the
+    # conversation they were told in is still in the prompt (every fact, every turn, was half the prompt)
+    about = {f.id for f in (*decision.disclosed, *decision.touched_known)}
+    known_facts = [scenario.fact(fact_id) for fact_id in state.disclosed if start or fact_id in about]
+    known = "\n".join(f"- {fact.content}" for fact in known_facts) or "- Only what you have said in the conversation."
     behaviours = "\n".join(
         f"- {b.label[:1].upper()}{b.label[1:]}: importance to you {state.importance[b.id]:.0f} out of 10, "
         f"confidence you can do it {state.confidence[b.id]:.0f} out of 10."
@@ -135,11 +139,20 @@ def build_prompt(
     note = _template("patient_turn.md").substitute(values)
     instructions = system + "\n" + _template("patient_turn.md").substitute({**values, "known": "", "gist": ""})
     messages: list[dict[str, str]] = [{"role": "system", "content": system}]
-    for clinician, patient in history[-history_turns:] if history_turns else []:
+    for clinician, patient in history[start:] if history_turns else []:
         messages.append({"role": "user", "content": clinician})
         messages.append({"role": "assistant", "content": patient})
     messages.append({"role": "user", "content": f"{clinician_text}\n\n{note}"})
     return PatientPrompt(system, note, messages, instructions, MAX_TOKENS[p.speech.verbosity])
+
+
+def window_start(exchanges: int, history_turns: int) -> int:
+    """The first exchange the prompt keeps: the last `history_turns` or a few more, moved on half a window at a
+    time, not every turn, so the server can go on reusing the start of the prompt between moves."""
+    if not history_turns or exchanges <= history_turns:
+        return 0
+    step = max(1, history_turns // 2)
+    return -(-(exchanges - history_turns) // step) * step
 
 
 def behaviours_in_play(scenario: Scenario, state: PatientState) -> list[Behaviour]:

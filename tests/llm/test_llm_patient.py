@@ -339,3 +339,34 @@ def test_play_with_no_backend_flags_stays_offline(tmp_path: Path, capsys: pytest
     assert main(["play", "t2d-hypo-fear", "--script", str(script), "--out", str(out)]) == 0
     assert json.loads(out.read_text())["engine"] == {"name": "scripted", "seed": 0}
     assert "note" not in capsys.readouterr().out
+
+
+def test_each_request_starts_as_the_one_before_so_the_server_can_reuse_what_it_has_read() -> None:
+    """The system message is the same all consultation and the conversation is only added to, until the window
+    moves on (half a window at a time); the turn's note is the last message's end, naming the facts told that
+    this turn is about, not every fact told so far."""
+    lines = script_lines("t2d-hypo-fear")
+    with FaultServer(responder=quote_gist) as server:
+        engine = LLMPatient(T2D, settings=fast(server.base_url, history_turns=4))
+        replies = play(engine, lines)
+        requests = [r.json["messages"] for r in server.chat_requests()]
+    assert len(requests) == len(lines) and len(lines) > 8  # one request a turn: quote_gist is never rejected
+    assert len({messages[0]["content"] for messages in requests}) == 1
+    moved = []
+    for index, (before, after) in enumerate(zip(requests, requests[1:]), 1):
+        assert after[-1]["content"].startswith(lines[index] + "\n\n---\n")
+        assert after[-3]["content"] == lines[index - 1] and after[-2]["content"] == replies[index - 1].text  # the note is not kept
+        if after[: len(before) - 1] != before[:-1]:  # everything but the last message kept, unless the window moved
+            moved.append(index)
+        assert len(after) <= 1 + 2 * 4 + 1
+    assert moved == [5, 7, 9, 11, 13][: len([i for i in (5, 7, 9, 11, 13) if i < len(lines)])]  # once full, two exchanges at a time
+    told = {f.id for reply in replies for f in reply.decision.disclosed}
+    assert len(told) >= 3
+    for index, (messages, reply) in enumerate(zip(requests, replies)):
+        about = {f.id for f in (*reply.decision.disclosed, *reply.decision.touched_known)}
+        note = messages[-1]["content"]
+        for fact in T2D.facts:
+            if index <= 4 and fact.id in told and fact.id not in about:  # window not yet moved: only what this turn is about
+                assert fact.content not in note, (index, fact.id)
+            if fact.id in about:
+                assert fact.content in note, (index, fact.id)
