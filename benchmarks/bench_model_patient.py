@@ -79,7 +79,8 @@ def play(scenario, kind: str, lines: list[str], settings: LLMSettings, out) -> t
         )
         kinds = turn_claims.check(reply.text) if voiced_by == "model" else []
         rows.append({
-            "kind": kind, "turn": index, "clinician": line, "reply": reply.text, "voiced_by": voiced_by, "notes": list(reply.notes),
+            "kind": kind, "turn": index, "clinician": line, "reply": reply.text, "gist": engine.state.decided_line, "voiced_by": voiced_by,
+            "notes": list(reply.notes),
             "seconds": round(elapsed, 2), "first_word_seconds": round((first[0] - start) if first else elapsed, 2), "claims": kinds,
         })
         out.write(json.dumps({"scenario": scenario.id, "model": settings.model, **rows[-1]}) + "\n")
