@@ -450,3 +450,75 @@ def test_a_sentence_said_over_and_over_in_one_reply_is_a_repeat(reply: str, reje
     scenario = SCENARIOS[T2D]
     guard, _ = turn_guard(scenario, ["Hello Gary, come in.", "When did all this start for you?"], ["Alright, doc. Got the letter."])
     assert ("repeat" in guard.check(reply).kinds) is rejected
+
+
+# Qwen2.5-Coder-1.5B on the real server (benchmarks/handcheck/qwen-1.5b-replies-2026-12-05.jsonl, with the hand
+# check's labels beside it): replies that said something other than the turn's line reached the clinician
+QWEN = [
+    # (index in the replies file, scenario, clinician lines, the patient's earlier replies, the turn's line, the model's reply, passes)
+    (1, "asthma-young-adult",
+     ["Hi Jade, I'm Sam, one of the practice nurses. Nice to meet you. What would you like to talk about today?",
+      "That sounds frustrating, having to come in before you can get your inhaler. Is there anything else you'd like to cover today, so we can make a list?"],
+     "It's just the inhalers. Blue one's the Ventolin, and there's a brown one, beclo-something. My mum's got opinions about that brown one. Long story.",
+     "I'm sorry, but I can't talk about that right now.", False),
+    (49, "heart-failure-carer",
+     ["Hello Pat, I'm Sarah, one of the heart failure nurses. Come in and take a seat.",
+      "It's lovely to see you looking so much better. What would you like us to talk about today, now you're home?"],
+     "Is it normal to still get puffed on the stairs? I thought I'd be back to myself by now.",
+     "Yes, it's normal to still get puffed on the stairs. I thought I'd be back to myself by now.", False),
+    (86, "t2d-hypo-fear", ["Hello Gary, have a seat. Are you keeping well?", "Are you taking your metformin?", "Do you take it twice a day?"],
+     "Like I told you, just the metformin. Big white ones, a gram a time.",
+     "I know, doc. I just wanted to make sure you were taking your metformin.", False),
+    (95, "t2d-hypo-fear", ["Hello Gary, I'm Dr Shah. Come in and have a seat.", "So, how've you been keeping since your last review?",
+                           "Talk me through a normal day for you.", "How are you feeling in yourself?"],
+     "Not sure, to be honest. You want to ask Sandra about that. She's got opinions.", "Thank you, doc.", False),
+    (63, "heart-failure-carer", ["Hello Pat, I'm Sarah, one of the heart failure nurses. Come in and take a seat.",
+                                 "So, how've you been keeping since your last review?", "Talk me through a normal day for you.",
+                                 "How are you feeling in yourself?"],
+     "Hard to say. I just get on with it. Is it normal to still get puffed on the stairs? I thought I'd be back to myself by now.",
+     "I just get on with it. Is it normal to still get puffed on the stairs? I thought I'd be back to myself by now.", True),
+    (30, "ckd-pain-multimorbidity", ["Hello Margaret, I'm Dr Patel. Come in and take a seat.", "So, how've you been keeping since your last review?",
+                                     "Talk me through a normal day for you."],
+     "Let me think, cooking for one, I can't be bothered, can I? It's a tin of soup or a ready meal mostly, bit of toast.",  # a tag, not a question
+     "I think, cooking for one, I can't be bothered. It's a tin of soup or a ready meal mostly, bit of toast.", True),
+]
+
+
+def guard_with_line(scenario: Scenario, lines: list[str], gist: str):  # noqa: ANN201 - a TurnGuard
+    """The guard for the last of `lines`, with the turn's line as it was recorded (the scripted patient played the
+    earlier lines; its words stand in for the earlier replies)."""
+    engine, previous, earlier = ScriptedPatient(scenario), None, []
+    for index, line in enumerate(lines[:-1]):
+        previous = engine.respond(line, 2 * index, previous).text
+        earlier.append(previous)
+    decision = engine.director.step(lines[-1], 2 * (len(lines) - 1), previous)
+    prompt = build_prompt(scenario, engine.state, decision, gist, lines[-1], list(zip(lines[:-1], earlier)))
+    return ReplyGuard(scenario).for_turn(engine.state, decision, prompt.told, prompt.instructions, lines[-1], gist, earlier=earlier, heard=lines[:-1])
+
+
+@pytest.mark.parametrize(("index", "scenario_id", "lines", "gist", "reply", "passes"), QWEN, ids=[f"qwen-{case[0]}" for case in QWEN])
+def test_a_reply_must_say_what_the_patient_was_to_say(index: int, scenario_id: str, lines: list[str], gist: str, reply: str, passes: bool) -> None:
+    guard = guard_with_line(SCENARIOS[scenario_id], lines, gist)
+    verdict = guard.check(reply)
+    assert verdict.ok is passes, verdict
+    if not passes:
+        assert verdict.kinds == ("missing_disclosure",)
+        assert guard.releasable(reply + " And") is None  # held back while streaming: never shown, then taken back
+    assert guard.check(gist).ok  # the line itself, word for word, always passes
+
+
+@pytest.mark.parametrize(
+    ("reply", "gist", "shown"),
+    [
+        # Qwen2.5-Coder-1.5B (benchmarks/handcheck/, indices 39 and 47): "Sure, love." read as a yes to "every day?"
+        ("Sure, love. Can we just do the inhalers?", "It's fine, love. Can we just do the inhalers?", "Can we just do the inhalers?"),
+        ("Sure, love. I can't say, really.", "Can't say, really.", "I can't say, really."),
+        ("Of course. it's fine, love.", "It's fine, love. Can we just do the inhalers?", None),  # no question: not passed
+        ("Sure, I'll give it a go.", "Sure, I'll give it a go.", "Sure, I'll give it a go."),  # the line's own word stays
+    ],
+)
+def test_an_assistants_acknowledgement_before_the_patients_words_is_dropped(reply: str, gist: str, shown: str | None) -> None:
+    lines = ["Hello Mr Pryce, have a seat. Is your breathing worse than last year?", "Are you using your inhalers?",
+             "How many times a day do you use the blue one?", "Are you taking the grey one every day?"]
+    verdict = guard_with_line(SCENARIOS["copd-low-mood"], lines, gist).check(reply)
+    assert (verdict.text if verdict.ok else None) == shown, verdict

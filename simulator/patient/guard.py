@@ -74,6 +74,11 @@ _SECOND_SPEAKER = re.compile(
 )
 _STAGE = re.compile(r"\*[^*\n]{1,60}\*|\((sighs|laughs|pauses|smiles|nods|shrugs)[^)]*\)", re.I)
 _NEVER = re.compile(r"(?!x)x")
+# "Sure, love." before the patient's words: an assistant's acknowledgement (Qwen2.5-Coder 1.5B), and to a yes/no
+# question a yes the patient never gave; dropped unless the turn's line starts with it
+_ACKNOWLEDGEMENT = re.compile(r"^(sure|certainly|absolutely|understood|of course)\b[,.!]?(\s+(love|doc|doctor|nurse|pet|hen|dear))?[,.!]\s+", re.I)
+_QUESTION = re.compile(r"[^.!?]*\?")
+GIST_KEPT = 0.3  # of a turn line's content words (when it has 3 or more) a reply keeps; fewer, and it says something else
 # Letters of other scripts, or code, in an English patient's speech: a small model's garbage, not speech.
 _CAMEL = re.compile(r"\b(?!Mc|Mac)[A-Z][a-z]+(?:[A-Z][a-z]+)+\b")  # "LoginPage"; McDonald and MacLeod are names
 _NOT_SPEECH = re.compile(r"[^\x00-\u024f\u2000-\u206f\u20a0-\u20bf\u2100-\u214f]|[{}<>\\|^~`]")
@@ -142,6 +147,8 @@ class TurnGuard:
             id_pattern = re.compile(r"\b" + r"[\s_-]+".join(map(re.escape, parts)) + r"\b", re.I) if len(parts) > 1 else _NEVER
             self.locked.append((fact, distinctive, id_pattern))
         self.disclosed_now = [(fact, content_words(" ".join((fact.content, *fact.says)))) for fact in decision.disclosed]
+        self.gist, self.gist_words = gist, content_words(gist)
+        self.gist_asks = any(len(q.split(",")[-1].split()) > 3 for q in _QUESTION.findall(gist))  # "..., can I?" asks nothing
         self.echo = shingles(instructions) - shingles(gist)  # this turn's line may quote a plan's label
         self.prompt_text = prompt_text.lower()
         self.clinician_text = clinician_text
@@ -167,7 +174,7 @@ class TurnGuard:
 
     def check(self, reply: str, partial: bool = False) -> Verdict:
         """The whole reply (or, with partial=True, what arrived of a broken stream)."""
-        text = repair(reply, self.guard.label)
+        text = self._repair(reply)
         problems: list[str] = []
         kinds = list(self._safety(text))
         if not text.strip():
@@ -182,7 +189,7 @@ class TurnGuard:
                 text = cut
             else:
                 kinds.append("length")
-        if not partial and not self.voices_disclosures(text):
+        if not partial and not (self.voices_disclosures(text) and self.keeps_gist(text)):
             kinds.append("missing_disclosure")
         kinds += self.claims.check(text)
         for kind in kinds:
@@ -193,7 +200,7 @@ class TurnGuard:
         """While streaming: the reply's whole sentences so far, repaired, if they pass every check that does
         not need the end of the reply, else None (hold them back). A turn that is to disclose a fact holds
         everything until the fact is voiced, so what the clinician reads is never withdrawn."""
-        text = repair(raw, self.guard.label, streaming=True)
+        text = self._repair(raw, streaming=True)
         ends = [m.end() for m in _SENTENCE_SO_FAR.finditer(text)]
         if not ends:
             return None
@@ -201,9 +208,27 @@ class TurnGuard:
         if prefix == self._released[0]:  # no new sentence since the last look (called for every streamed piece)
             return self._released[1]
         verdict = self.check(prefix, partial=True)
-        held = not verdict.ok or verdict.text != prefix or (self.disclosed_now and not self.voices_disclosures(prefix))
+        held = not verdict.ok or verdict.text != prefix or not self.keeps_gist(prefix) or (self.disclosed_now and not self.voices_disclosures(prefix))
         self._released = (prefix, None if held else prefix)
         return self._released[1]
+
+    def keeps_gist(self, text: str) -> bool:
+        """The reply says what the patient was to say this turn: a fair part of the line's words, and its question
+        to the clinician if it asked one. Replies that said something else (an assistant's "I'm sorry, but I can't
+        talk about that right now.", "Thank you, doc." to how they feel) or answered the patient's own question
+        ("Yes, it's normal to still get puffed on the stairs.") reached the clinician from the 1.5B model."""
+        if self.gist_asks and "?" not in text:
+            return False
+        kept = len(self.gist_words & content_words(text))
+        return len(self.gist_words) < 3 or kept >= GIST_KEPT * len(self.gist_words)
+
+    def _repair(self, raw: str, streaming: bool = False) -> str:
+        text = repair(raw, self.guard.label, streaming=streaming)
+        acknowledgement = _ACKNOWLEDGEMENT.match(text)
+        if acknowledgement and not _ACKNOWLEDGEMENT.match(self.gist) and acknowledgement.end() < len(text):
+            text = text[acknowledgement.end():]
+            text = text[:1].upper() + text[1:]
+        return text
 
     def voices_disclosures(self, text: str) -> bool:
         said = set(words(text))
