@@ -247,3 +247,22 @@ def test_replies_sound_more_open_as_rapport_grows(example) -> None:
         seen |= {p for p in prefixes("open") if reply.startswith(p)}
         assert not any(reply.startswith(p) for p in prefixes("guarded"))
     assert seen
+
+
+@pytest.mark.parametrize("question", ["Is your back still bad?", "Are the knees any better?", "Still got the bad back, then?"])
+def test_asked_again_about_what_she_came_with_she_answers_and_keeps_the_secret_beside_it(question: str) -> None:
+    """The back pain she came about shares its topic with the ibuprofen she has not owned up to (an open question
+    about the pain brings that out): asked a closed question about the
+    back again she talks about the back (the hand check of the model patient found 'I've not thought about it,
+    love.' to 'Is your back still bad?'), and the ibuprofen stays unsaid."""
+    scenario = load_scenario(next(p for p in SCENARIO_FILES if p.stem == "ckd-pain-multimorbidity"))
+    engine, previous = ScriptedPatient(scenario, 1), None
+    for index, line in enumerate(["Hello Margaret, come in.", "Are you taking your tablets?", question]):
+        reply = engine.respond(line, 2 * index, previous)
+        previous = reply.text
+    assert reply.decision.touched_known and not reply.decision.disclosed
+    back = scenario.fact("back_knee_pain")
+    assert any(word in reply.text.lower() for word in ("back", "knee")), reply.text
+    assert reply.text not in scenario.voice[engine.state.affect]["deflections"]
+    assert "ibuprofen" not in reply.text.lower() and "otc_ibuprofen" not in engine.state.disclosed
+    assert back.id in engine.state.disclosed

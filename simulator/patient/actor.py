@@ -124,6 +124,9 @@ class ScriptedActor:
         if decision.knowledge is not None and not guarded:  # their own life, as they'd tell anyone; the secret stays unsaid
             index = self.scenario.patient.knows.index(decision.knowledge)
             return self._remembered(f"knows:{index}", decision.knowledge.says, turn, state)
+        if decision.touched_known and not guarded:  # asked again about what they have told: they say it again
+            fact = decision.touched_known[0]  # ("Is your back still bad?" to the patient who came about her back)
+            return self._remembered(f"fact:{fact.id}", fact.says, turn, state)
         if decision.touched_hidden:
             return self._pick(f"deflect:{state.affect}", self.scenario.voice[state.affect]["deflections"], turn, state)
         if decision.touched_known:
