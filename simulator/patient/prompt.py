@@ -8,7 +8,8 @@ reads about 25 tokens a second, so a system message rebuilt every turn cost half
 What goes in is listed here and nowhere else:
 the persona (name, age, pronouns, occupation, home life, personality, conditions, setting, reason for
 coming, and what they know of their own life: `patient.knows`, which lint keeps free of hidden facts), speech style, affect,
-activation, importance and confidence per behaviour, the content of the facts already disclosed, and this turn's line from
+activation, importance and confidence per behaviour, the content of the disclosed facts this turn is about (every
+disclosed fact once the conversation's start has left the prompt), and this turn's line from
 the scripted actor (which voices only the director's decision).
 A fact the director keeps locked is never read here: not its id, its content or its lines.
 """
