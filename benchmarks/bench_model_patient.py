@@ -20,7 +20,7 @@ import sys
 import time
 from contextlib import nullcontext
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 import yaml
 
@@ -57,9 +57,9 @@ def consultations(scenario_id: str) -> dict[str, list[str]]:
     }
 
 
-def play(scenario, kind: str, lines: list[str], settings: LLMSettings, out) -> tuple[list[dict[str, Any]], dict[str, int]]:
-    """Play `lines` as one consultation; every turn goes to `out` (JSONL) and a progress line to stderr as it
-    ends, so a run stopped part-way keeps what it measured."""
+def play(scenario, kind: str, lines: list[str], settings: LLMSettings, out: TextIO | None = None) -> tuple[list[dict[str, Any]], dict[str, int]]:
+    """Play `lines` as one consultation; every turn goes to `out` (JSONL, if given) and a progress line to stderr
+    as it ends, so a run stopped part-way keeps what it measured."""
     engine = LLMPatient(scenario, 1, settings=settings)
     checker = claim_checker(scenario)
     rows, previous = [], None
@@ -83,8 +83,9 @@ def play(scenario, kind: str, lines: list[str], settings: LLMSettings, out) -> t
             "notes": list(reply.notes),
             "seconds": round(elapsed, 2), "first_word_seconds": round((first[0] - start) if first else elapsed, 2), "claims": kinds,
         })
-        out.write(json.dumps({"scenario": scenario.id, "model": settings.model, **rows[-1]}) + "\n")
-        out.flush()
+        if out is not None:
+            out.write(json.dumps({"scenario": scenario.id, "model": settings.model, **rows[-1]}) + "\n")
+            out.flush()
         print(f"  {scenario.id} {kind} {index}: {voiced_by} {elapsed:.1f} s {kinds or ''} | {reply.text[:70]!r}", file=sys.stderr, flush=True)
         previous = reply.text
     return rows, dict(engine.counts)
