@@ -55,6 +55,10 @@ def rated(splits: set[str]) -> list[tuple[dict, list[tuple[str, str]]]]:
     return out
 
 
+def split_names(split: str) -> set[str]:
+    return {"train", "dev"} if split == "fit" else {split}
+
+
 def grade_all(items: list[tuple[dict, list[tuple[str, str]]]], judge=None) -> list[dict]:
     """Each consultation graded by `judge` (the rules if None); with a model judge, the model's own marks (in
     hybrid mode, its view beside the rules') and what it cited."""
@@ -115,7 +119,7 @@ def compare_judges(args: argparse.Namespace) -> int:
 
     from benchmarks.llama_server import llama_server
 
-    items = rated({"train", "dev"} if args.split == "fit" else {args.split})
+    items = rated(split_names(args.split))
     if args.sources:
         items = [i for i in items if i[0]["source"] in args.sources.split(",")]
     items = items[: args.limit or None]
@@ -251,7 +255,7 @@ def main() -> int:
         thresholds = calibrate(items, grade_all(items))
         print(json.dumps(thresholds))
         return 0
-    items = rated({"train", "dev"} if args.split == "fit" else {args.split})
+    items = rated(split_names(args.split))
     graders = {"this grader": grade_all(items)}
     if not args.no_first_wave:
         graders["first wave"] = grade_first_wave(items)

@@ -124,14 +124,13 @@ class ScriptedActor:
         if decision.knowledge is not None and not guarded:  # their own life, as they'd tell anyone; the secret stays unsaid
             index = self.scenario.patient.knows.index(decision.knowledge)
             return self._remembered(f"knows:{index}", decision.knowledge.says, turn, state)
-        if decision.touched_known and not guarded:  # asked again about what they have told: they say it again
-            fact = decision.touched_known[0]  # ("Is your back still bad?" to the patient who came about her back)
+        # asked again about what they have told, they say it again, even when the topic also touches a secret
+        # ("Is your back still bad?" to the patient who came about her back); guarded (which needs a secret touched), they deflect
+        if decision.touched_known and not guarded:
+            fact = decision.touched_known[0]
             return self._remembered(f"fact:{fact.id}", fact.says, turn, state)
         if decision.touched_hidden:
             return self._pick(f"deflect:{state.affect}", self.scenario.voice[state.affect]["deflections"], turn, state)
-        if decision.touched_known:
-            fact = decision.touched_known[0]
-            return self._remembered(f"fact:{fact.id}", fact.says, turn, state)
         for asked, pool in (
             (("resources",), "resources"),
             (("follow_up", "safety_net"), "follow_up"),
