@@ -266,3 +266,35 @@ def test_asked_again_about_what_she_came_with_she_answers_and_keeps_the_secret_b
     assert reply.text not in scenario.voice[engine.state.affect]["deflections"]
     assert "ibuprofen" not in reply.text.lower() and "otc_ibuprofen" not in engine.state.disclosed
     assert back.id in engine.state.disclosed
+
+
+SIDE_EFFECT_QUESTIONS = ["Any side effects?", "Any side-effects from the medication at all?", "Are the tablets giving you any bother?",
+                         "Have they upset your tummy at all?", "Any side effects from them?"]
+
+
+@pytest.mark.parametrize("scenario_path", SCENARIO_FILES, ids=lambda p: p.stem)
+@pytest.mark.parametrize("question", SIDE_EFFECT_QUESTIONS)
+def test_asked_about_side_effects_the_patient_does_not_list_their_medicines_again(scenario_path: Path, question: str) -> None:
+    """The hand check of the model patient found "Any side effects?" answered with the list of medicines (the
+    scripted line's fault: side effects were a keyword of the medication topic). Asked after the list (where a
+    scenario gives it there), the patient answers about side effects: what they know of them, a secret's
+    deflection or its cue, never the list again."""
+    scenario = load_scenario(scenario_path)
+    engine = ScriptedPatient(scenario, 3)
+    medicines = next(k for k in scenario.patient.knows if k.about == "medicines")
+    replies = run(engine, ["Hello, come in.", "Which tablets are you on at the moment?", question])
+    assert not any(line in replies[2] for line in medicines.says), replies[2]
+    side_effects = next((k for k in scenario.patient.knows if k.about == "side_effects"), None)
+    touched = {f.id for f in scenario.facts if "side_effects" in f.topics}
+    assert side_effects is not None or touched, "each scenario says what its patient has to say about side effects"
+    if side_effects is not None and not touched:
+        assert any(line in replies[2] for line in side_effects.says), replies[2]
+
+
+@pytest.mark.parametrize("scenario_path", [p for p in SCENARIO_FILES if p.stem in ("t2d-hypo-fear", "hypertension-proactive", "heart-failure-carer")],
+                         ids=lambda p: p.stem)
+def test_an_open_question_about_side_effects_brings_out_the_side_effect_the_patient_kept_quiet(scenario_path: Path) -> None:
+    scenario = load_scenario(scenario_path)
+    engine = ScriptedPatient(scenario, 0)
+    run(engine, ["Hello, come in, have a seat.", "Tell me how you've got on with side effects from your tablets."])
+    assert set(engine.state.disclosed) & {f.id for f in scenario.facts if "side_effects" in f.topics and f.disclose == "open_question"}

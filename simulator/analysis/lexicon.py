@@ -90,6 +90,7 @@ class Lexicon:
     not_after: Mapping[str, re.Pattern[str]]
     model_needs: Mapping[str, re.Pattern[str]]  # a code the model finds without a rule needs these words in the unit
     shared_topics: Mapping[str, tuple[str, ...]]
+    topic_narrows: Mapping[str, frozenset[str]]  # topic -> topics it makes a mere "of what" in the same turn
     everyday_topics: Mapping[str, tuple[str, ...]]  # everyday words, shared and scenario topics alike
     vocabulary: tuple[str, ...]
 
@@ -100,7 +101,8 @@ def shared_lexicon() -> Lexicon:
     question = codes_data["question"]
     codes = {code: _alternation(patterns) for code, patterns in codes_data["codes"].items()}
     vocabulary = behaviour_vocabulary()
-    topics = resources.data_file("lexicon/topics.yaml")["topics"]
+    topic_data = resources.data_file("lexicon/topics.yaml")
+    topics = topic_data["topics"]
     everyday = resources.data_file("lexicon/everyday.yaml")
     echo, info = codes_data["echo"], codes_data["information_statement"]
     return Lexicon(
@@ -142,6 +144,7 @@ def shared_lexicon() -> Lexicon:
         not_after={code: re.compile(pattern, FLAGS) for code, pattern in codes_data.get("not_after", {}).items()},
         model_needs={code: re.compile(pattern, FLAGS) for code, pattern in codes_data.get("model_needs", {}).items()},
         shared_topics={name: tuple(words) for name, words in topics.items()},
+        topic_narrows={name: frozenset(others) for name, others in topic_data.get("narrows", {}).items()},
         everyday_topics={name: tuple(words) for part in ("topics", "scenario_topics") for name, words in everyday[part].items()},
         vocabulary=vocabulary,
     )

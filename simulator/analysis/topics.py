@@ -134,6 +134,7 @@ class TopicFinder:
             if name in merged:
                 merged[name].extend(words)
         self._order = list(merged)
+        self._narrows = lexicon.topic_narrows
         self._index = KeywordIndex(merged)
         self._stop = lexicon.echo_stopwords
         self._examples: list[tuple[str, frozenset[str]]] = []
@@ -170,6 +171,9 @@ class TopicFinder:
         for topics in self._index.matches(_TOKEN.findall(low)):
             found |= topics
         found |= self._example_topics(low, found)
+        for name, broader in self._narrows.items():
+            if name in found:
+                found -= broader  # "side effects of the tablets" is about side effects
         return tuple(name for name in self._order if name in found)
 
     def _example_topics(self, low: str, already: set[str]) -> set[str]:

@@ -137,6 +137,8 @@ class Director:
         best = max(knows, key=lambda k: len(set(k.topics) & topics), default=None)
         if best is not None and set(best.topics) & topics:
             return best
+        if topics & self.reader.lexicon.topic_narrows.keys():
+            return None  # "side effects of your tablets?" is not about which tablets, whatever the words
         low = analysis.text.lower()
         for about, pattern in persona_subjects().items():
             if pattern.search(low):
