@@ -139,6 +139,33 @@ def test_everyday_questions_mid_consultation() -> None:
     assert reader.analyse("Hi there, how are you?").codes == ("greeting",)
 
 
+# How someone is getting on with something, as clinicians ask it (several were read as a greeting or as no
+# question at all, so the patient disclosed nothing to "How are you getting on with your inhalers?").
+GETTING_ON = [
+    "How are you getting on with the metformin?",
+    "how are you getting on with the blue inhaler",
+    "What's it like taking the tablets day to day?",
+    "How are you managing with the stairs?",
+    "How are you coping with everything?",
+    "How're things with the water tablet?",
+    "So how are you getting on with it all?",
+    "What was it like when you came home?",
+    "How has it been going at work?",
+    "and how did you get on with the walking",
+]
+
+
+@pytest.mark.parametrize("text", GETTING_ON)
+def test_asking_how_someone_is_getting_on_with_something_is_an_open_question_not_a_greeting(text: str) -> None:
+    codes = reader.analyse(text).codes
+    assert "open_question" in codes and "greeting" not in codes and "closed_question" not in codes, codes
+
+
+@pytest.mark.parametrize("text", ["How's it going?", "Hiya, how are you?", "Morning! How are we?"])
+def test_how_is_it_going_alone_still_greets(text: str) -> None:
+    assert reader.analyse(text).codes == ("greeting",)
+
+
 def test_a_question_with_a_function_keeps_its_form() -> None:
     codes = reader.analyse("Would it be okay if I shared some information about that?").codes
     assert {"ask_permission", "closed_question"} <= set(codes)

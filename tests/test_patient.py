@@ -298,3 +298,11 @@ def test_an_open_question_about_side_effects_brings_out_the_side_effect_the_pati
     engine = ScriptedPatient(scenario, 0)
     run(engine, ["Hello, come in, have a seat.", "Tell me how you've got on with side effects from your tablets."])
     assert set(engine.state.disclosed) & {f.id for f in scenario.facts if "side_effects" in f.topics and f.disclose == "open_question"}
+
+
+def test_how_are_you_getting_on_with_your_inhalers_opens_up_the_inhalers() -> None:
+    """The reader took this everyday open question for a greeting or no question at all, so nothing came out."""
+    scenario = load_scenario(next(p for p in SCENARIO_FILES if p.stem == "copd-low-mood"))
+    engine = ScriptedPatient(scenario, 0)
+    run(engine, ["Morning Derek, come in, have a seat.", "How are you getting on with your inhalers?"])
+    assert {"reliever_overuse", "skips_preventer"} & set(engine.state.disclosed)

@@ -285,6 +285,8 @@ class TurnReader:
             chosen -= forms - {keep}
         if "request" in reading.rule_codes:  # "Run me through your tablets": asks the patient to tell, offers nothing back
             chosen.discard("reflection")
+            if "greeting" in chosen and not self.lexicon.codes["greeting"].search(reading.unit.text.lower()):
+                chosen.discard("greeting")  # "How are you getting on with the inhalers?" asks; it does not greet
         if "reflection" in chosen and chosen & set(QUESTION_FORMS) and reading.unit.asks:
             # a reflection said with a question mark offers the patient's meaning back; it asks nothing new
             question = probs.get("question", max(probs.get(c, -30.0) for c in QUESTION_FORMS))
