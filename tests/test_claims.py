@@ -522,3 +522,13 @@ def test_an_assistants_acknowledgement_before_the_patients_words_is_dropped(repl
              "How many times a day do you use the blue one?", "Are you taking the grey one every day?"]
     verdict = guard_with_line(SCENARIOS["copd-low-mood"], lines, gist).check(reply)
     assert (verdict.text if verdict.ok else None) == shown, verdict
+
+
+def test_a_refusal_passes_where_the_line_is_a_deflection_too() -> None:
+    """Qwen2.5-Coder-1.5B said "Sure. I'm not ready to talk about that yet." where its line was "Mm. That's about
+    right.", just after telling his fears (benchmarks/handcheck/, index 83): a refusal the line does not make is
+    rejected; one where the line deflects too is the patient's own."""
+    lines = ["Hello Gary, I'm Dr Shah. Come in and have a seat.", "Do you ever skip your tablets?"]
+    guard = guard_with_line(SCENARIOS["t2d-hypo-fear"], lines, "I'd rather not go into that, doc.")
+    assert guard.check("I'm not ready to talk about that yet, doc.").ok
+    assert not guard_with_line(SCENARIOS["t2d-hypo-fear"], lines, "Mm. That's about right.").check("I'm not ready to talk about that yet.").ok
