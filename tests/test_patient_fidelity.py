@@ -126,6 +126,8 @@ def test_everything_the_ledger_records_is_said_even_by_a_terse_patient(gary) -> 
         "Laters, bruv. Any problems, just come back in.",
         "Okay, you have a good day now, y'hear.",
         "right erm i think thats us done for today cheers",
+        "Cheers, ta. Say hi to your mum for me.",  # regards sent home: said only at parting
+        "Okay. Give my love to Sandra.",
     ],
 )
 def test_a_goodbye_ends_the_consultation(gary, line: str) -> None:
@@ -143,6 +145,8 @@ def test_a_goodbye_ends_the_consultation(gary, line: str) -> None:
         "Good afternoon.",  # a greeting, not "have a good afternoon"
         "We need to sort this out sooner rather than later.",
         "If it's no better in a week I'd like to come and see you again.",
+        "I'll say hello to your GP for you.",
+        "Can you say hi to your mum for me?",
     ],
 )
 def test_a_farewell_word_in_a_greeting_question_or_advice_does_not(gary, line: str) -> None:
