@@ -3,7 +3,7 @@ agreement on benchmarks/turnset/gold_sessions.jsonl (PriMock57 and ACI-Bench moc
 written consultations), for this grader and the first wave's, in the same run.
 
     python benchmarks/bench_grader_labels.py [--split test|dev|train|fit] [--calibrate] [--json]
-    python benchmarks/bench_grader_labels.py --judges rules,llm,hybrid --weights qwen [--sources written] [--limit N]
+    python benchmarks/bench_grader_labels.py --judges rules,llm,hybrid --weights qwen [--sources written] [--limit N] [--n-ctx 8192]
 
 - Kalamazoo tasks: exact and within-one agreement, quadratic-weighted kappa; by source too.
 - Self-management criteria: accuracy (a null rating counts as right when the grader says not
@@ -125,7 +125,7 @@ def compare_judges(args: argparse.Namespace) -> int:
     items = items[: args.limit or None]
     modes = args.judges.split(",")
     local = not args.base_url and set(modes) - {"rules"}
-    server = llama_server(model_name=args.weights) if local else nullcontext((args.base_url, args.model or "none"))
+    server = llama_server(model_name=args.weights, n_ctx=args.n_ctx) if local else nullcontext((args.base_url, args.model or "none"))
     results = {}
     with server as (base_url, model):
         for mode in modes:
@@ -247,6 +247,7 @@ def main() -> int:
     parser.add_argument("--model")
     parser.add_argument("--sources", default="", help="only these sources (primock57,aci-bench,written)")
     parser.add_argument("--limit", type=int, default=0, help="at most this many consultations")
+    parser.add_argument("--n-ctx", type=int, default=4096, help="the local server's context in tokens (real consultations: 8192)")
     args = parser.parse_args()
     if args.judges:
         return compare_judges(args)

@@ -29,6 +29,7 @@ MODEL_ALIAS = "gemma-3-270m"
 # Gemma's own turn markers, system message included (the GGUF carries no chat template)
 CHAT_TEMPLATE = REPO / "tests" / "llm" / "gemma_chat_template.json"
 START_TIMEOUT = 180.0  # seconds for the server to list its model
+N_CTX = 4096  # tokens of context: the patient's prompts and a written consultation with the judge's criteria
 LOG_TAIL = 3000  # characters of the server's log quoted in an error
 
 
@@ -42,12 +43,13 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def server_command(model: Path | str, port: int, alias: str = MODEL_ALIAS, chat: tuple[str, ...] | None = None) -> list[str]:
-    """`chat`: how the server formats a conversation for this model (Gemma's own template by default)."""
+def server_command(model: Path | str, port: int, alias: str = MODEL_ALIAS, chat: tuple[str, ...] | None = None, n_ctx: int = N_CTX) -> list[str]:
+    """`chat`: how the server formats a conversation for this model (Gemma's own template by default); `n_ctx`:
+    the context in tokens (a whole real consultation with the judge's criteria needs about 8,192)."""
     chat = chat or ("--chat_format", "hf-tokenizer-config", "--hf_tokenizer_config_path", str(CHAT_TEMPLATE))
     return [
         sys.executable, "-m", "llama_cpp.server", "--model", str(model), "--model_alias", alias,
-        "--host", "127.0.0.1", "--port", str(port), "--n_ctx", "4096", "--n_threads", str(min(2, os.cpu_count() or 1)), *chat,
+        "--host", "127.0.0.1", "--port", str(port), "--n_ctx", str(n_ctx), "--n_threads", str(min(2, os.cpu_count() or 1)), *chat,
     ]
 
 
@@ -73,7 +75,8 @@ def server_environment() -> dict[str, str]:
 
 @contextmanager
 def llama_server(
-    log_path: Path | None = None, alias: str | None = None, start_timeout: float = START_TIMEOUT, model_name: str = "gemma"
+    log_path: Path | None = None, alias: str | None = None, start_timeout: float = START_TIMEOUT, model_name: str = "gemma",
+    n_ctx: int = N_CTX,
 ) -> Iterator[tuple[str, str]]:
     """Start the server with `model_name`'s weights (see weights()), yield (base_url, model alias), stop it. Its
     output goes to `log_path` (a temporary file if None)."""
@@ -83,7 +86,7 @@ def llama_server(
     scratch = None if log_path is not None else tempfile.TemporaryDirectory(prefix="llama-server-")
     path = log_path if log_path is not None else Path(scratch.name) / "server.log"
     log = path.open("wb")
-    process = subprocess.Popen(server_command(model, port, alias, chat), stdout=log, stderr=subprocess.STDOUT, env=server_environment())
+    process = subprocess.Popen(server_command(model, port, alias, chat, n_ctx), stdout=log, stderr=subprocess.STDOUT, env=server_environment())
     base_url = f"http://127.0.0.1:{port}/v1"
     try:
         _wait_until_listed(base_url, process, path, start_timeout)
