@@ -306,3 +306,17 @@ def test_how_are_you_getting_on_with_your_inhalers_opens_up_the_inhalers() -> No
     engine = ScriptedPatient(scenario, 0)
     run(engine, ["Morning Derek, come in, have a seat.", "How are you getting on with your inhalers?"])
     assert {"reliever_overuse", "skips_preventer"} & set(engine.state.disclosed)
+
+
+def test_a_reflection_takes_up_what_it_reflects_not_everything_the_patient_said() -> None:
+    """The hand check of the second Qwen run (index 65): thanks for "two weeks of readings" read as a reflection took
+    up "any more tablets", said in the same turn, and the agenda question brought out the amlodipine he stopped."""
+    scenario = load_scenario(next(p for p in SCENARIO_FILES if p.stem == "hypertension-proactive"))
+    engine = ScriptedPatient(scenario, 0)
+    run(engine, ["Good morning, Mr Hale. I'm Dr Patel. Please come in and take a seat.",
+                 "Thank you for bringing two weeks of readings, you've clearly put in a lot of work. What would you like to cover today?"])
+    assert "stopped_amlodipine" not in engine.state.disclosed
+    reflected = ScriptedPatient(scenario, 0)  # offering back what he said about tablets does take that up
+    run(reflected, ["Good morning, Mr Hale. I'm Dr Patel. Please come in and take a seat.",
+                    "So you'd rather not talk about more tablets until you've had a proper go at the lifestyle side."])
+    assert "stopped_amlodipine" in reflected.state.disclosed

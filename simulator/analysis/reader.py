@@ -192,8 +192,11 @@ class TurnReader:
         asked: list[list[frozenset[str]]] = []  # the subjects each question names
         low = lower_same_length(speech.clean)
         last_asks = False
+        reflecting: list[str] = []  # the units that reflect, lower-cased
         for reading in readings:
             chosen = self._unit_codes(reading)
+            if "reflection" in chosen:
+                reflecting.append(low[reading.unit.start : reading.unit.end])
             last_asks = bool(chosen & set(QUESTION_FORMS))
             if last_asks:
                 questions += 1
@@ -218,7 +221,10 @@ class TurnReader:
         prompt = bool(self.lexicon.open_prompt.search(low)) and "backchannel" not in coded
         context: tuple[str, ...] = ()
         if previous_patient and (coded & _CONTEXT_CODES or prompt):
-            context = tuple(t for t in self.topics_in(previous_patient) if t not in topics)
+            said = previous_patient
+            if coded & _CONTEXT_CODES == {"reflection"} and not prompt:
+                said = self._reflected(previous_patient, reflecting)
+            context = tuple(t for t in self.topics_in(said) if t not in topics)
         codes = tuple(sorted(coded, key=self.vocabulary_index.__getitem__))
         hits.sort(key=lambda h: (h.start, self.vocabulary_index[h.code]))
         # the last sentence says goodbye, or the one before does and the last only adds a wish ("Thank you for
@@ -227,6 +233,15 @@ class TurnReader:
         goodbye = bool(readings) and not readings[-1].unit.asks and not last_asks and any(self._says_goodbye(u, questions) for u in last_two)
         kind = self._kind(low, topics) if questions or prompt else None
         return TurnAnalysis(text, codes, tuple(hits), topics, context, questions, len(speech.clean.split()), stacked, goodbye, kind)
+
+    def _reflected(self, said: str, reflecting: list[str]) -> str:
+        """The patient's sentences a reflection offers back (those sharing a content word with it), or all of
+        them if it shares none: thanks for "two weeks of readings" does not take up "any more tablets" said
+        beside them (empathy, a summary or "go on" take up the whole turn)."""
+        mine = self.topics.content(" ".join(reflecting))
+        sentences = _SENTENCE_END.split(said)
+        kept = [s for s in sentences if self.topics.content(lower_same_length(s)) & mine]
+        return " ".join(kept) if kept else said
 
     def _kind(self, low: str, topics: tuple[str, ...]) -> str:
         """What kind of question this is, for an answer about what was asked (question_kinds.yaml)."""
@@ -342,6 +357,7 @@ _ADDRESS = re.compile(
 )
 _REPORTED = re.compile(r"\b(said|says|told|tells|asked|asks|wrote|called out|shouted)\b")  # "she said see you later"
 _QUESTION_WORDS = frozenset("what how why when where who which do does did is are can could would will any".split())
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 _NOTES = re.compile(r"<[^<>]{0,60}>|\[[^\[\]]{0,60}\]")
 _LEAD = re.compile(r"^(?:(?:so|and|ok|okay|right|well|now|alright|um|erm|just|then|but|go on)\b[,\s]*)+")
 
