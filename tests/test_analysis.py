@@ -223,6 +223,10 @@ def test_topics_come_from_shared_scenario_and_everyday_words() -> None:
     assert "family" in reader.analyse("Is there anyone around to give you a hand?").topics
     assert "medication" in reader.analyse("How are you getting on with what you were given?").topics
     assert "alcohol" in reader.analyse("And what about the booze?").topics
+    # "X-wise" is about X (a helper's everyday script: "What sort of thing are you living on, grub-wise?")
+    assert "diet" in reader.analyse("What sort of thing are you living on, grub-wise, on an ordinary day?").topics
+    assert "money" in reader.analyse("How are things money-wise?").topics
+    assert "medication" in reader.analyse("How do you get on with all the stuff we give you?").topics
 
 
 def test_an_example_question_carries_a_scenario_topic() -> None:

@@ -59,7 +59,8 @@ class KeywordIndex:
 
     def matches(self, words: list[str]) -> list[frozenset[str]]:
         """The topics of each keyword found, left to right, longest first, without overlaps."""
-        words = [w[:-2] if w.endswith("'s") and len(w) > 3 else w for w in words]  # "Dean's" is "Dean"
+        # "Dean's" is "Dean"; "grub-wise" and "money-wise" are about grub and money
+        words = [w[:-2] if w.endswith("'s") and len(w) > 3 else w[:-5] if w.endswith("-wise") and len(w) > 6 else w for w in words]
         found = []
         n = len(words)
         phrases, second_prefix, single, prefixes = self._phrases, self._second_prefix, self._single, self._prefixes
