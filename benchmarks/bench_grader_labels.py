@@ -70,7 +70,8 @@ def grade_all(items: list[tuple[dict, list[tuple[str, str]]]], judge=None) -> li
         report = judge.grade(conversation)
         if judge.name in ("llm", "hybrid"):
             out.append(model_marks(report, len(conversation.clinician)))
-            print(f"  {judge.name} {number}/{len(items)} {rating['consultation']}: {out[-1]['ungraded']} ungraded", file=sys.stderr, flush=True)
+            why = sorted(set(report.extra.get("llm", {}).get("ungraded", {}).values()))  # why, where the model gave no mark
+            print(f"  {judge.name} {number}/{len(items)} {rating['consultation']}: {out[-1]['ungraded']} ungraded {why or ''}", file=sys.stderr, flush=True)
             continue
         out.append({
             "kalamazoo": {k: report.kalamazoo[k].value for k in KALAMAZOO_TASKS},
