@@ -59,8 +59,7 @@ class KeywordIndex:
 
     def matches(self, words: list[str]) -> list[frozenset[str]]:
         """The topics of each keyword found, left to right, longest first, without overlaps."""
-        # "Dean's" is "Dean"; "grub-wise" and "money-wise" are about grub and money
-        words = [w[:-2] if w.endswith("'s") and len(w) > 3 else w[:-5] if w.endswith("-wise") and len(w) > 6 else w for w in words]
+        words = [_base(w) for w in words]
         found = []
         n = len(words)
         phrases, second_prefix, single, prefixes = self._phrases, self._second_prefix, self._single, self._prefixes
@@ -99,6 +98,15 @@ class KeywordIndex:
                 found.append(merged)
             i += 1
         return found
+
+
+def _base(word: str) -> str:
+    """The word a keyword is matched against: "Dean's" is "Dean"; "grub-wise" and "money-wise" are about grub and money."""
+    if word.endswith("'s") and len(word) > 3:
+        return word[:-2]
+    if word.endswith("-wise") and len(word) > 6:
+        return word[:-5]
+    return word
 
 
 def _longest(entries: list[tuple[tuple[str, ...], bool, frozenset[str]]], words: list[str], i: int, n: int) -> tuple[int, frozenset[str]] | None:

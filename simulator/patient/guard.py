@@ -78,11 +78,6 @@ _NEVER = re.compile(r"(?!x)x")
 # question a yes the patient never gave; dropped unless the turn's line starts with it
 _ACKNOWLEDGEMENT = re.compile(r"^(sure|certainly|absolutely|understood|of course)\b[,.!]?(\s+(love|doc|doctor|nurse|pet|hen|dear))?[,.!]\s+", re.I)
 _QUESTION = re.compile(r"[^.!?]*\?")
-# A patient who will not talk about it: right when the turn's line is a deflection, out of character after the
-# patient has just told it all ("I'm not ready to talk about that yet." from the 1.5B model, to empathy).
-_REFUSAL = re.compile(
-    r"\b(not ready to (talk|go into|get into|discuss)|(can't|cannot|can not|won't|don't want to|do not want to|rather not) "
-    r"(talk|discuss|go into|get into)( about)? (that|it|this)|can't talk about|not something I('d| would) (like|want) to)", re.I)
 GIST_KEPT = 0.3  # of a turn line's content words (when it has 3 or more) a reply keeps; fewer, and it says something else
 # Letters of other scripts, or code, in an English patient's speech: a small model's garbage, not speech.
 _CAMEL = re.compile(r"\b(?!Mc|Mac)[A-Z][a-z]+(?:[A-Z][a-z]+)+\b")  # "LoginPage"; McDonald and MacLeod are names
@@ -121,8 +116,10 @@ class ReplyGuard:
         labels = sorted({*names, *_GENERIC_LABELS}, key=len, reverse=True)
         self.label = re.compile(r"^\s*[\"'*]*(" + "|".join(map(re.escape, labels)) + r")[*]*\s*:\s*", re.I)
         self.claims = claim_checker(scenario)
+        claims = resources.data_file("lexicon/claims.yaml")
+        self.refusal = re.compile(claims["refusals"], re.I)
         # a word with a capital inside that no one says and the scenario does not use: code, not speech
-        spoken = {*resources.data_file("lexicon/claims.yaml")["spoken_camel_case"], *_CAMEL.findall(scenario_text(scenario))}
+        spoken = {*claims["spoken_camel_case"], *_CAMEL.findall(scenario_text(scenario))}
         self.spoken_camel = frozenset(w.lower() for w in spoken)
 
     def for_turn(self, state: PatientState, decision: Decision, prompt_text: str, instructions: str, clinician_text: str, gist: str, *,
@@ -224,7 +221,7 @@ class TurnGuard:
         ("Yes, it's normal to still get puffed on the stairs.") reached the clinician from the 1.5B model."""
         if self.gist_asks and "?" not in text:
             return False
-        if _REFUSAL.search(text) and not _REFUSAL.search(self.gist):
+        if self.guard.refusal.search(text) and not self.guard.refusal.search(self.gist):
             return False
         kept = len(self.gist_words & content_words(text))
         return len(self.gist_words) < 3 or kept >= GIST_KEPT * len(self.gist_words)
