@@ -5,14 +5,14 @@ Headless; the CLI's `play` and the terminal UI both drive a consultation through
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from simulator.patient import Disclosure, PatientEngine, PatientState, ScriptedPatient
+from simulator.patient import PatientEngine, PatientState, ScriptedPatient
 from simulator.scenario.model import Scenario
 from simulator.session import Session, Turn, save
+from simulator.session.model import Disclosure, Note, PatientComment
 from simulator.session.store import load_draft, save_draft
 
 if TYPE_CHECKING:
@@ -90,14 +90,14 @@ class Consultation:
         The LLM patient is given the exchanges so far, as if it had voiced them all."""
         saved = session.resume
         state = PatientState.from_dict(saved["state"]) if saved.get("state") else None
-        ledger = [Disclosure(**d) for d in session.disclosures]
+        ledger = list(session.disclosures)
         turns = session.turns
         history = [(a.text, b.text) for a, b in zip(turns, turns[1:]) if a.speaker == "clinician" and b.speaker == "patient"]
         engine = patient_engine(scenario, session.engine.get("seed", 0), llm, state, ledger, history)
         now = {**_engine_record(engine), **({"usage": session.engine["usage"]} if "usage" in session.engine else {})}
         if voice_label(now) != voice_label(session.engine):  # the record says who voices it from here on
             note = f"Resumed; from here the patient is voiced by the {voice_label(now)}, before by the {voice_label(session.engine)}."
-            session.notes.append({"turn": len(turns), "note": note})
+            session.notes.append(Note(len(turns), note))
             session.engine = now
         consultation = cls(scenario, engine, session, path)
         consultation.path = path
@@ -109,7 +109,7 @@ class Consultation:
 
     def notes_for(self, turn: Turn) -> list[str]:
         """What the clinician should be told about a turn (e.g. the model failed and the scripted patient answered)."""
-        return [note["note"] for note in self.session.notes if note.get("turn") == turn.index]
+        return [note.note for note in self.session.notes if note.turn == turn.index]
 
     def last_patient_text(self) -> str | None:
         return next((t.text for t in reversed(self.session.turns) if t.speaker == "patient"), None)
@@ -127,15 +127,15 @@ class Consultation:
             "clinician",
             text,
             codes=list(analysis.codes),
-            evidence=[asdict(hit) for hit in analysis.hits],
+            evidence=list(analysis.hits),
             topics=sorted(analysis.engaged_topics),
             reading=analysis.record(),  # the rest of what the patient read: the grader reads the turn back, as the patient did
             state=self.engine.state.snapshot(),
         )
         turn = session.add_turn("patient", reply.text, state=self.engine.state.snapshot())
         for note in reply.notes:
-            session.notes.append({"turn": turn.index, "note": note})
-        session.record_disclosures(self.engine.ledger)
+            session.notes.append(Note(turn.index, note))
+        session.disclosures = list(self.engine.ledger)
         if reply.decision.closing:
             session.status = "ended"
             self._patient_comment()
@@ -157,7 +157,7 @@ class Consultation:
         outcome = patient_outcome(self.session, self.scenario)
         text = self.engine.comment(outcome.to_dict()) if outcome is not None else None
         if text:
-            self.session.patient_comment = {"text": text, "model": str(self.engine.describe().get("model", ""))}
+            self.session.patient_comment = PatientComment(text, str(self.engine.describe().get("model", "")))
         self._record_usage()
 
     def _record_usage(self) -> None:

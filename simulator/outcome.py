@@ -19,6 +19,7 @@ from typing import Any
 
 from simulator.scenario.model import Fact, Scenario
 from simulator.session import Session
+from simulator.session.model import CueRecord, StateSnapshot
 
 WOULD_OPEN = {
     "topic_question": "a question about {topics}",
@@ -76,7 +77,7 @@ class PatientOutcome:
 
 
 def patient_outcome(session: Session, scenario: Scenario) -> PatientOutcome | None:
-    states = [t.state for t in session.turns if t.state and t.speaker == "patient"]  # after each reply
+    states = [t.state for t in session.turns if t.state is not None and t.speaker == "patient"]  # after each reply
     if not states:
         return None
     first, final = scenario.patient, states[-1]
@@ -85,15 +86,15 @@ def patient_outcome(session: Session, scenario: Scenario) -> PatientOutcome | No
 
     def measure(start: float, key: str, behaviour: str | None = None) -> Measure:
         # a state without the value (a session played with another version of the scenario) is left out
-        values = [s.get(key, {}).get(behaviour) if behaviour else s.get(key) for s in states]
+        values = [getattr(s, key).get(behaviour) if behaviour else getattr(s, key) for s in states]
         path = [round(v, 2) for v in values if isinstance(v, int | float)]
         return Measure(round(start, 2), path[-1] if path else round(start, 2), path)
 
     clinician = session.clinician_turns
     codes = [set(t.codes or ()) for t in clinician]
     facts = {f.id: f for f in scenario.facts}
-    disclosed = set(final.get("disclosed", ()))
-    cues = _cues(final.get("cues", ()), scenario, session, facts)
+    disclosed = set(final.disclosed)
+    cues = _cues(final.cues, scenario, session, facts)
     return PatientOutcome(
         patient=first.name,
         rapport=measure(first.rapport, "rapport"),
@@ -104,19 +105,19 @@ def patient_outcome(session: Session, scenario: Scenario) -> PatientOutcome | No
         unspoken=[_unspoken(f, name, cues) for f in scenario.hidden_facts if f.id not in disclosed and f.kind in ("concern", "belief", "social", "idea")],
         cues=cues,
         prem=_prem(session, scenario, final, codes, cues, disclosed),
-        comment=(session.patient_comment or {}).get("text"),
+        comment=session.patient_comment.text if session.patient_comment is not None else None,
     )
 
 
-def _plan(final: dict[str, Any], scenario: Scenario, codes: list[set[str]], name: str) -> dict[str, Any] | None:
-    plans = final.get("plans") or []
+def _plan(final: StateSnapshot, scenario: Scenario, codes: list[set[str]], name: str) -> dict[str, Any] | None:
+    plans = final.plans
     if not plans:
         return None
     agreed = plans[-1]
-    plan = next((p for p in scenario.accept_plans if p.id == agreed["plan"]), None)
+    plan = next((p for p in scenario.accept_plans if p.id == agreed.plan), None)
     behaviour = next((b for b in scenario.patient.behaviours if plan and b.id == plan.behaviour), None)
-    confidence = final.get("confidence", {}).get(behaviour.id) if behaviour else None
-    own = agreed["source"] == "patient"
+    confidence = final.confidence.get(behaviour.id) if behaviour else None
+    own = agreed.source == "patient"
     solved = any("problem_solving" in c for c in codes)
     score = own + (confidence is not None and confidence >= 7) + 0.5 * solved - (confidence is not None and confidence < 5)
     likelihood = "likely" if score >= 2 else "uncertain" if score >= 1 else "unlikely"
@@ -125,7 +126,7 @@ def _plan(final: dict[str, Any], scenario: Scenario, codes: list[set[str]], name
         f"confidence {confidence:.0f}/10" if confidence is not None else "confidence not known",
         "what could get in the way was talked through" if solved else "nobody talked about what could get in the way",
     ]
-    return {"plan": behaviour.label if behaviour else agreed["plan"].replace("_", " "), "source": agreed["source"], "turn": agreed["turn"],
+    return {"plan": behaviour.label if behaviour else agreed.plan.replace("_", " "), "source": agreed.source, "turn": agreed.turn,
             "likelihood": likelihood, "why": "; ".join(why)}
 
 
@@ -138,27 +139,27 @@ def _unspoken(fact: Fact, name: str, cues: list[dict[str, Any]]) -> dict[str, st
     return {"fact": fact.id, "kind": fact.kind, "words": f"{name} went home with this unsaid: {fact.content}", "would_open": would}
 
 
-def _cues(records: Any, scenario: Scenario, session: Session, facts: dict[str, Fact]) -> list[dict[str, Any]]:
+def _cues(records: list[CueRecord], scenario: Scenario, session: Session, facts: dict[str, Fact]) -> list[dict[str, Any]]:
     by_id = {c.id: c for c in scenario.cues}
     out = []
     for record in records or ():
-        cue = by_id.get(record.get("cue"))
+        cue = by_id.get(record.cue)
         if cue is None:
             continue
-        turn = record.get("turn", 0)
+        turn = record.turn
         said = session.turns[turn].text if 0 <= turn < len(session.turns) else ""
         says = next((line for line in cue.says if line in said), cue.says[0])
         fact = facts.get(cue.leads_to or "")
         out.append({
             "cue": cue.id, "turn": turn, "says": says, "feeling": cue.feeling, "leads_to": cue.leads_to,
-            "outcome": record.get("outcome", "open"), "answered": record.get("answered"),
+            "outcome": record.outcome, "answered": record.answered,
             "would_open": fact.content if fact else (cue.feeling or ""),
         })
     return out
 
 
 def _prem(
-    session: Session, scenario: Scenario, final: dict[str, Any], codes: list[set[str]], cues: list[dict[str, Any]], disclosed: set[str]
+    session: Session, scenario: Scenario, final: StateSnapshot, codes: list[set[str]], cues: list[dict[str, Any]], disclosed: set[str]
 ) -> dict[str, Any]:
     """Each item 0 (not at all) to 4 (as much as could be), from what the director recorded."""
     worries = [f for f in scenario.hidden_facts if f.kind in ("concern", "belief")]
@@ -167,8 +168,8 @@ def _prem(
     missed = sum(c["outcome"] == "missed" for c in cues)
     asked_view = any(c & {"elicit_ice", "elicit_beliefs"} for c in codes)
     understood = max(0, min(4, round(3 * heard + asked_view + (taken > missed) - (missed > taken))))
-    plans = final.get("plans") or []
-    own = bool(plans) and plans[-1]["source"] == "patient"
+    plans = final.plans
+    own = bool(plans) and plans[-1].source == "patient"
     shared = any(c & {"options", "partnership", "goal_setting"} for c in codes)
     told = sum("advice" in c for c in codes)
     included = 4 if own else 3 if plans and shared else 2 if shared else 1 if plans or told <= 1 else 0

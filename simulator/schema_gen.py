@@ -2,7 +2,9 @@
 
 `schema_of(Record)` reads a dataclass's fields and type hints (str, int, float, bool, None unions, lists,
 tuples, dicts with string keys, nested dataclasses); a field's `metadata` may add JSON Schema keywords
-(`enum`, `minimum`, `pattern`...) and a `description`. The shipped files in simulator/schemas for these
+(`enum`, `minimum`, `pattern`...) and a `description`, and a class's `__schema__` keywords for the whole
+object (a condition across fields). A record written by simulator/records.py (sessions) follows its rules:
+a field with a default may be missing; one written by a `to_dict` that writes every field has all required. The shipped files in simulator/schemas for these
 formats are written by `python -m simulator.schema_gen` and a test holds them equal (tests/test_schema_gen.py).
 Headless; only the standard library.
 """
@@ -17,12 +19,14 @@ import typing
 from pathlib import Path
 from typing import Any
 
+from simulator import records
+
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 _SCALARS: dict[Any, dict[str, Any]] = {str: {"type": "string"}, int: {"type": "integer"}, float: {"type": "number"}, bool: {"type": "boolean"}}
 
 
-def type_schema(hint: Any) -> dict[str, Any]:
-    """The JSON Schema of one type hint."""
+def type_schema(hint: Any, every_field: bool = True) -> dict[str, Any]:
+    """The JSON Schema of one type hint (nested records in the style of schema_of's `every_field`)."""
     if hint in _SCALARS:
         return dict(_SCALARS[hint])
     if hint is type(None):
@@ -30,34 +34,37 @@ def type_schema(hint: Any) -> dict[str, Any]:
     if hint is Any:
         return {}
     if dataclasses.is_dataclass(hint) and isinstance(hint, type):
-        return schema_of(hint, top=False)
+        return schema_of(hint, top=False, every_field=every_field)
     origin, args = typing.get_origin(hint), typing.get_args(hint)
     if origin in (typing.Union, types.UnionType):
-        parts = [type_schema(a) for a in args]
+        parts = [type_schema(a, every_field) for a in args]
         if all(set(p) == {"type"} for p in parts):  # ["integer", "null"] rather than anyOf
             return {"type": [p["type"] for p in parts]}
         return {"anyOf": parts}
     if origin in (list, tuple, typing.Sequence):
         item = args[0] if args else Any
-        return {"type": "array", "items": type_schema(item)}
+        return {"type": "array", "items": type_schema(item, every_field)}
     if origin is dict:
-        return {"type": "object", "additionalProperties": type_schema(args[1] if len(args) == 2 else Any)}
+        return {"type": "object", "additionalProperties": type_schema(args[1] if len(args) == 2 else Any, every_field)}
     raise TypeError(f"no JSON Schema for {hint!r}")
 
 
-def schema_of(record: type, top: bool = True, title: str | None = None) -> dict[str, Any]:
-    """The schema of a dataclass's to_dict() form, which writes every field: all of them required."""
+def schema_of(record: type, top: bool = True, title: str | None = None, every_field: bool = True) -> dict[str, Any]:
+    """The schema of a dataclass's JSON form: with `every_field`, a to_dict() that writes every field (all
+    required); else records.to_json's (only the fields without a default required)."""
     hints = typing.get_type_hints(record)
     properties: dict[str, Any] = {}
     required = []
     for f in dataclasses.fields(record):
-        schema = type_schema(hints[f.name])
+        schema = type_schema(hints[f.name], every_field)
         schema.update({k: v for k, v in f.metadata.items() if k != "description"})
         if "description" in f.metadata:
             schema = {"description": f.metadata["description"], **schema}
         properties[f.name] = schema
-        required.append(f.name)
+        if every_field or records.required(f):
+            required.append(f.name)
     out: dict[str, Any] = {"type": "object", "required": required, "additionalProperties": False, "properties": properties}
+    out |= getattr(record, "__schema__", {})
     if record.__doc__ and not record.__doc__.startswith(f"{record.__name__}("):
         out = {"description": " ".join(record.__doc__.split()), **out}
     if top:
@@ -95,7 +102,21 @@ def generated() -> dict[str, dict[str, Any]]:
         {"sessions": {"type": "array", "items": session_row}, "problems": {"type": "array", "items": {"type": "string"}}},
         "consultsim review --format json: one object per session, the machine's marks, the course leads' and the final mark.",
     )
-    return {"marks-v1": marks, "review-v1": review}
+    return {"marks-v1": marks, "review-v1": review, "session-v1": session_schema()}
+
+
+def session_schema() -> dict[str, Any]:
+    """A saved session (simulator/session/model.py): the records, with the format's version first."""
+    from simulator.session.model import SCHEMA_VERSION, Session
+
+    body = schema_of(Session, top=False, every_field=False)
+    return {
+        "$schema": DRAFT, "$id": "https://consultsim.invalid/schemas/session-v1.json", "title": f"consultsim session, format version {SCHEMA_VERSION}",
+        "description": "One consultation: every turn with the reader's reading and the patient's state after it, what came out, and how to go on.",
+        **{k: v for k, v in body.items() if k != "description"},
+        "required": ["schema_version", *body["required"]],
+        "properties": {"schema_version": {"const": SCHEMA_VERSION}, **body["properties"]},
+    }
 
 
 def write(folder: Path) -> list[Path]:

@@ -98,11 +98,11 @@ class Workspace:
 
         The exact version (its sha256) first, from the catalogue or the file the session came from; else
         the file or a catalogued scenario with the same id. `grade` and the feedback screen both ask here."""
-        wanted_id, wanted_sha = session.scenario.get("id"), session.scenario.get("sha256")
+        wanted_id, wanted_sha = session.scenario.id, session.scenario.sha256
         for scenario in self.catalog.scenarios:
             if scenario.sha256 == wanted_sha and scenario.id == wanted_id:
                 return scenario, None
-        source = session.scenario.get("source")
+        source = session.scenario.source
         at_source = self._scenario_at(source) if source else None
         if at_source is not None and at_source.sha256 == wanted_sha:
             return at_source, None

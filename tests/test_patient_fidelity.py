@@ -107,7 +107,7 @@ def test_everything_the_ledger_records_is_said_even_by_a_terse_patient(gary) -> 
                 consultation.say(line)
         texts = {t.index: t.text for t in consultation.session.turns}
         for disclosure in consultation.session.disclosures:
-            fact = scenario.fact(disclosure["fact"])
+            fact = scenario.fact(disclosure.fact)
             said = texts[disclosure["turn"] + 1]  # the patient's reply to the clinician turn that brought it out
             assert any(line.lower() in said.lower() for line in fact.says), (scenario.id, fact.id, said)
 

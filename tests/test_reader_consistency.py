@@ -42,7 +42,7 @@ def test_director_grader_and_reader_agree_on_every_turn(scenario_path: Path, scr
             continue
         fresh = reader.analyse(turn.text, previous)
         grader = graded[turn.index].analysis
-        recorded = {(e["code"], e["start"], e["end"]) for e in turn.evidence}
+        recorded = {(e.code, e.start, e.end) for e in turn.evidence}
         assert list(fresh.codes) == turn.codes, turn.text  # what the director decided on
         assert {(h.code, h.start, h.end) for h in fresh.hits} == recorded, turn.text
         assert sorted(fresh.engaged_topics) == turn.topics, turn.text

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
-from typing import Any
+from dataclasses import dataclass, field, replace
 
 
 @dataclass(frozen=True)
@@ -15,6 +14,20 @@ class CodeHit:
     start: int
     end: int
     text: str
+
+
+@dataclass(frozen=True)
+class Reading:
+    """The rest of a turn's reading, as a session records it beside the codes and evidence (session-v1):
+    what the grader needs to read the turn back instead of reading it again."""
+
+    topics: list[str] = field(metadata={"description": "Named in the turn itself."})
+    context_topics: list[str] = field(metadata={"description": "Taken up from the patient's last reply."})
+    questions: int = field(metadata={"minimum": 0})
+    words: int = field(metadata={"minimum": 0})
+    stacked: bool
+    goodbye: bool
+    kind: str | None = None
 
 
 @dataclass(frozen=True)
@@ -54,19 +67,14 @@ class TurnAnalysis:
 
     # -- as a session records it ---------------------------------------------------------------------
 
-    def record(self) -> dict[str, Any]:
-        """The turn's reading as a session records it, beside its codes and evidence (session-v1 `reading`):
-        what the grader needs to read the turn back instead of reading it again."""
-        return {
-            "topics": list(self.topics), "context_topics": list(self.context_topics), "questions": self.question_count,
-            "words": self.word_count, "stacked": self.stacked, "goodbye": self.goodbye, "kind": self.kind,
-        }
+    def record(self) -> Reading:
+        """The turn's reading as a session records it, beside its codes and evidence."""
+        return Reading(list(self.topics), list(self.context_topics), self.question_count, self.word_count, self.stacked, self.goodbye, self.kind)
 
     @classmethod
-    def from_record(cls, text: str, codes: list[str], evidence: list[dict[str, Any]], reading: Mapping[str, Any]) -> TurnAnalysis:
-        hits = tuple(CodeHit(e["code"], e["start"], e["end"], e["text"]) for e in evidence)
+    def from_record(cls, text: str, codes: list[str], evidence: list[CodeHit], reading: Reading) -> TurnAnalysis:
         return cls(
-            text, tuple(codes), hits, tuple(reading["topics"]), tuple(reading["context_topics"]), reading["questions"],
-            reading["words"], reading["stacked"], reading["goodbye"], reading.get("kind"),
+            text, tuple(codes), tuple(evidence), tuple(reading.topics), tuple(reading.context_topics), reading.questions,
+            reading.words, reading.stacked, reading.goodbye, reading.kind,
         )
 

@@ -100,9 +100,9 @@ def cmd_play(args: argparse.Namespace, workspace: Workspace) -> int:
 def _play_summary(consultation: Consultation) -> str:
     scenario, session, state = consultation.scenario, consultation.session, consultation.engine.state
     hidden = [f.id for f in scenario.hidden_facts]
-    out = [d for d in session.disclosures if d["fact"] in hidden]
+    out = [d for d in session.disclosures if d.fact in hidden]
     lines = ["", f"-- {len(out)} of {len(hidden)} hidden facts came out ({100 * len(out) // max(1, len(hidden))}%)"]
-    lines += [f"   turn {d['turn']}: {d['fact']} ({d['reason']})" for d in out]
+    lines += [f"   turn {d.turn}: {d.fact} ({d.reason})" for d in out]
     plans = ", ".join(f"{p['plan']} (proposed by the {p['source']}, turn {p['turn']})" for p in state.plans) or "none"
     lines.append(f"-- plans agreed: {plans}")
     lines.append(f"-- rapport {state.rapport:.1f} ({state.affect}); activation {state.activation_level}")

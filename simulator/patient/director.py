@@ -17,17 +17,11 @@ from simulator.analysis.lexicon import keyword_pattern
 from simulator.patient.cues import CueTracker
 from simulator.patient.state import PatientState, thresholds
 from simulator.scenario.model import Cue, Fact, Knowledge, Plan, Scenario
+from simulator.session.model import Disclosure
 
 _ASKING = ("open_question", "closed_question", "scale_question", "reflection")
 _INVITING = (*_ASKING, "empathy", "summary")
 _CONFIDENCE_RULER = re.compile(r"confiden|how sure", re.I)
-
-
-@dataclass(frozen=True)
-class Disclosure:
-    fact: str
-    turn: int
-    reason: str
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,9 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from simulator import resources
+from simulator.records import from_json
 from simulator.scenario.model import Scenario
+from simulator.session.model import StateSnapshot
 
 
 def thresholds() -> dict[str, Any]:
@@ -84,7 +86,7 @@ class PatientState:
     def activation_level(self) -> int:
         return max(1, min(4, int(self.activation + 0.5)))  # half rounds up, always
 
-    def snapshot(self) -> dict[str, Any]:
+    def snapshot(self) -> StateSnapshot:
         """What a session records after each turn."""
         data = asdict(self)
         for private in ("last_lines", "said", "own_words", "start", "decided_line"):
@@ -97,7 +99,7 @@ class PatientState:
             data[key] = round(data[key], 2)
         for key in ("importance", "confidence"):
             data[key] = {k: round(v, 2) for k, v in data[key].items()}
-        return data
+        return from_json(StateSnapshot, data)
 
     def to_dict(self) -> dict[str, Any]:
         """Everything needed to resume, including the wording memory."""

@@ -75,8 +75,8 @@ class CohortRow:
     def of(cls, path: Path, session: Any, report: GradeReport, warning: str | None = None) -> CohortRow:
         from simulator.session.index import active_seconds
 
-        hidden = tuple(f["id"] for f in session.facts if f.get("hidden"))
-        disclosed = {d["fact"] for d in session.disclosures}
+        hidden = tuple(f.id for f in session.facts if f.hidden)
+        disclosed = {d.fact for d in session.disclosures}
         others = {c.id: c.value for c in report.scenario_items.values()}
         outcome = report.outcome or {}
         plan = outcome.get("plan")
@@ -84,8 +84,8 @@ class CohortRow:
             session_id=session.id,
             path=str(path),
             learner=session.learner,
-            scenario_id=session.scenario.get("id", "?"),
-            scenario_title=session.scenario.get("title") or session.scenario.get("id", "?"),
+            scenario_id=session.scenario.id,
+            scenario_title=session.scenario.name,
             created=session.created,
             status=session.status,
             seconds=round(active_seconds(session), 1),

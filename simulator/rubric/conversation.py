@@ -10,6 +10,7 @@ from typing import Any
 from simulator.analysis import TurnAnalysis, TurnReader, plans
 from simulator.analysis.cues import find_cues, takes_up
 from simulator.analysis.events import EventCounters, detect_events
+from simulator.records import to_json
 from simulator.transcript import TranscriptTurn
 
 # Events read from both sides of the conversation (the rubric's `event` conditions can name them).
@@ -145,12 +146,13 @@ def from_session(source: str, session: Any, reader: TurnReader | None = None) ->
     """A saved session: the patient engine's own record of plans and disclosures is used as is, and each
     clinician turn is read back as the patient read it when the session recorded the whole reading."""
     reader = reader or TurnReader()
-    final = next((t.state for t in reversed(session.turns) if t.state), None) or {}
+    final = session.final_state
     readings = {i: a for i, t in enumerate(session.turns) if (a := recorded_reading(t, reader)) is not None}  # by position, as build counts
     pairs = [(t.speaker, t.text) for t in session.turns]
-    conversation = Conversation.build(source, pairs, reader, cue_records=final.get("cues") or None, readings=readings)
-    conversation.plans = list(final.get("plans", []))
-    conversation.disclosed = {d["fact"] for d in session.disclosures}
+    cues = [to_json(cue) for cue in final.cues] if final is not None else []
+    conversation = Conversation.build(source, pairs, reader, cue_records=cues or None, readings=readings)
+    conversation.plans = [to_json(plan) for plan in final.plans] if final is not None else []
+    conversation.disclosed = {d.fact for d in session.disclosures}
     return conversation
 
 
@@ -160,6 +162,6 @@ def recorded_reading(turn: Any, reader: TurnReader) -> TurnAnalysis | None:
     if turn.speaker != "clinician" or turn.reading is None or turn.codes is None or turn.evidence is None:
         return None
     known = reader.vocabulary_index
-    if not all(code in known for code in turn.codes) or not all(e["code"] in known for e in turn.evidence):
+    if not all(code in known for code in turn.codes) or not all(e.code in known for e in turn.evidence):
         return None
     return TurnAnalysis.from_record(turn.text, turn.codes, turn.evidence, turn.reading)

@@ -40,7 +40,7 @@ class SavedSession:
 
     @property
     def title(self) -> str:
-        return self.session.scenario.get("title") or self.session.scenario.get("id", "?")
+        return self.session.scenario.name
 
 
 def parse_time(stamp: str) -> datetime:

@@ -46,9 +46,8 @@ class SessionSummary:
 
     @classmethod
     def of(cls, path: Path, session: Session) -> SessionSummary:
-        title = session.scenario.get("title") or session.scenario.get("id", "?")
         return cls(
-            path, session.id, title, session.scenario.get("id"), session.created, session.updated, session.status,
+            path, session.id, session.scenario.name, session.scenario.id, session.created, session.updated, session.status,
             len(session.clinician_turns), round(active_seconds(session), 3),
         )
 

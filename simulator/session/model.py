@@ -1,18 +1,25 @@
-"""Session format v1: one consultation, every turn, the ledger and the patient's state after each turn."""
+"""Session format v1: one consultation, every turn, the ledger and the patient's state after each turn.
+
+Every part is a typed record; the JSON form and the schema (simulator/schemas/session-v1.json, written by
+`python -m simulator.schema_gen`) are both made from these classes (simulator/records.py).
+"""
 
 from __future__ import annotations
 
 import uuid
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from simulator.analysis.turns import CodeHit, Reading
+from simulator.records import from_json, to_json
 
 if TYPE_CHECKING:  # only named here: listing sessions must not load the patient engine
-    from simulator.patient.director import Disclosure
     from simulator.scenario.model import Scenario
 
 SCHEMA_VERSION = 1
+_DATE_TIME = {"format": "date-time"}
 
 
 def now() -> str:
@@ -20,36 +27,145 @@ def now() -> str:
 
 
 @dataclass
-class Turn:
-    index: int
-    speaker: str  # "clinician" | "patient"
-    text: str
-    timestamp: str
-    codes: list[str] | None = None  # clinician turns only
-    evidence: list[dict[str, Any]] | None = None  # clinician turns: {code, start, end, text}
-    topics: list[str] | None = None  # clinician turns only: those the turn engages (its own and the patient's it takes up)
-    state: dict[str, Any] | None = None  # the patient's state after this turn
-    reading: dict[str, Any] | None = None  # clinician turns: the rest of the reader's reading (TurnAnalysis.record)
+class ScenarioRef:
+    """The scenario version the session was played against."""
 
-    def to_dict(self) -> dict[str, Any]:
-        return {k: v for k, v in asdict(self).items() if v is not None}
+    id: str
+    version: str
+    sha256: str = field(metadata={"pattern": "^[0-9a-f]{64}$"})
+    title: str | None = None
+    source: str | None = field(default=None, metadata={"description": "the scenario file, an absolute path"})
+
+    @property
+    def name(self) -> str:
+        return self.title or self.id
+
+
+@dataclass
+class FactRecord:
+    """A scenario fact as it stood when the session was played."""
+
+    id: str
+    hidden: bool
+    content: str
+    kind: str | None = None
+
+
+@dataclass(frozen=True)
+class Disclosure:
+    """A fact coming out: which, at which turn, and why (the rule that let it)."""
+
+    fact: str
+    turn: int = field(metadata={"minimum": 0})
+    reason: str
+
+
+@dataclass
+class Note:
+    """Something said about the session at a turn, e.g. that the patient's voice changed on resuming."""
+
+    turn: int
+    note: str
+
+
+@dataclass
+class PatientComment:
+    """What a model-voiced patient said about the consultation when it ended."""
+
+    text: str = field(metadata={"minLength": 1, "maxLength": 2000})
+    model: str | None = None
+
+
+@dataclass
+class PlanRecord:
+    """A plan the patient agreed: whose it was (patient: they proposed or chose it) and when."""
+
+    plan: str
+    source: str = field(metadata={"enum": ["patient", "clinician"]})
+    turn: int
+    chosen: bool | None = None
+
+
+@dataclass
+class CueRecord:
+    """A cue the patient offered and what became of it."""
+
+    cue: str
+    turn: int
+    outcome: str = field(metadata={"enum": ["open", "taken_up", "missed"]})
+    answered: int | None = None  # the clinician turn that took it up or let it go
+    waited: int | None = None  # clinician turns it has waited
+
+
+@dataclass
+class StateSnapshot:
+    """The patient's state after a turn (PatientState.snapshot): what the grader and the outcome read."""
+
+    rapport: float = field(metadata={"minimum": 0, "maximum": 10})
+    activation: float = field(metadata={"minimum": 1, "maximum": 4})
+    affect: str = field(metadata={"enum": ["guarded", "neutral", "open"]})
+    importance: dict[str, float]
+    confidence: dict[str, float]
+    disclosed: list[str]
+    plans: list[PlanRecord]
+    plan_agreed: str | None = None
+    plan_source: str | None = None
+    activation_level: int | None = field(default=None, metadata={"minimum": 1, "maximum": 4})
+    empathy_shown: bool = False
+    permission_asked: bool = False
+    closed_run: int = 0
+    telling_run: int = 0
+    clinician_turns: int = 0
+    ended: bool = False
+    asked: list[str] = field(default_factory=list)
+    cues: list[CueRecord] = field(default_factory=list)
+    missed_run: int = 0
+    # earlier versions recorded more of the engine's working state: read, and not kept
+    __schema__: ClassVar[dict[str, Any]] = {"additionalProperties": True}
+
+
+@dataclass
+class Turn:
+    index: int = field(metadata={"minimum": 0})
+    speaker: str = field(metadata={"enum": ["clinician", "patient"]})
+    text: str
+    timestamp: str = field(metadata=_DATE_TIME)
+    codes: list[str] | None = None  # clinician turns only
+    evidence: list[CodeHit] | None = None  # clinician turns only
+    topics: list[str] | None = field(
+        default=None, metadata={"description": "Clinician turns: the topics the turn engages, its own and the patient's it takes up."}
+    )
+    state: StateSnapshot | None = None  # the patient's state after this turn
+    # clinician turns: the rest of the turn reader's reading, so that the grader reads the turn back as the patient read it
+    reading: Reading | None = None
+    # a clinician turn always has its codes
+    __schema__: ClassVar[dict[str, Any]] = {"allOf": [{"if": {"properties": {"speaker": {"const": "clinician"}}}, "then": {"required": ["codes"]}}]}
 
 
 @dataclass
 class Session:
-    id: str
-    created: str
-    updated: str
-    status: str  # "in_progress" | "ended"
-    scenario: dict[str, Any]  # id, version, sha256, title, source
-    engine: dict[str, Any]  # name, seed (and later model, base_url; never keys)
-    facts: list[dict[str, Any]]
-    turns: list[Turn] = field(default_factory=list)
-    disclosures: list[dict[str, Any]] = field(default_factory=list)
-    notes: list[dict[str, Any]] = field(default_factory=list)
-    resume: dict[str, Any] = field(default_factory=dict)  # full engine state, so a session can go on
-    learner: str | None = None  # who practised (name or id, for the course lead's review); None: not given
-    patient_comment: dict[str, Any] | None = None  # a model patient's words on how it went: {text, model}
+    id: str = field(metadata={
+        "description": "Also the file's name: letters, digits, '-', '_' and '.', starting with a letter or digit (never a path).",
+        "pattern": "^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$",
+    })
+    created: str = field(metadata=_DATE_TIME)
+    updated: str = field(metadata=_DATE_TIME)
+    status: str = field(metadata={"enum": ["in_progress", "ended"]})
+    scenario: ScenarioRef
+    # name and seed, and what the engine says of itself (backend, model, URL, token usage); never a key
+    engine: dict[str, Any] = field(metadata={
+        "required": ["name", "seed"], "properties": {"name": {"type": "string"}, "seed": {"type": "integer"}},
+        "propertyNames": {"not": {"pattern": "(?i)(api_?key|secret|token|password)"}},
+    })
+    facts: list[FactRecord]
+    turns: list[Turn]
+    disclosures: list[Disclosure]
+    notes: list[Note] = field(default_factory=list)
+    resume: dict[str, Any] = field(default_factory=dict, metadata={"description": "the engine's whole state, so that the session can go on"})
+    learner: str | None = field(
+        default=None, metadata={"minLength": 1, "maxLength": 200, "description": "who practised: a name or id, for the course lead's review"}
+    )
+    patient_comment: PatientComment | None = None
 
     @classmethod
     def start(cls, scenario: Scenario, engine: str, seed: int, learner: str | None = None) -> Session:
@@ -59,9 +175,11 @@ class Session:
             created=stamp,
             updated=stamp,
             status="in_progress",
-            scenario={"id": scenario.id, "version": scenario.version, "sha256": scenario.sha256, "title": scenario.title, "source": _absolute(scenario.source)},
+            scenario=ScenarioRef(scenario.id, scenario.version, scenario.sha256, scenario.title, _absolute(scenario.source)),
             engine={"name": engine, "seed": seed},
-            facts=[{"id": f.id, "hidden": f.hidden, "kind": f.kind, "content": f.content} for f in scenario.facts],
+            facts=[FactRecord(f.id, f.hidden, f.content, f.kind) for f in scenario.facts],
+            turns=[],
+            disclosures=[],
             learner=learner or None,
         )
 
@@ -71,48 +189,22 @@ class Session:
         self.updated = turn.timestamp
         return turn
 
-    def record_disclosures(self, ledger: list[Disclosure]) -> None:
-        self.disclosures = [asdict(d) for d in ledger]
-
     @property
     def clinician_turns(self) -> list[Turn]:
         return [t for t in self.turns if t.speaker == "clinician"]
 
+    @property
+    def final_state(self) -> StateSnapshot | None:
+        """The patient's state after the last turn that recorded one."""
+        return next((t.state for t in reversed(self.turns) if t.state is not None), None)
+
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "schema_version": SCHEMA_VERSION,
-            "id": self.id,
-            "created": self.created,
-            "updated": self.updated,
-            "status": self.status,
-            "scenario": self.scenario,
-            "engine": self.engine,
-            "facts": self.facts,
-            "turns": [t.to_dict() for t in self.turns],
-            "disclosures": self.disclosures,
-            "notes": self.notes,
-            "resume": self.resume,
-            **({"learner": self.learner} if self.learner else {}),
-            **({"patient_comment": self.patient_comment} if self.patient_comment else {}),
-        }
+        return {"schema_version": SCHEMA_VERSION, **to_json(self)}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Session:
-        return cls(
-            id=data["id"],
-            created=data["created"],
-            updated=data["updated"],
-            status=data["status"],
-            scenario=data["scenario"],
-            engine=data["engine"],
-            facts=data["facts"],
-            turns=[Turn(**t) for t in data["turns"]],
-            disclosures=data.get("disclosures", []),
-            notes=data.get("notes", []),
-            resume=data.get("resume", {}),
-            learner=data.get("learner"),
-            patient_comment=data.get("patient_comment"),
-        )
+        """A session from its JSON form, already checked against session-v1."""
+        return from_json(cls, data)
 
 
 def _absolute(source: str) -> str:

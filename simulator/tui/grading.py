@@ -61,7 +61,7 @@ def reports_dir() -> Path:
 def export(report: GradeReport, session: Session, kind: str, folder: Path | None = None) -> Path:
     """Write the feedback as "html" (one self-contained page) or "md"; returns the file."""
     from simulator.rubric.render import render_html, render_markdown  # Jinja: when exporting
-    title = (report.scenario or {}).get("title") or session.scenario.get("title") or session.id
+    title = (report.scenario or {}).get("title") or session.scenario.name
     text = render_html([report], title=f"consultsim feedback: {title}") if kind == "html" else render_markdown(report)
     path = child_path(folder or reports_dir(), f"{session.id}.{kind}")
     try:

@@ -15,6 +15,7 @@ from simulator.consultation import Consultation
 from simulator.llm.settings import Secret
 from simulator.patient import ReplyChunk, ScriptedPatient, run_stream
 from simulator.patient.llm_actor import CUT_MARK, LLMPatient
+from simulator.session.model import Note
 
 from fault_server import Fault, FaultServer, closed_port
 from llmhelpers import SCENARIOS, as_an_ai, fast, quote_gist, script_lines
@@ -132,8 +133,8 @@ def test_an_out_of_character_model_is_regenerated_then_replaced_by_the_scripted_
     assert turn.text == scripted and shown_text(chunks) == scripted
     assert "AI" not in turn.text
     note = consultation.session.notes[0]
-    assert note["turn"] == turn.index
-    assert note["note"] == "The model's reply was not used (it stepped out of character); the scripted patient answered this turn."
+    assert note.turn == turn.index
+    assert note.note == "The model's reply was not used (it stepped out of character); the scripted patient answered this turn."
 
 
 def test_a_regeneration_asks_for_the_fix_and_never_resends_the_rejected_reply() -> None:
@@ -240,8 +241,8 @@ def test_a_server_that_is_down_costs_seconds_once_then_turns_are_scripted_at_onc
     later_cost = time.monotonic() - start
     assert first_cost < 2.0 and later_cost < 0.3
     notes = consultation.session.notes
-    assert notes[0]["turn"] == first.index and notes[0]["note"].startswith("The model server did not answer (cannot reach the model server at")
-    assert all("is skipped for" in n["note"] and "the scripted patient answered" in n["note"] for n in notes[1:])
+    assert notes[0].turn == first.index and notes[0].note.startswith("The model server did not answer (cannot reach the model server at")
+    assert all("is skipped for" in n.note and "the scripted patient answered" in n.note for n in notes[1:])
     assert len(notes) == 4 and engine.counts["scripted"] == 4
     scripted = ScriptedPatient(T2D)
     play(scripted, lines[:4])
@@ -278,10 +279,9 @@ def test_a_stream_broken_mid_reply_keeps_what_arrived_marked_and_the_next_turn_r
         engine.on_chunk = chunks.append
         cut = consultation.say("Are you taking your tablets?")
         assert cut.text == f"Not sure{CUT_MARK}" and shown_text(chunks) == cut.text
-        assert consultation.session.notes[-1] == {
-            "turn": cut.index,
-            "note": f"The model's reply broke off mid-stream (dropped); what arrived is kept and marked {CUT_MARK}",
-        }
+        assert consultation.session.notes[-1] == Note(
+            cut.index, f"The model's reply broke off mid-stream (dropped); what arrived is kept and marked {CUT_MARK}"
+        )
         after = consultation.say("How are you getting on with your tablets?")
     assert "evening ones" in after.text or "night-time tablets" in after.text  # the model again, and the fact out
     assert len(consultation.session.notes) == 1 and engine.counts["cut_off"] == 1

@@ -47,9 +47,9 @@ def test_the_patient_says_how_it_went_once_from_what_happened(tmp_path: Path, ca
     prompt = system_prompt(asks[0].json)
     assert "Whether you felt listened to:" in prompt and "The plan:" in prompt
     saved = consultation.session.patient_comment
-    assert saved is not None and saved["model"] == "test-model"
+    assert saved is not None and saved.model == "test-model"
     # three sentences at most ("Honestly?" is one)
-    assert saved["text"] == "Honestly? Better than I thought. She didn't lecture me, and we've got a plan I came up with myself."
+    assert saved.text == "Honestly? Better than I thought. She didn't lecture me, and we've got a plan I came up with myself."
     assert main(["grade", str(tmp_path / "session.json")]) == 0
     out = " ".join(capsys.readouterr().out.split())
     assert "In Gary's words: \"Honestly? Better than I thought." in out

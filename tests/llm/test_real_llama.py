@@ -144,7 +144,7 @@ def test_a_consultation_with_the_llm_patient_never_sends_a_locked_fact(proxy: Fa
     assert engine.counts["model"] + engine.counts["scripted"] == len(lines)
     assert len([c for c in streamed if not c.restart]) > len(lines)
     assert engine.usage.requests >= len(lines)
-    print(f"\nreal model: {engine.counts}; notes: {[n['note'][:70] for n in consultation.session.notes]}")
+    print(f"\nreal model: {engine.counts}; notes: {[n.note[:70] for n in consultation.session.notes]}")
 
 
 def test_the_real_model_says_how_it_went_or_the_measure_stands_alone(proxy: FaultServer, consultsim_home: Path) -> None:
@@ -159,8 +159,8 @@ def test_the_real_model_says_how_it_went_or_the_measure_stands_alone(proxy: Faul
     assert len(asked) == 1 and "On your way out, a friend asks you how it went" in asked[0].json["messages"][0]["content"]
     comment = consultation.session.patient_comment
     if comment is not None:  # a 270M model often breaks character; what is kept passed the same checks again
-        assert usable_comment(comment["text"], T2D, engine.guard, asked[0].json["messages"][0]["content"]) == comment["text"]
-        assert comment["model"] == MODEL
+        assert usable_comment(comment.text, T2D, engine.guard, asked[0].json["messages"][0]["content"]) == comment.text
+        assert comment.model == MODEL
     print(f"\nreal model's comment: {comment}")
 
 

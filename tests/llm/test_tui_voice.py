@@ -85,7 +85,7 @@ async def test_a_server_that_is_down_is_said_plainly_and_the_scripted_patient_an
             await settle(pilot)
         session = screen.consultation.session
         assert len(session.turns) == 4 and all(turn.text for turn in session.turns)
-        first, second = (note["note"] for note in session.notes)
+        first, second = (note.note for note in session.notes)
         assert "did not answer" in first and "scripted patient answered" in first
         assert "skipped for" in second  # found down once: not tried again on the next turn
         shown = notes_shown(app)
@@ -166,7 +166,7 @@ def test_resuming_scripted_when_the_model_session_is_carried_on_offline() -> Non
     session = load(first.path)
     assert voice_label(session.engine) == "scripted patient (offline)"
     assert session.engine["usage"]["requests"] == 1  # the model's part of the session still counted
-    assert any("from here the patient is voiced by the scripted patient" in n["note"] for n in session.notes)
+    assert any("from here the patient is voiced by the scripted patient" in n.note for n in session.notes)
 
 
 def test_the_plain_prompt_names_the_voice_streams_and_prints_notes() -> None:

@@ -63,7 +63,7 @@ def test_plain_with_no_subcommand_offers_the_scenarios_by_number(monkeypatch, ca
     assert code == 0
     assert "1. Asthma review" in out and "No scenario '99'" in out and "Briefing: Type 2 diabetes" in out
     assert "consultsim resume" in out
-    assert find_session(None).session.scenario["id"] == "t2d-hypo-fear"
+    assert find_session(None).session.scenario.id == "t2d-hypo-fear"
 
 
 def test_plain_commands_help_briefing_time(monkeypatch, capsys) -> None:

@@ -200,7 +200,7 @@ class FeedbackScreen(Screen):
         self.items: list[Item | str] = []
 
     def compose(self) -> ComposeResult:
-        title = self.session.scenario.get("title") or self.session.scenario.get("id")
+        title = self.session.scenario.name
         with Horizontal(classes="screen-title"):
             yield Static(f"Feedback: {title}", id="feedback-title", markup=False)
             yield Static("grading…", id="headline")
