@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from simulator.records import KEEP_NULL, to_json
 from simulator.scenario.model import Fact, Scenario
 from simulator.session import Session
 from simulator.session.model import CueRecord, StateSnapshot
@@ -44,36 +45,75 @@ class Measure:
 
 
 @dataclass
+class PlanOutlook:
+    """The plan agreed last: whose it was and how likely this patient is to carry it out, and why."""
+
+    plan: str
+    source: str = field(metadata={"enum": ["patient", "clinician"]})
+    turn: int
+    likelihood: str = field(metadata={"enum": ["likely", "uncertain", "unlikely"]})
+    why: str
+
+
+@dataclass
+class Unspoken:
+    """A worry the patient went home with unsaid, and what would have brought it out."""
+
+    fact: str
+    kind: str
+    words: str
+    would_open: str
+
+
+@dataclass
+class CueOutcome:
+    """A cue the patient dropped, in the words they used, and what became of it."""
+
+    cue: str
+    turn: int
+    says: str
+    feeling: str | None = field(metadata=KEEP_NULL)
+    leads_to: str | None = field(metadata=KEEP_NULL)
+    outcome: str = field(metadata={"enum": ["open", "taken_up", "missed"]})
+    answered: int | None = field(metadata=KEEP_NULL)
+    would_open: str
+
+
+@dataclass
+class PremItem:
+    id: str
+    question: str
+    score: int = field(metadata={"minimum": 0, "maximum": 4})
+
+
+@dataclass
+class Prem:
+    """A patient-reported measure in our own words: each item 0 (not at all) to 4 (as much as could be)."""
+
+    items: list[PremItem]
+    total: int = field(metadata={"minimum": 0, "maximum": 100})
+    scale: str
+
+
+@dataclass
 class PatientOutcome:
+    """The patient's side of a saved session (simulator/outcome.py): rapport, activation, importance and confidence at
+    the start and end with their path; the plan, whose it was and how likely it is to be carried out; worries left
+    unsaid and what would have brought them out; cues taken up or missed; a patient-reported measure."""
+
     patient: str
     rapport: Measure
     activation: Measure
     importance: dict[str, Measure]  # by behaviour label
     confidence: dict[str, Measure]
-    plan: dict[str, Any] | None
-    unspoken: list[dict[str, str]]
-    cues: list[dict[str, Any]]
-    prem: dict[str, Any]
+    plan: PlanOutlook | None = field(metadata=KEEP_NULL)
+    unspoken: list[Unspoken]
+    cues: list[CueOutcome]
+    prem: Prem
     comment: str | None = None  # a model patient's own words on how it went (consultation.py asks once)
 
     def to_dict(self) -> dict[str, Any]:
-        """As dataclasses.asdict gives it, without its deep copies (a grade of a thousand sessions makes one each)."""
-
-        def measure(m: Measure) -> dict[str, Any]:
-            return {"start": m.start, "end": m.end, "path": list(m.path)}
-
-        return {
-            "patient": self.patient,
-            "rapport": measure(self.rapport),
-            "activation": measure(self.activation),
-            "importance": {k: measure(v) for k, v in self.importance.items()},
-            "confidence": {k: measure(v) for k, v in self.confidence.items()},
-            "plan": self.plan,
-            "unspoken": self.unspoken,
-            "cues": self.cues,
-            "prem": self.prem,
-            **({"comment": self.comment} if self.comment else {}),
-        }
+        return to_json(self)
 
 
 def patient_outcome(session: Session, scenario: Scenario) -> PatientOutcome | None:
@@ -109,7 +149,7 @@ def patient_outcome(session: Session, scenario: Scenario) -> PatientOutcome | No
     )
 
 
-def _plan(final: StateSnapshot, scenario: Scenario, codes: list[set[str]], name: str) -> dict[str, Any] | None:
+def _plan(final: StateSnapshot, scenario: Scenario, codes: list[set[str]], name: str) -> PlanOutlook | None:
     plans = final.plans
     if not plans:
         return None
@@ -126,20 +166,19 @@ def _plan(final: StateSnapshot, scenario: Scenario, codes: list[set[str]], name:
         f"confidence {confidence:.0f}/10" if confidence is not None else "confidence not known",
         "what could get in the way was talked through" if solved else "nobody talked about what could get in the way",
     ]
-    return {"plan": behaviour.label if behaviour else agreed.plan.replace("_", " "), "source": agreed.source, "turn": agreed.turn,
-            "likelihood": likelihood, "why": "; ".join(why)}
+    return PlanOutlook(behaviour.label if behaviour else agreed.plan.replace("_", " "), agreed.source, agreed.turn, likelihood, "; ".join(why))
 
 
-def _unspoken(fact: Fact, name: str, cues: list[dict[str, Any]]) -> dict[str, str]:
+def _unspoken(fact: Fact, name: str, cues: list[CueOutcome]) -> Unspoken:
     topics = ", ".join(t.replace("_", " ") for t in fact.topics) or "it"
     would = WOULD_OPEN.get(fact.disclose, "a question about {topics}").format(topics=topics)
-    hint = next((c for c in cues if c["leads_to"] == fact.id), None)
+    hint = next((c for c in cues if c.leads_to == fact.id), None)
     if hint is not None:
-        would += f", or taking up the hint \"{hint['says']}\" (turn {hint['turn']})"
-    return {"fact": fact.id, "kind": fact.kind, "words": f"{name} went home with this unsaid: {fact.content}", "would_open": would}
+        would += f", or taking up the hint \"{hint.says}\" (turn {hint.turn})"
+    return Unspoken(fact.id, fact.kind, f"{name} went home with this unsaid: {fact.content}", would)
 
 
-def _cues(records: list[CueRecord], scenario: Scenario, session: Session, facts: dict[str, Fact]) -> list[dict[str, Any]]:
+def _cues(records: list[CueRecord], scenario: Scenario, session: Session, facts: dict[str, Fact]) -> list[CueOutcome]:
     by_id = {c.id: c for c in scenario.cues}
     out = []
     for record in records or ():
@@ -150,22 +189,18 @@ def _cues(records: list[CueRecord], scenario: Scenario, session: Session, facts:
         said = session.turns[turn].text if 0 <= turn < len(session.turns) else ""
         says = next((line for line in cue.says if line in said), cue.says[0])
         fact = facts.get(cue.leads_to or "")
-        out.append({
-            "cue": cue.id, "turn": turn, "says": says, "feeling": cue.feeling, "leads_to": cue.leads_to,
-            "outcome": record.outcome, "answered": record.answered,
-            "would_open": fact.content if fact else (cue.feeling or ""),
-        })
+        out.append(CueOutcome(cue.id, turn, says, cue.feeling, cue.leads_to, record.outcome, record.answered, fact.content if fact else (cue.feeling or "")))
     return out
 
 
 def _prem(
-    session: Session, scenario: Scenario, final: StateSnapshot, codes: list[set[str]], cues: list[dict[str, Any]], disclosed: set[str]
-) -> dict[str, Any]:
+    session: Session, scenario: Scenario, final: StateSnapshot, codes: list[set[str]], cues: list[CueOutcome], disclosed: set[str]
+) -> Prem:
     """Each item 0 (not at all) to 4 (as much as could be), from what the director recorded."""
     worries = [f for f in scenario.hidden_facts if f.kind in ("concern", "belief")]
     heard = sum(f.id in disclosed for f in worries) / len(worries) if worries else 1.0
-    taken = sum(c["outcome"] == "taken_up" for c in cues)
-    missed = sum(c["outcome"] == "missed" for c in cues)
+    taken = sum(c.outcome == "taken_up" for c in cues)
+    missed = sum(c.outcome == "missed" for c in cues)
     asked_view = any(c & {"elicit_ice", "elicit_beliefs"} for c in codes)
     understood = max(0, min(4, round(3 * heard + asked_view + (taken > missed) - (missed > taken))))
     plans = final.plans
@@ -179,9 +214,9 @@ def _prem(
     checked = any(c & {"teach_back", "check_understanding"} for c in codes)
     clear = max(0, min(4, 3 + checked - (jargon >= 1) - (jargon >= 3)))
     scores = {"understood": understood, "included": included, "listened": listened, "clear": clear}
-    items = [{"id": key, "question": question, "score": scores[key]} for key, question in PREM_ITEMS]
+    items = [PremItem(key, question, scores[key]) for key, question in PREM_ITEMS]
     total = round(100 * sum(scores.values()) / (4 * len(scores)))
-    return {"items": items, "total": total, "scale": "0 not at all - 4 as much as could be; total 0-100"}
+    return Prem(items, total, "0 not at all - 4 as much as could be; total 0-100")
 
 
 SPARK = "▁▂▃▄▅▆▇█"

@@ -12,7 +12,9 @@ Headless; only the standard library.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
+import operator
 import sys
 import types
 import typing
@@ -56,8 +58,11 @@ def schema_of(record: type, top: bool = True, title: str | None = None, every_fi
     properties: dict[str, Any] = {}
     required = []
     for f in dataclasses.fields(record):
-        schema = type_schema(hints[f.name], every_field)
-        schema.update({k: v for k, v in f.metadata.items() if k != "description"})
+        hint = hints[f.name]
+        if not every_field and records.omitted_when_none(f):
+            hint = _without_none(hint)  # left out while None, never written as null
+        schema = type_schema(hint, every_field)
+        schema.update(records.schema_keywords(f))
         if "description" in f.metadata:
             schema = {"description": f.metadata["description"], **schema}
         properties[f.name] = schema
@@ -70,6 +75,14 @@ def schema_of(record: type, top: bool = True, title: str | None = None, every_fi
     if top:
         out = {"$schema": DRAFT, "title": title or record.__name__, **out}
     return out
+
+
+def _without_none(hint: Any) -> Any:
+    args = typing.get_args(hint)
+    if typing.get_origin(hint) in (typing.Union, types.UnionType) and type(None) in args:
+        rest = tuple(a for a in args if a is not type(None))
+        return functools.reduce(operator.or_, rest)
+    return hint
 
 
 def file_schema(title: str, version_key: str, version: int, body: dict[str, Any], description: str) -> dict[str, Any]:
@@ -102,20 +115,29 @@ def generated() -> dict[str, dict[str, Any]]:
         {"sessions": {"type": "array", "items": session_row}, "problems": {"type": "array", "items": {"type": "string"}}},
         "consultsim review --format json: one object per session, the machine's marks, the course leads' and the final mark.",
     )
-    return {"marks-v1": marks, "review-v1": review, "session-v1": session_schema()}
+    from simulator.rubric.grade_format import GRADE_SCHEMA_VERSION, GradeFile
+    from simulator.session.model import SCHEMA_VERSION as SESSION_VERSION
+    from simulator.session.model import Session
+
+    session = record_file_schema(
+        Session, "session-v1", SESSION_VERSION, f"consultsim session, format version {SESSION_VERSION}",
+        "One consultation: every turn with the reader's reading and the patient's state after it, what came out, and how to go on.",
+    )
+    grade = record_file_schema(
+        GradeFile, "grade-v1", GRADE_SCHEMA_VERSION, f"consultsim grade report, format version {GRADE_SCHEMA_VERSION}",
+        "consultsim grade --format json: one consultation's marks, each with its evidence, the co-production level, metrics and the patient's side.",
+    )
+    return {"marks-v1": marks, "review-v1": review, "session-v1": session, "grade-v1": grade}
 
 
-def session_schema() -> dict[str, Any]:
-    """A saved session (simulator/session/model.py): the records, with the format's version first."""
-    from simulator.session.model import SCHEMA_VERSION, Session
-
-    body = schema_of(Session, top=False, every_field=False)
+def record_file_schema(record: type, stem: str, version: int, title: str, description: str) -> dict[str, Any]:
+    """A file written by records.to_json (a session, a grade): the record's schema with the format's version first."""
+    body = schema_of(record, top=False, every_field=False)
     return {
-        "$schema": DRAFT, "$id": "https://consultsim.invalid/schemas/session-v1.json", "title": f"consultsim session, format version {SCHEMA_VERSION}",
-        "description": "One consultation: every turn with the reader's reading and the patient's state after it, what came out, and how to go on.",
+        "$schema": DRAFT, "$id": f"https://consultsim.invalid/schemas/{stem}.json", "title": title, "description": description,
         **{k: v for k, v in body.items() if k != "description"},
         "required": ["schema_version", *body["required"]],
-        "properties": {"schema_version": {"const": SCHEMA_VERSION}, **body["properties"]},
+        "properties": {"schema_version": {"const": version}, **body["properties"]},
     }
 
 

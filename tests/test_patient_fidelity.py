@@ -108,7 +108,7 @@ def test_everything_the_ledger_records_is_said_even_by_a_terse_patient(gary) -> 
         texts = {t.index: t.text for t in consultation.session.turns}
         for disclosure in consultation.session.disclosures:
             fact = scenario.fact(disclosure.fact)
-            said = texts[disclosure["turn"] + 1]  # the patient's reply to the clinician turn that brought it out
+            said = texts[disclosure.turn + 1]  # the patient's reply to the clinician turn that brought it out
             assert any(line.lower() in said.lower() for line in fact.says), (scenario.id, fact.id, said)
 
 
@@ -202,9 +202,9 @@ def test_how_the_patient_left_is_read_from_the_record(gary) -> None:
     outcome = patient_outcome(consultation.session, gary)
     assert outcome is not None and outcome.rapport.start == gary.patient.rapport
     assert outcome.plan is None
-    unsaid = {u["fact"] for u in outcome.unspoken}
-    assert "hypo_fear" in unsaid and all(u["would_open"] for u in outcome.unspoken)
-    prem = {item["id"]: item["score"] for item in outcome.prem["items"]}
+    unsaid = {u.fact for u in outcome.unspoken}
+    assert "hypo_fear" in unsaid and all(u.would_open for u in outcome.unspoken)
+    prem = {item.id: item.score for item in outcome.prem.items}
     assert prem["understood"] <= 1 and prem["included"] <= 1
     report = grade_session(consultation.session, gary)
-    assert report.outcome and report.to_dict()["outcome"]["prem"]["total"] == outcome.prem["total"]
+    assert report.outcome and report.to_dict()["outcome"]["prem"]["total"] == outcome.prem.total

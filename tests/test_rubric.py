@@ -101,8 +101,8 @@ def test_each_scored_task_cites_turns_that_exist(task, good) -> None:
     assert result.evidence and result.rationale.startswith("Did:")
     for evidence in result.evidence:
         turn = good.turns[evidence.turn]
-        assert turn["speaker"] == "clinician"
-        assert evidence.quote.rstrip("…")[:20] in turn["text"]
+        assert turn.speaker == "clinician"
+        assert evidence.quote.rstrip("…")[:20] in turn.text
 
 
 @pytest.mark.parametrize("criterion", SELF_MANAGEMENT)
@@ -194,12 +194,13 @@ def test_metrics_count_and_band_only_when_there_is_enough(good, poor) -> None:
 
 def test_every_clinician_turn_carries_codes_with_evidence_spans(good) -> None:
     for turn in good.turns:
-        if turn["speaker"] != "clinician":
-            assert "codes" not in turn
+        if turn.speaker != "clinician":
+            assert turn.codes is None and turn.spans is None
             continue
-        for span in turn["spans"]:
-            assert turn["text"][span["start"] : span["end"]] == span["text"]
-            assert span["code"] in turn["codes"]
+        assert turn.spans
+        for span in turn.spans:
+            assert turn.text[span.start : span.end] == span.text
+            assert span.code in turn.codes
 
 
 def test_a_transcript_without_punctuation_is_read_not_failed() -> None:

@@ -137,3 +137,19 @@ def test_a_session_reads_back_as_the_records_it_was_written_from(example_path: P
     assert Session.from_dict(older).turns[1].state == session.turns[1].state
     older["turns"][2]["evidence"][0]["code"] = 3  # a wrong type inside a record is still refused
     assert validate_session_data(older)
+
+
+def test_what_this_version_writes_the_previous_release_reads(example_path: Path, tmp_path: Path) -> None:
+    """A cohort gathers sessions from learners' machines on different versions: a session written now passes
+    the schema the release before the typed records checked (tests/fixtures, as shipped then), and so does its grade."""
+    from simulator.rubric import grade_session
+
+    older_sessions = json.loads((Path(__file__).parent / "fixtures" / "session-v1.before-records.json").read_text(encoding="utf-8"))
+    older_grades = json.loads((Path(__file__).parent / "fixtures" / "grade-v1.before-records.json").read_text(encoding="utf-8"))
+    scenario = load_scenario(example_path)
+    consultation = Consultation.start(scenario, seed=1, out=tmp_path / "s.json")
+    for line in [*SCRIPT, "What would you like to try?", "Bye then Gary."]:
+        consultation.say(line)
+    data = json.loads((tmp_path / "s.json").read_text(encoding="utf-8"))
+    jsonschema.validate(data, older_sessions)
+    jsonschema.validate(grade_session(consultation.session, scenario).to_dict(), older_grades)

@@ -98,10 +98,10 @@ def test_a_session_is_read_back_as_recorded_and_an_older_one_is_read_again(tmp_p
     assert workspace.grade_saved(Session.from_dict(older))[0].to_dict() == fresh
     # the recorded codes are what the grade reads, not a second reading of the words
     first["codes"], first["evidence"] = ["closing"], [{"code": "closing", "start": 0, "end": 5, "text": first["text"][:5]}]
-    assert workspace.grade_saved(Session.from_dict(data))[0].turns[0]["codes"] == ["closing"]
+    assert workspace.grade_saved(Session.from_dict(data))[0].turns[0].codes == ["closing"]
     # codes this reader does not know are never trusted: the turn is read again
     first["codes"] = ["made_up"]
-    assert workspace.grade_saved(Session.from_dict(data))[0].turns[0]["codes"] == fresh["turns"][0]["codes"]
+    assert workspace.grade_saved(Session.from_dict(data))[0].turns[0].codes == fresh["turns"][0]["codes"]
 
 
 def test_the_store_lists_from_its_index_and_reads_only_changed_files(tmp_path: Path, example_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

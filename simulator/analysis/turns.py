@@ -16,7 +16,7 @@ class CodeHit:
     text: str
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Reading:
     """The rest of a turn's reading, as a session records it beside the codes and evidence (session-v1):
     what the grader needs to read the turn back instead of reading it again."""

@@ -10,6 +10,7 @@ from typing import Any, TypedDict
 from simulator.analysis.lexicon import behaviour_vocabulary
 from simulator.rubric.conditions import Match, TurnIndex, evaluate
 from simulator.rubric.conversation import ClinicianTurn, Conversation
+from simulator.rubric.grade_format import GradeTurn
 from simulator.rubric.model import Criterion, Indicator, MetricSpec, Rubric, load_shipped_rubrics
 from simulator.rubric.report import KALAMAZOO_TASKS, SELF_MANAGEMENT, CriterionResult, Evidence, GradeReport, Metric
 from simulator.scenario.model import RubricItem, Scenario
@@ -50,7 +51,7 @@ class RulesJudge(Judge):
         return GradeReport(
             source=conversation.source,
             judge=self.name,
-            turns=_turn_dicts(conversation),
+            turns=_grade_turns(conversation),
             kalamazoo={k: groups["kalamazoo"][k] for k in KALAMAZOO_TASKS if k in groups["kalamazoo"]} | groups["kalamazoo"],
             self_management={k: groups["self_management"][k] for k in SELF_MANAGEMENT if k in groups["self_management"]} | groups["self_management"],
             coproduction_level=level["level"],
@@ -258,15 +259,15 @@ def _turn_list(turns) -> str:
     return f"turn{'s' if len(indices) > 1 else ''} {shown}"
 
 
-def _turn_dicts(conversation: Conversation) -> list[dict[str, Any]]:
-    """The turns as the JSON output gives them: clinician turns with codes, evidence spans and events."""
+def _grade_turns(conversation: Conversation) -> list[GradeTurn]:
+    """The turns as the grade gives them: clinician turns with codes, evidence spans and events."""
     graded = {t.index: t for t in conversation.clinician}
     out = []
     for turn in conversation.turns:
         clinician = graded.get(turn["index"])
         if clinician is None:
-            out.append(dict(turn))
-            continue
-        spans = [{"code": h.code, "start": h.start, "end": h.end, "text": h.text} for h in clinician.analysis.hits]
-        out.append({**turn, "codes": list(clinician.analysis.codes), "spans": spans, "events": list(clinician.events)})
+            out.append(GradeTurn(turn["index"], turn["speaker"], turn["text"]))
+        else:
+            a = clinician.analysis
+            out.append(GradeTurn(turn["index"], turn["speaker"], turn["text"], list(a.codes), list(a.hits), list(clinician.events)))
     return out

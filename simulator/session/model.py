@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from simulator.analysis.turns import CodeHit, Reading
-from simulator.records import from_json, to_json
+from simulator.records import KEEP_NULL, from_json, to_json
 
 if TYPE_CHECKING:  # only named here: listing sessions must not load the patient engine
     from simulator.scenario.model import Scenario
@@ -76,7 +76,7 @@ class PatientComment:
     model: str | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class PlanRecord:
     """A plan the patient agreed: whose it was (patient: they proposed or chose it) and when."""
 
@@ -86,7 +86,7 @@ class PlanRecord:
     chosen: bool | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class CueRecord:
     """A cue the patient offered and what became of it."""
 
@@ -97,7 +97,7 @@ class CueRecord:
     waited: int | None = None  # clinician turns it has waited
 
 
-@dataclass
+@dataclass(slots=True)
 class StateSnapshot:
     """The patient's state after a turn (PatientState.snapshot): what the grader and the outcome read."""
 
@@ -108,8 +108,8 @@ class StateSnapshot:
     confidence: dict[str, float]
     disclosed: list[str]
     plans: list[PlanRecord]
-    plan_agreed: str | None = None
-    plan_source: str | None = None
+    plan_agreed: str | None = field(default=None, metadata=KEEP_NULL)  # null written: earlier versions require the key
+    plan_source: str | None = field(default=None, metadata=KEEP_NULL)
     activation_level: int | None = field(default=None, metadata={"minimum": 1, "maximum": 4})
     empathy_shown: bool = False
     permission_asked: bool = False
@@ -124,7 +124,7 @@ class StateSnapshot:
     __schema__: ClassVar[dict[str, Any]] = {"additionalProperties": True}
 
 
-@dataclass
+@dataclass(slots=True)
 class Turn:
     index: int = field(metadata={"minimum": 0})
     speaker: str = field(metadata={"enum": ["clinician", "patient"]})
