@@ -1,7 +1,7 @@
 """Is the simulated patient a conversation partner? Many phrasings of ordinary questions, run through
 every shipped scenario with the offline (scripted) patient.
 
-    python benchmarks/bench_fidelity.py [--set dev|test] [--json] [--show N]
+    python benchmarks/bench_fidelity.py [--set dev|dev2|test] [--json] [--show N]
 
 Probe lines: benchmarks/probes/fidelity.<set>.yaml (written by people who had not seen the patient's
 code; `test` is held out). For each scenario, consultations of one probe from each kind of question
@@ -47,6 +47,18 @@ DONT_KNOW_POOLS = ("unknown", "nothing_more", "not_covered", "not_covered_closed
 POOLED = ("unknown", "nothing_more", "not_covered", "not_covered_closed", "acknowledge", "information", "understood", "summary",
           "how_been", "daily_life", "feelings", "past", "future", "agenda", "follow_up", "permission", "advice_rejected")
 GREETING = "Hello, come in and have a seat."
+
+
+_UNITS = "one two three four five six seven eight nine".split()
+_TENS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
+
+
+def said_in_words(age: int, text: str) -> bool:
+    """ "fifty-seven" for 57 (the scenario's lines give ages in words as often as in figures)."""
+    if not 20 <= age < 100:
+        return False
+    words = _TENS[age // 10 - 2] + (f"[- ]{_UNITS[age % 10 - 1]}" if age % 10 else "")
+    return re.search(rf"\b{words}\b", text, re.I) is not None
 
 
 def load_probes(name: str) -> dict[str, list[str]]:
@@ -107,7 +119,8 @@ def run_scenario(scenario: Scenario, probes: dict[str, list[str]], show: int) ->
             base = core(text, scenario)
             if category in PERSONA and PERSONA[category] in knows and base in dont_know:
                 contradictions.append(f"doesn't know their own {category}: {line!r} -> {text!r}")
-            if category == "age" and (numbers := re.findall(r"\b\d{1,3}\b", text)) and str(scenario.patient.age) not in numbers:
+            age = scenario.patient.age
+            if category == "age" and (numbers := re.findall(r"\b\d{1,3}\b", text)) and str(age) not in numbers and not said_in_words(age, text):
                 contradictions.append(f"wrong age: {text!r}")
             if reply.decision.touched_known and base in dont_know:
                 contradictions.append(f"says it can't say what it said before: {line!r} -> {text!r}")
@@ -144,7 +157,7 @@ def run_scenario(scenario: Scenario, probes: dict[str, list[str]], show: int) ->
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--set", choices=("dev", "test"), default="dev")
+    parser.add_argument("--set", choices=("dev", "dev2", "test"), default="dev", help="dev2: a second dev set, written by a helper in a later stop")
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--show", type=int, default=3, help="examples of stock lines and failures to print")
     args = parser.parse_args()

@@ -85,6 +85,7 @@ class Lexicon:
     farewell: re.Pattern[str]
     goodbye: re.Pattern[str]  # a last sentence that ends the consultation, matched at its end
     goodbye_tail: re.Pattern[str]  # what may follow a goodbye in its sentence (thanks, a wish), matched at the end
+    welcome: re.Pattern[str]  # an invitation in or to sit down: the sentence greets, whatever else it says
     question_kinds: tuple[tuple[str, frozenset[str], re.Pattern[str]], ...]  # kind, topics, patterns
     backchannel_phrases: frozenset[str]
     not_after: Mapping[str, re.Pattern[str]]
@@ -135,6 +136,7 @@ def shared_lexicon() -> Lexicon:
         jargon_introduced=_alternation(codes_data["jargon_introductions"]),
         farewell=_alternation(codes_data["farewell"]),
         goodbye=re.compile(r"(?:^|\W)(?:" + "|".join(f"(?:{p})" for p in codes_data["goodbyes"]) + r")\W*$", FLAGS),
+        welcome=_alternation(codes_data["welcomes"]),
         goodbye_tail=re.compile(r"[\s,;-]+(?:and\s+)?(?:" + "|".join(f"(?:{p})" for p in codes_data["goodbye_tails"]) + r")\W*$", FLAGS),
         question_kinds=tuple(
             (kind, frozenset(spec.get("topics", ())), _alternation(spec["patterns"]))

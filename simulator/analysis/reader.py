@@ -255,6 +255,8 @@ class TurnReader:
         if last.asks or (questions and last.words and last.words[0] in _QUESTION_WORDS):
             return False
         low = lower_same_length(last.text)
+        if self.lexicon.welcome.search(low):
+            return False
         tail = lower_same_length(_ADDRESS.sub("", last.text))
         goodbye = self.lexicon.goodbye
         if not (goodbye.search(tail) or goodbye.search(low)):
@@ -359,7 +361,7 @@ _REPORTED = re.compile(r"\b(said|says|told|tells|asked|asks|wrote|called out|sho
 _QUESTION_WORDS = frozenset("what how why when where who which do does did is are can could would will any".split())
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")  # the patient's sentences; split_units also splits run-on questions
 _NOTES = re.compile(r"<[^<>]{0,60}>|\[[^\[\]]{0,60}\]")
-_LEAD = re.compile(r"^(?:(?:so|and|ok|okay|right|well|now|alright|um|erm|just|then|but|go on)\b[,\s]*)+")
+_LEAD = re.compile(r"^(?:(?:so|and|ok|okay|right|well|now|alright|um|erm|just|then|but|go on|please|kindly)\b[,\s]*)+")
 
 
 def _strip_lead(text: str) -> str:

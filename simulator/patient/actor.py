@@ -106,7 +106,8 @@ class ScriptedActor:
         if a.has("teach_back"):
             if state.plan_agreed:
                 return pick("teach_back").replace("{plan}", self._plan_label(state.plan_agreed))
-            return pick("understood")
+            if decision.knowledge is None:  # else: what they know of it, below ("show me how you use it")
+                return pick("understood")
         if a.has("check_understanding"):
             return pick("understood")
         if decision.stacked:

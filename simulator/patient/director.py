@@ -102,7 +102,9 @@ class Director:
         if closing:
             state.ended = True
         confused = self._confused(analysis)
-        knowledge = self._knowledge(analysis) if asking and not disclosed and not closing else None
+        # "Show me how you use your inhaler": with no plan to teach back, a demonstration of what they know
+        showing = analysis.has("teach_back") and not state.plan_agreed
+        knowledge = self._knowledge(analysis) if (asking or showing) and not disclosed and not closing else None
         cue = None if opening or closing or disclosed or stacked else self.cues.offer(analysis, turn)
         return Decision(
             turn, analysis, events, disclosed, opening, closing, plan, ruler, touched_hidden, touched_known, confused, stacked,
