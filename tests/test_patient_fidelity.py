@@ -208,3 +208,66 @@ def test_how_the_patient_left_is_read_from_the_record(gary) -> None:
     assert prem["understood"] <= 1 and prem["included"] <= 1
     report = grade_session(consultation.session, gary)
     assert report.outcome and report.to_dict()["outcome"]["prem"]["total"] == outcome.prem.total
+
+
+PROBES = Path(__file__).resolve().parent.parent / "benchmarks" / "probes"
+PERSONA_KINDS = ("age", "work", "home", "family", "pets", "medicines", "habits", "likes")
+DONT_KNOW = ("unknown", "nothing_more", "not_covered", "not_covered_closed")
+
+
+def _dev_probes() -> dict[str, list[str]]:
+    """The two development sets of probe lines, written in many voices by people who had not seen this code
+    (the held-out test set is for benchmarks/bench_fidelity.py only)."""
+    import yaml
+
+    merged: dict[str, list[str]] = {}
+    for name in ("dev", "dev2"):
+        for kind, lines in yaml.safe_load((PROBES / f"fidelity.{name}.yaml").read_text(encoding="utf-8"))["probes"].items():
+            merged.setdefault(kind, []).extend(lines)
+    return merged
+
+
+@pytest.mark.parametrize("path", SCENARIO_FILES, ids=lambda p: p.stem)
+def test_every_written_goodbye_ends_it_and_every_near_miss_does_not(path: Path) -> None:
+    scenario, probes = load_scenario(path), _dev_probes()
+    def ends(line: str) -> bool:
+        return talk(ScriptedPatient(scenario), ["Hello, come in.", "How have things been?", line])[-1].decision.closing
+
+    wrong = [line for line in probes["goodbye"] if not ends(line)] + [line for line in probes["not_goodbye"] if ends(line)]
+    assert not wrong, wrong
+
+
+@pytest.mark.parametrize("path", SCENARIO_FILES, ids=lambda p: p.stem)
+def test_questions_about_the_patients_own_life_never_get_a_dont_know(path: Path) -> None:
+    scenario, probes = load_scenario(path), _dev_probes()
+    known = {k.about for k in scenario.patient.knows}
+    dont_know = {line for pool in DONT_KNOW for line in scenario.lines[pool]}
+    wrong = []
+    for kind in PERSONA_KINDS:
+        if kind not in known:
+            continue
+        for line in probes[kind]:
+            reply = talk(ScriptedPatient(scenario), ["Hello, come in.", line])[-1].text
+            if reply in dont_know:
+                wrong.append((kind, line, reply))
+    assert not wrong, wrong
+
+
+@pytest.mark.parametrize("path", SCENARIO_FILES, ids=lambda p: p.stem)
+def test_a_question_about_one_habit_is_not_answered_with_another(path: Path) -> None:
+    """The persona's lines about drink do not answer a question about exercise: a line the patient knows is
+    said only to a question about what it covers."""
+    scenario = load_scenario(path)
+    asked = {
+        "exercise": ["Do you get much exercise?", "Are you getting out for walks at all?"],
+        "sleep": ["How are you sleeping?", "Getting a decent night's kip?"],
+        "alcohol": ["Do you drink at all?", "How many units a week would you say?"],
+        "smoking": ["Do you smoke?", "Still on the fags?"],
+        "diet": ["What's your diet like?", "What sort of things do you eat in a day?"],
+    }
+    for topic, lines in asked.items():
+        for line in lines:
+            reply = talk(ScriptedPatient(scenario), ["Hello, come in.", line])[-1].text
+            for known in scenario.patient.knows:
+                if any(said in reply for said in known.says):
+                    assert topic in known.topics or not known.topics, (line, reply, known.topics)

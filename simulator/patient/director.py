@@ -14,11 +14,13 @@ from simulator import resources
 from simulator.analysis import TurnAnalysis, TurnReader, plans
 from simulator.analysis.events import detect_events
 from simulator.analysis.lexicon import keyword_pattern
+from simulator.analysis.reader import STACKED_TOPICS
 from simulator.patient.cues import CueTracker
 from simulator.patient.state import PatientState, thresholds
 from simulator.scenario.model import Cue, Fact, Knowledge, Plan, Scenario
 from simulator.session.model import Disclosure
 
+PROMPT_WORDS = 8  # a turn this short that the reader finds nothing in may still ask, as a form does
 _ASKING = ("open_question", "closed_question", "scale_question", "reflection")
 _INVITING = (*_ASKING, "empathy", "summary")
 _CONFIDENCE_RULER = re.compile(r"confiden|how sure", re.I)
@@ -104,7 +106,9 @@ class Director:
         confused = self._confused(analysis)
         # "Show me how you use your inhaler": with no plan to teach back, a demonstration of what they know
         showing = analysis.has("teach_back") and not state.plan_agreed
-        knowledge = self._knowledge(analysis) if (asking or showing) and not disclosed and not closing else None
+        # a clerking prompt, said without a question's shape ("next of kin and their name", "date of birth")
+        prompted = not analysis.codes and 0 < analysis.word_count <= PROMPT_WORDS and len(analysis.topics) < STACKED_TOPICS
+        knowledge = self._knowledge(analysis) if (asking or showing or prompted) and not disclosed and not closing else None
         cue = None if opening or closing or disclosed or stacked else self.cues.offer(analysis, turn)
         return Decision(
             turn, analysis, events, disclosed, opening, closing, plan, ruler, touched_hidden, touched_known, confused, stacked,
@@ -135,6 +139,8 @@ class Director:
             return best
         if topics & self.reader.lexicon.topic_narrows.keys():
             return None  # "side effects of your tablets?" is not about which tablets, whatever the words
+        if topics & persona_topics():
+            return None  # asked about that very thing, and nothing of it is scripted: not a sibling's line
         low = analysis.text.lower()
         for about, pattern in persona_subjects().items():
             if pattern.search(low):
@@ -303,10 +309,17 @@ class Director:
 
 
 @cache
+@cache
 def persona_subjects() -> dict[str, re.Pattern[str]]:
     """What questions about the patient's own life are about, by subject (lexicon/persona.yaml)."""
     subjects = resources.data_file("lexicon/persona.yaml")["subjects"]
     return {about: re.compile("|".join(f"(?:{p})" for p in patterns)) for about, patterns in subjects.items()}
+
+
+@cache
+def persona_topics() -> frozenset[str]:
+    """The shared topics the persona subjects cover (lexicon/persona.yaml `topics`)."""
+    return frozenset(t for topics in resources.data_file("lexicon/persona.yaml")["topics"].values() for t in topics)
 
 
 def _clamp(value: float, low: float, high: float) -> float:
