@@ -274,3 +274,29 @@ def test_one_fix_from_the_clinician_is_not_problem_solving_but_asking_is() -> No
         "That's a nuisance. What could you do to get round the grogginess, do you think?",
     )
     assert grade_transcript_text(asked).self_management["problem_solving"].value is True
+
+
+EMERGENCY = """Doctor: Hello, I'm Dr Okafor. What's brought you in today?
+Patient: I've had this crushing pain in my chest for about an hour, and it's going down my left arm.
+Doctor: That sounds frightening. Are you feeling sweaty or sick with it?
+Patient: Both, yes. I feel awful.
+Doctor: Any history of heart problems in the family?
+Patient: My dad had a heart attack at fifty.
+Doctor: Right. I'm worried this could be your heart, so I'm going to call an ambulance for you now. Please stay sitting down.
+Patient: Oh God. Okay.
+Doctor: While we wait for the ambulance, chew one aspirin if you have some. They'll take you straight to the hospital.
+Patient: I've got some in my bag.
+Doctor: Good. I'll stay on the line with you until they arrive.
+"""
+
+
+def test_a_consultation_that_hands_the_patient_to_emergency_care_has_no_self_management_to_judge() -> None:
+    """An ambulance called, or a same-day hospital assessment: self-management support does not apply
+    (follow-up still does); a safety-net's "if it gets worse, go to A&E" is not that."""
+    report = grade_transcript_text(EMERGENCY, "emergency.txt")
+    for criterion in ("beliefs", "importance_confidence", "action_plan", "problem_solving", "partnership", "resources", "teach_back"):
+        assert report.self_management[criterion].status == "not_applicable", criterion
+    assert report.self_management["follow_up"].status != "not_applicable"
+    safety_net = GOOD.replace("Nurse: ", "Nurse: If you get chest pain at any point, call 999 or go to A&E. ", 1)
+    assert safety_net != GOOD
+    assert all(r.status != "not_applicable" for r in grade_transcript_text(safety_net).self_management.values())
