@@ -6,20 +6,8 @@ loading the reader and its word lists.
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from simulator.lazy import lazy_exports
 
-_WHERE = {
-    "affect_events": "simulator.analysis.lexicon",
-    "behaviour_vocabulary": "simulator.analysis.lexicon",
-    "TurnReader": "simulator.analysis.reader",
-    "CodeHit": "simulator.analysis.turns",
-    "TurnAnalysis": "simulator.analysis.turns",
-}
+_WHERE = {"affect_events": "lexicon", "behaviour_vocabulary": "lexicon", "TurnReader": "reader", "CodeHit": "turns", "TurnAnalysis": "turns"}
 __all__ = sorted(_WHERE)
-
-
-def __getattr__(name: str) -> Any:
-    if name not in _WHERE:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(importlib.import_module(_WHERE[name]), name)
+__getattr__ = lazy_exports(__name__, _WHERE)

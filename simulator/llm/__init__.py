@@ -7,8 +7,7 @@ command does) does not import the openai client; only talking to a server does.
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from simulator.lazy import lazy_exports
 
 _WHERE = {
     "ChatResult": "results",
@@ -28,9 +27,4 @@ _WHERE = {
 }
 
 __all__ = sorted(_WHERE)
-
-
-def __getattr__(name: str) -> Any:
-    if name in _WHERE:
-        return getattr(importlib.import_module(f"simulator.llm.{_WHERE[name]}"), name)
-    raise AttributeError(f"module 'simulator.llm' has no attribute {name!r}")
+__getattr__ = lazy_exports(__name__, _WHERE)
