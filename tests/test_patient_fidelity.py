@@ -271,3 +271,20 @@ def test_a_question_about_one_habit_is_not_answered_with_another(path: Path) -> 
             for known in scenario.patient.knows:
                 if any(said in reply for said in known.says):
                     assert topic in known.topics or not known.topics, (line, reply, known.topics)
+
+
+@pytest.mark.parametrize("path", SCENARIO_FILES, ids=lambda p: p.stem)
+def test_how_often_they_take_it_is_not_answered_with_what_they_take(path: Path) -> None:
+    """Usage questions ("How many times a day do you use the blue one?") get an answer about use, never the list
+    of the patient's medicines that 'What are you on?' gets."""
+    scenario = load_scenario(path)
+    listing = [said for known in scenario.patient.knows if known.about == "medicines" for said in known.says]
+    assert listing
+    for line in ["How often do you take your tablets?", "How many times a day do you use your inhalers?", "Do you ever forget your medicines?",
+                 "What time of day do you take your meds?", "Are you taking your tablets every day?", "How often are you needing your inhaler?"]:
+        reply = talk(ScriptedPatient(scenario), ["Hello, come in.", line])[-1]
+        if reply.decision.disclosed:
+            continue  # the secret itself came out: an answer about use
+        assert not any(said in reply.text for said in listing), (line, reply.text)
+    which = talk(ScriptedPatient(scenario), ["Hello, come in.", "What medicines are you on at the moment?"])[-1]
+    assert which.decision.disclosed or any(said in which.text for said in listing), which.text

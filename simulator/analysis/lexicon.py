@@ -86,7 +86,8 @@ class Lexicon:
     goodbye: re.Pattern[str]  # a last sentence that ends the consultation, matched at its end
     goodbye_tail: re.Pattern[str]  # what may follow a goodbye in its sentence (thanks, a wish), matched at the end
     welcome: re.Pattern[str]  # an invitation in or to sit down: the sentence greets, whatever else it says
-    question_kinds: tuple[tuple[str, frozenset[str], re.Pattern[str]], ...]  # kind, topics, patterns
+    # kind, topics, patterns, and the topics one of which the turn must also name (empty: none needed)
+    question_kinds: tuple[tuple[str, frozenset[str], re.Pattern[str], frozenset[str]], ...]
     backchannel_phrases: frozenset[str]
     not_after: Mapping[str, re.Pattern[str]]
     model_needs: Mapping[str, re.Pattern[str]]  # a code the model finds without a rule needs these words in the unit
@@ -139,7 +140,7 @@ def shared_lexicon() -> Lexicon:
         welcome=_alternation(codes_data["welcomes"]),
         goodbye_tail=re.compile(r"[\s,;-]+(?:and\s+)?(?:" + "|".join(f"(?:{p})" for p in codes_data["goodbye_tails"]) + r")\W*$", FLAGS),
         question_kinds=tuple(
-            (kind, frozenset(spec.get("topics", ())), _alternation(spec["patterns"]))
+            (kind, frozenset(spec.get("topics", ())), _alternation(spec["patterns"]), frozenset(spec.get("with_topics", ())))
             for kind, spec in resources.data_file("lexicon/question_kinds.yaml")["kinds"].items()
         ),
         backchannel_phrases=frozenset(" ".join(p.split()) for p in codes_data["backchannel_phrases"]),

@@ -245,8 +245,11 @@ class TurnReader:
 
     def _kind(self, low: str, topics: tuple[str, ...]) -> str:
         """What kind of question this is, for an answer about what was asked (question_kinds.yaml)."""
-        for kind, kind_topics, pattern in self.lexicon.question_kinds:
-            if kind_topics & set(topics) or pattern.search(low):
+        named = set(topics)
+        for kind, kind_topics, pattern, with_topics in self.lexicon.question_kinds:
+            if with_topics and not with_topics & named:
+                continue
+            if kind_topics & named or pattern.search(low):
                 return kind
         return "not_covered"
 

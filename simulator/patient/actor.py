@@ -122,7 +122,12 @@ class ScriptedActor:
             if a.has(*codes) and not a.is_question:
                 return pick(pool)
         guarded = decision.touched_hidden and state.affect == "guarded"
-        if decision.knowledge is not None and not guarded:  # their own life, as they'd tell anyone; the secret stays unsaid
+        # how and when they take it, not which they take: what they have said of it, else neither telling nor denying
+        # a secret about it, else as prescribed; never the list of their medicines
+        use = a.kind == "medicine_use" and not (decision.touched_known and not guarded)
+        if use:
+            return pick("medicine_use_evasive" if decision.touched_hidden else "medicine_use")
+        if decision.knowledge is not None and not guarded and a.kind != "medicine_use":  # their own life, as they'd tell anyone; the secret stays unsaid
             index = self.scenario.patient.knows.index(decision.knowledge)
             return self._remembered(f"knows:{index}", decision.knowledge.says, turn, state)
         # asked again about what they have told, they say it again, even when the topic also touches a secret
