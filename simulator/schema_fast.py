@@ -167,6 +167,9 @@ def _items(items: Any, _: dict) -> Check:
 
 
 def _enum(options: list[Any], _: dict) -> Check:
+    if all(option is None or isinstance(option, str) for option in options):  # most enums: a set lookup
+        allowed = frozenset(options)
+        return lambda value: (value is None or isinstance(value, str)) and value in allowed
     return lambda value: any(json_equal(value, option) for option in options)
 
 
