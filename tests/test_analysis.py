@@ -227,6 +227,11 @@ def test_topics_come_from_shared_scenario_and_everyday_words() -> None:
     assert "diet" in reader.analyse("What sort of thing are you living on, grub-wise, on an ordinary day?").topics
     assert "money" in reader.analyse("How are things money-wise?").topics
     assert "medication" in reader.analyse("How do you get on with all the stuff we give you?").topics
+    # the full-length model-patient run: night waking asked without the word "night" or "sleep"
+    assert "sleep" in reader.analyse("Does it ever wake you up in the wee small hours?").topics
+    # "Do you drink?" is about alcohol, "Do you drink fizzy drinks?" about diet
+    assert set(reader.analyse("Do you drink?").topics) == {"alcohol"}
+    assert set(reader.analyse("Do you drink fizzy drinks?").topics) == {"diet"}
 
 
 def test_an_example_question_carries_a_scenario_topic() -> None:

@@ -538,3 +538,10 @@ def test_a_refusal_passes_where_the_line_is_a_deflection_too() -> None:
     guard = guard_with_line(SCENARIOS["t2d-hypo-fear"], lines, "I'd rather not go into that, doc.")
     assert guard.check("I'm not ready to talk about that yet, doc.").ok
     assert not guard_with_line(SCENARIOS["t2d-hypo-fear"], lines, "Mm. That's about right.").check("I'm not ready to talk about that yet.").ok
+
+
+def test_a_closing_quote_that_closes_nothing_is_not_shown() -> None:
+    """The 1.5B model ended five of nineteen replies of one full-length consultation with a stray '"'."""
+    assert repair('I have a few puffs of the blue one and go back to sleep."') == "I have a few puffs of the blue one and go back to sleep."
+    assert repair('My mum said "you will be fine" and that was that.') == 'My mum said "you will be fine" and that was that.'
+    assert repair('"Okay, cool."') == "Okay, cool."

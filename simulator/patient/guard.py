@@ -319,6 +319,8 @@ def repair(reply: str, label: re.Pattern[str] | None = None, streaming: bool = F
         text = text[1:-1].strip()
     elif streaming and text[:1] in "\"“":
         text = text[1:].strip()
+    if not streaming and text[-1:] in "\"”" and sum(text.count(q) for q in "\"“”") == 1:
+        text = text[:-1].rstrip()  # a closing quote with nothing opened: "...go back to sleep.\""
     return text
 
 
