@@ -16,11 +16,11 @@ import dataclasses
 import types
 import typing
 from collections.abc import Callable
-from functools import cache
 from typing import Any, TypeVar
 
 R = TypeVar("R")
 Convert = Callable[[Any], Any]
+Read = Callable[[Any, bool], Any]  # (JSON value, strict) -> value
 KEEP_NULL = {"keep_null": True}  # field metadata: written as null, not left out (not a JSON Schema keyword)
 
 
@@ -40,7 +40,7 @@ def schema_keywords(f: dataclasses.Field) -> dict[str, Any]:
 
 def to_json(record: Any) -> dict[str, Any]:
     """A dataclass as JSON-ready dicts and lists, in field order."""
-    out = {}
+    out: dict[str, Any] = {}
     for name, omit, _, dump in _plan(type(record)):
         value = getattr(record, name)
         if value is None:
@@ -71,18 +71,33 @@ def from_json(cls: type[R], data: dict[str, Any], strict: bool = False) -> R:
         return cls(**{k: v for k, v in data.items() if k in names})
 
 
-@cache
-def _nested(cls: type) -> tuple[tuple[str, Callable[[Any, bool], Any]], ...]:
-    return tuple((name, read) for name, _, read, _ in _plan(cls) if read is not None)
+_NESTED: dict[type, tuple[tuple[str, Read], ...]] = {}
 
 
-@cache
+def _nested(cls: type) -> tuple[tuple[str, Read], ...]:
+    """The fields whose JSON value needs building into a record (or tuple); the rest pass as they are."""
+    nested = _NESTED.get(cls)
+    if nested is None:
+        nested = _NESTED[cls] = tuple((name, read) for name, _, read, _ in _plan(cls) if read is not None)
+    return nested
+
+
 def _names(cls: type) -> frozenset[str]:
-    return frozenset(f.name for f in dataclasses.fields(cls))
+    return frozenset(name for name, *_ in _plan(cls))
 
 
-@cache
-def _plan(cls: type) -> tuple[tuple[str, bool, Callable[[Any, bool], Any] | None, Convert | None], ...]:
+Plan = tuple[tuple[str, bool, Read | None, Convert | None], ...]  # per field: name, omitted when None, reader, writer
+_PLANS: dict[type, Plan] = {}
+
+
+def _plan(cls: type) -> Plan:
+    plan = _PLANS.get(cls)
+    if plan is None:
+        plan = _PLANS[cls] = _make_plan(cls)
+    return plan
+
+
+def _make_plan(cls: type) -> Plan:
     hints = typing.get_type_hints(cls)
     return tuple((f.name, omitted_when_none(f), _reader(hints[f.name]), _writer(hints[f.name])) for f in dataclasses.fields(cls))
 
@@ -99,14 +114,22 @@ def _writer(hint: Any) -> Convert | None:
             return _writer(parts[0])
         return None if all(p in (str, int, float, bool) for p in parts) else _any
     if origin in (list, tuple, typing.Sequence):
-        inner = _writer(args[0]) if args else _any
-        return list if inner is None else (lambda value: [None if v is None else inner(v) for v in value])
+        item = _writer(args[0]) if args else _any
+        return list if item is None else _write_each(item)
     if origin is dict:
-        inner = _writer(args[1]) if len(args) == 2 else _any
-        return dict if inner is None else (lambda value: {k: None if v is None else inner(v) for k, v in value.items()})
+        value_writer = _writer(args[1]) if len(args) == 2 else _any
+        return dict if value_writer is None else _write_values(value_writer)
     if hint in (str, int, float, bool):
         return None
     return _any
+
+
+def _write_each(item: Convert) -> Convert:
+    return lambda value: [None if v is None else item(v) for v in value]
+
+
+def _write_values(item: Convert) -> Convert:
+    return lambda value: {k: None if v is None else item(v) for k, v in value.items()}
 
 
 def _any(value: Any) -> Any:
@@ -120,22 +143,38 @@ def _any(value: Any) -> Any:
     return value
 
 
-def _reader(hint: Any) -> Callable[[Any, bool], Any] | None:
+def _reader(hint: Any) -> Read | None:
     """How to build a value of this type from JSON (value, strict), or None if the JSON value is already it."""
     if dataclasses.is_dataclass(hint) and isinstance(hint, type):
         return lambda value, strict: from_json(hint, value, strict)
     origin, args = typing.get_origin(hint), typing.get_args(hint)
     if origin in (typing.Union, types.UnionType):
         parts = [a for a in args if a is not type(None)]
-        inner = _reader(parts[0]) if len(parts) == 1 else None
-        return None if inner is None else (lambda value, strict: None if value is None else inner(value, strict))
+        optional = _reader(parts[0]) if len(parts) == 1 else None
+        return None if optional is None else _read_optional(optional)
     if origin is tuple:
-        inner = _reader(args[0]) if args else None
-        return (lambda value, strict: tuple(value)) if inner is None else (lambda value, strict: tuple(inner(v, strict) for v in value))
+        item = _reader(args[0]) if args else None
+        return (lambda value, strict: tuple(value)) if item is None else _read_tuple(item)
     if origin in (list, typing.Sequence):
-        inner = _reader(args[0]) if args else None
-        return None if inner is None else (lambda value, strict: [inner(v, strict) for v in value])
+        item = _reader(args[0]) if args else None
+        return None if item is None else _read_list(item)
     if origin is dict and len(args) == 2:
-        inner = _reader(args[1])
-        return None if inner is None else (lambda value, strict: {k: inner(v, strict) for k, v in value.items()})
+        value_reader = _reader(args[1])
+        return None if value_reader is None else _read_values(value_reader)
     return None
+
+
+def _read_optional(inner: Read) -> Read:
+    return lambda value, strict: None if value is None else inner(value, strict)
+
+
+def _read_list(item: Read) -> Read:
+    return lambda value, strict: [item(v, strict) for v in value]
+
+
+def _read_tuple(item: Read) -> Read:
+    return lambda value, strict: tuple([item(v, strict) for v in value])
+
+
+def _read_values(item: Read) -> Read:
+    return lambda value, strict: {k: item(v, strict) for k, v in value.items()}
