@@ -99,7 +99,7 @@ class PatientState:
             data[key] = round(data[key], 2)
         for key in ("importance", "confidence"):
             data[key] = {k: round(v, 2) for k, v in data[key].items()}
-        return from_json(StateSnapshot, data)
+        return from_json(StateSnapshot, data, strict=True)  # a new state field must be saved or named private above
 
     def to_dict(self) -> dict[str, Any]:
         """Everything needed to resume, including the wording memory."""
