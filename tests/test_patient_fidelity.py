@@ -288,3 +288,19 @@ def test_how_often_they_take_it_is_not_answered_with_what_they_take(path: Path) 
         assert not any(said in reply.text for said in listing), (line, reply.text)
     which = talk(ScriptedPatient(scenario), ["Hello, come in.", "What medicines are you on at the moment?"])[-1]
     assert which.decision.disclosed or any(said in which.text for said in listing), which.text
+
+
+@pytest.mark.parametrize("path", SCENARIO_FILES, ids=lambda p: p.stem)
+def test_questions_with_another_job_are_not_answered_with_the_patients_life(path: Path) -> None:
+    """From the hand check of whole dev consultations: 'What worries you most?', 'Would it help to bring your other half
+    along?', a plan to agree to, a safety-net, were answered with the persona's lines about home, family or history."""
+    scenario = load_scenario(path)
+    life = [said for known in scenario.patient.knows for said in known.says]
+    script = ["Hello, come in.", "How are things at home, who's there with you?"]
+    for line in ["That's a lot to deal with. What worries you most about all of this?", "Would it help to bring your other half along next time?",
+                 "How about we give it three months and see where the numbers are?", "What were you hoping we'd do for you today?"]:
+        reply = talk(ScriptedPatient(scenario), [*script, line])[-1]
+        assert not any(said in reply.text for said in life), (line, reply.text)
+    net = talk(ScriptedPatient(scenario), [*script, "If you get chest pain or can't catch your breath, ring 999 straight away."])[-1]
+    # when to ring, acknowledged (a cue or the patient's own question may follow)
+    assert any(net.text.startswith(said) for said in scenario.lines["safety_net"]) or net.decision.disclosed, net.text

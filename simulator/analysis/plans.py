@@ -67,6 +67,15 @@ def offers_plan(analysis: TurnAnalysis, text: str) -> bool:
     return analysis.has(*OFFER_CODES) or bool(_OFFER.search(text))
 
 
+# "Who would you call if you needed help?" asks for something; "Would it help to bring her along?" offers something
+_ASKS_FOR_CONTENT = re.compile(r"^\W*(who|where|which|when|how (many|much|old|long))\b", re.I)
+
+
+def offers_something(analysis: TurnAnalysis) -> bool:
+    """A question that proposes (a plan, a change, help) rather than asks for something the patient knows."""
+    return offers_plan(analysis, analysis.text) and not _ASKS_FOR_CONTENT.match(analysis.text)
+
+
 def invites_plan(analysis: TurnAnalysis) -> bool:
     return analysis.has(*INVITE_CODES)
 

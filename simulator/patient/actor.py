@@ -16,6 +16,7 @@ import random
 import re
 from collections.abc import Sequence
 
+from simulator.analysis import plans
 from simulator.patient.director import Decision
 from simulator.patient.state import PatientState
 from simulator.scenario.model import Scenario
@@ -137,14 +138,17 @@ class ScriptedActor:
             return self._remembered(f"fact:{fact.id}", fact.says, turn, state)
         if decision.touched_hidden:
             return self._pick(f"deflect:{state.affect}", self.scenario.voice[state.affect]["deflections"], turn, state)
-        for asked, pool in (
-            (("resources",), "resources"),
-            (("follow_up", "safety_net"), "follow_up"),
-            (("information", "advice", "options"), "information"),
-            (("greeting",), "greeting"),
+        for asked, pool, answers_a_question in (
+            (("resources",), "resources", True),
+            (("follow_up",), "follow_up", True),
+            (("safety_net",), "safety_net", True),
+            (("information", "advice", "options"), "information", False),  # "Right. I didn't know that." answers no question
+            (("greeting",), "greeting", True),
         ):
-            if a.has(*asked):
+            if a.has(*asked) and (answers_a_question or not a.is_question):
                 return pick(pool)
+        if a.is_question and plans.offers_something(a):  # "Would it help to bring Sandra along?": a view on the offer
+            return pick("offer")
         if a.kind is not None:  # a reply about what was asked, by kind of question
             pool = a.kind if a.kind != "not_covered" or a.has("open_question") else "not_covered_closed"
             gist = _gist(a.text)

@@ -21,6 +21,10 @@ from simulator.scenario.model import Cue, Fact, Knowledge, Plan, Scenario
 from simulator.session.model import Disclosure
 
 PROMPT_WORDS = 8  # a turn this short that the reader finds nothing in may still ask, as a form does
+# Turns whose question has a job of its own: answered by the patient's worries, views or plans, not by
+# what they would tell anyone about their life (the persona's `knows`)
+_NOT_ABOUT_THEIR_LIFE = ("elicit_ice", "elicit_beliefs", "ask_permission", "options", "goal_setting", "partnership", "problem_solving",
+                         "scale_question", "check_understanding", "advice", "information", "safety_net", "follow_up", "resources")
 _ASKING = ("open_question", "closed_question", "scale_question", "reflection")
 _INVITING = (*_ASKING, "empathy", "summary")
 _CONFIDENCE_RULER = re.compile(r"confiden|how sure", re.I)
@@ -97,9 +101,13 @@ class Director:
         touched_hidden = asking and any(
             set(f.topics) & engaged for f in self.scenario.hidden_facts if f.id not in state.disclosed
         )
+        # a question with another job (their worries, a plan, an offer, permission) is not asking about their life,
+        # nor for what they have told already
+        offer = plans.offers_something(analysis)
+        other_job = offer or (analysis.has(*_NOT_ABOUT_THEIR_LIFE) and not set(analysis.topics) & persona_topics())
         touched_known = tuple(
             f for f in self.scenario.facts if f.id in state.disclosed and f not in disclosed and set(f.topics) & engaged
-        ) if asking else ()
+        ) if asking and not offer else ()
         closing = analysis.goodbye and not opening
         if closing:
             state.ended = True
@@ -108,7 +116,7 @@ class Director:
         showing = analysis.has("teach_back") and not state.plan_agreed
         # a clerking prompt, said without a question's shape ("next of kin and their name", "date of birth")
         prompted = not analysis.codes and 0 < analysis.word_count <= PROMPT_WORDS and len(analysis.topics) < STACKED_TOPICS
-        knowledge = self._knowledge(analysis) if (asking or showing or prompted) and not disclosed and not closing else None
+        knowledge = self._knowledge(analysis) if (asking or showing or prompted) and not other_job and not disclosed and not closing else None
         cue = None if opening or closing or disclosed or stacked else self.cues.offer(analysis, turn)
         return Decision(
             turn, analysis, events, disclosed, opening, closing, plan, ruler, touched_hidden, touched_known, confused, stacked,
@@ -133,7 +141,8 @@ class Director:
         """The thing the patient knows of their own life that best answers the question: by topic, then by
         what the question is about (lexicon/persona.yaml)."""
         knows = self.scenario.patient.knows
-        topics = analysis.engaged_topics
+        # what the turn names; what the patient said last only for a bare prompt ("Go on, tell me more")
+        topics = frozenset(analysis.topics) or (frozenset(analysis.context_topics) if analysis.word_count <= PROMPT_WORDS else frozenset())
         best = max(knows, key=lambda k: len(set(k.topics) & topics), default=None)
         if best is not None and set(best.topics) & topics:
             return best
