@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
+from simulator.records import KEEP_NULL
+
 
 @dataclass(frozen=True)
 class CodeHit:
@@ -27,7 +29,7 @@ class Reading:
     words: int = field(metadata={"minimum": 0})
     stacked: bool
     goodbye: bool
-    kind: str | None = None
+    kind: str | None = field(default=None, metadata=KEEP_NULL)  # written as null when it asks nothing, as always
 
 
 @dataclass(frozen=True)
