@@ -16,7 +16,6 @@ import random
 import re
 from collections.abc import Sequence
 
-from simulator.analysis import plans
 from simulator.patient.director import Decision
 from simulator.patient.state import PatientState
 from simulator.scenario.model import Scenario
@@ -128,7 +127,7 @@ class ScriptedActor:
         use = a.kind == "medicine_use" and not (decision.touched_known and not guarded)
         if use:
             return pick("medicine_use_evasive" if decision.touched_hidden else "medicine_use")
-        if decision.knowledge is not None and not guarded and a.kind != "medicine_use":  # their own life, as they'd tell anyone; the secret stays unsaid
+        if decision.knowledge is not None and not guarded:  # their own life, as they'd tell anyone; the secret stays unsaid
             index = self.scenario.patient.knows.index(decision.knowledge)
             return self._remembered(f"knows:{index}", decision.knowledge.says, turn, state)
         # asked again about what they have told, they say it again, even when the topic also touches a secret
@@ -147,7 +146,7 @@ class ScriptedActor:
         ):
             if a.has(*asked) and (answers_a_question or not a.is_question):
                 return pick(pool)
-        if a.is_question and plans.offers_something(a):  # "Would it help to bring Sandra along?": a view on the offer
+        if a.is_question and decision.offer:  # "Would it help to bring Sandra along?": a view on the offer
             return pick("offer")
         if a.kind is not None:  # a reply about what was asked, by kind of question
             pool = a.kind if a.kind != "not_covered" or a.has("open_question") else "not_covered_closed"

@@ -62,6 +62,7 @@ class Decision:
     knowledge: Knowledge | None = None  # what the patient knows of their own life that answers the question
     cue: Cue | None = None  # a hint of an unspoken concern, dropped in this reply
     cue_outcome: tuple[str, Cue] | None = None  # the cue before: ("taken_up" | "missed", cue)
+    offer: bool = False  # proposes something (a plan, help) rather than asks what the patient knows
 
 
 class Director:
@@ -104,7 +105,8 @@ class Director:
         # a question with another job (their worries, a plan, an offer, permission) is not asking about their life,
         # nor for what they have told already
         offer = plans.offers_something(analysis)
-        other_job = offer or (analysis.has(*_NOT_ABOUT_THEIR_LIFE) and not set(analysis.topics) & persona_topics())
+        # how often or when they take a medicine is not which they take: never the list of their medicines
+        other_job = offer or analysis.kind == "medicine_use" or (analysis.has(*_NOT_ABOUT_THEIR_LIFE) and not set(analysis.topics) & persona_topics())
         touched_known = tuple(
             f for f in self.scenario.facts if f.id in state.disclosed and f not in disclosed and set(f.topics) & engaged
         ) if asking and not offer else ()
@@ -120,7 +122,7 @@ class Director:
         cue = None if opening or closing or disclosed or stacked else self.cues.offer(analysis, turn)
         return Decision(
             turn, analysis, events, disclosed, opening, closing, plan, ruler, touched_hidden, touched_known, confused, stacked,
-            knowledge, cue, cue_outcome,
+            knowledge, cue, cue_outcome, offer,
         )
 
     def heard_self(self, reply: str) -> None:
@@ -317,7 +319,6 @@ class Director:
         return Ruler(kind, chosen.id, int(round(value)))
 
 
-@cache
 @cache
 def persona_subjects() -> dict[str, re.Pattern[str]]:
     """What questions about the patient's own life are about, by subject (lexicon/persona.yaml)."""
