@@ -88,6 +88,7 @@ class Lexicon:
     welcome: re.Pattern[str]  # an invitation in or to sit down: the sentence greets, whatever else it says
     # kind, topics, patterns, and the topics one of which the turn must also name (empty: none needed)
     question_kinds: tuple[tuple[str, frozenset[str], re.Pattern[str], frozenset[str]], ...]
+    ice_fact_kinds: Mapping[str, tuple[str, ...]]  # question kind -> the kinds of scenario fact that answer it, best first
     backchannel_phrases: frozenset[str]
     not_after: Mapping[str, re.Pattern[str]]
     model_needs: Mapping[str, re.Pattern[str]]  # a code the model finds without a rule needs these words in the unit
@@ -107,6 +108,7 @@ def shared_lexicon() -> Lexicon:
     topics = topic_data["topics"]
     everyday = resources.data_file("lexicon/everyday.yaml")
     echo, info = codes_data["echo"], codes_data["information_statement"]
+    kinds_data = resources.data_file("lexicon/question_kinds.yaml")
     return Lexicon(
         codes=codes,
         open_start=re.compile(r"^(?:" + "|".join(f"(?:{p})" for p in question["open_starters"]) + r")\b", FLAGS),
@@ -141,8 +143,9 @@ def shared_lexicon() -> Lexicon:
         goodbye_tail=re.compile(r"[\s,;-]+(?:and\s+)?(?:" + "|".join(f"(?:{p})" for p in codes_data["goodbye_tails"]) + r")\W*$", FLAGS),
         question_kinds=tuple(
             (kind, frozenset(spec.get("topics", ())), _alternation(spec["patterns"]), frozenset(spec.get("with_topics", ())))
-            for kind, spec in resources.data_file("lexicon/question_kinds.yaml")["kinds"].items()
+            for kind, spec in kinds_data["kinds"].items()
         ),
+        ice_fact_kinds={kind: tuple(facts) for kind, facts in kinds_data["ice_fact_kinds"].items()},
         backchannel_phrases=frozenset(" ".join(p.split()) for p in codes_data["backchannel_phrases"]),
         not_after={code: re.compile(pattern, FLAGS) for code, pattern in codes_data.get("not_after", {}).items()},
         model_needs={code: re.compile(pattern, FLAGS) for code, pattern in codes_data.get("model_needs", {}).items()},

@@ -193,6 +193,7 @@ class TurnReader:
         low = lower_same_length(speech.clean)
         last_asks = False
         reflecting: list[str] = []  # the units that reflect, lower-cased
+        asking: list[str] = []  # the units that ask, lower-cased
         for reading in readings:
             chosen = self._unit_codes(reading)
             if "reflection" in chosen:
@@ -201,6 +202,7 @@ class TurnReader:
             if last_asks:
                 questions += 1
                 asked.append(self.topics.mentions(low[reading.unit.start : reading.unit.end]))
+                asking.append(low[reading.unit.start : reading.unit.end])
             for code in chosen:
                 hits.append(self._evidence(text, speech, reading, code))
         coded = {h.code for h in hits}
@@ -220,7 +222,8 @@ class TurnReader:
         )
         prompt = bool(self.lexicon.open_prompt.search(low)) and "backchannel" not in coded
         context: tuple[str, ...] = ()
-        if previous_patient and (coded & _CONTEXT_CODES or prompt):
+        # "Anything else?" asks for something new: never about what the patient has just said
+        if previous_patient and (coded & _CONTEXT_CODES or prompt) and "agenda_setting" not in coded:
             said = previous_patient
             if coded & _CONTEXT_CODES == {"reflection"} and not prompt:
                 said = self._reflected(previous_patient, reflecting)
@@ -231,7 +234,8 @@ class TurnReader:
         # coming. Go well, and greet your family.")
         last_two = [r.unit for r in readings[-2:]]
         goodbye = bool(readings) and not readings[-1].unit.asks and not last_asks and any(self._says_goodbye(u, questions) for u in last_two)
-        kind = self._kind(low, topics) if questions or prompt else None
+        # the kind of question is what its question asks: "That's a real worry. Has anyone close to you had it?" asks no worry
+        kind = self._kind(" ".join(asking) or low, topics) if questions or prompt else None
         return TurnAnalysis(text, codes, tuple(hits), topics, context, questions, len(speech.clean.split()), stacked, goodbye, kind)
 
     def _reflected(self, said: str, reflecting: list[str]) -> str:

@@ -31,7 +31,8 @@ class KeywordIndex:
         topics_of: dict[tuple[tuple[str, ...], bool], set[str]] = {}
         for topic, words in keywords.items():
             for keyword in words:
-                parts = tuple(_TOKEN.findall(keyword.lower().replace("\u2019", "'")))
+                # read as the turn's words are ("how's work" is "how work" in both)
+                parts = tuple(_base(w) for w in _TOKEN.findall(keyword.lower().replace("\u2019", "'")))
                 if parts:
                     topics_of.setdefault((parts, keyword.rstrip().endswith("*")), set()).add(topic)
         self._single: dict[str, frozenset[str]] = {}  # one exact word

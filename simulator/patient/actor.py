@@ -61,9 +61,13 @@ class ScriptedActor:
             facts = [self._say_fact(f.id, f.says, turn, state) for f in decision.disclosed]
             essential.append(_with_prefix(prefix, facts[0]))
             essential += facts[1:]
-        if decision.ruler:
+        if decision.ruler and decision.ruler.scaled:
             template = pick(f"ruler:{decision.ruler.kind}", lines[f"ruler_{decision.ruler.kind}"])
             essential.append(template.replace("{value}", str(decision.ruler.value)))
+        elif decision.ruler:
+            value = decision.ruler.value
+            pool = f"{decision.ruler.kind}_{'low' if value < 4 else 'mid' if value < 7 else 'high'}"
+            essential.append(pick(pool, lines[pool]))
         essential += self._plan_lines(decision, state)
         extra = [pick("jargon", lines["jargon"])] if decision.confused else []
         if essential:
@@ -93,7 +97,11 @@ class ScriptedActor:
             return [self._pick(f"propose:{outcome.plan.id}", outcome.plan.proposes, turn, state)]
         if outcome.kind == "rejected" and outcome.plan:
             return [self._pick(f"reject:{outcome.plan.id}", outcome.plan.says, turn, state)]
+        if outcome.kind == "foreseen":
+            return [self._pick("foreseen", lines["foreseen"], turn, state)]
         if outcome.kind == "barrier":
+            if any(f.kind == "barrier" for f in decision.disclosed):
+                return []  # the barrier they have just told is the answer
             return [self._pick("barriers", lines["barriers"], turn, state)]
         return [self._pick("no_plan_idea", lines["no_plan_idea"], turn, state)]
 

@@ -32,7 +32,7 @@ _CONFIDENCE_RULER = re.compile(r"confiden|how sure", re.I)
 
 @dataclass(frozen=True)
 class PlanOutcome:
-    kind: str  # agreed | proposed | barrier | rejected | no_idea
+    kind: str  # agreed | proposed | barrier | foreseen (a small hurdle to a plan they are sure of) | rejected | no_idea
     plan: Plan | None = None
 
 
@@ -41,6 +41,7 @@ class Ruler:
     kind: str  # importance | confidence
     behaviour: str
     value: int
+    scaled: bool = True  # asked on a scale (a number back), else in words ("How sure are you?")
 
 
 @dataclass(frozen=True)
@@ -96,7 +97,10 @@ class Director:
         if cue_outcome and cue_outcome[0] == "taken_up" and not stacked:
             disclosed = (*disclosed, *self._behind_cue(cue_outcome[1], turn, disclosed))
         plan = None if opening or stacked else self._plan(analysis, text, turn, events)
-        ruler = self._ruler(analysis, text) if analysis.has("scale_question") else None
+        # a number back only when a scale was given: "How confident do you feel?" is answered in words
+        scaled = analysis.has("scale_question") and bool(self.reader.lexicon.codes["scale_question"].search(text.lower()))
+        asked = analysis.has("scale_question") or analysis.kind in ("confidence", "importance")
+        ruler = self._ruler(analysis, text, scaled) if asked else None
         engaged = analysis.engaged_topics
         asking = analysis.has(*_INVITING)
         touched_hidden = asking and any(
@@ -104,12 +108,20 @@ class Director:
         )
         # a question with another job (their worries, a plan, an offer, permission) is not asking about their life,
         # nor for what they have told already
-        offer = plans.offers_something(analysis)
+        offer = plans.offers_something(analysis) and not self._ice_kinds(analysis)  # "What were you hoping we could do?" offers nothing
         # how often or when they take a medicine is not which they take: never the list of their medicines
-        other_job = offer or analysis.kind == "medicine_use" or (analysis.has(*_NOT_ABOUT_THEIR_LIFE) and not set(analysis.topics) & persona_topics())
-        touched_known = tuple(
-            f for f in self.scenario.facts if f.id in state.disclosed and f not in disclosed and set(f.topics) & engaged
-        ) if asking and not offer else ()
+        other_job = (
+            offer
+            or analysis.kind == "medicine_use"
+            or bool(self._ice_kinds(analysis))
+            or (analysis.has(*_NOT_ABOUT_THEIR_LIFE) and not set(analysis.topics) & persona_topics())
+        )
+        # asked again about something told: by topic, or by the kind of ICE question ("What worries you?" again)
+        ice_kinds = self._ice_kinds(analysis)
+        touched_known = tuple(dict.fromkeys(
+            f for f in (*self._ice_answers(analysis), *self.scenario.facts)
+            if f.id in state.disclosed and f not in disclosed and (set(f.topics) & engaged or f.kind in ice_kinds)
+        )) if asking and not offer else ()
         closing = analysis.goodbye and not opening
         if closing:
             state.ended = True
@@ -199,7 +211,8 @@ class Director:
         ice_fallback_used = False
         # an ICE question that names no topic of any unspoken concern still gets the first of them
         ice_on_topic = any(
-            f.disclose == "ice_elicited" and f.id not in state.disclosed and set(f.topics) & analysis.engaged_topics for f in self.scenario.facts
+            f.disclose == "ice_elicited" and f.id not in state.disclosed and set(f.topics) & analysis.engaged_topics
+            for f in self._ice_answers(analysis)
         )
         for fact in self.scenario.facts:
             if fact.id in state.disclosed or len(out) >= self.limits["max_disclosures_per_turn"]:
@@ -214,6 +227,22 @@ class Director:
                 out.append(self._record(open_fact, turn, "an open question about nothing in particular: what is on the patient's mind"))
         return tuple(out)
 
+    def _ice_kinds(self, analysis: TurnAnalysis) -> tuple[str, ...]:
+        """The kinds of fact that answer this question, best first, if it asks for a concern, an expectation or an idea."""
+        if not analysis.is_question:
+            return ()
+        return self.reader.lexicon.ice_fact_kinds.get(analysis.kind or "", ())
+
+    def _asks_ice(self, analysis: TurnAnalysis) -> bool:
+        return analysis.has("elicit_ice") or bool(self._ice_kinds(analysis))
+
+    def _ice_answers(self, analysis: TurnAnalysis) -> tuple[Fact, ...]:
+        """The facts an ICE question can bring out: those of the kind it asks for (any, if it does not say)."""
+        kinds = self._ice_kinds(analysis)
+        if not kinds:
+            return self.scenario.facts
+        return tuple(sorted((f for f in self.scenario.facts if f.kind in kinds), key=lambda f: kinds.index(f.kind)))
+
     def _general_invitation(self, analysis: TurnAnalysis) -> bool:
         """"How have things been?", "What's been happening?": open, about no topic, and not guarded."""
         return (
@@ -221,6 +250,7 @@ class Director:
             and analysis.kind in (None, "how_been")  # "how have things been?", not "what's a typical day like?"
             and not analysis.engaged_topics
             and not analysis.has("elicit_ice", "scale_question", "teach_back", "check_understanding", "closing")
+            and not self._ice_kinds(analysis)
             and self.state.affect != "guarded"
         )
 
@@ -247,9 +277,12 @@ class Director:
         rule = fact.disclose
         if rule == "topic_question" and shared and analysis.has(*_ASKING):
             return f"a question{on}"
-        if rule == "open_question" and shared and analysis.has("open_question", "reflection"):
+        # asked for their view, open by what it asks whatever its form ("What's your take on the inhalers?")
+        if rule == "open_question" and shared and (analysis.has("open_question", "reflection") or fact.kind in self._ice_kinds(analysis)):
             return f"an open question or reflection{on}"
-        if rule == "ice_elicited" and analysis.has("elicit_ice"):
+        if rule == "ice_elicited" and self._asks_ice(analysis):
+            if fact not in self._ice_answers(analysis):
+                return None  # asked what worries them: not what they hoped for today
             if shared:
                 return f"ideas, concerns or expectations elicited{on}"
             if not ice_fallback_used:
@@ -284,7 +317,10 @@ class Director:
         if not analysis.has("goal_setting", "problem_solving"):
             return None
         if analysis.has("problem_solving") and state.plan_agreed:
-            return PlanOutcome("barrier", self._plan_by_id(state.plan_agreed))
+            agreed = self._plan_by_id(state.plan_agreed)
+            # a plan they feel sure of has small hurdles ("Just remembering it"), not a reason it cannot work
+            sure = agreed is not None and self._confidence(agreed) >= agreed.min_confidence + self.limits["sure_of_plan"]
+            return PlanOutcome("foreseen" if sure else "barrier", agreed)
         ready = state.activation_level >= 3 or (state.activation_level >= 2 and state.affect == "open")
         feasible = [p for p, _ in self._accept if p.id not in state.plans_agreed and p.proposes and self._able(p)]
         on_topic = [p for p in feasible if self._plan_topics(p) & analysis.engaged_topics]
@@ -301,14 +337,17 @@ class Director:
         return set(behaviour.topics) if behaviour else set()
 
     def _able(self, plan: Plan) -> bool:
+        return self._confidence(plan) >= plan.min_confidence
+
+    def _confidence(self, plan: Plan) -> float:
         behaviour = plan.behaviour or next(iter(self.state.confidence))
-        return self.state.confidence.get(behaviour, 0) >= plan.min_confidence
+        return self.state.confidence.get(behaviour, 0)
 
     def _plan_by_id(self, plan_id: str) -> Plan | None:
         return next((plan for plan in self.scenario.accept_plans if plan.id == plan_id), None)
 
-    def _ruler(self, analysis: TurnAnalysis, text: str) -> Ruler:
-        kind = "confidence" if _CONFIDENCE_RULER.search(text) else "importance"
+    def _ruler(self, analysis: TurnAnalysis, text: str, scaled: bool) -> Ruler:
+        kind = "confidence" if analysis.kind == "confidence" or _CONFIDENCE_RULER.search(text) else "importance"
         behaviours = self.scenario.patient.behaviours
         chosen = next((b for b in behaviours if set(b.topics) & analysis.engaged_topics), None)
         if chosen is None and self.state.plan_agreed:
@@ -316,7 +355,7 @@ class Director:
             chosen = next((b for b in behaviours if plan and b.id == plan.behaviour), None)
         chosen = chosen or behaviours[0]
         value = getattr(self.state, kind)[chosen.id]
-        return Ruler(kind, chosen.id, int(round(value)))
+        return Ruler(kind, chosen.id, int(round(value)), scaled)
 
 
 @cache

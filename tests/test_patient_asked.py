@@ -1,0 +1,142 @@
+"""The patient answers the question that was asked (issue 10, whole consultations): a question about their
+worries gets a worry and one about their hopes for today gets a hope, asked again they say it again; a
+"how sure are you?" with no scale is answered in words; a plan they are sure of has small hurdles; the
+kind of a question is read from the sentence that asks it. Wording here is not from the dev consultations."""
+
+from __future__ import annotations
+
+import pytest
+
+from simulator.analysis import TurnReader
+from simulator.patient import ScriptedPatient
+from simulator.scenario import load_scenario
+
+from conftest import SCENARIO_FILES
+
+SCENARIOS = {p.stem: p for p in SCENARIO_FILES}
+
+
+def play(scenario_id: str, lines: list[str]) -> tuple[ScriptedPatient, list]:
+    engine = ScriptedPatient(load_scenario(SCENARIOS[scenario_id]))
+    replies, previous = [], None
+    for i, line in enumerate(lines):
+        reply = engine.respond(line, 2 * i, previous)
+        previous = reply.text
+        replies.append(reply)
+    return engine, replies
+
+
+def _fact(engine: ScriptedPatient, fact_id: str):
+    return next(f for f in engine.scenario.facts if f.id == fact_id)
+
+
+def says(reply: str, lines) -> bool:
+    """One of the lines is in the reply (after a lead such as "Like I said," its first letter may be lower case)."""
+    return any(line[1:] in reply for line in lines)
+
+
+@pytest.mark.parametrize(
+    "worry",
+    [
+        "Is anything about it frightening you?",
+        "What's the thing that scares you most about all this?",
+        "Anything playing on your mind about the inhalers?",
+        "Are you nervous about anything to do with the treatment?",
+    ],
+)
+def test_asked_what_worries_them_they_tell_a_worry_not_their_hopes(worry: str) -> None:
+    engine, replies = play("asthma-young-adult", ["Hiya Jade, have a seat. What can I do for you?", worry])
+    told = {f.id for f in replies[1].decision.disclosed}
+    assert "expects_more_blue" not in told  # an expectation does not answer a worry
+    assert "steroid_worry" in told
+    assert says(replies[1].text, _fact(engine, "steroid_worry").says)
+
+
+@pytest.mark.parametrize(
+    "hope",
+    [
+        "What were you hoping to come away with?",
+        "Ideally, what would you want to get out of this appointment?",
+        "What were you after from seeing us?",
+    ],
+)
+def test_asked_what_they_hoped_for_they_tell_their_hope_not_a_worry(hope: str) -> None:
+    engine, replies = play("asthma-young-adult", ["Hiya Jade, have a seat. What can I do for you?", hope])
+    told = {f.id for f in replies[1].decision.disclosed}
+    assert told == {"expects_more_blue"}
+    assert says(replies[1].text, _fact(engine, "expects_more_blue").says)
+
+
+def test_a_worry_told_already_is_told_again_when_asked_again_in_other_words() -> None:
+    engine, replies = play(
+        "asthma-young-adult",
+        ["Hiya Jade, have a seat. What can I do for you?", "Anything that frightens you about it?", "What worries you most, would you say?"],
+    )
+    again = replies[2]
+    assert not again.decision.disclosed
+    assert [f.id for f in again.decision.touched_known][:1] == ["steroid_worry"]
+    assert says(again.text, _fact(engine, "steroid_worry").says)
+    assert not says(again.text, _fact(engine, "expects_more_blue").says)
+
+
+def test_an_expectation_question_to_a_patient_whose_scenario_has_none_gets_a_hope_not_a_secret() -> None:
+    engine, replies = play("t2d-hypo-fear", ["Morning Gary, have a seat. What's brought you in?", "So what were you hoping we'd sort out today?"])
+    assert not replies[1].decision.disclosed  # no expectation fact: nothing else comes out in its place
+    pools = engine.scenario.lines
+    assert replies[1].text in pools["expectations"] + pools["agenda"] + pools["nothing_more"]
+
+
+def test_the_kind_of_question_is_read_from_the_sentence_that_asks() -> None:
+    reader = TurnReader.for_scenario(load_scenario(SCENARIOS["t2d-hypo-fear"]))
+    said_worry_then_asked_family = reader.analyse("That sounds like a proper worry. Who's at home with you these days?", None)
+    assert said_worry_then_asked_family.kind != "concerns"
+    assert reader.analyse("That sounds hard. What's worrying you most?", None).kind == "concerns"
+
+
+@pytest.mark.parametrize("line", ["And how's work?", "How's work treating you?", "what's work like at the minute"])
+def test_contracted_everyday_phrases_find_their_topic(line: str) -> None:
+    reader = TurnReader.for_scenario(load_scenario(SCENARIOS["hypertension-proactive"]))
+    assert "work" in reader.analyse(line, None).topics
+
+
+def test_asking_for_anything_else_does_not_take_up_what_the_patient_just_said() -> None:
+    reader = TurnReader.for_scenario(load_scenario(SCENARIOS["t2d-hypo-fear"]))
+    said = "Got the letter. Says my sugar's gone up. That means needles, doesn't it?"
+    agenda = reader.analyse("I hear you. Is there anything else you want to cover while you're here?", said)
+    assert not agenda.context_topics
+    empathy = reader.analyse("That must have been a real shock.", said)
+    assert empathy.context_topics  # empathy alone still takes up what was said
+
+
+@pytest.mark.parametrize("line", ["How sure are you that you can keep that up?", "How confident do you feel about giving it a go?"])
+def test_a_confidence_question_without_a_scale_is_answered_in_words(line: str) -> None:
+    engine, replies = play(
+        "t2d-hypo-fear",
+        ["Morning Gary, have a seat. What's brought you in?", "What sort of things could you see yourself doing?", line],
+    )
+    ruler = replies[2].decision.ruler
+    assert ruler is not None and ruler.kind == "confidence" and not ruler.scaled
+    level = "low" if ruler.value < 4 else "mid" if ruler.value < 7 else "high"
+    assert any(reply in replies[2].text for reply in engine.scenario.lines[f"confidence_{level}"])
+    assert not any(ch.isdigit() for ch in replies[2].text)
+
+
+def test_a_ruler_on_a_scale_still_gets_a_number() -> None:
+    ruler_line = "On a scale of nought to ten, how confident are you that you could cut down the takeaways?"
+    _, replies = play("t2d-hypo-fear", ["Morning Gary, have a seat.", ruler_line])
+    ruler = replies[1].decision.ruler
+    assert ruler is not None and ruler.scaled and str(ruler.value) in replies[1].text
+
+
+def test_a_plan_they_are_sure_of_has_a_small_hurdle_and_a_shaky_one_a_real_barrier() -> None:
+    engine, _ = play("asthma-young-adult", ["Hiya Jade, have a seat. What can I do for you?"])
+    director = engine.director
+    plan = next(p for p in engine.scenario.accept_plans if p.behaviour)
+    engine.state.agree(plan.id, "patient", 0)
+    reader = director.reader
+    asked = reader.analyse("What could trip you up with that, do you think?", None)
+    assert asked.has("problem_solving")
+    engine.state.confidence[plan.behaviour] = plan.min_confidence + 3
+    assert director._plan(asked, asked.text, 2, ()).kind == "foreseen"
+    engine.state.confidence[plan.behaviour] = plan.min_confidence
+    assert director._plan(asked, asked.text, 4, ()).kind == "barrier"
