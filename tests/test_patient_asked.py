@@ -31,8 +31,21 @@ def _fact(engine: ScriptedPatient, fact_id: str):
 
 
 def says(reply: str, lines) -> bool:
-    """One of the lines is in the reply (after a lead such as "Like I said," its first letter may be lower case)."""
-    return any(line[1:] in reply for line in lines)
+    """The first sentence of one of the lines is in the reply (after a lead such as "Like I said," its first
+    letter may be lower case; said again, a long line is cut short)."""
+    return any(line.split(". ")[0][1:] in reply for line in lines)
+
+
+def test_said_again_a_long_answer_is_cut_short_not_recited() -> None:
+    engine, replies = play(
+        "heart-failure-carer",
+        ["Hello Mrs Price, come in. How can I help?", "What's frightening you most about it all?", "What scares you most, do you think?"],
+    )
+    again = replies[2]
+    told = next(f for f in engine.scenario.facts if f.id in {k.id for k in again.decision.touched_known})
+    longest = max(told.says, key=len)
+    assert longest.count(". ") >= 2  # a long line to begin with
+    assert again.text.count(". ") <= 2 and len(again.text) < len(longest)
 
 
 @pytest.mark.parametrize(

@@ -15,13 +15,17 @@ from __future__ import annotations
 import random
 import re
 from collections.abc import Sequence
+from functools import cache
 
+from simulator import resources
 from simulator.patient.director import Decision
 from simulator.patient.state import PatientState
 from simulator.scenario.model import Scenario
 
 MAX_PARTS = {"terse": 2, "moderate": 3, "chatty": 4}
 IMPATIENT_AFTER = 2  # the same thing asked this many times before: the patient gets a little short
+REPEAT_SENTENCES = 2  # said again, a long answer is cut to this many sentences
+TELLING_WORDS = 12  # a statement this long with no code is still information: acknowledged, not "Sorry?"
 
 
 class ScriptedActor:
@@ -30,6 +34,7 @@ class ScriptedActor:
     def __init__(self, scenario: Scenario, seed: int = 0):
         self.scenario = scenario
         self.seed = seed
+        self.names = _names(scenario)  # "Kerry can't..." after "As I said," keeps its capital
 
     def reply(self, decision: Decision, state: PatientState, previous_reply: str | None = None) -> str:
         essential, extra = self._parts(decision, state)
@@ -44,7 +49,7 @@ class ScriptedActor:
             text = f"{text} {question}".strip()
         text = text[:1].upper() + text[1:]
         if previous_reply and text == previous_reply:  # never the same reply twice running: say so instead
-            text = _with_prefix(self._pick("repeat", self.scenario.lines["repeat"], decision.turn, state), text)
+            text = _with_prefix(self._pick("repeat", self.scenario.lines["repeat"], decision.turn, state), text, self.names)
         return text
 
     def _parts(self, decision: Decision, state: PatientState) -> tuple[list[str], list[str]]:
@@ -59,7 +64,7 @@ class ScriptedActor:
         if decision.disclosed:
             prefix = self._prefix(state, turn)
             facts = [self._say_fact(f.id, f.says, turn, state) for f in decision.disclosed]
-            essential.append(_with_prefix(prefix, facts[0]))
+            essential.append(_with_prefix(prefix, facts[0], self.names))
             essential += facts[1:]
         if decision.ruler and decision.ruler.scaled:
             template = pick(f"ruler:{decision.ruler.kind}", lines[f"ruler_{decision.ruler.kind}"])
@@ -76,7 +81,9 @@ class ScriptedActor:
 
     def _say_fact(self, fact_id: str, says: Sequence[str], turn: int, state: PatientState) -> str:
         state.said[f"fact:{fact_id}"] = state.said.get(f"fact:{fact_id}", 0) + 1
-        return self._pick(f"fact:{fact_id}", says, turn, state)
+        line = self._pick(f"fact:{fact_id}", says, turn, state)
+        state.last_lines[f"said:fact:{fact_id}"] = line  # asked again, the same thing again
+        return line
 
     def _closing_pool(self, state: PatientState) -> str:
         """The goodbye fits how it went: warmth, a plan, a worry left unspoken."""
@@ -132,17 +139,17 @@ class ScriptedActor:
         guarded = decision.touched_hidden and state.affect == "guarded"
         # how and when they take it, not which they take: what they have said of it, else neither telling nor denying
         # a secret about it, else as prescribed; never the list of their medicines
-        use = a.kind == "medicine_use" and not (decision.touched_known and not guarded)
+        use = a.kind == "medicine_use" and not guarded and not decision.touched_known
         if use:
             return pick("medicine_use_evasive" if decision.touched_hidden else "medicine_use")
         if decision.knowledge is not None and not guarded:  # their own life, as they'd tell anyone; the secret stays unsaid
             index = self.scenario.patient.knows.index(decision.knowledge)
-            return self._remembered(f"knows:{index}", decision.knowledge.says, turn, state)
+            return self._remembered(f"knows:{index}", decision.knowledge.says, decision, state)
         # asked again about what they have told, they say it again, even when the topic also touches a secret
         # ("Is your back still bad?" to the patient who came about her back); guarded (which needs a secret touched), they deflect
         if decision.touched_known and not guarded:
             fact = decision.touched_known[0]
-            return self._remembered(f"fact:{fact.id}", fact.says, turn, state)
+            return self._remembered(f"fact:{fact.id}", fact.says, decision, state)
         if decision.touched_hidden:
             return self._pick(f"deflect:{state.affect}", self.scenario.voice[state.affect]["deflections"], turn, state)
         for asked, pool, answers_a_question in (
@@ -161,13 +168,16 @@ class ScriptedActor:
             gist = _gist(a.text)
             if not gist:  # too little to know whether it was asked before
                 return pick(pool)
-            return self._remembered(f"asked:{gist}", lines[pool], turn, state, pool=pool)
+            return self._remembered(f"asked:{gist}", lines[pool], decision, state, pool=pool)
         if a.has("open_question", "agenda_setting", "elicit_ice") and not a.topics:
             return pick("nothing_more")
+        if not a.is_question and a.word_count >= TELLING_WORDS:  # a long statement the reader coded nothing in still tells them something
+            return pick("information")
         return pick("unknown")
 
-    def _remembered(self, key: str, options: Sequence[str], turn: int, state: PatientState, pool: str | None = None) -> str:
-        """Said before: the same answer again, with "Like I said" (and a little shortly, past a point)."""
+    def _remembered(self, key: str, options: Sequence[str], decision: Decision, state: PatientState, pool: str | None = None) -> str:
+        """Said before: the same answer again, shorter, with "Like I said" (and a little shortly, past a point)."""
+        turn = decision.turn
         times = state.said.get(key, 0)
         state.said[key] = times + 1
         if times == 0:
@@ -176,7 +186,7 @@ class ScriptedActor:
             return line
         line = state.last_lines.get(f"said:{key}") or self._pick(pool or key, options, turn, state)
         lead = "repeat_impatient" if times >= IMPATIENT_AFTER else "repeat"
-        return _with_prefix(self._pick(lead, self.scenario.lines[lead], turn, state), line)
+        return _with_prefix(self._pick(lead, self.scenario.lines[lead], turn, state), _repeated(line, decision.analysis.text), self.names)
 
     def _own_question(self, decision: Decision, state: PatientState, force: bool = False) -> str | None:
         """Activated patients ask their questions: level 4 every other turn, level 3 every third,
@@ -213,18 +223,52 @@ class ScriptedActor:
         return line
 
 
-def _with_prefix(prefix: str, line: str) -> str:
+def _with_prefix(prefix: str, line: str, names: frozenset[str] = frozenset()) -> str:
     """'Honestly,' + 'The tablets...' -> 'Honestly, the tablets...' (but 'I' stays capital). A line that
-    already opens with the prefix's word keeps its own ("Aye," + "Aye, ..." is "Aye, ...", not "Aye, aye")."""
+    already opens with the prefix's word keeps its own ("Aye," + "Aye, ..." is "Aye, ...", not "Aye, aye"),
+    and a line with a hedge of its own gets no second one."""
     if not prefix:
         return line
     if _first_word(prefix) == _first_word(line):
         return line
-    if prefix.endswith(",") and not (line[:2] in ("I ", "I'") or line[:1] == "I" and len(line) == 1):
+    hedge = _hedges()
+    if hedge.search(prefix.lower()) and hedge.search(line.lower()):
+        return line
+    first = re.split(r"[^\w]", line, maxsplit=1)[0]
+    if prefix.endswith(",") and first != "I" and first not in names:
         line = line[:1].lower() + line[1:]
     return f"{prefix} {line}"
 
 
+def _names(scenario: Scenario) -> frozenset[str]:
+    """Words the scenario's lines capitalise in mid-sentence: names, which keep their capital."""
+    lines = [*scenario.opening_says, *(line for f in scenario.facts for line in f.says), *(line for k in scenario.patient.knows for line in k.says)]
+    return frozenset(word for line in lines for word in _MID_CAPITAL.findall(line)) - {"I"}
+
+
+_MID_CAPITAL = re.compile(r"(?<=[a-z,;] )([A-Z][a-z]+)")
+
+
+@cache
+def _hedges() -> re.Pattern[str]:
+    words = resources.data_file("patient_lines.yaml")["hedges"]
+    return re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\b")
+
+
+def _repeated(line: str, question: str) -> str:
+    """What is said again of a long answer: the sentences that share a word with the question, else its
+    opening; never the whole paragraph word for word."""
+    sentences = _SENTENCE_END.split(line.strip())
+    if len(sentences) <= REPEAT_SENTENCES:
+        return line
+    asked = set(_gist(question).split()) - _REPEAT_STOP
+    related = [s for s in sentences[1:] if asked & set(_gist(s).split())]
+    others = [s for s in sentences[1:] if s not in related]
+    return " ".join([sentences[0], *related, *others][:REPEAT_SENTENCES])
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+_REPEAT_STOP = frozenset("some like get feel all anything something people who much many more really".split())
 _GIST_WORD = re.compile(r"[a-z][a-z'-]{2,}")
 _GIST_STOP = frozenset("the and you your what how are have has was were did does any about that this with for not just now".split())
 

@@ -122,6 +122,12 @@ class Director:
             f for f in (*self._ice_answers(analysis), *self.scenario.facts)
             if f.id in state.disclosed and f not in disclosed and (set(f.topics) & engaged or f.kind in ice_kinds)
         )) if asking and not offer else ()
+        # the kind of ICE question asked first, then what the question itself names, before what it only takes up;
+        # a worry or hope is not what a question about something else is after
+        named = set(analysis.topics)
+        touched_known = tuple(sorted(touched_known, key=lambda f: (
+            f.kind not in ice_kinds, not set(f.topics) & named, not ice_kinds and f.disclose == "ice_elicited",
+        )))
         closing = analysis.goodbye and not opening
         if closing:
             state.ended = True
@@ -131,6 +137,8 @@ class Director:
         # a clerking prompt, said without a question's shape ("next of kin and their name", "date of birth")
         prompted = not analysis.codes and 0 < analysis.word_count <= PROMPT_WORDS and len(analysis.topics) < STACKED_TOPICS
         knowledge = self._knowledge(analysis) if (asking or showing or prompted) and not other_job and not disclosed and not closing else None
+        if knowledge is not None and _asks_past_it(analysis, knowledge, touched_known):
+            knowledge = None  # "How are you managing for money, on your own?" after the money story: the money, again
         cue = None if opening or closing or disclosed or stacked else self.cues.offer(analysis, turn)
         return Decision(
             turn, analysis, events, disclosed, opening, closing, plan, ruler, touched_hidden, touched_known, confused, stacked,
@@ -369,6 +377,16 @@ def persona_subjects() -> dict[str, re.Pattern[str]]:
 def persona_topics() -> frozenset[str]:
     """The shared topics the persona subjects cover (lexicon/persona.yaml `topics`)."""
     return frozenset(t for topics in resources.data_file("lexicon/persona.yaml")["topics"].values() for t in topics)
+
+
+def _asks_past_it(analysis: TurnAnalysis, knowledge: Knowledge, touched_known: tuple[Fact, ...]) -> bool:
+    """The question names a topic of something the patient has told that their own-life line does not cover:
+    it asks about that ("What filled your week before all this?" is the role they lost, not the diagnosis)."""
+    named = set(analysis.topics) - set(knowledge.topics)
+    if not any(set(f.topics) & named for f in touched_known):
+        return False
+    asked_for = persona_subjects().get(knowledge.about)
+    return not (asked_for and asked_for.search(analysis.text.lower()))  # "Your age, for the record?" is still their age
 
 
 def _clamp(value: float, low: float, high: float) -> float:
