@@ -131,6 +131,11 @@ def test_everything_the_ledger_records_is_said_even_by_a_terse_patient(gary) -> 
         "right erm i think thats us done for today cheers",
         "Cheers, ta. Say hi to your mum for me.",  # regards sent home: said only at parting
         "Okay. Give my love to Sandra.",
+        "Okay, bye for now, Gary.",  # "now" before a name is part of the goodbye
+        "Right, see you after Christmas then, Gary.",
+        "Grand, see you at the diabetes clinic in the autumn.",
+        "Bye Gary, and happy birthday for Sunday.",
+        "That's you good to go.",
     ],
 )
 def test_a_goodbye_ends_the_consultation(gary, line: str) -> None:
@@ -150,6 +155,9 @@ def test_a_goodbye_ends_the_consultation(gary, line: str) -> None:
         "If it's no better in a week I'd like to come and see you again.",
         "I'll say hello to your GP for you.",
         "Can you say hi to your mum for me?",
+        "See you in a minute, I'm just grabbing the nurse.",
+        "I'll see you at the door once I've printed your form.",
+        "Hello there, thanks for coming in. So it's your diabetes review today.",
     ],
 )
 def test_a_farewell_word_in_a_greeting_question_or_advice_does_not(gary, line: str) -> None:
@@ -224,8 +232,8 @@ def _dev_probes() -> dict[str, list[str]]:
     import yaml
 
     merged: dict[str, list[str]] = {}
-    for name in ("dev", "dev2"):
-        for kind, lines in yaml.safe_load((PROBES / f"fidelity.{name}.yaml").read_text(encoding="utf-8"))["probes"].items():
+    for file in ("fidelity.dev.yaml", "fidelity.dev2.yaml", "endings.dev3.yaml"):
+        for kind, lines in yaml.safe_load((PROBES / file).read_text(encoding="utf-8"))["probes"].items():
             merged.setdefault(kind, []).extend(lines)
     return merged
 

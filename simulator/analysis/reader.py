@@ -265,14 +265,19 @@ class TurnReader:
         if self.lexicon.welcome.search(low):
             return False
         tail = lower_same_length(_ADDRESS.sub("", last.text))
+        named = lower_same_length(_NAMED.sub("", last.text))  # "Bye for now, Maureen.": the name only, not the "now"
         goodbye = self.lexicon.goodbye
-        if not (goodbye.search(tail) or goodbye.search(low)):
+        if not (goodbye.search(tail) or goodbye.search(low) or goodbye.search(named)):
             # a goodbye followed by thanks or a wish ("Goodbye, Mr Patel, and thank you."), a name after either
-            said = _ADDRESS.sub("", last.text)
-            cut = self.lexicon.goodbye_tail.sub("", said)
-            if cut == said or not (goodbye.search(lower_same_length(cut)) or goodbye.search(lower_same_length(_ADDRESS.sub("", cut)))):
+            if not any(self._goodbye_before_tail(said) for said in (_ADDRESS.sub("", last.text), last.text)):
                 return False
         return not _REPORTED.search(low)
+
+    def _goodbye_before_tail(self, said: str) -> bool:
+        """A goodbye, once the thanks or wish after it is cut ("Bye, Ellen, and happy birthday for Saturday.")."""
+        cut = self.lexicon.goodbye_tail.sub("", said)
+        goodbye = self.lexicon.goodbye
+        return cut != said and bool(goodbye.search(lower_same_length(cut)) or goodbye.search(lower_same_length(_ADDRESS.sub("", cut))))
 
     def _unit_codes(self, reading: UnitReading) -> set[str]:
         model = self.model
@@ -364,6 +369,7 @@ _ADDRESS = re.compile(
     r"bruv|bro|brother|sister|sis|sweetheart|darling|sweetie|honey|hun|babe|bab|buddy|pal|chief|boss|madam|sir|ma'am|"
     r"lover|friend|chuck|duck|petal|flower|son|lad|lass|young man|young lady|drive|po|y'hear|you hear|alligator|again))*[\s.!]*$"
 )
+_NAMED = re.compile(r"(?:[\s,]+(?:(?:mr|mrs|ms|miss|dr)\.?\s+)?[A-Z][\w'-]*)+[\s.!]*$")
 _REPORTED = re.compile(r"\b(said|says|told|tells|asked|asks|wrote|called out|shouted)\b")  # "she said see you later"
 _QUESTION_WORDS = frozenset("what how why when where who which do does did is are can could would will any".split())
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")  # the patient's sentences; split_units also splits run-on questions
