@@ -47,7 +47,7 @@ def devset_scores(split: str) -> dict:
     confusion: Counter = Counter()
     for item in labels:
         report = grade_file(DEVSET / "transcripts" / item["file"])
-        predicted = [t["codes"] for t in report.turns if t["speaker"] == "clinician"]
+        predicted = [t.codes for t in report.turns if t.speaker == "clinician"]
         if len(predicted) != len(item["codes"]):
             raise SystemExit(f"{item['file']}: {len(predicted)} clinician turns parsed, {len(item['codes'])} labelled")
         for got, gold in zip(predicted, item["codes"]):

@@ -153,3 +153,36 @@ def test_a_plan_they_are_sure_of_has_a_small_hurdle_and_a_shaky_one_a_real_barri
     assert director._plan(asked, asked.text, 2, ()).kind == "foreseen"
     engine.state.confidence[plan.behaviour] = plan.min_confidence
     assert director._plan(asked, asked.text, 4, ()).kind == "barrier"
+
+
+def test_a_patient_at_ease_answers_a_plain_question_that_a_wary_one_does_not() -> None:
+    question = "Roughly how many cups of tea and what have you do you have in a day?"
+    engine, replies = play("heart-failure-carer", ["Hello Mrs Price, come in. How can I help?", question])
+    assert engine.state.affect != "open" and "fluid_tea" not in engine.state.disclosed  # a closed question, not yet at ease
+    engine.state.rapport = 9.0  # at ease now
+    again = engine.respond(question, 4, replies[-1].text)
+    assert "fluid_tea" in engine.state.disclosed and says(again.text, _fact(engine, "fluid_tea").says)
+    assert engine.ledger[-1].reason.endswith("to a patient at ease")
+
+
+def test_a_line_with_its_own_way_in_gets_no_second_one() -> None:
+    from simulator.patient.actor import _with_prefix, _without_opener
+
+    assert _with_prefix("Well,", "Oh, I'm a great tea drinker.") == "Oh, I'm a great tea drinker."
+    assert _with_prefix("Honestly,", "I stopped it, to be honest.") == "I stopped it, to be honest."
+    assert _with_prefix("Well,", "The tablets make me queasy.") == "Well, the tablets make me queasy."
+    assert _with_prefix("As I said,", "Kerry can't afford it.", frozenset({"Kerry"})) == "As I said, Kerry can't afford it."
+    assert _without_opener("Now you mention it, my ankles are up.") == "My ankles are up."
+
+
+def test_asked_to_say_back_a_plan_nobody_settled_they_say_so() -> None:
+    say_back = "So just so I know it's gone in, can you tell me in your own words what you're going to do?"
+    engine, replies = play("copd-low-mood", ["Morning Mr Booth, have a seat.", say_back])
+    assert replies[1].decision.analysis.has("teach_back") and not engine.state.plan_agreed
+    assert replies[1].text in engine.scenario.lines["teach_back_no_plan"]
+
+
+@pytest.mark.parametrize("line", ["How do you actually use your inhalers day to day?", "How do you manage the tablets in a normal week?"])
+def test_how_they_use_their_medicines_is_not_which_they_take(line: str) -> None:
+    reader = TurnReader.for_scenario(load_scenario(SCENARIOS["t2d-hypo-fear"]))
+    assert reader.analyse(line, None).kind == "medicine_use"

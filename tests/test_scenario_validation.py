@@ -855,3 +855,17 @@ def test_knowledge_that_gives_the_wrong_age(tmp_path: Path, example_text: str) -
     text = edit(example_text, old, new)
     path = write(tmp_path, text)
     check_one(path, *locate(text, new.strip()[2:]), "gives an age other than the patient's (58)")
+
+
+def test_every_shared_patient_line_pool_can_be_given_by_a_scenario() -> None:
+    """A trainer can word any of the patient's shared replies for their own patient (the schema names each pool)."""
+    import json
+
+    import yaml
+
+    from simulator import resources
+
+    schema = json.loads((Path(resources.__file__).parent / "schemas" / "scenario-v1.json").read_text(encoding="utf-8"))
+    allowed = set(schema["properties"]["responses"]["properties"])
+    shared = set(yaml.safe_load((Path(resources.__file__).parent / "data" / "patient_lines.yaml").read_text(encoding="utf-8"))["responses"])
+    assert shared <= allowed, sorted(shared - allowed)

@@ -122,7 +122,7 @@ class ScriptedActor:
             if state.plan_agreed:
                 return pick("teach_back").replace("{plan}", self._plan_label(state.plan_agreed))
             if decision.knowledge is None:  # else: what they know of it, below ("show me how you use it")
-                return pick("understood")
+                return pick("teach_back_no_plan")  # asked to say back a plan nobody settled: they say so
         if a.has("check_understanding"):
             return pick("understood")
         if decision.stacked:
@@ -186,7 +186,8 @@ class ScriptedActor:
             return line
         line = state.last_lines.get(f"said:{key}") or self._pick(pool or key, options, turn, state)
         lead = "repeat_impatient" if times >= IMPATIENT_AFTER else "repeat"
-        return _with_prefix(self._pick(lead, self.scenario.lines[lead], turn, state), _repeated(line, decision.analysis.text), self.names)
+        again = _without_opener(_repeated(line, decision.analysis.text))
+        return _with_prefix(self._pick(lead, self.scenario.lines[lead], turn, state), again, self.names, repeat=True)
 
     def _own_question(self, decision: Decision, state: PatientState, force: bool = False) -> str | None:
         """Activated patients ask their questions: level 4 every other turn, level 3 every third,
@@ -223,7 +224,7 @@ class ScriptedActor:
         return line
 
 
-def _with_prefix(prefix: str, line: str, names: frozenset[str] = frozenset()) -> str:
+def _with_prefix(prefix: str, line: str, names: frozenset[str] = frozenset(), repeat: bool = False) -> str:
     """'Honestly,' + 'The tablets...' -> 'Honestly, the tablets...' (but 'I' stays capital). A line that
     already opens with the prefix's word keeps its own ("Aye," + "Aye, ..." is "Aye, ...", not "Aye, aye"),
     and a line with a hedge of its own gets no second one."""
@@ -232,7 +233,7 @@ def _with_prefix(prefix: str, line: str, names: frozenset[str] = frozenset()) ->
     if _first_word(prefix) == _first_word(line):
         return line
     hedge = _hedges()
-    if hedge.search(prefix.lower()) and hedge.search(line.lower()):
+    if hedge.search(prefix.lower()) and hedge.search(line.lower()) or not repeat and _opens_itself().match(line):
         return line
     first = re.split(r"[^\w]", line, maxsplit=1)[0]
     if prefix.endswith(",") and first != "I" and first not in names:
@@ -247,6 +248,20 @@ def _names(scenario: Scenario) -> frozenset[str]:
 
 
 _MID_CAPITAL = re.compile(r"(?<=[a-z,;] )([A-Z][a-z]+)")
+
+
+def _without_opener(line: str) -> str:
+    """Said again, a line loses its own way in: "Like I said, my ankles..." not "Like I said, now you mention it, ..."."""
+    head, comma, rest = line.partition(", ")
+    if comma and rest and len(head.split()) <= 4 and _opens_itself().match(line):
+        return rest[:1].upper() + rest[1:]
+    return line
+
+
+@cache
+def _opens_itself() -> re.Pattern[str]:
+    words = resources.data_file("patient_lines.yaml")["openers"]
+    return re.compile(r"(?:" + "|".join(re.escape(w) for w in words) + r")\b\W", re.I)
 
 
 @cache

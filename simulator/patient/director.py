@@ -285,9 +285,13 @@ class Director:
         rule = fact.disclose
         if rule == "topic_question" and shared and analysis.has(*_ASKING):
             return f"a question{on}"
-        # asked for their view, open by what it asks whatever its form ("What's your take on the inhalers?")
+        # asked for their view, open by what it asks whatever its form ("What's your take on the inhalers?"); and a
+        # patient at ease answers a plain question about it too ("Roughly how much do you drink a day?")
         if rule == "open_question" and shared and (analysis.has("open_question", "reflection") or fact.kind in self._ice_kinds(analysis)):
             return f"an open question or reflection{on}"
+        at_ease = state.affect == "open" and analysis.has(*_ASKING) and not analysis.has("agenda_setting")  # "anything else?" asks for more
+        if rule == "open_question" and set(fact.topics) & set(analysis.topics) and at_ease:
+            return f"a question{on}, to a patient at ease"
         if rule == "ice_elicited" and self._asks_ice(analysis):
             if fact not in self._ice_answers(analysis):
                 return None  # asked what worries them: not what they hoped for today
