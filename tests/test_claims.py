@@ -200,6 +200,7 @@ EVERYDAY = [
     (T2D, "I can tell you about my tablets, as long as I don't give you any new information.", {}, ["persona_leak"]),
     (T2D, "I'm not supposed to tell you about that.", {}, ["persona_leak"]),
     (T2D, "I was told to stay vague about my family.", {}, ["persona_leak"]),
+    (T2D, "I'd say that, in my own words.", {}, ["persona_leak"]),  # the instruction to reword, said back (Qwen 1.5B)
     (T2D, "You live with your wife Sandra and you drive a forklift.", {}, ["persona_leak"]),
     # echo
     (T2D, "It sounds like the tablets have been giving you a rough time.",
@@ -540,8 +541,12 @@ def test_a_refusal_passes_where_the_line_is_a_deflection_too() -> None:
     assert not guard_with_line(SCENARIOS["t2d-hypo-fear"], lines, "Mm. That's about right.").check("I'm not ready to talk about that yet.").ok
 
 
-def test_a_closing_quote_that_closes_nothing_is_not_shown() -> None:
-    """The 1.5B model ended five of nineteen replies of one full-length consultation with a stray '"'."""
+def test_a_closing_quote_that_closes_nothing_or_a_markdown_rule_is_not_shown() -> None:
+    """The 1.5B model ended five of nineteen replies of one full-length consultation with a stray '"', and two
+    hand checks found a reply ending in '---'."""
     assert repair('I have a few puffs of the blue one and go back to sleep."') == "I have a few puffs of the blue one and go back to sleep."
     assert repair('My mum said "you will be fine" and that was that.') == 'My mum said "you will be fine" and that was that.'
     assert repair('"Okay, cool."') == "Okay, cool."
+    assert repair("What frightens me is ending up like our Ray. ---") == "What frightens me is ending up like our Ray."
+    assert repair("Ten a day.\n\n---\nOut in the yard.") == "Ten a day. Out in the yard."
+    assert repair("It was a two-and-a-half-mile walk - not bad.") == "It was a two-and-a-half-mile walk - not bad."

@@ -73,6 +73,7 @@ _SECOND_SPEAKER = re.compile(
     re.I,
 )
 _STAGE = re.compile(r"\*[^*\n]{1,60}\*|\((sighs|laughs|pauses|smiles|nods|shrugs)[^)]*\)", re.I)
+_RULE = re.compile(r"(?:^|(?<=\s))(?:-{3,}|\*{3,}|_{3,}|={3,}|—{2,})(?=\s|$)")  # a markdown rule ("---"): no one says it
 _NEVER = re.compile(r"(?!x)x")
 # "Sure, love." before the patient's words: an assistant's acknowledgement (Qwen2.5-Coder 1.5B), and to a yes/no
 # question a yes the patient never gave; dropped unless the turn's line starts with it
@@ -312,6 +313,7 @@ def repair(reply: str, label: re.Pattern[str] | None = None, streaming: bool = F
     if second:
         text = text[: second.start()]
     text = _STAGE.sub("", text)
+    text = _RULE.sub(" ", text)
     if label is not None:
         text = label.sub("", text, count=1)
     text = " ".join(text.split())
