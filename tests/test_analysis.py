@@ -267,3 +267,18 @@ def test_anything_else_in_the_last_turn_also_closes_the_consultation() -> None:
 
 def test_stacked_questions_are_counted() -> None:
     assert reader.analyse("Do you smoke? How much? And do you drink?").question_count == 3
+
+
+@pytest.mark.parametrize(
+    ("said", "code"),
+    [
+        ("and the grey one what do ye reckon that one actually does for ye", "elicit_beliefs"),
+        ("what do ye make of the letter", "elicit_ice"),
+        ("so how are youse getting on with the new tablets", "open_question"),
+    ],
+)
+def test_you_as_the_north_and_ireland_say_it_is_you(said: str, code: str) -> None:
+    """ "ye" and "youse" are "you": without it the question to the patient was no question at all."""
+    reading = TurnReader().analyse(said, None)
+    assert code in reading.codes and reading.is_question
+    assert any("ye" in h.text.lower().split() or "youse" in h.text.lower() for h in reading.hits)  # evidence quotes their words

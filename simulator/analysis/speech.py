@@ -42,6 +42,9 @@ _RESTART = frozenset(
     "what how when where why who which whose do does did is are was were have has had can could will would "
     "should shall may might any anything tell so and".split()
 )
+# "you" as much of Ireland, Scotland and the North say it ("how are ye keeping", "youse"), read as "you" so that
+# questions to the patient are questions; the original text, and what is quoted as evidence, keeps their word
+_SPOKEN_YOU = {"ye": "you", "youse": "you", "yous": "you", "yer": "your"}
 _PUNCT_NO_SPACE_BEFORE = frozenset(",.?!;:%)")
 _BOUNDARY = frozenset(".?!;")
 
@@ -81,9 +84,11 @@ def read_speech(text: str) -> Speech:
     pieces: list[str] = []
     spans: list[tuple[int, int, int, int]] = []
     at = 0
-    for token, start, end, _ in kept:
+    for token, start, end, low in kept:
         if "\u2019" in token:
             token = token.replace("\u2019", "'")
+        if low in _SPOKEN_YOU:
+            token = _SPOKEN_YOU[low].capitalize() if token[0].isupper() else _SPOKEN_YOU[low]
         if pieces and not (token in _PUNCT_NO_SPACE_BEFORE or pieces[-1] in ("(", "'")):
             pieces.append(" ")
             at += 1

@@ -122,11 +122,12 @@ class Director:
             f for f in (*self._ice_answers(analysis), *self.scenario.facts)
             if f.id in state.disclosed and f not in disclosed and (set(f.topics) & engaged or f.kind in ice_kinds)
         )) if asking and not offer else ()
-        # the kind of ICE question asked first, then what the question itself names, before what it only takes up;
-        # a worry or hope is not what a question about something else is after
+        # what the question itself names first ("What do you reckon the grey one does?" is about the grey one), then
+        # the kind of ICE question asked, before what it only takes up; a worry or hope is not what a question about
+        # something else is after
         named = set(analysis.topics)
         touched_known = tuple(sorted(touched_known, key=lambda f: (
-            f.kind not in ice_kinds, not set(f.topics) & named, not ice_kinds and f.disclose == "ice_elicited",
+            not set(f.topics) & named, f.kind not in ice_kinds, not ice_kinds and f.disclose == "ice_elicited",
         )))
         closing = analysis.goodbye and not opening
         if closing:
