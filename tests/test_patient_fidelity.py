@@ -136,6 +136,7 @@ def test_everything_the_ledger_records_is_said_even_by_a_terse_patient(gary) -> 
         "Grand, see you at the diabetes clinic in the autumn.",
         "Bye Gary, and happy birthday for Sunday.",
         "That's you good to go.",
+        "Right, look after yourself. Cheerio just now.",  # Scots: "just now" is "for now"
     ],
 )
 def test_a_goodbye_ends_the_consultation(gary, line: str) -> None:
