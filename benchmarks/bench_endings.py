@@ -2,7 +2,8 @@
 clinician meets it, on a set of goodbye and not-goodbye turns (benchmarks/probes/endings.<set>.yaml, or the
 goodbye lists of a fidelity probe set).
 
-Each turn is said third, after a greeting and "How have things been?", to every shipped scenario's patient.
+Each turn is said third, after a greeting and "How have things been?", to every shipped scenario's patient
+(bench_fidelity.wrong_endings, the same check as the fidelity benchmark's).
 Reported: goodbyes that did not end it and other turns that did, per set (goal 0).
 
 Run: python benchmarks/bench_endings.py [--set dev3] [--show N]
@@ -15,30 +16,17 @@ import sys
 from pathlib import Path
 
 import yaml
+from bench_fidelity import wrong_endings  # run from benchmarks/, as the benchmarks import each other
 
-from simulator.patient import ScriptedPatient
 from simulator.resources import shipped_scenarios_dir
 from simulator.scenario import load_scenario
 
 PROBES = Path(__file__).resolve().parent / "probes"
-GREETING = "Hello, come on in and have a seat."
 
 
 def probe_file(name: str) -> Path:
     endings = PROBES / f"endings.{name}.yaml"
     return endings if endings.exists() else PROBES / f"fidelity.{name}.yaml"
-
-
-def wrong_endings(scenario, goodbyes: list[str], others: list[str]) -> list[str]:
-    wrong = []
-    for lines, should_end in ((goodbyes, True), (others, False)):
-        for line in lines:
-            engine = ScriptedPatient(scenario, seed=1)
-            first = engine.respond(GREETING, 0, None).text
-            second = engine.respond("How have things been?", 2, first).text
-            if engine.respond(line, 4, second).decision.closing != should_end:
-                wrong.append(f"{'did not end' if should_end else 'ended'} on {line!r}")
-    return wrong
 
 
 def main() -> int:

@@ -131,15 +131,7 @@ def run_scenario(scenario: Scenario, probes: dict[str, list[str]], show: int) ->
             said.append(text)
             previous = text
     stock = [r for r in replies if core(r[2], scenario) in pooled and len(kinds_of[core(r[2], scenario)]) >= 3]
-    endings_wrong = []
-    for category, should_end in (("goodbye", True), ("not_goodbye", False)):
-        for line in probes[category]:
-            engine = ScriptedPatient(scenario, seed=1)
-            first = engine.respond(GREETING, 0, None).text
-            second = engine.respond("How have things been?", 2, first).text
-            ended = engine.respond(line, 4, second).decision.closing
-            if ended != should_end:
-                endings_wrong.append(f"{'did not end' if should_end else 'ended'} on {line!r}")
+    endings_wrong = wrong_endings(scenario, probes["goodbye"], probes["not_goodbye"])
     total_replies = len(replies) + repeats * 0
     result = {
         "scenario": scenario.id,
@@ -153,6 +145,20 @@ def run_scenario(scenario: Scenario, probes: dict[str, list[str]], show: int) ->
     }
     _ = total_replies
     return result
+
+
+def wrong_endings(scenario: Scenario, goodbyes: list[str], others: list[str]) -> list[str]:
+    """Goodbyes that did not end the consultation and other turns that did, each said third (after a greeting
+    and "How have things been?"); bench_endings.py uses this too."""
+    wrong = []
+    for lines, should_end in ((goodbyes, True), (others, False)):
+        for line in lines:
+            engine = ScriptedPatient(scenario, seed=1)
+            first = engine.respond(GREETING, 0, None).text
+            second = engine.respond("How have things been?", 2, first).text
+            if engine.respond(line, 4, second).decision.closing != should_end:
+                wrong.append(f"{'did not end' if should_end else 'ended'} on {line!r}")
+    return wrong
 
 
 def main() -> int:

@@ -49,35 +49,26 @@ def test_said_again_a_long_answer_is_cut_short_not_recited() -> None:
 
 
 @pytest.mark.parametrize(
-    "worry",
+    ("line", "told", "not_told"),
     [
-        "Is anything about it frightening you?",
-        "What's the thing that scares you most about all this?",
-        "Anything playing on your mind about the inhalers?",
-        "Are you nervous about anything to do with the treatment?",
+        # a worry answers a question about worries, not what they hoped for today...
+        ("Is anything about it frightening you?", "steroid_worry", "expects_more_blue"),
+        ("What's the thing that scares you most about all this?", "steroid_worry", "expects_more_blue"),
+        ("Anything playing on your mind about the inhalers?", "steroid_worry", "expects_more_blue"),
+        ("Are you nervous about anything to do with the treatment?", "steroid_worry", "expects_more_blue"),
+        # ... and a hope answers a question about hopes, not a worry
+        ("What were you hoping to come away with?", "expects_more_blue", "steroid_worry"),
+        ("Ideally, what would you want to get out of this appointment?", "expects_more_blue", "steroid_worry"),
+        ("What were you after from seeing us?", "expects_more_blue", "steroid_worry"),
     ],
 )
-def test_asked_what_worries_them_they_tell_a_worry_not_their_hopes(worry: str) -> None:
-    engine, replies = play("asthma-young-adult", ["Hiya Jade, have a seat. What can I do for you?", worry])
-    told = {f.id for f in replies[1].decision.disclosed}
-    assert "expects_more_blue" not in told  # an expectation does not answer a worry
-    assert "steroid_worry" in told
-    assert says(replies[1].text, _fact(engine, "steroid_worry").says)
-
-
-@pytest.mark.parametrize(
-    "hope",
-    [
-        "What were you hoping to come away with?",
-        "Ideally, what would you want to get out of this appointment?",
-        "What were you after from seeing us?",
-    ],
-)
-def test_asked_what_they_hoped_for_they_tell_their_hope_not_a_worry(hope: str) -> None:
-    engine, replies = play("asthma-young-adult", ["Hiya Jade, have a seat. What can I do for you?", hope])
-    told = {f.id for f in replies[1].decision.disclosed}
-    assert told == {"expects_more_blue"}
-    assert says(replies[1].text, _fact(engine, "expects_more_blue").says)
+def test_asked_for_a_worry_or_a_hope_they_tell_that_one(line: str, told: str, not_told: str) -> None:
+    engine, replies = play("asthma-young-adult", ["Hiya Jade, have a seat. What can I do for you?", line])
+    disclosed = {f.id for f in replies[1].decision.disclosed}
+    assert told in disclosed and not_told not in disclosed
+    if told == "expects_more_blue":
+        assert disclosed == {told}  # a hope comes alone: nothing else is let out in its place
+    assert says(replies[1].text, _fact(engine, told).says)
 
 
 def test_a_worry_told_already_is_told_again_when_asked_again_in_other_words() -> None:
@@ -166,13 +157,18 @@ def test_a_patient_at_ease_answers_a_plain_question_that_a_wary_one_does_not() -
 
 
 def test_a_line_with_its_own_way_in_gets_no_second_one() -> None:
-    from simulator.patient.actor import _with_prefix, _without_opener
+    from dataclasses import replace
 
-    assert _with_prefix("Well,", "Oh, I'm a great tea drinker.") == "Oh, I'm a great tea drinker."
-    assert _with_prefix("Honestly,", "I stopped it, to be honest.") == "I stopped it, to be honest."
-    assert _with_prefix("Well,", "The tablets make me queasy.") == "Well, the tablets make me queasy."
-    assert _with_prefix("As I said,", "Kerry can't afford it.", frozenset({"Kerry"})) == "As I said, Kerry can't afford it."
-    assert _without_opener("Now you mention it, my ankles are up.") == "My ankles are up."
+    from simulator.patient.actor import Voice, _with_prefix, _without_opener
+
+    voice = Voice.of(load_scenario(SCENARIOS["ckd-pain-multimorbidity"]))
+    assert "Kerry" in voice.names
+    assert _with_prefix("Well,", "Oh, I'm a great tea drinker.", voice) == "Oh, I'm a great tea drinker."
+    assert _with_prefix("Honestly,", "I stopped it, to be honest.", voice) == "I stopped it, to be honest."
+    assert _with_prefix("Well,", "The tablets make me queasy.", voice) == "Well, the tablets make me queasy."
+    assert _with_prefix("As I said,", "Kerry can't afford it.", voice) == "As I said, Kerry can't afford it."
+    assert _with_prefix("As I said,", "Kerry can't afford it.", replace(voice, names=frozenset())) == "As I said, kerry can't afford it."
+    assert _without_opener("Now you mention it, my ankles are up.", voice) == "My ankles are up."
 
 
 def test_asked_to_say_back_a_plan_nobody_settled_they_say_so() -> None:

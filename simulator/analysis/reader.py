@@ -364,12 +364,13 @@ class TurnReader:
 
 
 # What may follow a goodbye: a name, "then", "now", "mate", "love" ("Take care, Mrs Hale." "Bye then, love!")
+_NAME = r"[\s,]+(?:(?:mr|mrs|ms|miss|dr)\.?\s+)?[A-Z][\w'-]*"  # ", Mr Patel", ", Maureen"
 _ADDRESS = re.compile(
-    r"(?:[\s,]+(?:(?:mr|mrs|ms|miss|dr)\.?\s+)?[A-Z][\w'-]*|[\s,]+(?:my\s+)?(?:then|now|mate|love|dear|pet|hen|folks|both|all|"
+    rf"(?:{_NAME}|[\s,]+(?:my\s+)?(?:then|now|mate|love|dear|pet|hen|folks|both|all|"
     r"bruv|bro|brother|sister|sis|sweetheart|darling|sweetie|honey|hun|babe|bab|buddy|pal|chief|boss|madam|sir|ma'am|"
     r"lover|friend|chuck|duck|petal|flower|son|lad|lass|young man|young lady|drive|po|y'hear|you hear|alligator|again))*[\s.!]*$"
 )
-_NAMED = re.compile(r"(?:[\s,]+(?:(?:mr|mrs|ms|miss|dr)\.?\s+)?[A-Z][\w'-]*)+[\s.!]*$")
+_NAMED = re.compile(rf"(?:{_NAME})+[\s.!]*$")
 _REPORTED = re.compile(r"\b(said|says|told|tells|asked|asks|wrote|called out|shouted)\b")  # "she said see you later"
 _QUESTION_WORDS = frozenset("what how why when where who which do does did is are can could would will any".split())
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")  # the patient's sentences; split_units also splits run-on questions

@@ -15,7 +15,7 @@ from __future__ import annotations
 import random
 import re
 from collections.abc import Sequence
-from functools import cache
+from dataclasses import dataclass
 
 from simulator import resources
 from simulator.patient.director import Decision
@@ -23,6 +23,7 @@ from simulator.patient.state import PatientState
 from simulator.scenario.model import Scenario
 
 MAX_PARTS = {"terse": 2, "moderate": 3, "chatty": 4}
+_NEVER = re.compile(r"(?!x)x")
 IMPATIENT_AFTER = 2  # the same thing asked this many times before: the patient gets a little short
 REPEAT_SENTENCES = 2  # said again, a long answer is cut to this many sentences
 TELLING_WORDS = 12  # a statement this long with no code is still information: acknowledged, not "Sorry?"
@@ -34,7 +35,7 @@ class ScriptedActor:
     def __init__(self, scenario: Scenario, seed: int = 0):
         self.scenario = scenario
         self.seed = seed
-        self.names = _names(scenario)  # "Kerry can't..." after "As I said," keeps its capital
+        self.voice = Voice.of(scenario)  # read once per patient, not per line
 
     def reply(self, decision: Decision, state: PatientState, previous_reply: str | None = None) -> str:
         essential, extra = self._parts(decision, state)
@@ -49,7 +50,7 @@ class ScriptedActor:
             text = f"{text} {question}".strip()
         text = text[:1].upper() + text[1:]
         if previous_reply and text == previous_reply:  # never the same reply twice running: say so instead
-            text = _with_prefix(self._pick("repeat", self.scenario.lines["repeat"], decision.turn, state), text, self.names)
+            text = _with_prefix(self._pick("repeat", self.scenario.lines["repeat"], decision.turn, state), text, self.voice)
         return text
 
     def _parts(self, decision: Decision, state: PatientState) -> tuple[list[str], list[str]]:
@@ -64,7 +65,7 @@ class ScriptedActor:
         if decision.disclosed:
             prefix = self._prefix(state, turn)
             facts = [self._say_fact(f.id, f.says, turn, state) for f in decision.disclosed]
-            essential.append(_with_prefix(prefix, facts[0], self.names))
+            essential.append(_with_prefix(prefix, facts[0], self.voice))
             essential += facts[1:]
         if decision.ruler and decision.ruler.scaled:
             template = pick(f"ruler:{decision.ruler.kind}", lines[f"ruler_{decision.ruler.kind}"])
@@ -186,8 +187,8 @@ class ScriptedActor:
             return line
         line = state.last_lines.get(f"said:{key}") or self._pick(pool or key, options, turn, state)
         lead = "repeat_impatient" if times >= IMPATIENT_AFTER else "repeat"
-        again = _without_opener(_repeated(line, decision.analysis.text))
-        return _with_prefix(self._pick(lead, self.scenario.lines[lead], turn, state), again, self.names, repeat=True)
+        again = _without_opener(_repeated(line, decision.analysis.text), self.voice)
+        return _with_prefix(self._pick(lead, self.scenario.lines[lead], turn, state), again, self.voice, repeat=True)
 
     def _own_question(self, decision: Decision, state: PatientState, force: bool = False) -> str | None:
         """Activated patients ask their questions: level 4 every other turn, level 3 every third,
@@ -224,50 +225,51 @@ class ScriptedActor:
         return line
 
 
-def _with_prefix(prefix: str, line: str, names: frozenset[str] = frozenset(), repeat: bool = False) -> str:
-    """'Honestly,' + 'The tablets...' -> 'Honestly, the tablets...' (but 'I' stays capital). A line that
+@dataclass(frozen=True)
+class Voice:
+    """What the actor needs to join a lead-in to a line: the scenario's names, which keep their capital ("As I
+    said, Kerry..."), and the shared hedges and openers (patient_lines.yaml), each a line's own way in."""
+
+    names: frozenset[str] = frozenset()
+    hedges: re.Pattern[str] = _NEVER
+    openers: re.Pattern[str] = _NEVER
+
+    @classmethod
+    def of(cls, scenario: Scenario) -> Voice:
+        shared = resources.data_file("patient_lines.yaml")
+        lines = [*scenario.opening_says, *(line for f in scenario.facts for line in f.says), *(line for k in scenario.patient.knows for line in k.says)]
+        return cls(
+            names=frozenset(word for line in lines for word in _MID_CAPITAL.findall(line)) - {"I"},
+            hedges=re.compile(r"\b(?:" + "|".join(re.escape(w) for w in shared["hedges"]) + r")\b"),
+            openers=re.compile(r"(?:" + "|".join(re.escape(w) for w in shared["openers"]) + r")\b\W", re.I),
+        )
+
+
+def _with_prefix(prefix: str, line: str, voice: Voice, repeat: bool = False) -> str:
+    """'Honestly,' + 'The tablets...' -> 'Honestly, the tablets...' (but 'I' and names stay capital). A line that
     already opens with the prefix's word keeps its own ("Aye," + "Aye, ..." is "Aye, ...", not "Aye, aye"),
-    and a line with a hedge of its own gets no second one."""
+    a line with a hedge of its own gets no second one, and (but for "Like I said,") one with its own way in none."""
     if not prefix:
         return line
     if _first_word(prefix) == _first_word(line):
         return line
-    hedge = _hedges()
-    if hedge.search(prefix.lower()) and hedge.search(line.lower()) or not repeat and _opens_itself().match(line):
+    if (voice.hedges.search(prefix.lower()) and voice.hedges.search(line.lower())) or (not repeat and voice.openers.match(line)):
         return line
     first = re.split(r"[^\w]", line, maxsplit=1)[0]
-    if prefix.endswith(",") and first != "I" and first not in names:
+    if prefix.endswith(",") and first != "I" and first not in voice.names:
         line = line[:1].lower() + line[1:]
     return f"{prefix} {line}"
 
 
-def _names(scenario: Scenario) -> frozenset[str]:
-    """Words the scenario's lines capitalise in mid-sentence: names, which keep their capital."""
-    lines = [*scenario.opening_says, *(line for f in scenario.facts for line in f.says), *(line for k in scenario.patient.knows for line in k.says)]
-    return frozenset(word for line in lines for word in _MID_CAPITAL.findall(line)) - {"I"}
-
-
-_MID_CAPITAL = re.compile(r"(?<=[a-z,;] )([A-Z][a-z]+)")
-
-
-def _without_opener(line: str) -> str:
+def _without_opener(line: str, voice: Voice) -> str:
     """Said again, a line loses its own way in: "Like I said, my ankles..." not "Like I said, now you mention it, ..."."""
     head, comma, rest = line.partition(", ")
-    if comma and rest and len(head.split()) <= 4 and _opens_itself().match(line):
+    if comma and rest and len(head.split()) <= 4 and voice.openers.match(line):
         return rest[:1].upper() + rest[1:]
     return line
 
 
-@cache
-def _opens_itself() -> re.Pattern[str]:
-    words = resources.data_file("patient_lines.yaml")["openers"]
-    return re.compile(r"(?:" + "|".join(re.escape(w) for w in words) + r")\b\W", re.I)
-
-
-@cache
-def _hedges() -> re.Pattern[str]:
-    words = resources.data_file("patient_lines.yaml")["hedges"]
-    return re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\b")
+_MID_CAPITAL = re.compile(r"(?<=[a-z,;] )([A-Z][a-z]+)")
 
 
 def _repeated(line: str, question: str) -> str:

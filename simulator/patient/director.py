@@ -108,18 +108,18 @@ class Director:
         )
         # a question with another job (their worries, a plan, an offer, permission) is not asking about their life,
         # nor for what they have told already
-        offer = plans.offers_something(analysis) and not self._ice_kinds(analysis)  # "What were you hoping we could do?" offers nothing
+        ice_kinds = self._ice_kinds(analysis)
+        offer = plans.offers_something(analysis) and not ice_kinds  # "What were you hoping we could do?" offers nothing
         # how often or when they take a medicine is not which they take: never the list of their medicines
         other_job = (
             offer
             or analysis.kind == "medicine_use"
-            or bool(self._ice_kinds(analysis))
+            or bool(ice_kinds)
             or (analysis.has(*_NOT_ABOUT_THEIR_LIFE) and not set(analysis.topics) & persona_topics())
         )
         # asked again about something told: by topic, or by the kind of ICE question ("What worries you?" again)
-        ice_kinds = self._ice_kinds(analysis)
         touched_known = tuple(dict.fromkeys(
-            f for f in (*self._ice_answers(analysis), *self.scenario.facts)
+            f for f in (*self._ice_answers(ice_kinds), *self.scenario.facts)
             if f.id in state.disclosed and f not in disclosed and (set(f.topics) & engaged or f.kind in ice_kinds)
         )) if asking and not offer else ()
         # what the question itself names first ("What do you reckon the grey one does?" is about the grey one), then
@@ -218,15 +218,17 @@ class Director:
                     out.append(self._record(fact, turn, "volunteered in the opening"))
             return tuple(out)
         ice_fallback_used = False
+        ice_kinds = self._ice_kinds(analysis)
+        ice_answers = self._ice_answers(ice_kinds)
         # an ICE question that names no topic of any unspoken concern still gets the first of them
         ice_on_topic = any(
             f.disclose == "ice_elicited" and f.id not in state.disclosed and set(f.topics) & analysis.engaged_topics
-            for f in self._ice_answers(analysis)
+            for f in ice_answers
         )
         for fact in self.scenario.facts:
             if fact.id in state.disclosed or len(out) >= self.limits["max_disclosures_per_turn"]:
                 continue
-            reason = self._reason(fact, analysis, ice_fallback_used or ice_on_topic)
+            reason = self._reason(fact, analysis, ice_fallback_used or ice_on_topic, ice_kinds, ice_answers)
             if reason:
                 ice_fallback_used = ice_fallback_used or reason.startswith("an ICE question about none")
                 out.append(self._record(fact, turn, reason))
@@ -242,12 +244,8 @@ class Director:
             return ()
         return self.reader.lexicon.ice_fact_kinds.get(analysis.kind or "", ())
 
-    def _asks_ice(self, analysis: TurnAnalysis) -> bool:
-        return analysis.has("elicit_ice") or bool(self._ice_kinds(analysis))
-
-    def _ice_answers(self, analysis: TurnAnalysis) -> tuple[Fact, ...]:
-        """The facts an ICE question can bring out: those of the kind it asks for (any, if it does not say)."""
-        kinds = self._ice_kinds(analysis)
+    def _ice_answers(self, kinds: tuple[str, ...]) -> tuple[Fact, ...]:
+        """The facts an ICE question can bring out: those of the kinds it asks for, best first (any, if it does not say)."""
         if not kinds:
             return self.scenario.facts
         return tuple(sorted((f for f in self.scenario.facts if f.kind in kinds), key=lambda f: kinds.index(f.kind)))
@@ -270,7 +268,9 @@ class Director:
             return False
         return fact.min_rapport is None or state.rapport >= fact.min_rapport
 
-    def _reason(self, fact: Fact, analysis: TurnAnalysis, ice_fallback_used: bool) -> str | None:
+    def _reason(
+        self, fact: Fact, analysis: TurnAnalysis, ice_fallback_used: bool, ice_kinds: tuple[str, ...], ice_answers: tuple[Fact, ...]
+    ) -> str | None:
         """Why this turn brings the fact out, or None if it does not."""
         state = self.state
         if fact.disclose == "volunteered":
@@ -288,13 +288,13 @@ class Director:
             return f"a question{on}"
         # asked for their view, open by what it asks whatever its form ("What's your take on the inhalers?"); and a
         # patient at ease answers a plain question about it too ("Roughly how much do you drink a day?")
-        if rule == "open_question" and shared and (analysis.has("open_question", "reflection") or fact.kind in self._ice_kinds(analysis)):
+        if rule == "open_question" and shared and (analysis.has("open_question", "reflection") or fact.kind in ice_kinds):
             return f"an open question or reflection{on}"
         at_ease = state.affect == "open" and analysis.has(*_ASKING) and not analysis.has("agenda_setting")  # "anything else?" asks for more
         if rule == "open_question" and set(fact.topics) & set(analysis.topics) and at_ease:
             return f"a question{on}, to a patient at ease"
-        if rule == "ice_elicited" and self._asks_ice(analysis):
-            if fact not in self._ice_answers(analysis):
+        if rule == "ice_elicited" and (analysis.has("elicit_ice") or ice_kinds):
+            if fact not in ice_answers:
                 return None  # asked what worries them: not what they hoped for today
             if shared:
                 return f"ideas, concerns or expectations elicited{on}"
