@@ -282,3 +282,18 @@ def test_you_as_the_north_and_ireland_say_it_is_you(said: str, code: str) -> Non
     reading = TurnReader().analyse(said, None)
     assert code in reading.codes and reading.is_question
     assert any("ye" in h.text.lower().split() or "youse" in h.text.lower() for h in reading.hits)  # evidence quotes their words
+
+
+@pytest.mark.parametrize(
+    ("said", "standard"),
+    [
+        ("whats been happening since we last saw you", "what's been happening"),
+        ("dont worry if youre not sure", "don't worry if you're not sure"),
+        ("Hows the breathing", "How's the breathing"),
+    ],
+)
+def test_contractions_typed_without_their_apostrophe_are_read_as_contractions(said: str, standard: str) -> None:
+    speech = read_speech(said)
+    assert speech.clean.startswith(standard)
+    start, end = speech.to_original(0, len(standard))
+    assert said[start:end] == said[: len(standard) - standard.count("'")]  # the span quotes their own words

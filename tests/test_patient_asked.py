@@ -182,3 +182,46 @@ def test_asked_to_say_back_a_plan_nobody_settled_they_say_so() -> None:
 def test_how_they_use_their_medicines_is_not_which_they_take(line: str) -> None:
     reader = TurnReader.for_scenario(load_scenario(SCENARIOS["t2d-hypo-fear"]))
     assert reader.analyse(line, None).kind == "medicine_use"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "So what would you like us to get sorted for you today?",
+        "What are you wanting to get out of the next quarter of an hour?",
+        "When you walk out of here, what are you hoping to go home with?",
+        "If you could change one thing today, what would make the biggest difference for you?",
+    ],
+)
+def test_what_they_want_from_today_is_an_expectation_however_it_is_put(line: str) -> None:
+    engine, replies = play("asthma-young-adult", ["Hiya Jade, have a seat.", line])
+    assert replies[1].decision.analysis.kind == "expectations"
+    assert {f.id for f in replies[1].decision.disclosed} == {"expects_more_blue"}  # a hope, not what "home" brings to mind
+
+
+def test_a_cue_is_taken_up_by_going_into_it_not_by_any_reflection_or_anything_else() -> None:
+    opening = ["Hiya Jade, have a seat.", "Any side effects from your inhalers?"]
+    _, replies = play("asthma-young-adult", opening)
+    cue = replies[1].decision.cue
+    assert cue is not None and cue.leads_to == "steroid_worry"
+    # "anything else?" moves on, and a reflection of the night cough is about something else
+    for moving_on in ("Okay. Is there anything else you wanted to bring up today?", "So it's the coughing at night that's getting to you."):
+        engine, replies = play("asthma-young-adult", [*opening, moving_on])
+        assert replies[2].decision.cue_outcome is None or replies[2].decision.cue_outcome[0] != "taken_up"
+        assert "steroid_worry" not in engine.state.disclosed
+    # straight after it, a bare "go on" takes it up, and so does a question about its subject
+    for going_in in ("Oh? How do you mean?", "What do people say about the brown one?"):
+        engine, replies = play("asthma-young-adult", [*opening, going_in])
+        assert replies[2].decision.cue_outcome == ("taken_up", cue), going_in
+
+
+def test_asked_about_a_pet_they_told_of_they_say_it_again_not_who_lives_at_home() -> None:
+    engine, replies = play(
+        "asthma-young-adult",
+        ["Hiya Jade, have a seat.", "That sounds really hard going, with the shifts and everything.",
+         "Has anything changed at home lately?", "Any animals at home, or at your mum's?"],
+    )
+    assert "boyfriends_cat" in engine.state.disclosed
+    last = replies[-1].decision
+    assert last.knowledge is None and [f.id for f in last.touched_known][:1] == ["boyfriends_cat"]
+    assert "cat" in replies[-1].text.lower()

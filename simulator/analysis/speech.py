@@ -42,9 +42,17 @@ _RESTART = frozenset(
     "what how when where why who which whose do does did is are was were have has had can could will would "
     "should shall may might any anything tell so and".split()
 )
-# "you" as much of Ireland, Scotland and the North say it ("how are ye keeping", "youse"), read as "you" so that
-# questions to the patient are questions; the original text, and what is quoted as evidence, keeps their word
-_SPOKEN_YOU = {"ye": "you", "youse": "you", "yous": "you", "yer": "your"}
+# Words read as their standard form, so that questions to the patient are questions: "you" as much of Ireland,
+# Scotland and the North say it ("how are ye keeping", "youse"), and contractions typed or transcribed without
+# their apostrophe ("whats a normal day like", "dont worry"; only those that are no other word: not "its", "ill",
+# "id", "were", "well", "wed", "shell", "cant"). The original text, and what is quoted as evidence, keeps their word.
+_SPOKEN_FORMS = {
+    "ye": "you", "youse": "you", "yous": "you", "yer": "your",
+    **{bare: bare[:-1] + "'s" for bare in "whats hows wheres whos thats theres heres hes shes whens whys".split()},
+    **{bare: bare[:-2] + "n't" for bare in "dont doesnt didnt isnt arent wasnt werent havent hasnt hadnt couldnt wouldnt shouldnt".split()},
+    "youre": "you're", "youve": "you've", "youll": "you'll", "youd": "you'd", "theyre": "they're", "theyve": "they've",
+    "ive": "I've", "im": "I'm", "wont": "won't", "weve": "we've", "whatre": "what're"
+}
 _PUNCT_NO_SPACE_BEFORE = frozenset(",.?!;:%)")
 _BOUNDARY = frozenset(".?!;")
 
@@ -87,8 +95,9 @@ def read_speech(text: str) -> Speech:
     for token, start, end, low in kept:
         if "\u2019" in token:
             token = token.replace("\u2019", "'")
-        if low in _SPOKEN_YOU:
-            token = _SPOKEN_YOU[low].capitalize() if token[0].isupper() else _SPOKEN_YOU[low]
+        if low in _SPOKEN_FORMS:
+            standard = _SPOKEN_FORMS[low]
+            token = standard[:1].upper() + standard[1:] if token[0].isupper() else standard
         if pieces and not (token in _PUNCT_NO_SPACE_BEFORE or pieces[-1] in ("(", "'")):
             pieces.append(" ")
             at += 1

@@ -2,8 +2,9 @@
 the clinician took them up.
 
 A cue is offered in the patient's reply when a turn touches one of its topics while the fact it leads
-to is still unspoken. The clinician's next turn (or the one after) takes it up by exploring it
-(analysis/cues.py: a reflection, empathy, an open question about it); otherwise it is missed. Two
+to is still unspoken. The clinician's next turn (or the one after) takes it up by exploring its subject
+(analysis/cues.py: a reflection, empathy, an open question about it) or, straight after it, with a bare
+"go on" or "that sounds hard"; otherwise it is missed. Two
 missed cues in a row and the patient stops offering them until one is taken up.
 """
 
@@ -15,7 +16,8 @@ from simulator.patient.state import PatientState
 from simulator.scenario.model import Cue, Scenario
 
 WAIT = 2  # clinician turns a cue waits to be taken up
-MISSED_BEFORE_SILENCE = 2  # missed in a row: the patient stops offering cues
+MISSED_BEFORE_SILENCE = 2
+BARE_PROMPT_WORDS = 8  # "That sounds hard. Go on?": about nothing but what was just said  # missed in a row: the patient stops offering cues
 
 
 class CueTracker:
@@ -36,7 +38,7 @@ class CueTracker:
         if cue is None:
             record["outcome"] = "missed"
             return None
-        explores = takes_up(analysis) or (analysis.has("open_question") and bool(set(cue.topics) & analysis.engaged_topics))
+        explores = self._explores(analysis, cue, just_said=turn == record["turn"] + 1)
         if explores:
             record.update(outcome="taken_up", answered=turn)
             self.state.missed_run = 0
@@ -47,6 +49,23 @@ class CueTracker:
             self.state.missed_run += 1
             return "missed", cue
         return None
+
+    @staticmethod
+    def _explores(analysis: TurnAnalysis, cue: Cue, just_said: bool) -> bool:
+        """The turn goes into what the cue hints at: its subject, or a bare "go on" to the reply that held it.
+        A reflection of something else, a new subject ("Tell me about your week") or "anything else?" does not."""
+        if analysis.has("agenda_setting"):
+            return False  # "anything else?" asks for something new
+        # what the patient said last is the cue's reply only straight after it, and a turn that names subjects of its
+        # own is about those ("So it's the coughing at night that gets to you" does not take up the brown inhaler)
+        taken_from_reply = set(analysis.context_topics) if just_said and not analysis.topics else set()
+        near = set(cue.topics) & (set(analysis.topics) | taken_from_reply)
+        if near:
+            return takes_up(analysis) or analysis.has("open_question")
+        # about nothing in particular, straight after it: "Go on?", "What matters most to you, the thing you'd hate to give up?"
+        # ("Tell me about your week" asks about something else)
+        bare = analysis.word_count <= BARE_PROMPT_WORDS or analysis.kind in (None, "not_covered")
+        return just_said and not analysis.topics and bare and takes_up(analysis)
 
     def offer(self, analysis: TurnAnalysis, turn: int) -> Cue | None:
         """A cue for the patient's reply to this turn, if the turn came near an unspoken concern."""

@@ -78,6 +78,7 @@ class Director:
         self.cues = CueTracker(scenario, self.state)
         self._accept = [(plan, keyword_pattern(plan.keywords)) for plan in scenario.accept_plans]
         self._reject = [(plan, keyword_pattern(plan.keywords)) for plan in scenario.reject_plans]
+        self._own_topics = frozenset(scenario.topics) - frozenset(self.reader.lexicon.shared_topics)  # this patient's own subjects
 
     def step(self, text: str, turn: int, previous_patient: str | None = None) -> Decision:
         """Take one clinician turn (its index in the session) and decide the patient's side of it."""
@@ -118,16 +119,20 @@ class Director:
             or (analysis.has(*_NOT_ABOUT_THEIR_LIFE) and not set(analysis.topics) & persona_topics())
         )
         # asked again about something told: by topic, or by the kind of ICE question ("What worries you?" again)
+        # what they said last is what is asked about only when the question asks about nothing of its own kind
+        # ("You do a lot for everyone. How are things on the days it's just you?" is not about everyone again)
+        about = engaged if analysis.kind in (None, "not_covered") else frozenset(analysis.topics)
         touched_known = tuple(dict.fromkeys(
             f for f in (*self._ice_answers(ice_kinds), *self.scenario.facts)
-            if f.id in state.disclosed and f not in disclosed and (set(f.topics) & engaged or f.kind in ice_kinds)
+            if f.id in state.disclosed and f not in disclosed and (set(f.topics) & about or f.kind in ice_kinds)
         )) if asking and not offer else ()
         # what the question itself names first ("What do you reckon the grey one does?" is about the grey one), then
         # the kind of ICE question asked, before what it only takes up; a worry or hope is not what a question about
         # something else is after
         named = set(analysis.topics)
+        own = named & self._own_topics  # this patient's own subjects say most about what is asked ("pillows", not "breathing")
         touched_known = tuple(sorted(touched_known, key=lambda f: (
-            not set(f.topics) & named, f.kind not in ice_kinds, not ice_kinds and f.disclose == "ice_elicited",
+            not set(f.topics) & named, -len(set(f.topics) & own), f.kind not in ice_kinds, not ice_kinds and f.disclose == "ice_elicited",
         )))
         closing = analysis.goodbye and not opening
         if closing:
@@ -137,8 +142,8 @@ class Director:
         showing = analysis.has("teach_back") and not state.plan_agreed
         # a clerking prompt, said without a question's shape ("next of kin and their name", "date of birth")
         prompted = not analysis.codes and 0 < analysis.word_count <= PROMPT_WORDS and len(analysis.topics) < STACKED_TOPICS
-        knowledge = self._knowledge(analysis) if (asking or showing or prompted) and not other_job and not disclosed and not closing else None
-        if knowledge is not None and _asks_past_it(analysis, knowledge, touched_known):
+        knowledge = self._knowledge(analysis, touched_hidden) if (asking or showing or prompted) and not other_job and not disclosed and not closing else None
+        if knowledge is not None and _asks_past_it(analysis, knowledge, touched_known, self._own_topics):
             knowledge = None  # "How are you managing for money, on your own?" after the money story: the money, again
         cue = None if opening or closing or disclosed or stacked else self.cues.offer(analysis, turn)
         return Decision(
@@ -160,9 +165,10 @@ class Director:
         own = set(self.state.own_words)
         return any(h.code == "jargon" and h.text.lower() not in own for h in analysis.hits)
 
-    def _knowledge(self, analysis: TurnAnalysis) -> Knowledge | None:
+    def _knowledge(self, analysis: TurnAnalysis, touched_hidden: bool = False) -> Knowledge | None:
         """The thing the patient knows of their own life that best answers the question: by topic, then by
-        what the question is about (lexicon/persona.yaml)."""
+        what the question is about (lexicon/persona.yaml), unless it names what they are keeping back ("How's
+        your mood, do you still enjoy things?" is not asking about their hobbies)."""
         knows = self.scenario.patient.knows
         # what the turn names; what the patient said last only for a bare prompt ("Go on, tell me more")
         topics = frozenset(analysis.topics) or (frozenset(analysis.context_topics) if analysis.word_count <= PROMPT_WORDS else frozenset())
@@ -171,7 +177,7 @@ class Director:
             return best
         if topics & self.reader.lexicon.topic_narrows.keys():
             return None  # "side effects of your tablets?" is not about which tablets, whatever the words
-        if topics & persona_topics():
+        if topics & persona_topics() or touched_hidden:
             return None  # asked about that very thing, and nothing of it is scripted: not a sibling's line
         low = analysis.text.lower()
         for about, pattern in persona_subjects().items():
@@ -275,6 +281,8 @@ class Director:
         state = self.state
         if fact.disclose == "volunteered":
             return None  # said in the opening; never gated afterwards
+        if ice_kinds and fact.kind not in ice_kinds:
+            return None  # asked what they hoped to go home with: a hope, not what "home" brings to mind
         if any(prior not in state.disclosed for prior in fact.after):
             return None
         if fact.min_rapport is not None and state.rapport < fact.min_rapport:
@@ -384,14 +392,23 @@ def persona_topics() -> frozenset[str]:
     return frozenset(t for topics in resources.data_file("lexicon/persona.yaml")["topics"].values() for t in topics)
 
 
-def _asks_past_it(analysis: TurnAnalysis, knowledge: Knowledge, touched_known: tuple[Fact, ...]) -> bool:
+def _asks_past_it(analysis: TurnAnalysis, knowledge: Knowledge, touched_known: tuple[Fact, ...], own_topics: frozenset[str]) -> bool:
     """The question names a topic of something the patient has told that their own-life line does not cover:
-    it asks about that ("What filled your week before all this?" is the role they lost, not the diagnosis)."""
+    it asks about that ("What filled your week before all this?" is the role they lost, not the diagnosis;
+    "Any animals at home?" is the cat they told of, not who lives at home)."""
     named = set(analysis.topics) - set(knowledge.topics)
-    if not any(set(f.topics) & named for f in touched_known):
+    told = {t for f in touched_known for t in set(f.topics) & named}
+    if not told:
         return False
+    if told & own_topics:
+        return True  # the scenario's own subject ("How much are you drinking? Tea, water?" is her fluids, not alcohol)
+    # "Your age, for the record?" is still their age: the life subject asked for in so many words, its topic named
     asked_for = persona_subjects().get(knowledge.about)
-    return not (asked_for and asked_for.search(analysis.text.lower()))  # "Your age, for the record?" is still their age
+    return not (asked_for and asked_for.search(analysis.text.lower()) and set(analysis.topics) & _subject_topics(knowledge.about))
+
+
+def _subject_topics(about: str) -> frozenset[str]:
+    return frozenset(resources.data_file("lexicon/persona.yaml")["topics"].get(about, ()))
 
 
 def _clamp(value: float, low: float, high: float) -> float:
