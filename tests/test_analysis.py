@@ -297,3 +297,17 @@ def test_contractions_typed_without_their_apostrophe_are_read_as_contractions(sa
     assert speech.clean.startswith(standard)
     start, end = speech.to_original(0, len(standard))
     assert said[start:end] == said[: len(standard) - standard.count("'")]  # the span quotes their own words
+
+
+@pytest.mark.parametrize(
+    ("said", "code"),
+    [
+        ("And what's most likely to throw you off track with that?", "problem_solving"),
+        ("What could scupper it, do you think?", "problem_solving"),
+        ("What's going to be the hardest bit?", "problem_solving"),
+        ("Could I just set a few things straight about the tablets?", "ask_permission"),
+        ("What will you say to your wife tonight about what we've agreed?", "teach_back"),
+    ],
+)
+def test_everyday_ways_of_asking_what_gets_in_the_way_for_permission_and_for_the_plan_back(said: str, code: str) -> None:
+    assert code in TurnReader().analyse(said, None).codes

@@ -5,6 +5,8 @@ kind of a question is read from the sentence that asks it. Wording here is not f
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from simulator.analysis import TurnReader
@@ -225,3 +227,71 @@ def test_asked_about_a_pet_they_told_of_they_say_it_again_not_who_lives_at_home(
     last = replies[-1].decision
     assert last.knowledge is None and [f.id for f in last.touched_known][:1] == ["boyfriends_cat"]
     assert "cat" in replies[-1].text.lower()
+
+
+@pytest.mark.parametrize(
+    ("line", "pool"),
+    [
+        ("If you ever feel shaky or sweaty at work, stop, have something sugary and ring us that day.", "safety_net"),
+        ("Sugar that runs high for years is what damages the feet and the eyes. Does that make sense?", "understood"),
+        ("I'll see you again in three months with a blood test first. Does that suit?", "follow_up"),
+    ],
+)
+def test_a_turn_that_tells_is_acknowledged_and_brings_nothing_out(line: str, pool: str) -> None:
+    """Telling them something and checking it landed asks nothing about their life: no secret comes out and
+    nothing they said is said again (the fresh dev consultations had safety nets answered with a repeat)."""
+    engine, replies = play("t2d-hypo-fear", ["Morning Gary, have a seat.", "How have you been getting on with the tablets and the sugar?", line])
+    last = replies[-1]
+    assert last.decision.disclosed == () and last.decision.touched_known == () and last.decision.knowledge is None
+    assert last.text.split(" Is ")[0] in engine.scenario.lines[pool] or any(last.text.startswith(x) for x in engine.scenario.lines[pool])
+
+
+def test_asked_for_questions_they_have_none_and_asked_if_it_made_sense_they_say_yes() -> None:
+    engine, replies = play("t2d-hypo-fear", ["Morning Gary, have a seat.", "Any questions for me so far?", "Does all that make sense?"])
+    assert replies[1].text in engine.scenario.lines["no_questions"]
+    assert replies[2].text in engine.scenario.lines["understood"] and not replies[2].text.startswith("No")
+
+
+def test_a_choice_between_options_is_not_a_check_that_it_landed() -> None:
+    engine, replies = play(
+        "t2d-hypo-fear",
+        ["Morning Gary, have a seat.", "There's a couple of ways we could go: a gentler tablet, or getting a bit more active. Which way are you leaning?"],
+    )
+    decision = replies[1].decision
+    assert decision.plan is not None or decision.disclosed  # a view on the options, not "Yes, that makes sense"
+    assert replies[1].text not in engine.scenario.lines["understood"]
+
+
+def test_asked_to_say_the_plan_back_they_say_the_plan_even_when_asked_what_would_change_it() -> None:
+    engine, _ = play("t2d-hypo-fear", ["Morning Gary, have a seat."])
+    plan = next(p for p in engine.scenario.accept_plans if p.behaviour)
+    engine.state.agree(plan.id, "patient", 0)
+    reply = engine.respond("Go on then, run the plan back to me in your own words, and what would make us think again?", 2, None)
+    assert reply.decision.plan is None  # not a hurdle or a new proposal
+    assert reply.decision.analysis.has("teach_back")
+
+
+def test_an_idea_of_their_own_is_not_called_off_in_the_same_breath() -> None:
+    engine, _ = play("t2d-hypo-fear", ["Morning Gary, have a seat."])
+    engine.state.confidence["activity"] = 1.0  # not sure enough of it yet
+    decision = engine.respond("How about walking the dog again in the evenings?", 2, None).decision
+    assert decision.plan is not None and decision.plan.kind == "barrier"
+    idea = _fact(engine, "walking_idea")
+    assert idea.kind == "idea"
+    # the same turn, had it brought out his own idea: the idea is said, and no stock barrier calls it off
+    with_idea = dataclasses.replace(decision, disclosed=(idea,))
+    text = engine.actor.reply(with_idea, engine.state)
+    assert says(text, idea.says)
+    assert not any(line in text for line in engine.scenario.lines["barriers"])
+
+
+def test_asked_again_about_one_of_several_tablets_they_say_what_they_told_of_that_one() -> None:
+    engine, replies = play(
+        "ckd-pain-multimorbidity",
+        ["Hello Margaret, come in.", "What are you taking for the pain at the moment, including anything from the shop?",
+         "And how do you get on with all the tablets we give you? Talk me through it.",
+         "Does the water tablet ever get missed, on the busy days?"],
+    )
+    told = {f.id for f in replies[-1].decision.touched_known}
+    assert "tablet_muddle" in told
+    assert "water one" in replies[-1].text

@@ -108,8 +108,8 @@ class ScriptedActor:
         if outcome.kind == "foreseen":
             return [self._pick("foreseen", lines["foreseen"], turn, state)]
         if outcome.kind == "barrier":
-            if any(f.kind == "barrier" for f in decision.disclosed):
-                return []  # the barrier they have just told is the answer
+            if any(f.kind in ("barrier", "idea") for f in decision.disclosed):
+                return []  # the barrier they have just told is the answer; an idea of their own is not then called off
             return [self._pick("barriers", lines["barriers"], turn, state)]
         return [self._pick("no_plan_idea", lines["no_plan_idea"], turn, state)]
 
@@ -117,15 +117,16 @@ class ScriptedActor:
         """No fact, ruler or plan to voice: answer the kind of turn it was, in character."""
         a, lines, turn = decision.analysis, self.scenario.lines, decision.turn
         pick = lambda pool: self._pick(pool, lines[pool], turn, state)  # noqa: E731
-        if "advice_without_permission" in decision.events and state.affect != "open":
+        if "advice_without_permission" in decision.events and state.affect != "open" and not a.has("safety_net"):  # when to ring is heard
             return pick("advice_rejected")
         if a.has("teach_back"):
             if state.plan_agreed:
                 return pick("teach_back").replace("{plan}", self._plan_label(state.plan_agreed))
             if decision.knowledge is None:  # else: what they know of it, below ("show me how you use it")
                 return pick("teach_back_no_plan")  # asked to say back a plan nobody settled: they say so
-        if a.has("check_understanding"):
-            return pick("understood")
+        if a.has("check_understanding"):  # "Does that make sense?" is answered yes; "Any questions?" no, not just now
+            asks_for_questions = any(h.code == "check_understanding" and "question" in h.text.lower() for h in a.hits)
+            return pick("no_questions" if asks_for_questions else "understood")
         if decision.stacked:
             return pick("stacked")
         if a.has("backchannel"):

@@ -21,6 +21,7 @@ from simulator.scenario.model import Cue, Fact, Knowledge, Plan, Scenario
 from simulator.session.model import Disclosure
 
 PROMPT_WORDS = 8  # a turn this short that the reader finds nothing in may still ask, as a form does
+CHECK_WORDS = 6  # a question this short about no subject, after telling something, checks it landed ("Does that suit?")
 # Turns whose question has a job of its own: answered by the patient's worries, views or plans, not by
 # what they would tell anyone about their life (the persona's `knows`)
 _NOT_ABOUT_THEIR_LIFE = ("elicit_ice", "elicit_beliefs", "ask_permission", "options", "goal_setting", "partnership", "problem_solving",
@@ -28,6 +29,9 @@ _NOT_ABOUT_THEIR_LIFE = ("elicit_ice", "elicit_beliefs", "ask_permission", "opti
 _ASKING = ("open_question", "closed_question", "scale_question", "reflection")
 _INVITING = (*_ASKING, "empathy", "summary")
 _CONFIDENCE_RULER = re.compile(r"confiden|how sure", re.I)
+_WH_START = re.compile(r"\W*(?:so,? |and,? |ok(?:ay)?,? )?(?:which|what|how|where|when|who|why)\b", re.I)
+_TELLING = ("information", "advice", "safety_net", "follow_up", "options", "resources", "check_understanding", "ask_permission")
+_ASKS_SOMETHING = ("open_question", "elicit_ice", "elicit_beliefs", "scale_question", "teach_back", "problem_solving", "goal_setting")
 
 
 @dataclass(frozen=True)
@@ -79,6 +83,7 @@ class Director:
         self._accept = [(plan, keyword_pattern(plan.keywords)) for plan in scenario.accept_plans]
         self._reject = [(plan, keyword_pattern(plan.keywords)) for plan in scenario.reject_plans]
         self._own_topics = frozenset(scenario.topics) - frozenset(self.reader.lexicon.shared_topics)  # this patient's own subjects
+        self._fact_words = {f.id: self.reader.topics.content(" ".join(f.says).lower()) for f in scenario.facts}
 
     def step(self, text: str, turn: int, previous_patient: str | None = None) -> Decision:
         """Take one clinician turn (its index in the session) and decide the patient's side of it."""
@@ -94,16 +99,19 @@ class Director:
         if analysis.has("empathy"):
             state.empathy_shown = True
         stacked = analysis.stacked and not opening
-        disclosed = () if stacked else self._disclose(analysis, turn, opening)
+        # a turn that tells (explains, safety-nets, offers) and asks only whether it made sense or may go on asks
+        # nothing about their life: nothing comes out of it, and nothing told is said again
+        tells = self._tells(analysis) and not opening
+        disclosed = () if stacked or tells else self._disclose(analysis, turn, opening)
         if cue_outcome and cue_outcome[0] == "taken_up" and not stacked:
             disclosed = (*disclosed, *self._behind_cue(cue_outcome[1], turn, disclosed))
         plan = None if opening or stacked else self._plan(analysis, text, turn, events)
         # a number back only when a scale was given: "How confident do you feel?" is answered in words
-        scaled = analysis.has("scale_question") and bool(self.reader.lexicon.codes["scale_question"].search(text.lower()))
         asked = analysis.has("scale_question") or analysis.kind in ("confidence", "importance")
+        scaled = asked and bool(self.reader.lexicon.codes["scale_question"].search(text.lower()))
         ruler = self._ruler(analysis, text, scaled) if asked else None
         engaged = analysis.engaged_topics
-        asking = analysis.has(*_INVITING)
+        asking = analysis.has(*_INVITING) and not tells
         touched_hidden = asking and any(
             set(f.topics) & engaged for f in self.scenario.hidden_facts if f.id not in state.disclosed
         )
@@ -131,15 +139,17 @@ class Director:
         # something else is after
         named = set(analysis.topics)
         own = named & self._own_topics  # this patient's own subjects say most about what is asked ("pillows", not "breathing")
+        words = self.reader.topics.content(analysis.text.lower())  # then the one in the question's own words ("the water tablet")
         touched_known = tuple(sorted(touched_known, key=lambda f: (
             not set(f.topics) & named, -len(set(f.topics) & own), f.kind not in ice_kinds, not ice_kinds and f.disclose == "ice_elicited",
+            -len(words & self._fact_words[f.id]),
         )))
         closing = analysis.goodbye and not opening
         if closing:
             state.ended = True
         confused = self._confused(analysis)
         # "Show me how you use your inhaler": with no plan to teach back, a demonstration of what they know
-        showing = analysis.has("teach_back") and not state.plan_agreed
+        showing = not state.plan_agreed and any(h.code == "teach_back" and "show" in h.text.lower() for h in analysis.hits)
         # a clerking prompt, said without a question's shape ("next of kin and their name", "date of birth")
         prompted = not analysis.codes and 0 < analysis.word_count <= PROMPT_WORDS and len(analysis.topics) < STACKED_TOPICS
         knowledge = self._knowledge(analysis, touched_hidden) if (asking or showing or prompted) and not other_job and not disclosed and not closing else None
@@ -150,6 +160,18 @@ class Director:
             turn, analysis, events, disclosed, opening, closing, plan, ruler, touched_hidden, touched_known, confused, stacked,
             knowledge, cue, cue_outcome, offer,
         )
+
+    def _tells(self, analysis: TurnAnalysis) -> bool:
+        """The turn tells the patient something and asks nothing but "Does that make sense?", "Can I explain?",
+        "Does that suit?" or nothing at all ("If you get a temperature, ring us the same day.")."""
+        if not analysis.has(*_TELLING) or analysis.has(*_ASKS_SOMETHING):
+            return False
+        if analysis.has("check_understanding", "ask_permission") or "?" not in analysis.text:
+            return True
+        questions = [h for h in analysis.hits if h.code in ("open_question", "closed_question")]
+        return all(
+            len(h.text.split()) <= CHECK_WORDS and not self.reader.topics_in(h.text) and not _WH_START.match(h.text) for h in questions
+        )  # "Which way are you leaning?" asks for their choice
 
     def heard_self(self, reply: str) -> None:
         """What the patient said becomes theirs: a technical word they used is never jargon to them."""
@@ -170,6 +192,8 @@ class Director:
         what the question is about (lexicon/persona.yaml), unless it names what they are keeping back ("How's
         your mood, do you still enjoy things?" is not asking about their hobbies)."""
         knows = self.scenario.patient.knows
+        if analysis.kind == "feelings":
+            return None  # how they feel in themselves is not a fact of their life ("Have you had thoughts of harming yourself?")
         # what the turn names; what the patient said last only for a bare prompt ("Go on, tell me more")
         topics = frozenset(analysis.topics) or (frozenset(analysis.context_topics) if analysis.word_count <= PROMPT_WORDS else frozenset())
         best = max(knows, key=lambda k: len(set(k.topics) & topics), default=None)
@@ -323,8 +347,8 @@ class Director:
 
     def _plan(self, analysis: TurnAnalysis, text: str, turn: int, events: tuple[str, ...]) -> PlanOutcome | None:
         state = self.state
-        if analysis.has("scale_question"):
-            return None  # a ruler asks how they feel about a change; it does not offer one
+        if analysis.has("scale_question", "teach_back"):
+            return None  # a ruler asks how they feel about a change, a teach-back what was agreed; neither offers one
         offering = plans.offers_plan(analysis, text) and "lecturing" not in events
         named = _first_named(self._accept, text)
         rejected = _first_named(self._reject, text)
