@@ -177,7 +177,7 @@ def test_asked_to_say_back_a_plan_nobody_settled_they_say_so() -> None:
     say_back = "So just so I know it's gone in, can you tell me in your own words what you're going to do?"
     engine, replies = play("copd-low-mood", ["Morning Mr Booth, have a seat.", say_back])
     assert replies[1].decision.analysis.has("teach_back") and not engine.state.plan_agreed
-    assert replies[1].text in engine.scenario.lines["teach_back_no_plan"]
+    assert any(replies[1].text.startswith(line) for line in engine.scenario.lines["teach_back_no_plan"])  # a cue may follow
 
 
 @pytest.mark.parametrize("line", ["How do you actually use your inhalers day to day?", "How do you manage the tablets in a normal week?"])
@@ -295,3 +295,54 @@ def test_asked_again_about_one_of_several_tablets_they_say_what_they_told_of_tha
     told = {f.id for f in replies[-1].decision.touched_known}
     assert "tablet_muddle" in told
     assert "water one" in replies[-1].text
+
+
+def test_after_a_ruler_what_would_take_it_higher_gets_what_would_help_not_the_number_again() -> None:
+    engine, replies = play("asthma-young-adult", [
+        "Hiya Jade, have a seat.", "On a scale of nought to ten, how sure are you that you could take the brown one every day?",
+        "Okay. And what would it take to get you up to an eight?",
+    ])
+    assert replies[1].decision.ruler is not None
+    last = replies[2]
+    assert last.decision.ruler is None and last.decision.analysis.kind == "ruler_up"
+    assert last.text in engine.scenario.lines["ruler_up"]
+
+
+def test_a_question_split_off_a_run_keeps_the_kind_of_its_sentence() -> None:
+    """ "If ten's certain, how confident | are you that...?" is one question about confidence, however the reader
+    splits it."""
+    reading = TurnReader().analyse(
+        "If zero's not at all and ten's totally certain, how confident are you that you'll keep it up every day?", "Okay, I'll try."
+    )
+    assert reading.kind == "confidence"
+    assert TurnReader().analyse("That's a real worry. Has anyone close to you been through it?", "I'm worried.").kind != "concerns"
+
+
+def test_asked_for_their_idea_of_what_the_medicines_do_they_give_their_belief_not_a_worry() -> None:
+    engine, replies = play("asthma-young-adult", [
+        "Hiya Jade, have a seat.", "No judgement at all, but what happened with the brown one?",
+        "In your own mind, what are the two inhalers actually doing in there, the blue and the brown?",
+    ])
+    assert "stopped_preventer" in engine.state.disclosed  # the belief waits for this in the scenario
+    assert [f.id for f in replies[2].decision.disclosed] == ["blue_is_the_treatment"]  # not the worry about the brown one
+
+
+def test_asked_whether_a_tablet_gets_left_out_nothing_about_their_diet_comes_out() -> None:
+    engine, replies = play("t2d-hypo-fear", ["Morning Gary, have a seat.", "The teatime tablet, does that one ever get left out?"])
+    decision = replies[1].decision
+    assert decision.analysis.kind == "medicine_use"
+    assert "takeaway_evenings" not in {f.id for f in decision.disclosed}
+
+
+def test_asked_to_say_back_a_plan_nobody_agreed_they_say_so_not_a_line_about_their_health() -> None:
+    engine, replies = play("copd-low-mood", [
+        "Morning Derek, come in.", "Can you tell me back what you'll do tomorrow morning, and if you wake up short of breath at night?",
+    ])
+    assert replies[1].decision.knowledge is None
+    assert any(replies[1].text.startswith(line) for line in engine.scenario.lines["teach_back_no_plan"])  # a cue may follow
+
+
+def test_a_hope_asked_for_beside_a_word_about_what_comes_next_is_answered_as_a_hope() -> None:
+    engine, replies = play("t2d-hypo-fear", ["Morning Gary, have a seat.", "So what do you want to get out of today? Then I'll go through my list."])
+    assert replies[1].decision.analysis.kind == "expectations"
+    assert replies[1].text not in engine.scenario.lines["follow_up"]

@@ -202,7 +202,9 @@ class TurnReader:
             if last_asks:
                 questions += 1
                 asked.append(self.topics.mentions(low[reading.unit.start : reading.unit.end]))
-                asking.append(low[reading.unit.start : reading.unit.end])
+                # the whole sentence it asks in: a question split off a run keeps its start ("If ten's certain, how
+                # confident | are you that...?")
+                asking.append(low[_sentence_start(low, reading.unit.start) : reading.unit.end])
             for code in chosen:
                 hits.append(self._evidence(text, speech, reading, code))
         coded = {h.code for h in hits}
@@ -376,6 +378,11 @@ _QUESTION_WORDS = frozenset("what how why when where who which do does did is ar
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")  # the patient's sentences; split_units also splits run-on questions
 _NOTES = re.compile(r"<[^<>]{0,60}>|\[[^\[\]]{0,60}\]")
 _LEAD = re.compile(r"^(?:(?:so|and|ok|okay|right|well|now|alright|um|erm|just|then|but|go on|please|kindly)\b[,\s]*)+")
+
+
+def _sentence_start(low: str, at: int) -> int:
+    """Where the sentence holding position `at` begins (after the last full stop, question or exclamation mark)."""
+    return max(low.rfind(mark, 0, at) for mark in ".?!") + 1
 
 
 def _strip_lead(text: str) -> str:

@@ -26,6 +26,9 @@ MAX_PARTS = {"terse": 2, "moderate": 3, "chatty": 4}
 _NEVER = re.compile(r"(?!x)x")
 IMPATIENT_AFTER = 2  # the same thing asked this many times before: the patient gets a little short
 REPEAT_SENTENCES = 2  # said again, a long answer is cut to this many sentences
+# Kinds of question answered as such before the turn's other codes: a hope asked for beside a note of what comes
+# next ("What do you want out of today? Then I'll tell you my list.") is a hope, not "Right, I'll do that."
+_KINDS_BEFORE_CODES = frozenset({"concerns", "expectations", "ideas", "ruler_up"})
 TELLING_WORDS = 12  # a statement this long with no code is still information: acknowledged, not "Sorry?"
 
 
@@ -154,6 +157,8 @@ class ScriptedActor:
             return self._remembered(f"fact:{fact.id}", fact.says, decision, state)
         if decision.touched_hidden:
             return self._pick(f"deflect:{state.affect}", self.scenario.voice[state.affect]["deflections"], turn, state)
+        if a.kind in _KINDS_BEFORE_CODES and a.is_question:  # "What do you want to get out of this? Then I'll tell you my list."
+            return self._by_kind(decision, state)
         for asked, pool, answers_a_question in (
             (("resources",), "resources", True),
             (("follow_up",), "follow_up", True),
@@ -165,17 +170,22 @@ class ScriptedActor:
                 return pick(pool)
         if a.is_question and decision.offer:  # "Would it help to bring Sandra along?": a view on the offer
             return pick("offer")
-        if a.kind is not None:  # a reply about what was asked, by kind of question
-            pool = a.kind if a.kind != "not_covered" or a.has("open_question") else "not_covered_closed"
-            gist = _gist(a.text)
-            if not gist:  # too little to know whether it was asked before
-                return pick(pool)
-            return self._remembered(f"asked:{gist}", lines[pool], decision, state, pool=pool)
+        if a.kind is not None:
+            return self._by_kind(decision, state)
         if a.has("open_question", "agenda_setting", "elicit_ice") and not a.topics:
             return pick("nothing_more")
         if not a.is_question and a.word_count >= TELLING_WORDS:  # a long statement the reader coded nothing in still tells them something
             return pick("information")
         return pick("unknown")
+
+    def _by_kind(self, decision: Decision, state: PatientState) -> str:
+        """A reply about what was asked, by kind of question (said again if asked again)."""
+        a = decision.analysis
+        pool = a.kind if a.kind != "not_covered" or a.has("open_question") else "not_covered_closed"
+        gist = _gist(a.text)
+        if not gist:  # too little to know whether it was asked before
+            return self._pick(pool, self.scenario.lines[pool], decision.turn, state)
+        return self._remembered(f"asked:{gist}", self.scenario.lines[pool], decision, state, pool=pool)
 
     def _remembered(self, key: str, options: Sequence[str], decision: Decision, state: PatientState, pool: str | None = None) -> str:
         """Said before: the same answer again, shorter, with "Like I said" (and a little shortly, past a point)."""

@@ -84,6 +84,7 @@ class Director:
         self._reject = [(plan, keyword_pattern(plan.keywords)) for plan in scenario.reject_plans]
         self._own_topics = frozenset(scenario.topics) - frozenset(self.reader.lexicon.shared_topics)  # this patient's own subjects
         self._fact_words = {f.id: self.reader.topics.content(" ".join(f.says).lower()) for f in scenario.facts}
+        self._medicine_topics = next(with_topics for kind, _, _, with_topics in self.reader.lexicon.question_kinds if kind == "medicine_use")
 
     def step(self, text: str, turn: int, previous_patient: str | None = None) -> Decision:
         """Take one clinician turn (its index in the session) and decide the patient's side of it."""
@@ -107,7 +108,8 @@ class Director:
             disclosed = (*disclosed, *self._behind_cue(cue_outcome[1], turn, disclosed))
         plan = None if opening or stacked else self._plan(analysis, text, turn, events)
         # a number back only when a scale was given: "How confident do you feel?" is answered in words
-        asked = analysis.has("scale_question") or analysis.kind in ("confidence", "importance")
+        # "What would take it one number higher?" asks what would help, not for the number again
+        asked = (analysis.has("scale_question") or analysis.kind in ("confidence", "importance")) and analysis.kind != "ruler_up"
         scaled = asked and bool(self.reader.lexicon.codes["scale_question"].search(text.lower()))
         ruler = self._ruler(analysis, text, scaled) if asked else None
         engaged = analysis.engaged_topics
@@ -140,9 +142,11 @@ class Director:
         named = set(analysis.topics)
         own = named & self._own_topics  # this patient's own subjects say most about what is asked ("pillows", not "breathing")
         words = self.reader.topics.content(analysis.text.lower())  # then the one in the question's own words ("the water tablet")
+        # asked about their worry again ("And what is it about that that bothers you?"): the latest of that kind
+        rank = {kind: i for i, kind in enumerate(ice_kinds)}
         touched_known = tuple(sorted(touched_known, key=lambda f: (
-            not set(f.topics) & named, -len(set(f.topics) & own), f.kind not in ice_kinds, not ice_kinds and f.disclose == "ice_elicited",
-            -len(words & self._fact_words[f.id]),
+            not set(f.topics) & named, -len(set(f.topics) & own), rank.get(f.kind, len(rank)), not ice_kinds and f.disclose == "ice_elicited",
+            -len(words & self._fact_words[f.id]), -state.disclosed.index(f.id) if ice_kinds else 0,
         )))
         closing = analysis.goodbye and not opening
         if closing:
@@ -153,6 +157,8 @@ class Director:
         # a clerking prompt, said without a question's shape ("next of kin and their name", "date of birth")
         prompted = not analysis.codes and 0 < analysis.word_count <= PROMPT_WORDS and len(analysis.topics) < STACKED_TOPICS
         knowledge = self._knowledge(analysis, touched_hidden) if (asking or showing or prompted) and not other_job and not disclosed and not closing else None
+        if analysis.has("teach_back") and not showing:
+            knowledge = None  # "Tell me back what you'll do tomorrow" with no plan agreed: they say so (actor)
         if knowledge is not None and _asks_past_it(analysis, knowledge, touched_known, self._own_topics):
             knowledge = None  # "How are you managing for money, on your own?" after the money story: the money, again
         cue = None if opening or closing or disclosed or stacked else self.cues.offer(analysis, turn)
@@ -250,12 +256,19 @@ class Director:
         ice_fallback_used = False
         ice_kinds = self._ice_kinds(analysis)
         ice_answers = self._ice_answers(ice_kinds)
-        # an ICE question that names no topic of any unspoken concern still gets the first of them
+        # an ICE question that names no topic of any unspoken concern still gets the first of them (a view asked for,
+        # the first unspoken view, of the kind it asks first: "What are the inhalers doing in there?" is a belief)
+        answering = ("ice_elicited", "open_question") if ice_kinds else ("ice_elicited",)
+        # the kind it asks first that they still have to tell is the answer, on its topic or not: "In your mind, what
+        # are the inhalers doing?" is their belief about them, before a worry that names the brown one
+        best = next((k for k in ice_kinds if any(f.kind == k and f.disclose in answering and self._free(f) for f in ice_answers)), None)
+        if best is not None:
+            ice_answers = tuple(f for f in ice_answers if f.kind == best)
         ice_on_topic = any(
-            f.disclose == "ice_elicited" and f.id not in state.disclosed and set(f.topics) & analysis.engaged_topics
+            f.disclose in answering and f.id not in state.disclosed and set(f.topics) & analysis.engaged_topics
             for f in ice_answers
         )
-        for fact in self.scenario.facts:
+        for fact in ice_answers if ice_kinds else self.scenario.facts:
             if fact.id in state.disclosed or len(out) >= self.limits["max_disclosures_per_turn"]:
                 continue
             reason = self._reason(fact, analysis, ice_fallback_used or ice_on_topic, ice_kinds, ice_answers)
@@ -307,6 +320,8 @@ class Director:
             return None  # said in the opening; never gated afterwards
         if ice_kinds and fact.kind not in ice_kinds:
             return None  # asked what they hoped to go home with: a hope, not what "home" brings to mind
+        if analysis.kind == "medicine_use" and not set(fact.topics) & self._medicine_topics:
+            return None  # "Does the teatime one ever get left out?" is about the tablet, not their tea
         if any(prior not in state.disclosed for prior in fact.after):
             return None
         if fact.min_rapport is not None and state.rapport < fact.min_rapport:
@@ -325,6 +340,8 @@ class Director:
         at_ease = state.affect == "open" and analysis.has(*_ASKING) and not analysis.has("agenda_setting")  # "anything else?" asks for more
         if rule == "open_question" and set(fact.topics) & set(analysis.topics) and at_ease:
             return f"a question{on}, to a patient at ease"
+        if rule == "open_question" and fact.kind in ice_kinds and not ice_fallback_used:
+            return f"an ICE question about none of their views' topics: the patient's first unspoken {fact.kind}"
         if rule == "ice_elicited" and (analysis.has("elicit_ice") or ice_kinds):
             if fact not in ice_answers:
                 return None  # asked what worries them: not what they hoped for today
