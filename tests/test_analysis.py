@@ -311,3 +311,14 @@ def test_contractions_typed_without_their_apostrophe_are_read_as_contractions(sa
 )
 def test_everyday_ways_of_asking_what_gets_in_the_way_for_permission_and_for_the_plan_back(said: str, code: str) -> None:
     assert code in TurnReader().analyse(said, None).codes
+
+
+def test_medicines_named_together_are_one_subject_not_a_stacked_list() -> None:
+    """ "How the two inhalers fit into your day, the grey one and the blue" is about medicines (the fresh dev
+    consultations had it answered "that's a lot of things at once"); four unrelated subjects still stack."""
+    from simulator.resources import shipped_scenarios_dir
+    from simulator.scenario import load_scenario
+
+    reader = TurnReader.for_scenario(load_scenario(shipped_scenarios_dir() / "copd-low-mood.yaml"))
+    assert not reader.analyse("Talk me through how the inhalers fit into your day, the grey inhaler and the blue one and the tablets.", "Aye.").stacked
+    assert reader.analyse("Tell me about your inhalers, your smoking, your drinking, your sleep and your mood?", "Aye.").stacked

@@ -94,6 +94,7 @@ class Lexicon:
     model_needs: Mapping[str, re.Pattern[str]]  # a code the model finds without a rule needs these words in the unit
     shared_topics: Mapping[str, tuple[str, ...]]
     topic_narrows: Mapping[str, frozenset[str]]  # topic -> topics it makes a mere "of what" in the same turn
+    topic_families: Mapping[str, str]  # topic -> the subject it is part of, when a question names several
     everyday_topics: Mapping[str, tuple[str, ...]]  # everyday words, shared and scenario topics alike
     vocabulary: tuple[str, ...]
 
@@ -151,6 +152,7 @@ def shared_lexicon() -> Lexicon:
         model_needs={code: re.compile(pattern, FLAGS) for code, pattern in codes_data.get("model_needs", {}).items()},
         shared_topics={name: tuple(words) for name, words in topics.items()},
         topic_narrows={name: frozenset(others) for name, others in topic_data.get("narrows", {}).items()},
+        topic_families={topic: family for family, members in topic_data.get("subject_families", {}).items() for topic in members},
         everyday_topics={name: tuple(words) for part in ("topics", "scenario_topics") for name, words in everyday[part].items()},
         vocabulary=vocabulary,
     )

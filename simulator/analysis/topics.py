@@ -145,6 +145,7 @@ class TopicFinder:
                 merged[name].extend(words)
         self._order = list(merged)
         self._narrows = lexicon.topic_narrows
+        self._families = lexicon.topic_families
         self._index = KeywordIndex(merged)
         self._stop = lexicon.echo_stopwords
         self._examples: list[tuple[str, frozenset[str]]] = []
@@ -165,11 +166,13 @@ class TopicFinder:
 
     def mentions(self, low: str) -> list[frozenset[str]]:
         """Each subject the text names. Keywords that share a topic are one subject ("swelling" and
-        "ankles" are both about swelling); a matched example question is a subject of its own."""
+        "ankles" are both about swelling), and so are topics of one family ("the grey inhaler and the
+        blue" are both medicines); a matched example question is a subject of its own."""
         found = self._index.matches(_TOKEN.findall(low))
         found += [frozenset({name}) for name in self._example_topics(low, set())]
         subjects: list[set[str]] = []
         for mention in found:
+            mention |= {f"family:{self._families[t]}" for t in mention if t in self._families}
             joined = [s for s in subjects if s & mention]
             merged = set(mention).union(*joined)
             subjects = [s for s in subjects if not (s & mention)] + [merged]
