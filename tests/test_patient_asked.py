@@ -346,3 +346,14 @@ def test_a_hope_asked_for_beside_a_word_about_what_comes_next_is_answered_as_a_h
     engine, replies = play("t2d-hypo-fear", ["Morning Gary, have a seat.", "So what do you want to get out of today? Then I'll go through my list."])
     assert replies[1].decision.analysis.kind == "expectations"
     assert replies[1].text not in engine.scenario.lines["follow_up"]
+
+
+@pytest.mark.parametrize("scenario_id", sorted(SCENARIOS))
+def test_said_back_an_agreed_plan_is_that_plan_in_their_own_words(scenario_id: str) -> None:
+    """Not the behaviour's label ("taking the preventer, or a combined inhaler"), and not another plan."""
+    for plan in load_scenario(SCENARIOS[scenario_id]).accept_plans:
+        engine, _ = play(scenario_id, ["Hello, come on in."])
+        engine.state.agree(plan.id, "patient", 0)
+        reply = engine.respond("Just so I know I've explained it properly, can you tell me back what you'll do?", 2, None)
+        assert reply.decision.analysis.has("teach_back")
+        assert plan.says_back and reply.text in plan.says_back, (plan.id, reply.text)

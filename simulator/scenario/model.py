@@ -98,6 +98,7 @@ class Plan:
     keywords: tuple[str, ...]
     says: tuple[str, ...]
     proposes: tuple[str, ...] = ()
+    says_back: tuple[str, ...] = ()  # the plan in the patient's own words, asked to say it back (teach-back)
     min_confidence: float = 0.0
     behaviour: str | None = None
 
@@ -170,6 +171,7 @@ def _plan(data: dict[str, Any]) -> Plan:
         keywords=tuple(data["keywords"]),
         says=_lines(data["says"]),
         proposes=_lines(data.get("proposes")),
+        says_back=_lines(data.get("says_back")),
         min_confidence=float(data.get("min_confidence", 0)),
         behaviour=data.get("behaviour"),
     )
