@@ -137,6 +137,12 @@ def test_everything_the_ledger_records_is_said_even_by_a_terse_patient(gary) -> 
         "Bye Gary, and happy birthday for Sunday.",
         "That's you good to go.",
         "Right, look after yourself. Cheerio just now.",  # Scots: "just now" is "for now"
+        # a whole last turn: the booking first, then the leave-taking with what follows it
+        "The bloods are booked for the 12th. Take care, Gary, and I'll give you a ring when they're back.",
+        "Right, off you pop, and good luck at the wedding on Saturday.",
+        "Okay, the new prescription's at the chemist. Lovely seeing you, Gary.",
+        "That's everything for today, you can head off home now.",
+        "Bye then, and remember, if you go shaky at work, stop the truck and have something sugary.",
     ],
 )
 def test_a_goodbye_ends_the_consultation(gary, line: str) -> None:
@@ -228,12 +234,12 @@ DONT_KNOW = ("unknown", "nothing_more", "not_covered", "not_covered_closed")
 
 
 def _dev_probes() -> dict[str, list[str]]:
-    """The two development sets of probe lines, written in many voices by people who had not seen this code
+    """The development sets of probe lines, written in many voices by people who had not seen this code
     (the held-out test set is for benchmarks/bench_fidelity.py only)."""
     import yaml
 
     merged: dict[str, list[str]] = {}
-    for file in ("fidelity.dev.yaml", "fidelity.dev2.yaml", "endings.dev3.yaml"):
+    for file in ("fidelity.dev.yaml", "fidelity.dev2.yaml", "endings.dev3.yaml", "endings.dev4.yaml"):
         for kind, lines in yaml.safe_load((PROBES / file).read_text(encoding="utf-8"))["probes"].items():
             merged.setdefault(kind, []).extend(lines)
     return merged

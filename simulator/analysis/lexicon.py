@@ -141,7 +141,8 @@ def shared_lexicon() -> Lexicon:
         farewell=_alternation(codes_data["farewell"]),
         goodbye=re.compile(r"(?:^|\W)(?:" + "|".join(f"(?:{p})" for p in codes_data["goodbyes"]) + r")\W*$", FLAGS),
         welcome=_alternation(codes_data["welcomes"]),
-        goodbye_tail=re.compile(r"[\s,;-]+(?:and\s+)?(?:" + "|".join(f"(?:{p})" for p in codes_data["goodbye_tails"]) + r")\W*$", FLAGS),
+        # matched on the sentence as said (its names keep their capitals), so without regard to case
+        goodbye_tail=re.compile(r"[\s,;-]+(?:and\s+)?(?:" + "|".join(f"(?:{p})" for p in codes_data["goodbye_tails"]) + r")\W*$", re.IGNORECASE),
         question_kinds=tuple(
             (kind, frozenset(spec.get("topics", ())), _alternation(spec["patterns"]), frozenset(spec.get("with_topics", ())))
             for kind, spec in kinds_data["kinds"].items()

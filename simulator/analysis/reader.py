@@ -266,20 +266,29 @@ class TurnReader:
         low = lower_same_length(last.text)
         if self.lexicon.welcome.search(low):
             return False
-        tail = lower_same_length(_ADDRESS.sub("", last.text))
-        named = lower_same_length(_NAMED.sub("", last.text))  # "Bye for now, Maureen.": the name only, not the "now"
-        goodbye = self.lexicon.goodbye
-        if not (goodbye.search(tail) or goodbye.search(low) or goodbye.search(named)):
-            # a goodbye followed by thanks or a wish ("Goodbye, Mr Patel, and thank you."), a name after either
-            if not any(self._goodbye_before_tail(said) for said in (_ADDRESS.sub("", last.text), last.text)):
+        if not self._ends_with_goodbye(last.text):
+            # a goodbye followed by thanks, a wish or a word about what comes next ("Goodbye, Mr Patel, and thank you.",
+            # "Bye for now, and I'll ring you Monday, and don't forget your bloods."), a name after any of them
+            said, tails = last.text, self.lexicon.goodbye_tail
+            for _ in range(MAX_TAILS):
+                cut = tails.sub("", _ADDRESS.sub("", said))
+                if cut == _ADDRESS.sub("", said):
+                    cut = tails.sub("", said)
+                if cut == said:
+                    return False
+                if self._ends_with_goodbye(cut):
+                    break
+                said = cut
+            else:
                 return False
         return not _REPORTED.search(low)
 
-    def _goodbye_before_tail(self, said: str) -> bool:
-        """A goodbye, once the thanks or wish after it is cut ("Bye, Ellen, and happy birthday for Saturday.")."""
-        cut = self.lexicon.goodbye_tail.sub("", said)
+    def _ends_with_goodbye(self, said: str) -> bool:
+        """The text ends with a goodbye, after any name or term of address ("Bye for now, Maureen.": the name only,
+        not the "now"; "Cheerio the now, hen.": the last term only)."""
         goodbye = self.lexicon.goodbye
-        return cut != said and bool(goodbye.search(lower_same_length(cut)) or goodbye.search(lower_same_length(_ADDRESS.sub("", cut))))
+        forms = (said, _ADDRESS.sub("", said), _NAMED.sub("", said), _ONE_ADDRESS.sub("", said))
+        return any(goodbye.search(lower_same_length(form)) for form in forms)
 
     def _unit_codes(self, reading: UnitReading) -> set[str]:
         model = self.model
@@ -367,13 +376,16 @@ class TurnReader:
 
 # What may follow a goodbye: a name, "then", "now", "mate", "love" ("Take care, Mrs Hale." "Bye then, love!")
 _NAME = r"[\s,]+(?:(?:mr|mrs|ms|miss|dr)\.?\s+)?[A-Z][\w'-]*"  # ", Mr Patel", ", Maureen"
-_ADDRESS = re.compile(
-    rf"(?:{_NAME}|[\s,]+(?:my\s+)?(?:then|now|mate|love|dear|pet|hen|folks|both|all|"
+_ADDRESS_TERM = (
+    r"[\s,]+(?:my\s+)?(?:then|now|mate|love|dear|pet|hen|folks|both|all|"
     r"bruv|bro|brother|sister|sis|sweetheart|darling|sweetie|honey|hun|babe|bab|buddy|pal|chief|boss|madam|sir|ma'am|"
-    r"lover|friend|chuck|duck|petal|flower|son|lad|lass|young man|young lady|drive|po|y'hear|you hear|alligator|again))*[\s.!]*$"
+    r"lover|friend|chuck|duck|petal|flower|son|lad|lass|young man|young lady|drive|po|y'hear|you hear|alligator|again)"
 )
+_ADDRESS = re.compile(rf"(?:{_NAME}|{_ADDRESS_TERM})*[\s.!]*$")
+_ONE_ADDRESS = re.compile(rf"(?:{_NAME}|{_ADDRESS_TERM})[\s.!]*$")  # only the last: "Cheerio the now, hen" keeps "the now"
 _NAMED = re.compile(rf"(?:{_NAME})+[\s.!]*$")
 _REPORTED = re.compile(r"\b(said|says|told|tells|asked|asks|wrote|called out|shouted)\b")  # "she said see you later"
+MAX_TAILS = 3  # "bye now, and I'll ring you Monday, and don't forget your bloods": tails cut one by one
 _QUESTION_WORDS = frozenset("what how why when where who which do does did is are can could would will any".split())
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")  # the patient's sentences; split_units also splits run-on questions
 _NOTES = re.compile(r"<[^<>]{0,60}>|\[[^\[\]]{0,60}\]")

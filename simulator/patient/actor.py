@@ -125,8 +125,8 @@ class ScriptedActor:
         if a.has("teach_back"):
             if state.plan_agreed:  # in their own words for that plan, else the shared template with its label
                 agreed = next((p for p in self.scenario.accept_plans if p.id == state.plan_agreed), None)
-                if agreed is not None and agreed.says_back:
-                    return self._pick(f"back:{agreed.id}", agreed.says_back, turn, state)
+                if agreed is not None and agreed.says_back:  # asked again: "As I said, ..."
+                    return self._remembered(f"back:{agreed.id}", agreed.says_back, decision, state)
                 return pick("teach_back").replace("{plan}", self._plan_label(state.plan_agreed))
             if decision.knowledge is None:  # else: what they know of it, below ("show me how you use it")
                 return pick("teach_back_no_plan")  # asked to say back a plan nobody settled: they say so

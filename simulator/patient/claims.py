@@ -68,7 +68,8 @@ class ClaimChecker:
         p = scenario.patient
         self.words = claim_words()
         lines = [line for pool in scenario.lines.values() for line in pool] + [
-            line for level in scenario.voice.values() for pool in level.values() for line in pool]
+            line for level in scenario.voice.values() for pool in level.values() for line in pool] + [
+            line for plan in scenario.accept_plans for line in plan.says_back]  # a teach-back says the plan again on purpose
         # statements of the patient's life: (source, lines, told in the third person)
         units: list[tuple[str, Sequence[str], bool]] = [(f.id, [f.content], True) for f in scenario.facts]
         units += [(f.id, f.says, False) for f in scenario.facts] + [("knows", k.says, False) for k in p.knows]
@@ -95,7 +96,7 @@ class ClaimChecker:
         self.relatives = {g for _, people in self.people_of(corpus, True) for g in people if g not in self.names}
         kinds = {f.id: f.kind for f in scenario.facts}
         theirs = [" ".join(k.says) for k in p.knows if "medication" in k.topics or k.about == "medicines"]
-        theirs += [scenario.briefing, *(line for plan in scenario.accept_plans for line in (*plan.says, *plan.proposes))]
+        theirs += [scenario.briefing, *(line for plan in scenario.accept_plans for line in (*plan.says, *plan.proposes, *plan.says_back))]
         theirs += [c.text for c in self.sources if not c.people and not c.negative and kinds.get(c.source, "knows") not in _NOT_THEIRS]
         self.own_medicines = self.medicines(theirs)
         self.condition_stems = frozenset(s for c in scenario.conditions for s in self.with_synonyms(c))
