@@ -357,3 +357,54 @@ def test_said_back_an_agreed_plan_is_that_plan_in_their_own_words(scenario_id: s
         reply = engine.respond("Just so I know I've explained it properly, can you tell me back what you'll do?", 2, None)
         assert reply.decision.analysis.has("teach_back")
         assert plan.says_back and any(reply.text.startswith(line) for line in plan.says_back), (plan.id, reply.text)  # a cue may follow
+
+
+@pytest.mark.parametrize("line", ["So what can I do for you today?", "What made you book in, then?", "What do you want to make sure we talk about today?"])
+def test_asked_what_they_came_for_they_say_it_again_or_ask_their_own_question(line: str) -> None:
+    """Not a worry nobody has asked about, and not "Not much to say on that"."""
+    engine, replies = play("t2d-hypo-fear", ["Morning Gary, have a seat.", line])
+    decision = replies[1].decision
+    assert decision.analysis.kind == "agenda" and decision.disclosed == ()
+    assert [f.id for f in decision.touched_known][:1] == ["letter_worry"]
+    assert "letter" in replies[1].text.lower()
+    engine, replies = play("heart-failure-carer", ["Hello Mrs Price, come in.", "That sounds a lot. " + line])
+    assert replies[1].decision.disclosed == ()  # her fear of hospital waits for a question about worries
+    own = any(replies[1].text.startswith(q) for q in engine.scenario.patient.questions)  # an activated patient's own question
+    assert own or [f.id for f in replies[1].decision.touched_known][:1] == ["better_but_puffed"], replies[1].text
+
+
+def test_after_a_ruler_why_not_lower_gets_their_reasons_and_a_scale_asked_in_words_gets_a_number() -> None:
+    engine, replies = play("t2d-hypo-fear", [
+        "Morning Gary, have a seat.", "From nought to ten, how much does getting the sugar down matter to you?", "And why that number, not lower?",
+    ])
+    assert replies[1].decision.ruler is not None and replies[1].decision.ruler.scaled
+    assert any(ch.isdigit() for ch in replies[1].text)
+    assert replies[2].decision.ruler is None and replies[2].text in engine.scenario.lines["ruler_why"]
+
+
+def test_asked_whether_they_still_take_a_tablet_they_keep_back_they_hedge() -> None:
+    engine, replies = play("t2d-hypo-fear", ["Morning Gary, have a seat.", "Are you still taking the metformin, both doses?"])
+    decision = replies[1].decision
+    assert decision.analysis.kind == "medicine_use" and decision.touched_hidden
+    assert any(replies[1].text.startswith(line) for line in engine.scenario.lines["medicine_use_evasive"])  # a cue may follow
+
+
+def test_asked_to_show_how_they_use_an_inhaler_they_say_how_not_that_nothing_was_settled() -> None:
+    engine, replies = play("copd-low-mood", [
+        "Morning Derek, come in.", "Be honest with me, how do you get on with the blue one, day to day?",
+        "Could you show me how you use it? Here's a dummy one.",
+    ])
+    assert "reliever_overuse" in engine.state.disclosed
+    assert not any(replies[2].text.startswith(line) for line in engine.scenario.lines["teach_back_no_plan"])
+    assert "blue" in replies[2].text.lower()
+
+
+def test_when_to_ring_is_acknowledged_even_beside_a_summary_and_asks_for_no_hurdle() -> None:
+    engine, _ = play("t2d-hypo-fear", ["Morning Gary, have a seat."])
+    plan = next(p for p in engine.scenario.accept_plans if p.behaviour)
+    engine.state.agree(plan.id, "patient", 0)
+    reply = engine.respond(
+        "So to sum up, the slower tablets with your tea. If you feel shaky at work, stop the truck, have something sugary and ring us.", 2, None
+    )
+    assert reply.decision.analysis.has("safety_net")
+    assert reply.decision.plan is None and any(reply.text.startswith(line) for line in engine.scenario.lines["safety_net"])

@@ -120,7 +120,9 @@ class ScriptedActor:
         """No fact, ruler or plan to voice: answer the kind of turn it was, in character."""
         a, lines, turn = decision.analysis, self.scenario.lines, decision.turn
         pick = lambda pool: self._pick(pool, lines[pool], turn, state)  # noqa: E731
-        if "advice_without_permission" in decision.events and state.affect != "open" and not a.has("safety_net"):  # when to ring is heard
+        # advice they did not ask for, rejected; not when to ring, and not what a turn that also asks or feels with them asks
+        rejected = "advice_without_permission" in decision.events and state.affect != "open"
+        if rejected and not a.has("safety_net", "empathy", "reflection") and not a.is_question:
             return pick("advice_rejected")
         if a.has("teach_back"):
             if state.plan_agreed:  # in their own words for that plan, else the shared template with its label
@@ -128,7 +130,8 @@ class ScriptedActor:
                 if agreed is not None and agreed.says_back:  # asked again: "As I said, ..."
                     return self._remembered(f"back:{agreed.id}", agreed.says_back, decision, state)
                 return pick("teach_back").replace("{plan}", self._plan_label(state.plan_agreed))
-            if decision.knowledge is None:  # else: what they know of it, below ("show me how you use it")
+            # "Show me how you use the blue one": how they use it, below; else what they know of it, below
+            if decision.knowledge is None and a.kind != "medicine_use" and not (decision.showing and decision.touched_known):
                 return pick("teach_back_no_plan")  # asked to say back a plan nobody settled: they say so
         if a.has("check_understanding"):  # "Does that make sense?" is answered yes; "Any questions?" no, not just now
             asks_for_questions = any(h.code == "check_understanding" and "question" in h.text.lower() for h in a.hits)
@@ -139,8 +142,17 @@ class ScriptedActor:
             return pick("backchannel")
         if a.has("ask_permission"):
             return pick("permission")
-        if a.has("agenda_setting") and not decision.touched_hidden:
-            return self._own_question(decision, state, force=True) or pick("agenda")
+        # "Anything else?", "What can I do for you?": an activated patient's own question; else what they came with, again
+        if (a.kind == "agenda" or a.has("agenda_setting")) and not decision.touched_hidden:
+            if question := self._own_question(decision, state, force=True):
+                return question
+            if a.kind == "agenda" and decision.touched_known:
+                fact = decision.touched_known[0]
+                return self._remembered(f"fact:{fact.id}", fact.says, decision, state)
+            if a.has("agenda_setting"):
+                return pick("agenda")
+        if a.has("safety_net") and not a.has("open_question"):  # when to ring, heard before any summary it comes with
+            return pick("safety_net")
         for codes, pool in ((("summary",), "summary"), (("affirmation",), "affirmed"), (("empathy", "reflection"), "acknowledge")):
             if a.has(*codes) and not a.is_question:
                 return pick(pool)
@@ -163,10 +175,9 @@ class ScriptedActor:
         if a.kind in _KINDS_BEFORE_CODES and a.is_question:  # "What do you want to get out of this? Then I'll tell you my list."
             return self._by_kind(decision, state)
         for asked, pool, answers_a_question in (
-            (("resources",), "resources", True),
             (("follow_up",), "follow_up", True),
-            (("safety_net",), "safety_net", True),
             (("information", "advice", "options"), "information", False),  # "Right. I didn't know that." answers no question
+            (("resources",), "resources", True),
             (("greeting",), "greeting", True),
         ):
             if a.has(*asked) and (answers_a_question or not a.is_question):

@@ -29,6 +29,15 @@ _NOT_ABOUT_THEIR_LIFE = ("elicit_ice", "elicit_beliefs", "ask_permission", "opti
 _ASKING = ("open_question", "closed_question", "scale_question", "reflection")
 _INVITING = (*_ASKING, "empathy", "summary")
 _CONFIDENCE_RULER = re.compile(r"confiden|how sure", re.I)
+_AFTER_A_RULER = ("ruler_up", "ruler_why")  # "what would take it higher?", "why not lower?": no number again
+_ASKS_WHAT_THEY_CAME_WITH = ("agenda",)
+_VIEWS = ("concern", "belief", "expectation", "idea")
+# A question about what was just said ("Does that fit with what you've read?", "That alright with you?")
+_CHECK = re.compile(
+    r"\W*(?:(?:so|and|okay|ok|right|now),?\s+)?(?:(?:does|did|is|was|would|will|could|can|do)\s+(?:that|this|it|all that|all this)\b"
+    r"|(?:is\s+)?(?:that|this|it)(?:'s|\s+is)?\s+(?:alright|all right|ok|okay|fine|good|fair)\b)",
+    re.I,
+)
 _WH_START = re.compile(r"\W*(?:so,? |and,? |ok(?:ay)?,? )?(?:which|what|how|where|when|who|why)\b", re.I)
 _TELLING = ("information", "advice", "safety_net", "follow_up", "options", "resources", "check_understanding", "ask_permission")
 _ASKS_SOMETHING = ("open_question", "elicit_ice", "elicit_beliefs", "scale_question", "teach_back", "problem_solving", "goal_setting")
@@ -68,6 +77,7 @@ class Decision:
     cue: Cue | None = None  # a hint of an unspoken concern, dropped in this reply
     cue_outcome: tuple[str, Cue] | None = None  # the cue before: ("taken_up" | "missed", cue)
     offer: bool = False  # proposes something (a plan, help) rather than asks what the patient knows
+    showing: bool = False  # asked to show how they use a medicine, with no plan to say back
 
 
 class Director:
@@ -106,10 +116,12 @@ class Director:
         disclosed = () if stacked or tells else self._disclose(analysis, turn, opening)
         if cue_outcome and cue_outcome[0] == "taken_up" and not stacked:
             disclosed = (*disclosed, *self._behind_cue(cue_outcome[1], turn, disclosed))
-        plan = None if opening or stacked else self._plan(analysis, text, turn, events)
+        # when to ring, when to come back or "does that make sense?" offers no plan and asks for no hurdle
+        winding_up = tells and analysis.has("safety_net", "follow_up", "check_understanding") and not analysis.has("options")
+        plan = None if opening or stacked or winding_up or analysis.kind == "agenda" else self._plan(analysis, text, turn, events)
         # a number back only when a scale was given: "How confident do you feel?" is answered in words
         # "What would take it one number higher?" asks what would help, not for the number again
-        asked = (analysis.has("scale_question") or analysis.kind in ("confidence", "importance")) and analysis.kind != "ruler_up"
+        asked = (analysis.has("scale_question") or analysis.kind in ("confidence", "importance")) and analysis.kind not in _AFTER_A_RULER
         scaled = asked and bool(self.reader.lexicon.codes["scale_question"].search(text.lower()))
         ruler = self._ruler(analysis, text, scaled) if asked else None
         engaged = analysis.engaged_topics
@@ -124,7 +136,7 @@ class Director:
         # how often or when they take a medicine is not which they take: never the list of their medicines
         other_job = (
             offer
-            or analysis.kind == "medicine_use"
+            or analysis.kind in ("medicine_use", "agenda")
             or bool(ice_kinds)
             or (analysis.has(*_NOT_ABOUT_THEIR_LIFE) and not set(analysis.topics) & persona_topics())
         )
@@ -135,6 +147,8 @@ class Director:
         touched_known = tuple(dict.fromkeys(
             f for f in (*self._ice_answers(ice_kinds), *self.scenario.facts)
             if f.id in state.disclosed and f not in disclosed and (set(f.topics) & about or f.kind in ice_kinds)
+            # how they take a medicine is not a worry or a hope that mentioned it ("Still taking the metformin?")
+            and not (analysis.kind == "medicine_use" and f.kind in _VIEWS)
         )) if asking and not offer else ()
         # what the question itself names first ("What do you reckon the grey one does?" is about the grey one), then
         # the kind of ICE question asked, before what it only takes up; a worry or hope is not what a question about
@@ -148,6 +162,10 @@ class Director:
             not set(f.topics) & named, -len(set(f.topics) & own), rank.get(f.kind, len(rank)), not ice_kinds and f.disclose == "ice_elicited",
             -len(words & self._fact_words[f.id]), -state.disclosed.index(f.id) if ice_kinds else 0,
         )))
+        # "What can I do for you?" after the opening: what they came with, said again
+        if analysis.kind in _ASKS_WHAT_THEY_CAME_WITH and asking and not disclosed:
+            came_with = tuple(f for f in self.scenario.facts if f.disclose == "volunteered" and f.id in state.disclosed)
+            touched_known = (*came_with, *(f for f in touched_known if f not in came_with))
         closing = analysis.goodbye and not opening
         if closing:
             state.ended = True
@@ -159,12 +177,16 @@ class Director:
         knowledge = self._knowledge(analysis, touched_hidden) if (asking or showing or prompted) and not other_job and not disclosed and not closing else None
         if analysis.has("teach_back") and not showing:
             knowledge = None  # "Tell me back what you'll do tomorrow" with no plan agreed: they say so (actor)
+        if showing and knowledge is None and not touched_known and not disclosed:
+            # "Show me how you use it": how they said they use their medicines, the latest first
+            told = [f for f in self.scenario.facts if f.id in state.disclosed and set(f.topics) & self._medicine_topics and f.kind not in _VIEWS]
+            touched_known = tuple(sorted(told, key=lambda f: -state.disclosed.index(f.id)))
         if knowledge is not None and _asks_past_it(analysis, knowledge, touched_known, self._own_topics):
             knowledge = None  # "How are you managing for money, on your own?" after the money story: the money, again
         cue = None if opening or closing or disclosed or stacked else self.cues.offer(analysis, turn)
         return Decision(
             turn, analysis, events, disclosed, opening, closing, plan, ruler, touched_hidden, touched_known, confused, stacked,
-            knowledge, cue, cue_outcome, offer,
+            knowledge, cue, cue_outcome, offer, showing,
         )
 
     def _tells(self, analysis: TurnAnalysis) -> bool:
@@ -176,8 +198,9 @@ class Director:
             return True
         questions = [h for h in analysis.hits if h.code in ("open_question", "closed_question")]
         return all(
-            len(h.text.split()) <= CHECK_WORDS and not self.reader.topics_in(h.text) and not _WH_START.match(h.text) for h in questions
-        )  # "Which way are you leaning?" asks for their choice
+            _CHECK.match(h.text) or (len(h.text.split()) <= CHECK_WORDS and not _WH_START.match(h.text))
+            for h in questions if not self.reader.topics_in(h.text)
+        ) and not any(self.reader.topics_in(h.text) for h in questions)  # "Which way are you leaning?" asks for their choice
 
     def heard_self(self, reply: str) -> None:
         """What the patient said becomes theirs: a technical word they used is never jargon to them."""
