@@ -8,39 +8,22 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
 
 from simulator import resources
 from simulator.analysis import TurnAnalysis, TurnReader, plans
 from simulator.analysis.events import detect_events
 from simulator.analysis.lexicon import keyword_pattern
 from simulator.analysis.reader import STACKED_TOPICS
+from simulator.patient.asking import ASKING, INVITING, NOT_ABOUT_THEIR_LIFE, VIEWS, asks_past_it, only_tells, persona_subjects, persona_topics
 from simulator.patient.cues import CueTracker
 from simulator.patient.state import PatientState, thresholds
 from simulator.scenario.model import Cue, Fact, Knowledge, Plan, Scenario
 from simulator.session.model import Disclosure
 
 PROMPT_WORDS = 8  # a turn this short that the reader finds nothing in may still ask, as a form does
-CHECK_WORDS = 6  # a question this short about no subject, after telling something, checks it landed ("Does that suit?")
-# Turns whose question has a job of its own: answered by the patient's worries, views or plans, not by
-# what they would tell anyone about their life (the persona's `knows`)
-_NOT_ABOUT_THEIR_LIFE = ("elicit_ice", "elicit_beliefs", "ask_permission", "options", "goal_setting", "partnership", "problem_solving",
-                         "scale_question", "check_understanding", "advice", "information", "safety_net", "follow_up", "resources")
-_ASKING = ("open_question", "closed_question", "scale_question", "reflection")
-_INVITING = (*_ASKING, "empathy", "summary")
 _CONFIDENCE_RULER = re.compile(r"confiden|how sure", re.I)
 _AFTER_A_RULER = ("ruler_up", "ruler_why")  # "what would take it higher?", "why not lower?": no number again
 _ASKS_WHAT_THEY_CAME_WITH = ("agenda",)
-_VIEWS = ("concern", "belief", "expectation", "idea")
-# A question about what was just said ("Does that fit with what you've read?", "That alright with you?")
-_CHECK = re.compile(
-    r"\W*(?:(?:so|and|okay|ok|right|now),?\s+)?(?:(?:does|did|is|was|would|will|could|can|do)\s+(?:that|this|it|all that|all this)\b"
-    r"|(?:is\s+)?(?:that|this|it)(?:'s|\s+is)?\s+(?:alright|all right|ok|okay|fine|good|fair)\b)",
-    re.I,
-)
-_WH_START = re.compile(r"\W*(?:so,? |and,? |ok(?:ay)?,? )?(?:which|what|how|where|when|who|why)\b", re.I)
-_TELLING = ("information", "advice", "safety_net", "follow_up", "options", "resources", "check_understanding", "ask_permission")
-_ASKS_SOMETHING = ("open_question", "elicit_ice", "elicit_beliefs", "scale_question", "teach_back", "problem_solving", "goal_setting")
 
 
 @dataclass(frozen=True)
@@ -112,7 +95,7 @@ class Director:
         stacked = analysis.stacked and not opening
         # a turn that tells (explains, safety-nets, offers) and asks only whether it made sense or may go on asks
         # nothing about their life: nothing comes out of it, and nothing told is said again
-        tells = self._tells(analysis) and not opening
+        tells = only_tells(analysis, self.reader.topics_in) and not opening
         disclosed = () if stacked or tells else self._disclose(analysis, turn, opening)
         if cue_outcome and cue_outcome[0] == "taken_up" and not stacked:
             disclosed = (*disclosed, *self._behind_cue(cue_outcome[1], turn, disclosed))
@@ -125,7 +108,7 @@ class Director:
         scaled = asked and bool(self.reader.lexicon.codes["scale_question"].search(text.lower()))
         ruler = self._ruler(analysis, text, scaled) if asked else None
         engaged = analysis.engaged_topics
-        asking = analysis.has(*_INVITING) and not tells
+        asking = analysis.has(*INVITING) and not tells
         touched_hidden = asking and any(
             set(f.topics) & engaged for f in self.scenario.hidden_facts if f.id not in state.disclosed
         )
@@ -138,7 +121,7 @@ class Director:
             offer
             or analysis.kind in ("medicine_use", "agenda")
             or bool(ice_kinds)
-            or (analysis.has(*_NOT_ABOUT_THEIR_LIFE) and not set(analysis.topics) & persona_topics())
+            or (analysis.has(*NOT_ABOUT_THEIR_LIFE) and not set(analysis.topics) & persona_topics())
         )
         # asked again about something told: by topic, or by the kind of ICE question ("What worries you?" again)
         # what they said last is what is asked about only when the question asks about nothing of its own kind
@@ -148,7 +131,7 @@ class Director:
             f for f in (*self._ice_answers(ice_kinds), *self.scenario.facts)
             if f.id in state.disclosed and f not in disclosed and (set(f.topics) & about or f.kind in ice_kinds)
             # how they take a medicine is not a worry or a hope that mentioned it ("Still taking the metformin?")
-            and not (analysis.kind == "medicine_use" and f.kind in _VIEWS)
+            and not (analysis.kind == "medicine_use" and f.kind in VIEWS)
         )) if asking and not offer else ()
         # what the question itself names first ("What do you reckon the grey one does?" is about the grey one), then
         # the kind of ICE question asked, before what it only takes up; a worry or hope is not what a question about
@@ -179,28 +162,15 @@ class Director:
             knowledge = None  # "Tell me back what you'll do tomorrow" with no plan agreed: they say so (actor)
         if showing and knowledge is None and not touched_known and not disclosed:
             # "Show me how you use it": how they said they use their medicines, the latest first
-            told = [f for f in self.scenario.facts if f.id in state.disclosed and set(f.topics) & self._medicine_topics and f.kind not in _VIEWS]
+            told = [f for f in self.scenario.facts if f.id in state.disclosed and set(f.topics) & self._medicine_topics and f.kind not in VIEWS]
             touched_known = tuple(sorted(told, key=lambda f: -state.disclosed.index(f.id)))
-        if knowledge is not None and _asks_past_it(analysis, knowledge, touched_known, self._own_topics):
+        if knowledge is not None and asks_past_it(analysis, knowledge, touched_known, self._own_topics):
             knowledge = None  # "How are you managing for money, on your own?" after the money story: the money, again
         cue = None if opening or closing or disclosed or stacked else self.cues.offer(analysis, turn)
         return Decision(
             turn, analysis, events, disclosed, opening, closing, plan, ruler, touched_hidden, touched_known, confused, stacked,
             knowledge, cue, cue_outcome, offer, showing,
         )
-
-    def _tells(self, analysis: TurnAnalysis) -> bool:
-        """The turn tells the patient something and asks nothing but "Does that make sense?", "Can I explain?",
-        "Does that suit?" or nothing at all ("If you get a temperature, ring us the same day.")."""
-        if not analysis.has(*_TELLING) or analysis.has(*_ASKS_SOMETHING):
-            return False
-        if analysis.has("check_understanding", "ask_permission") or "?" not in analysis.text:
-            return True
-        questions = [h for h in analysis.hits if h.code in ("open_question", "closed_question")]
-        return all(
-            _CHECK.match(h.text) or (len(h.text.split()) <= CHECK_WORDS and not _WH_START.match(h.text))
-            for h in questions if not self.reader.topics_in(h.text)
-        ) and not any(self.reader.topics_in(h.text) for h in questions)  # "Which way are you leaning?" asks for their choice
 
     def heard_self(self, reply: str) -> None:
         """What the patient said becomes theirs: a technical word they used is never jargon to them."""
@@ -354,13 +324,13 @@ class Director:
         shared = sorted(set(fact.topics) & analysis.engaged_topics)
         on = f" about {', '.join(shared)}" if shared else ""
         rule = fact.disclose
-        if rule == "topic_question" and shared and analysis.has(*_ASKING):
+        if rule == "topic_question" and shared and analysis.has(*ASKING):
             return f"a question{on}"
         # asked for their view, open by what it asks whatever its form ("What's your take on the inhalers?"); and a
         # patient at ease answers a plain question about it too ("Roughly how much do you drink a day?")
         if rule == "open_question" and shared and (analysis.has("open_question", "reflection") or fact.kind in ice_kinds):
             return f"an open question or reflection{on}"
-        at_ease = state.affect == "open" and analysis.has(*_ASKING) and not analysis.has("agenda_setting")  # "anything else?" asks for more
+        at_ease = state.affect == "open" and analysis.has(*ASKING) and not analysis.has("agenda_setting")  # "anything else?" asks for more
         if rule == "open_question" and set(fact.topics) & set(analysis.topics) and at_ease:
             return f"a question{on}, to a patient at ease"
         if rule == "open_question" and fact.kind in ice_kinds and not ice_fallback_used:
@@ -372,9 +342,9 @@ class Director:
                 return f"ideas, concerns or expectations elicited{on}"
             if not ice_fallback_used:
                 return "an ICE question about none of their concerns' topics: the patient's first unspoken concern"
-        if rule == "after_empathy" and shared and state.empathy_shown and analysis.has(*_INVITING):
+        if rule == "after_empathy" and shared and state.empathy_shown and analysis.has(*INVITING):
             return f"empathy shown, then invited{on}"
-        if rule == "rapport" and shared and analysis.has(*_INVITING):
+        if rule == "rapport" and shared and analysis.has(*INVITING):
             return f"rapport {state.rapport:.1f} reached {fact.min_rapport or 0:g}, then invited{on}"
         return None
 
@@ -441,38 +411,6 @@ class Director:
         chosen = chosen or behaviours[0]
         value = getattr(self.state, kind)[chosen.id]
         return Ruler(kind, chosen.id, int(round(value)), scaled)
-
-
-@cache
-def persona_subjects() -> dict[str, re.Pattern[str]]:
-    """What questions about the patient's own life are about, by subject (lexicon/persona.yaml)."""
-    subjects = resources.data_file("lexicon/persona.yaml")["subjects"]
-    return {about: re.compile("|".join(f"(?:{p})" for p in patterns)) for about, patterns in subjects.items()}
-
-
-@cache
-def persona_topics() -> frozenset[str]:
-    """The shared topics the persona subjects cover (lexicon/persona.yaml `topics`)."""
-    return frozenset(t for topics in resources.data_file("lexicon/persona.yaml")["topics"].values() for t in topics)
-
-
-def _asks_past_it(analysis: TurnAnalysis, knowledge: Knowledge, touched_known: tuple[Fact, ...], own_topics: frozenset[str]) -> bool:
-    """The question names a topic of something the patient has told that their own-life line does not cover:
-    it asks about that ("What filled your week before all this?" is the role they lost, not the diagnosis;
-    "Any animals at home?" is the cat they told of, not who lives at home)."""
-    named = set(analysis.topics) - set(knowledge.topics)
-    told = {t for f in touched_known for t in set(f.topics) & named}
-    if not told:
-        return False
-    if told & own_topics:
-        return True  # the scenario's own subject ("How much are you drinking? Tea, water?" is her fluids, not alcohol)
-    # "Your age, for the record?" is still their age: the life subject asked for in so many words, its topic named
-    asked_for = persona_subjects().get(knowledge.about)
-    return not (asked_for and asked_for.search(analysis.text.lower()) and set(analysis.topics) & _subject_topics(knowledge.about))
-
-
-def _subject_topics(about: str) -> frozenset[str]:
-    return frozenset(resources.data_file("lexicon/persona.yaml")["topics"].get(about, ()))
 
 
 def _clamp(value: float, low: float, high: float) -> float:

@@ -1,0 +1,79 @@
+"""What a clinician turn asks of the patient, read from the turn reader's analysis: whether it asks about
+their life at all, or only tells them something and checks it landed; and which of the things they know of
+their own life (persona.yaml subjects) it is after. The director decides with these; they hold no state.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from functools import cache
+
+from simulator import resources
+from simulator.analysis import TurnAnalysis
+from simulator.scenario.model import Fact, Knowledge
+
+# Turns whose question has a job of its own: answered by the patient's worries, views or plans, not by
+# what they would tell anyone about their life (the persona's `knows`)
+NOT_ABOUT_THEIR_LIFE = ("elicit_ice", "elicit_beliefs", "ask_permission", "options", "goal_setting", "partnership", "problem_solving",
+                        "scale_question", "check_understanding", "advice", "information", "safety_net", "follow_up", "resources")
+ASKING = ("open_question", "closed_question", "scale_question", "reflection")
+INVITING = (*ASKING, "empathy", "summary")
+VIEWS = ("concern", "belief", "expectation", "idea")  # kinds of fact that are the patient's view, not how they live
+CHECK_WORDS = 6  # a question this short about no subject, after telling something, checks it landed ("Does that suit?")
+# A question about what was just said ("Does that fit with what you've read?", "That alright with you?")
+_CHECK = re.compile(
+    r"\W*(?:(?:so|and|okay|ok|right|now),?\s+)?(?:(?:does|did|is|was|would|will|could|can|do)\s+(?:that|this|it|all that|all this)\b"
+    r"|(?:is\s+)?(?:that|this|it)(?:'s|\s+is)?\s+(?:alright|all right|ok|okay|fine|good|fair)\b)",
+    re.I,
+)
+_WH_START = re.compile(r"\W*(?:so,? |and,? |ok(?:ay)?,? )?(?:which|what|how|where|when|who|why)\b", re.I)
+_TELLING = ("information", "advice", "safety_net", "follow_up", "options", "resources", "check_understanding", "ask_permission")
+_ASKS_SOMETHING = ("open_question", "elicit_ice", "elicit_beliefs", "scale_question", "teach_back", "problem_solving", "goal_setting")
+
+
+def only_tells(analysis: TurnAnalysis, topics_in: Callable[[str], tuple[str, ...]]) -> bool:
+    """The turn tells the patient something and asks nothing but "Does that make sense?", "Can I explain?",
+    "Does that suit?" or nothing at all ("If you get a temperature, ring us the same day."). `topics_in` is the
+    scenario reader's: a question that names a subject ("Do you still smoke?") asks about it."""
+    if not analysis.has(*_TELLING) or analysis.has(*_ASKS_SOMETHING):
+        return False
+    if analysis.has("check_understanding", "ask_permission") or "?" not in analysis.text:
+        return True
+    questions = [h.text for h in analysis.hits if h.code in ("open_question", "closed_question")]
+    if any(topics_in(q) for q in questions):
+        return False
+    # a check ("Does that suit?"), not a question for their choice ("Which way are you leaning?")
+    return all(_CHECK.match(q) or (len(q.split()) <= CHECK_WORDS and not _WH_START.match(q)) for q in questions)
+
+
+@cache
+def persona_subjects() -> dict[str, re.Pattern[str]]:
+    """What questions about the patient's own life are about, by subject (lexicon/persona.yaml)."""
+    subjects = resources.data_file("lexicon/persona.yaml")["subjects"]
+    return {about: re.compile("|".join(f"(?:{p})" for p in patterns)) for about, patterns in subjects.items()}
+
+
+@cache
+def persona_topics() -> frozenset[str]:
+    """The shared topics the persona subjects cover (lexicon/persona.yaml `topics`)."""
+    return frozenset(t for topics in resources.data_file("lexicon/persona.yaml")["topics"].values() for t in topics)
+
+
+def asks_past_it(analysis: TurnAnalysis, knowledge: Knowledge, touched_known: tuple[Fact, ...], own_topics: frozenset[str]) -> bool:
+    """The question names a topic of something the patient has told that their own-life line does not cover:
+    it asks about that ("What filled your week before all this?" is the role they lost, not the diagnosis;
+    "Any animals at home?" is the cat they told of, not who lives at home)."""
+    named = set(analysis.topics) - set(knowledge.topics)
+    told = {t for f in touched_known for t in set(f.topics) & named}
+    if not told:
+        return False
+    if told & own_topics:
+        return True  # the scenario's own subject ("How much are you drinking? Tea, water?" is her fluids, not alcohol)
+    # "Your age, for the record?" is still their age: the life subject asked for in so many words, its topic named
+    asked_for = persona_subjects().get(knowledge.about)
+    return not (asked_for and asked_for.search(analysis.text.lower()) and set(analysis.topics) & _subject_topics(knowledge.about))
+
+
+def _subject_topics(about: str) -> frozenset[str]:
+    return frozenset(resources.data_file("lexicon/persona.yaml")["topics"].get(about, ()))
