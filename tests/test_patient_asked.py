@@ -408,3 +408,38 @@ def test_when_to_ring_is_acknowledged_even_beside_a_summary_and_asks_for_no_hurd
     )
     assert reply.decision.analysis.has("safety_net")
     assert reply.decision.plan is None and any(reply.text.startswith(line) for line in engine.scenario.lines["safety_net"])
+
+
+@pytest.mark.parametrize(
+    ("scenario_id", "line", "called"),
+    [
+        ("heart-failure-carer", "Hello, come in. Is it Patricia, or do you prefer Pat?", "Pat"),
+        ("hypertension-proactive", "Morning, have a seat. Is it okay if I call you Martin?", "Martin"),
+        ("ckd-pain-multimorbidity", "Come in, pet. What would you like me to call you?", "Margaret"),
+    ],
+)
+def test_asked_what_to_call_them_they_say_first(scenario_id: str, line: str, called: str) -> None:
+    engine, replies = play(scenario_id, [line])
+    assert replies[0].decision.opening and replies[0].text.startswith(called)
+    assert any(opening in replies[0].text for opening in engine.scenario.opening_says)  # and then open as always
+    later = engine.respond("Sorry, what do you like to be called again?", 2, replies[0].text)
+    assert called in later.text
+
+
+def test_go_on_gets_a_little_more_about_what_they_were_saying_not_a_bare_mm() -> None:
+    engine, replies = play("asthma-young-adult", [
+        "Hiya Jade, have a seat.", "How have the nights been, with the cough?", "Mm. Go on.",
+    ])
+    last = replies[-1].decision
+    assert last.analysis.has("backchannel") and last.disclosed == ()  # nothing new told on a back-channel
+    assert last.cue is not None and any(line in replies[-1].text for line in last.cue.says)
+
+
+def test_offered_a_menu_they_take_the_first_they_feel_able_to_do() -> None:
+    engine, _ = play("t2d-hypo-fear", ["Morning Gary, have a seat."])
+    walk = next(p for p in engine.scenario.accept_plans if p.id == "evening_walk")
+    tablet = next(p for p in engine.scenario.accept_plans if p.id == "slow_release_metformin")
+    engine.state.confidence[walk.behaviour] = walk.min_confidence - 1  # not sure of the walking yet
+    engine.state.confidence[tablet.behaviour] = tablet.min_confidence + 1
+    reply = engine.respond("A couple of options: walking the dog after tea, or a slow-release tablet that's kinder on the stomach. Which suits?", 2, None)
+    assert reply.decision.plan is not None and reply.decision.plan.kind == "agreed" and reply.decision.plan.plan.id == tablet.id

@@ -83,6 +83,7 @@ class Lexicon:
     jargon_explained: re.Pattern[str]
     jargon_introduced: re.Pattern[str]
     farewell: re.Pattern[str]
+    continuers: re.Pattern[str]  # a back-channel that asks them to carry on ("Mm. Go on.")
     goodbye: re.Pattern[str]  # a last sentence that ends the consultation, matched at its end
     goodbye_tail: re.Pattern[str]  # what may follow a goodbye in its sentence (thanks, a wish), matched at the end
     welcome: re.Pattern[str]  # an invitation in or to sit down: the sentence greets, whatever else it says
@@ -139,6 +140,7 @@ def shared_lexicon() -> Lexicon:
         jargon_explained=re.compile(r"\s*(?:" + _alternation(codes_data["jargon_explanations"]).pattern + ")", FLAGS),
         jargon_introduced=_alternation(codes_data["jargon_introductions"]),
         farewell=_alternation(codes_data["farewell"]),
+        continuers=re.compile(codes_data["continuers"], FLAGS),
         goodbye=re.compile(r"(?:^|\W)(?:" + "|".join(f"(?:{p})" for p in codes_data["goodbyes"]) + r")\W*$", FLAGS),
         welcome=_alternation(codes_data["welcomes"]),
         # matched on the sentence as said (its names keep their capitals), so without regard to case

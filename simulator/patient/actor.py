@@ -60,8 +60,9 @@ class ScriptedActor:
         """(what must be said, what may be said if there is room)."""
         s, lines, turn = self.scenario, self.scenario.lines, decision.turn
         pick = lambda pool, options: self._pick(pool, options, turn, state)  # noqa: E731
-        if decision.opening:
-            return [pick("opening", s.opening_says), *(self._say_fact(f.id, f.says, turn, state) for f in decision.disclosed)], []
+        if decision.opening:  # asked what to call them, they say so first
+            called = [self._name_line(decision, state)] if decision.analysis.kind == "name" else []
+            return [*called, pick("opening", s.opening_says), *(self._say_fact(f.id, f.says, turn, state) for f in decision.disclosed)], []
         if decision.closing:
             return [pick("closing", lines[self._closing_pool(state)])], []
         essential: list[str] = []
@@ -172,6 +173,8 @@ class ScriptedActor:
             return self._remembered(f"fact:{fact.id}", fact.says, decision, state)
         if decision.touched_hidden:
             return self._pick(f"deflect:{state.affect}", self.scenario.voice[state.affect]["deflections"], turn, state)
+        if a.kind == "name":
+            return self._name_line(decision, state)
         if a.kind in _KINDS_BEFORE_CODES and a.is_question:  # "What do you want to get out of this? Then I'll tell you my list."
             return self._by_kind(decision, state)
         for asked, pool, answers_a_question in (
@@ -191,6 +194,9 @@ class ScriptedActor:
         if not a.is_question and a.word_count >= TELLING_WORDS:  # a long statement the reader coded nothing in still tells them something
             return pick("information")
         return pick("unknown")
+
+    def _name_line(self, decision: Decision, state: PatientState) -> str:
+        return self._pick("name", self.scenario.lines["name"], decision.turn, state).replace("{name}", self.voice.called)
 
     def _by_kind(self, decision: Decision, state: PatientState) -> str:
         """A reply about what was asked, by kind of question (said again if asked again)."""
@@ -256,6 +262,7 @@ class Voice:
     said, Kerry..."), and the shared hedges and openers (patient_lines.yaml), each a line's own way in."""
 
     names: frozenset[str] = frozenset()
+    called: str = ""  # the name they go by: "Patricia (Pat) Hughes" is Pat
     hedges: re.Pattern[str] = _NEVER
     openers: re.Pattern[str] = _NEVER
 
@@ -263,8 +270,11 @@ class Voice:
     def of(cls, scenario: Scenario) -> Voice:
         shared = resources.data_file("patient_lines.yaml")
         lines = [*scenario.opening_says, *(line for f in scenario.facts for line in f.says), *(line for k in scenario.patient.knows for line in k.says)]
+        full = scenario.patient.name
+        called = re.search(r"\((\w+)\)", full) or re.match(r"\W*(\w+)", full)
         return cls(
             names=frozenset(word for line in lines for word in _MID_CAPITAL.findall(line)) - {"I"},
+            called=called.group(1) if called else full,
             hedges=re.compile(r"\b(?:" + "|".join(re.escape(w) for w in shared["hedges"]) + r")\b"),
             openers=re.compile(r"(?:" + "|".join(re.escape(w) for w in shared["openers"]) + r")\b\W", re.I),
         )

@@ -67,13 +67,14 @@ class CueTracker:
         bare = analysis.word_count <= BARE_PROMPT_WORDS or analysis.kind in (None, "not_covered")
         return just_said and not analysis.topics and bare and takes_up(analysis)
 
-    def offer(self, analysis: TurnAnalysis, turn: int) -> Cue | None:
-        """A cue for the patient's reply to this turn, if the turn came near an unspoken concern."""
+    def offer(self, analysis: TurnAnalysis, turn: int, near: frozenset[str] = frozenset()) -> Cue | None:
+        """A cue for the patient's reply to this turn, if the turn (or, for "go on", what they were saying:
+        `near`) came near an unspoken concern."""
         state = self.state
         if state.missed_run >= MISSED_BEFORE_SILENCE or self.pending() is not None:
             return None
         offered = {r["cue"] for r in state.cues}
-        engaged = analysis.engaged_topics
+        engaged = analysis.engaged_topics | near
         for cue in self.scenario.cues:
             if cue.id in offered or not set(cue.topics) & engaged:
                 continue

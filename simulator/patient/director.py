@@ -166,7 +166,10 @@ class Director:
             touched_known = tuple(sorted(told, key=lambda f: -state.disclosed.index(f.id)))
         if knowledge is not None and asks_past_it(analysis, knowledge, touched_known, self._own_topics):
             knowledge = None  # "How are you managing for money, on your own?" after the money story: the money, again
-        cue = None if opening or closing or disclosed or stacked else self.cues.offer(analysis, turn)
+        # "Mm. Go on.": a little more about what they were saying, a hint of what lies behind it
+        carry_on = analysis.has("backchannel") and previous_patient and self.reader.lexicon.continuers.search(analysis.text.lower())
+        near = frozenset(self.reader.topics_in(previous_patient)) if carry_on and previous_patient else frozenset()
+        cue = None if opening or closing or disclosed or stacked else self.cues.offer(analysis, turn, near)
         return Decision(
             turn, analysis, events, disclosed, opening, closing, plan, ruler, touched_hidden, touched_known, confused, stacked,
             knowledge, cue, cue_outcome, offer, showing,
@@ -360,7 +363,9 @@ class Director:
         if analysis.has("scale_question", "teach_back"):
             return None  # a ruler asks how they feel about a change, a teach-back what was agreed; neither offers one
         offering = plans.offers_plan(analysis, text) and "lecturing" not in events
-        named = _first_named(self._accept, text)
+        # offered a menu, the first they feel able to do ("paracetamol regular, the physio, or a pill box"), else the first named
+        named_all = _named(self._accept, text)
+        named = next((p for p in named_all if self._able(p)), named_all[0] if named_all else None)
         rejected = _first_named(self._reject, text)
         if named and offering:
             if self._able(named) and state.affect != "guarded":
@@ -417,7 +422,13 @@ def _clamp(value: float, low: float, high: float) -> float:
     return round(max(low, min(high, value)), 3)  # rounding keeps sums of tenths from drifting
 
 
+def _named(candidates: list[tuple[Plan, re.Pattern[str]]], text: str) -> list[Plan]:
+    """The plans the turn names, in the order their keywords come."""
+    found = sorted((match.start(), i, plan) for i, (plan, pattern) in enumerate(candidates) if (match := pattern.search(text)))
+    return [plan for _, _, plan in found]
+
+
 def _first_named(candidates: list[tuple[Plan, re.Pattern[str]]], text: str) -> Plan | None:
     """The plan whose keyword comes first in the turn."""
-    found = [(match.start(), i, plan) for i, (plan, pattern) in enumerate(candidates) if (match := pattern.search(text))]
-    return min(found)[2] if found else None
+    named = _named(candidates, text)
+    return named[0] if named else None
