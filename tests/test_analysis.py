@@ -322,3 +322,14 @@ def test_medicines_named_together_are_one_subject_not_a_stacked_list() -> None:
     reader = TurnReader.for_scenario(load_scenario(shipped_scenarios_dir() / "copd-low-mood.yaml"))
     assert not reader.analyse("Talk me through how the inhalers fit into your day, the grey inhaler and the blue one and the tablets.", "Aye.").stacked
     assert reader.analyse("Tell me about your inhalers, your smoking, your drinking, your sleep and your mood?", "Aye.").stacked
+
+
+def test_a_list_of_examples_after_a_question_is_not_a_stack_of_questions() -> None:
+    """ "Does it wake you at all? Coughing, tight chest, wheezy?" asks one thing; a list of questions still stacks."""
+    from simulator.resources import shipped_scenarios_dir
+    from simulator.scenario import load_scenario
+
+    reader = TurnReader.for_scenario(load_scenario(shipped_scenarios_dir() / "asthma-young-adult.yaml"))
+    assert not reader.analyse("Anything at home that sets it off? Pets, dust, damp, smoke, the cold?", "Okay.").stacked
+    assert not reader.analyse("Does your sleep or work get hit at all, does it wake you? Coughing, tight chest, wheezy?", "Okay.").stacked
+    assert reader.analyse("Any smoking? Drinking? Exercise? Diet?", "Okay.").stacked

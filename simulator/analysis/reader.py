@@ -29,7 +29,7 @@ from simulator.analysis.rules import DECLARATIVE, RuleHit, Rules
 from simulator.analysis.speech import BACKCHANNEL_WORDS, Speech, read_speech
 from simulator.analysis.topics import TopicFinder
 from simulator.analysis.turns import CodeHit, TurnAnalysis
-from simulator.analysis.units import Unit, split_units
+from simulator.analysis.units import QUESTION_STARTS, Unit, split_units
 
 _TOKEN = re.compile(r"[a-z0-9][a-z0-9'-]*")
 _CONTEXT_CODES = frozenset({"reflection", "empathy", "summary"})
@@ -198,10 +198,12 @@ class TurnReader:
             chosen = self._unit_codes(reading)
             if "reflection" in chosen:
                 reflecting.append(low[reading.unit.start : reading.unit.end])
+            examples = last_asks and questions > 0 and _is_examples(reading.unit)  # "...wake you at all? Coughing, tight, wheezy?"
             last_asks = bool(chosen & set(QUESTION_FORMS))
             if last_asks:
                 questions += 1
-                asked.append(self.topics.mentions(low[reading.unit.start : reading.unit.end]))
+                # a list of examples after a question is that question's examples, not more questions to stack
+                asked.append([] if examples else self.topics.mentions(low[reading.unit.start : reading.unit.end]))
                 # the whole sentence it asks in: a question split off a run keeps its start ("If ten's certain, how
                 # confident | are you that...?")
                 asking.append(low[_sentence_start(low, reading.unit.start) : reading.unit.end])
@@ -390,6 +392,12 @@ _QUESTION_WORDS = frozenset("what how why when where who which do does did is ar
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")  # the patient's sentences; split_units also splits run-on questions
 _NOTES = re.compile(r"<[^<>]{0,60}>|\[[^\[\]]{0,60}\]")
 _LEAD = re.compile(r"^(?:(?:so|and|ok|okay|right|well|now|alright|um|erm|just|then|but|go on|please|kindly)\b[,\s]*)+")
+
+
+def _is_examples(unit: Unit) -> bool:
+    """A unit that only lists things ("Coughing, tight chest, wheezy?", "Vapes, pets, dust, the weather?"): it asks,
+    opens with no question word and holds a comma."""
+    return unit.asks and "," in unit.text and bool(unit.words) and unit.words[0] not in _QUESTION_WORDS and unit.words[0] not in QUESTION_STARTS
 
 
 def _sentence_start(low: str, at: int) -> int:
