@@ -273,9 +273,10 @@ class TurnReader:
             # "Bye for now, and I'll ring you Monday, and don't forget your bloods."), a name after any of them
             said, tails = last.text, self.lexicon.goodbye_tail
             for _ in range(MAX_TAILS):
-                cut = tails.sub("", _ADDRESS.sub("", said))
-                if cut == _ADDRESS.sub("", said):
-                    cut = tails.sub("", said)
+                addressed = _ADDRESS.sub("", said)
+                cut = tails.sub("", addressed)
+                if cut == addressed:
+                    cut = tails.sub("", said) if addressed != said else said
                 if cut == said:
                     return False
                 if self._ends_with_goodbye(cut):
@@ -289,8 +290,14 @@ class TurnReader:
         """The text ends with a goodbye, after any name or term of address ("Bye for now, Maureen.": the name only,
         not the "now"; "Cheerio the now, hen.": the last term only)."""
         goodbye = self.lexicon.goodbye
-        forms = (said, _ADDRESS.sub("", said), _NAMED.sub("", said), _ONE_ADDRESS.sub("", said))
-        return any(goodbye.search(lower_same_length(form)) for form in forms)
+        tried: set[str] = set()
+        for strip in (None, _ADDRESS, _NAMED, _ONE_ADDRESS):  # each form once, the turn as said first
+            form = said if strip is None else strip.sub("", said)
+            if form not in tried:
+                tried.add(form)
+                if goodbye.search(lower_same_length(form)):
+                    return True
+        return False
 
     def _unit_codes(self, reading: UnitReading) -> set[str]:
         model = self.model
