@@ -143,9 +143,9 @@ def test_a_plan_they_are_sure_of_has_a_small_hurdle_and_a_shaky_one_a_real_barri
     asked = reader.analyse("What could trip you up with that, do you think?", None)
     assert asked.has("problem_solving")
     engine.state.confidence[plan.behaviour] = plan.min_confidence + 3
-    assert director._plan(asked, asked.text, 2, ()).kind == "foreseen"
+    assert director.planner.plan(asked, asked.text, 2, ()).kind == "foreseen"
     engine.state.confidence[plan.behaviour] = plan.min_confidence
-    assert director._plan(asked, asked.text, 4, ()).kind == "barrier"
+    assert director.planner.plan(asked, asked.text, 4, ()).kind == "barrier"
 
 
 def test_a_patient_at_ease_answers_a_plain_question_that_a_wary_one_does_not() -> None:

@@ -6,38 +6,22 @@ scenario's rules, and every disclosure is written to the ledger with its reason.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from simulator import resources
 from simulator.analysis import TurnAnalysis, TurnReader, plans
 from simulator.analysis.events import detect_events
-from simulator.analysis.lexicon import keyword_pattern
 from simulator.analysis.reader import STACKED_TOPICS
 from simulator.patient.asking import ASKING, INVITING, NOT_ABOUT_THEIR_LIFE, VIEWS, asks_past_it, only_tells, persona_subjects, persona_topics
 from simulator.patient.cues import CueTracker
+from simulator.patient.planner import Planner, PlanOutcome, Ruler
 from simulator.patient.state import PatientState, thresholds
-from simulator.scenario.model import Cue, Fact, Knowledge, Plan, Scenario
+from simulator.scenario.model import Cue, Fact, Knowledge, Scenario
 from simulator.session.model import Disclosure
 
 PROMPT_WORDS = 8  # a turn this short that the reader finds nothing in may still ask, as a form does
-_CONFIDENCE_RULER = re.compile(r"confiden|how sure", re.I)
 _AFTER_A_RULER = ("ruler_up", "ruler_why")  # "what would take it higher?", "why not lower?": no number again
 _ASKS_WHAT_THEY_CAME_WITH = ("agenda",)
-
-
-@dataclass(frozen=True)
-class PlanOutcome:
-    kind: str  # agreed | proposed | barrier | foreseen (a small hurdle to a plan they are sure of) | rejected | no_idea
-    plan: Plan | None = None
-
-
-@dataclass(frozen=True)
-class Ruler:
-    kind: str  # importance | confidence
-    behaviour: str
-    value: int
-    scaled: bool = True  # asked on a scale (a number back), else in words ("How sure are you?")
 
 
 @dataclass(frozen=True)
@@ -73,8 +57,7 @@ class Director:
         defaults = resources.data_file("affect.yaml")["effects"]
         self.effects = {**defaults, **scenario.effects}
         self.cues = CueTracker(scenario, self.state)
-        self._accept = [(plan, keyword_pattern(plan.keywords)) for plan in scenario.accept_plans]
-        self._reject = [(plan, keyword_pattern(plan.keywords)) for plan in scenario.reject_plans]
+        self.planner = Planner(scenario, self.state, self.limits)
         self._own_topics = frozenset(scenario.topics) - frozenset(self.reader.lexicon.shared_topics)  # this patient's own subjects
         self._fact_words = {f.id: self.reader.topics.content(" ".join(f.says).lower()) for f in scenario.facts}
         self._medicine_topics = next(with_topics for kind, _, _, with_topics in self.reader.lexicon.question_kinds if kind == "medicine_use")
@@ -101,12 +84,12 @@ class Director:
             disclosed = (*disclosed, *self._behind_cue(cue_outcome[1], turn, disclosed))
         # when to ring, when to come back or "does that make sense?" offers no plan and asks for no hurdle
         winding_up = tells and analysis.has("safety_net", "follow_up", "check_understanding") and not analysis.has("options")
-        plan = None if opening or stacked or winding_up or analysis.kind == "agenda" else self._plan(analysis, text, turn, events)
+        plan = None if opening or stacked or winding_up or analysis.kind == "agenda" else self.planner.plan(analysis, text, turn, events)
         # a number back only when a scale was given: "How confident do you feel?" is answered in words
         # "What would take it one number higher?" asks what would help, not for the number again
         asked = (analysis.has("scale_question") or analysis.kind in ("confidence", "importance")) and analysis.kind not in _AFTER_A_RULER
         scaled = asked and bool(self.reader.lexicon.codes["scale_question"].search(text.lower()))
-        ruler = self._ruler(analysis, text, scaled) if asked else None
+        ruler = self.planner.ruler(analysis, text, scaled) if asked else None
         engaged = analysis.engaged_topics
         asking = analysis.has(*INVITING) and not tells
         touched_hidden = asking and any(
@@ -356,79 +339,7 @@ class Director:
         self.ledger.append(Disclosure(fact.id, turn, reason))
         return fact
 
-    # -- plans and rulers ----------------------------------------------------------------------
-
-    def _plan(self, analysis: TurnAnalysis, text: str, turn: int, events: tuple[str, ...]) -> PlanOutcome | None:
-        state = self.state
-        if analysis.has("scale_question", "teach_back"):
-            return None  # a ruler asks how they feel about a change, a teach-back what was agreed; neither offers one
-        offering = plans.offers_plan(analysis, text) and "lecturing" not in events
-        # offered a menu, the first they feel able to do ("paracetamol regular, the physio, or a pill box"), else the first named
-        named_all = _named(self._accept, text)
-        named = next((p for p in named_all if self._able(p)), named_all[0] if named_all else None)
-        rejected = _first_named(self._reject, text)
-        if named and offering:
-            if self._able(named) and state.affect != "guarded":
-                state.agree(named.id, "clinician", turn)
-                return PlanOutcome("agreed", named)
-            return PlanOutcome("barrier", named)
-        if rejected and offering:
-            return PlanOutcome("rejected", rejected)
-        if not analysis.has("goal_setting", "problem_solving"):
-            return None
-        if analysis.has("problem_solving") and state.plan_agreed:
-            agreed = self._plan_by_id(state.plan_agreed)
-            # a plan they feel sure of has small hurdles ("Just remembering it"), not a reason it cannot work
-            sure = agreed is not None and self._confidence(agreed) >= agreed.min_confidence + self.limits["sure_of_plan"]
-            return PlanOutcome("foreseen" if sure else "barrier", agreed)
-        ready = state.activation_level >= 3 or (state.activation_level >= 2 and state.affect == "open")
-        feasible = [p for p, _ in self._accept if p.id not in state.plans_agreed and p.proposes and self._able(p)]
-        on_topic = [p for p in feasible if self._plan_topics(p) & analysis.engaged_topics]
-        if ready and (on_topic or feasible):
-            choice = (on_topic or feasible)[0]
-            state.agree(choice.id, "patient", turn)
-            return PlanOutcome("proposed", choice)
-        if state.plan_agreed:
-            return None
-        return PlanOutcome("barrier" if ready else "no_idea")
-
-    def _plan_topics(self, plan: Plan) -> set[str]:
-        behaviour = next((b for b in self.scenario.patient.behaviours if b.id == plan.behaviour), None)
-        return set(behaviour.topics) if behaviour else set()
-
-    def _able(self, plan: Plan) -> bool:
-        return self._confidence(plan) >= plan.min_confidence
-
-    def _confidence(self, plan: Plan) -> float:
-        behaviour = plan.behaviour or next(iter(self.state.confidence))
-        return self.state.confidence.get(behaviour, 0)
-
-    def _plan_by_id(self, plan_id: str) -> Plan | None:
-        return next((plan for plan in self.scenario.accept_plans if plan.id == plan_id), None)
-
-    def _ruler(self, analysis: TurnAnalysis, text: str, scaled: bool) -> Ruler:
-        kind = "confidence" if analysis.kind == "confidence" or _CONFIDENCE_RULER.search(text) else "importance"
-        behaviours = self.scenario.patient.behaviours
-        chosen = next((b for b in behaviours if set(b.topics) & analysis.engaged_topics), None)
-        if chosen is None and self.state.plan_agreed:
-            plan = self._plan_by_id(self.state.plan_agreed)
-            chosen = next((b for b in behaviours if plan and b.id == plan.behaviour), None)
-        chosen = chosen or behaviours[0]
-        value = getattr(self.state, kind)[chosen.id]
-        return Ruler(kind, chosen.id, int(round(value)), scaled)
-
 
 def _clamp(value: float, low: float, high: float) -> float:
     return round(max(low, min(high, value)), 3)  # rounding keeps sums of tenths from drifting
 
-
-def _named(candidates: list[tuple[Plan, re.Pattern[str]]], text: str) -> list[Plan]:
-    """The plans the turn names, in the order their keywords come."""
-    found = sorted((match.start(), i, plan) for i, (plan, pattern) in enumerate(candidates) if (match := pattern.search(text)))
-    return [plan for _, _, plan in found]
-
-
-def _first_named(candidates: list[tuple[Plan, re.Pattern[str]]], text: str) -> Plan | None:
-    """The plan whose keyword comes first in the turn."""
-    named = _named(candidates, text)
-    return named[0] if named else None

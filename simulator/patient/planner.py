@@ -1,0 +1,109 @@
+"""Plans and rulers: what a clinician turn does to a plan (agreed, proposed by the patient, a hurdle, called
+off) and what the patient answers on a 0-10 ruler. The director asks; the state holds what was agreed."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from simulator.analysis import TurnAnalysis, plans
+from simulator.analysis.lexicon import keyword_pattern
+from simulator.patient.state import PatientState
+from simulator.scenario.model import Plan, Scenario
+
+_CONFIDENCE_RULER = re.compile(r"confiden|how sure", re.I)
+
+
+@dataclass(frozen=True)
+class PlanOutcome:
+    kind: str  # agreed | proposed | barrier | foreseen (a small hurdle to a plan they are sure of) | rejected | no_idea
+    plan: Plan | None = None
+
+
+@dataclass(frozen=True)
+class Ruler:
+    kind: str  # importance | confidence
+    behaviour: str
+    value: int
+    scaled: bool = True  # asked on a scale (a number back), else in words ("How sure are you?")
+
+
+class Planner:
+    def __init__(self, scenario: Scenario, state: PatientState, limits: dict[str, Any]):
+        self.scenario, self.state, self.limits = scenario, state, limits
+        self._accept = [(plan, keyword_pattern(plan.keywords)) for plan in scenario.accept_plans]
+        self._reject = [(plan, keyword_pattern(plan.keywords)) for plan in scenario.reject_plans]
+
+    def plan(self, analysis: TurnAnalysis, text: str, turn: int, events: tuple[str, ...]) -> PlanOutcome | None:
+        """What the turn does to a plan: one agreed, proposed by them, called off, a hurdle, or no idea."""
+        state = self.state
+        if analysis.has("scale_question", "teach_back"):
+            return None  # a ruler asks how they feel about a change, a teach-back what was agreed; neither offers one
+        offering = plans.offers_plan(analysis, text) and "lecturing" not in events
+        # offered a menu, the first they feel able to do ("paracetamol regular, the physio, or a pill box"), else the first named
+        named_all = _named(self._accept, text)
+        named = next((p for p in named_all if self._able(p)), named_all[0] if named_all else None)
+        rejected = _first_named(self._reject, text)
+        if named and offering:
+            if self._able(named) and state.affect != "guarded":
+                state.agree(named.id, "clinician", turn)
+                return PlanOutcome("agreed", named)
+            return PlanOutcome("barrier", named)
+        if rejected and offering:
+            return PlanOutcome("rejected", rejected)
+        if not analysis.has("goal_setting", "problem_solving"):
+            return None
+        if analysis.has("problem_solving") and state.plan_agreed:
+            agreed = self._plan_by_id(state.plan_agreed)
+            # a plan they feel sure of has small hurdles ("Just remembering it"), not a reason it cannot work
+            sure = agreed is not None and self._confidence(agreed) >= agreed.min_confidence + self.limits["sure_of_plan"]
+            return PlanOutcome("foreseen" if sure else "barrier", agreed)
+        ready = state.activation_level >= 3 or (state.activation_level >= 2 and state.affect == "open")
+        feasible = [p for p, _ in self._accept if p.id not in state.plans_agreed and p.proposes and self._able(p)]
+        on_topic = [p for p in feasible if self._plan_topics(p) & analysis.engaged_topics]
+        if ready and (on_topic or feasible):
+            choice = (on_topic or feasible)[0]
+            state.agree(choice.id, "patient", turn)
+            return PlanOutcome("proposed", choice)
+        if state.plan_agreed:
+            return None
+        return PlanOutcome("barrier" if ready else "no_idea")
+
+    def _plan_topics(self, plan: Plan) -> set[str]:
+        behaviour = next((b for b in self.scenario.patient.behaviours if b.id == plan.behaviour), None)
+        return set(behaviour.topics) if behaviour else set()
+
+    def _able(self, plan: Plan) -> bool:
+        return self._confidence(plan) >= plan.min_confidence
+
+    def _confidence(self, plan: Plan) -> float:
+        behaviour = plan.behaviour or next(iter(self.state.confidence))
+        return self.state.confidence.get(behaviour, 0)
+
+    def _plan_by_id(self, plan_id: str) -> Plan | None:
+        return next((plan for plan in self.scenario.accept_plans if plan.id == plan_id), None)
+
+    def ruler(self, analysis: TurnAnalysis, text: str, scaled: bool) -> Ruler:
+        """The number (or words, unscaled) for an importance or confidence question about the behaviour it names."""
+        kind = "confidence" if analysis.kind == "confidence" or _CONFIDENCE_RULER.search(text) else "importance"
+        behaviours = self.scenario.patient.behaviours
+        chosen = next((b for b in behaviours if set(b.topics) & analysis.engaged_topics), None)
+        if chosen is None and self.state.plan_agreed:
+            plan = self._plan_by_id(self.state.plan_agreed)
+            chosen = next((b for b in behaviours if plan and b.id == plan.behaviour), None)
+        chosen = chosen or behaviours[0]
+        value = getattr(self.state, kind)[chosen.id]
+        return Ruler(kind, chosen.id, int(round(value)), scaled)
+
+
+def _named(candidates: list[tuple[Plan, re.Pattern[str]]], text: str) -> list[Plan]:
+    """The plans the turn names, in the order their keywords come."""
+    found = sorted((match.start(), i, plan) for i, (plan, pattern) in enumerate(candidates) if (match := pattern.search(text)))
+    return [plan for _, _, plan in found]
+
+
+def _first_named(candidates: list[tuple[Plan, re.Pattern[str]]], text: str) -> Plan | None:
+    """The plan whose keyword comes first in the turn."""
+    named = _named(candidates, text)
+    return named[0] if named else None
