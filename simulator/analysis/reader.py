@@ -23,6 +23,7 @@ from typing import Any
 
 from simulator.analysis.cues import cue_lexicon
 from simulator.analysis.features import FEATURE_VERSION, stem, unit_features
+from simulator.analysis.goodbyes import QUESTION_WORDS, Goodbyes
 from simulator.analysis.lexicon import Lexicon, behaviour_vocabulary, closing_in_last_turn, lower_same_length, shared_lexicon
 from simulator.analysis.model import UnitModel, sigmoid
 from simulator.analysis.rules import DECLARATIVE, RuleHit, Rules
@@ -101,6 +102,10 @@ class TurnReader:
     @cached_property
     def model(self) -> UnitModel | None:
         return shipped_model() if self._model is True else (self._model or None)
+
+    @cached_property
+    def goodbyes(self) -> Goodbyes:
+        return Goodbyes(self.lexicon)
 
     @cached_property
     def topics(self) -> TopicFinder:
@@ -237,7 +242,7 @@ class TurnReader:
         # the last sentence says goodbye, or the one before does and the last only adds a wish ("Thank you for
         # coming. Go well, and greet your family.")
         last_two = [r.unit for r in readings[-2:]]
-        goodbye = bool(readings) and not readings[-1].unit.asks and not last_asks and any(self._says_goodbye(u, questions) for u in last_two)
+        goodbye = bool(readings) and not readings[-1].unit.asks and not last_asks and any(self.goodbyes.says_goodbye(u, questions) for u in last_two)
         # the kind of question is what its question asks: "That's a real worry. Has anyone close to you had it?" asks no worry
         kind = self._kind(" ".join(asking) or low, topics) if questions or prompt else None
         return TurnAnalysis(text, codes, tuple(hits), topics, context, questions, len(speech.clean.split()), stacked, goodbye, kind)
@@ -260,44 +265,6 @@ class TurnReader:
             if kind_topics & named or pattern.search(low):
                 return kind
         return "not_covered"
-
-    def _says_goodbye(self, last: Unit, questions: int) -> bool:
-        """The last sentence ends with a goodbye (a name or "then" may follow) and it asks nothing."""
-        if last.asks or (questions and last.words and last.words[0] in _QUESTION_WORDS):
-            return False
-        low = lower_same_length(last.text)
-        if self.lexicon.welcome.search(low):
-            return False
-        if not self._ends_with_goodbye(last.text):
-            # a goodbye followed by thanks, a wish or a word about what comes next ("Goodbye, Mr Patel, and thank you.",
-            # "Bye for now, and I'll ring you Monday, and don't forget your bloods."), a name after any of them
-            said, tails = last.text, self.lexicon.goodbye_tail
-            for _ in range(MAX_TAILS):
-                addressed = _ADDRESS.sub("", said)
-                cut = tails.sub("", addressed)
-                if cut == addressed:
-                    cut = tails.sub("", said) if addressed != said else said
-                if cut == said:
-                    return False
-                if self._ends_with_goodbye(cut):
-                    break
-                said = cut
-            else:
-                return False
-        return not _REPORTED.search(low)
-
-    def _ends_with_goodbye(self, said: str) -> bool:
-        """The text ends with a goodbye, after any name or term of address ("Bye for now, Maureen.": the name only,
-        not the "now"; "Cheerio the now, hen.": the last term only)."""
-        goodbye = self.lexicon.goodbye
-        tried: set[str] = set()
-        for strip in (None, _ADDRESS, _NAMED, _ONE_ADDRESS):  # each form once, the turn as said first
-            form = said if strip is None else strip.sub("", said)
-            if form not in tried:
-                tried.add(form)
-                if goodbye.search(lower_same_length(form)):
-                    return True
-        return False
 
     def _unit_codes(self, reading: UnitReading) -> set[str]:
         model = self.model
@@ -383,19 +350,6 @@ class TurnReader:
         return analysis.with_hit(CodeHit("closing", hit.start, hit.end, hit.text), self.vocabulary_index) if hit else analysis
 
 
-# What may follow a goodbye: a name, "then", "now", "mate", "love" ("Take care, Mrs Hale." "Bye then, love!")
-_NAME = r"[\s,]+(?:(?:mr|mrs|ms|miss|dr)\.?\s+)?[A-Z][\w'-]*"  # ", Mr Patel", ", Maureen"
-_ADDRESS_TERM = (
-    r"[\s,]+(?:my\s+)?(?:then|now|mate|love|dear|pet|hen|folks|both|all|"
-    r"bruv|bro|brother|sister|sis|sweetheart|darling|sweetie|honey|hun|babe|bab|buddy|pal|chief|boss|madam|sir|ma'am|"
-    r"lover|friend|chuck|duck|petal|flower|son|lad|lass|young man|young lady|drive|po|y'hear|you hear|alligator|again)"
-)
-_ADDRESS = re.compile(rf"(?:{_NAME}|{_ADDRESS_TERM})*[\s.!]*$")
-_ONE_ADDRESS = re.compile(rf"(?:{_NAME}|{_ADDRESS_TERM})[\s.!]*$")  # only the last: "Cheerio the now, hen" keeps "the now"
-_NAMED = re.compile(rf"(?:{_NAME})+[\s.!]*$")
-_REPORTED = re.compile(r"\b(said|says|told|tells|asked|asks|wrote|called out|shouted)\b")  # "she said see you later"
-MAX_TAILS = 3  # "bye now, and I'll ring you Monday, and don't forget your bloods": tails cut one by one
-_QUESTION_WORDS = frozenset("what how why when where who which do does did is are can could would will any".split())
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")  # the patient's sentences; split_units also splits run-on questions
 _NOTES = re.compile(r"<[^<>]{0,60}>|\[[^\[\]]{0,60}\]")
 _LEAD = re.compile(r"^(?:(?:so|and|ok|okay|right|well|now|alright|um|erm|just|then|but|go on|please|kindly)\b[,\s]*)+")
@@ -404,7 +358,7 @@ _LEAD = re.compile(r"^(?:(?:so|and|ok|okay|right|well|now|alright|um|erm|just|th
 def _is_examples(unit: Unit) -> bool:
     """A unit that only lists things ("Coughing, tight chest, wheezy?", "Vapes, pets, dust, the weather?"): it asks,
     opens with no question word and holds a comma."""
-    return unit.asks and "," in unit.text and bool(unit.words) and unit.words[0] not in _QUESTION_WORDS and unit.words[0] not in QUESTION_STARTS
+    return unit.asks and "," in unit.text and bool(unit.words) and unit.words[0] not in QUESTION_WORDS and unit.words[0] not in QUESTION_STARTS
 
 
 def _sentence_start(low: str, at: int) -> int:

@@ -1,0 +1,67 @@
+"""Goodbyes: whether the last sentence of a clinician turn takes leave, with whatever follows it in the same
+sentence (a name, a term of address, thanks, a wish, a word about what comes next). Word lists are the lexicon's
+`goodbyes` and `goodbye_tails` (codes.yaml); the patterns here only strip names and terms of address."""
+
+from __future__ import annotations
+
+import re
+
+from simulator.analysis.lexicon import Lexicon, lower_same_length
+from simulator.analysis.units import Unit
+
+# What may follow a goodbye: a name, "then", "now", "mate", "love" ("Take care, Mrs Hale." "Bye then, love!")
+_NAME = r"[\s,]+(?:(?:mr|mrs|ms|miss|dr)\.?\s+)?[A-Z][\w'-]*"  # ", Mr Patel", ", Maureen"
+_ADDRESS_TERM = (
+    r"[\s,]+(?:my\s+)?(?:then|now|mate|love|dear|pet|hen|folks|both|all|"
+    r"bruv|bro|brother|sister|sis|sweetheart|darling|sweetie|honey|hun|babe|bab|buddy|pal|chief|boss|madam|sir|ma'am|"
+    r"lover|friend|chuck|duck|petal|flower|son|lad|lass|young man|young lady|drive|po|y'hear|you hear|alligator|again)"
+)
+_ADDRESS = re.compile(rf"(?:{_NAME}|{_ADDRESS_TERM})*[\s.!]*$")
+_ONE_ADDRESS = re.compile(rf"(?:{_NAME}|{_ADDRESS_TERM})[\s.!]*$")  # only the last: "Cheerio the now, hen" keeps "the now"
+_NAMED = re.compile(rf"(?:{_NAME})+[\s.!]*$")
+_REPORTED = re.compile(r"\b(said|says|told|tells|asked|asks|wrote|called out|shouted)\b")  # "she said see you later"
+MAX_TAILS = 3  # "bye now, and I'll ring you Monday, and don't forget your bloods": tails cut one by one
+QUESTION_WORDS = frozenset("what how why when where who which do does did is are can could would will any".split())
+
+
+class Goodbyes:
+    def __init__(self, lexicon: Lexicon):
+        self.lexicon = lexicon
+
+    def says_goodbye(self, last: Unit, questions: int) -> bool:
+        """The last sentence ends with a goodbye (a name or "then" may follow) and it asks nothing."""
+        if last.asks or (questions and last.words and last.words[0] in QUESTION_WORDS):
+            return False
+        low = lower_same_length(last.text)
+        if self.lexicon.welcome.search(low):
+            return False
+        if not self._ends_with_goodbye(last.text):
+            # a goodbye followed by thanks, a wish or a word about what comes next ("Goodbye, Mr Patel, and thank you.",
+            # "Bye for now, and I'll ring you Monday, and don't forget your bloods."), a name after any of them
+            said, tails = last.text, self.lexicon.goodbye_tail
+            for _ in range(MAX_TAILS):
+                addressed = _ADDRESS.sub("", said)
+                cut = tails.sub("", addressed)
+                if cut == addressed:
+                    cut = tails.sub("", said) if addressed != said else said
+                if cut == said:
+                    return False
+                if self._ends_with_goodbye(cut):
+                    break
+                said = cut
+            else:
+                return False
+        return not _REPORTED.search(low)
+
+    def _ends_with_goodbye(self, said: str) -> bool:
+        """The text ends with a goodbye, after any name or term of address ("Bye for now, Maureen.": the name only,
+        not the "now"; "Cheerio the now, hen.": the last term only)."""
+        goodbye = self.lexicon.goodbye
+        tried: set[str] = set()
+        for strip in (None, _ADDRESS, _NAMED, _ONE_ADDRESS):  # each form once, the turn as said first
+            form = said if strip is None else strip.sub("", said)
+            if form not in tried:
+                tried.add(form)
+                if goodbye.search(lower_same_length(form)):
+                    return True
+        return False
