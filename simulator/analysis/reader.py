@@ -23,7 +23,7 @@ from typing import Any
 
 from simulator.analysis.cues import cue_lexicon
 from simulator.analysis.features import FEATURE_VERSION, stem, unit_features
-from simulator.analysis.goodbyes import QUESTION_WORDS, Goodbyes
+from simulator.analysis.goodbyes import Goodbyes
 from simulator.analysis.lexicon import Lexicon, behaviour_vocabulary, closing_in_last_turn, lower_same_length, shared_lexicon
 from simulator.analysis.model import UnitModel, sigmoid
 from simulator.analysis.rules import DECLARATIVE, RuleHit, Rules
@@ -203,7 +203,7 @@ class TurnReader:
             chosen = self._unit_codes(reading)
             if "reflection" in chosen:
                 reflecting.append(low[reading.unit.start : reading.unit.end])
-            examples = last_asks and questions > 0 and _is_examples(reading.unit)  # "...wake you at all? Coughing, tight, wheezy?"
+            examples = last_asks and _is_examples(reading.unit)  # "...wake you at all? Coughing, tight, wheezy?"
             last_asks = bool(chosen & set(QUESTION_FORMS))
             if last_asks:
                 questions += 1
@@ -358,7 +358,7 @@ _LEAD = re.compile(r"^(?:(?:so|and|ok|okay|right|well|now|alright|um|erm|just|th
 def _is_examples(unit: Unit) -> bool:
     """A unit that only lists things ("Coughing, tight chest, wheezy?", "Vapes, pets, dust, the weather?"): it asks,
     opens with no question word and holds a comma."""
-    return unit.asks and "," in unit.text and bool(unit.words) and unit.words[0] not in QUESTION_WORDS and unit.words[0] not in QUESTION_STARTS
+    return unit.asks and "," in unit.text and bool(unit.words) and unit.words[0] not in QUESTION_STARTS
 
 
 def _sentence_start(low: str, at: int) -> int:

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from simulator import resources
 from simulator.patient.director import Decision
 from simulator.patient.state import PatientState
-from simulator.scenario.model import Scenario
+from simulator.scenario.model import Plan, Scenario
 
 MAX_PARTS = {"terse": 2, "moderate": 3, "chatty": 4}
 _NEVER = re.compile(r"(?!x)x")
@@ -127,7 +127,7 @@ class ScriptedActor:
             return pick("advice_rejected")
         if a.has("teach_back"):
             if state.plan_agreed:  # in their own words for that plan, else the shared template with its label
-                agreed = next((p for p in self.scenario.accept_plans if p.id == state.plan_agreed), None)
+                agreed = self._accepted(state.plan_agreed)
                 if agreed is not None and agreed.says_back:  # asked again: "As I said, ..."
                     return self._remembered(f"back:{agreed.id}", agreed.says_back, decision, state)
                 return pick("teach_back").replace("{plan}", self._plan_label(state.plan_agreed))
@@ -241,8 +241,11 @@ class ScriptedActor:
             return ""
         return self._pick(f"prefix:{state.affect}", self.scenario.voice[state.affect]["prefixes"], turn, state)
 
+    def _accepted(self, plan_id: str) -> Plan | None:
+        return next((p for p in self.scenario.accept_plans if p.id == plan_id), None)
+
     def _plan_label(self, plan_id: str) -> str:
-        plan = next((p for p in self.scenario.accept_plans if p.id == plan_id), None)
+        plan = self._accepted(plan_id)
         behaviour = next((b for b in self.scenario.patient.behaviours if plan and b.id == plan.behaviour), None)
         return behaviour.label if behaviour else plan_id.replace("_", " ")
 

@@ -16,8 +16,8 @@ from simulator.patient.state import PatientState
 from simulator.scenario.model import Cue, Scenario
 
 WAIT = 2  # clinician turns a cue waits to be taken up
-MISSED_BEFORE_SILENCE = 2
-BARE_PROMPT_WORDS = 8  # "That sounds hard. Go on?": about nothing but what was just said  # missed in a row: the patient stops offering cues
+MISSED_BEFORE_SILENCE = 2  # missed in a row: the patient stops offering cues
+BARE_PROMPT_WORDS = 8  # "That sounds hard. Go on?": about nothing but what was just said
 
 
 class CueTracker:

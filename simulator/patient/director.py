@@ -21,7 +21,6 @@ from simulator.session.model import Disclosure
 
 PROMPT_WORDS = 8  # a turn this short that the reader finds nothing in may still ask, as a form does
 _AFTER_A_RULER = ("ruler_up", "ruler_why")  # "what would take it higher?", "why not lower?": no number again
-_ASKS_WHAT_THEY_CAME_WITH = ("agenda",)
 
 
 @dataclass(frozen=True)
@@ -121,7 +120,8 @@ class Director:
         # something else is after
         named = set(analysis.topics)
         own = named & self._own_topics  # this patient's own subjects say most about what is asked ("pillows", not "breathing")
-        words = self.reader.topics.content(analysis.text.lower())  # then the one in the question's own words ("the water tablet")
+        # then the one in the question's own words ("the water tablet"); read only when there is a choice to make
+        words = self.reader.topics.content(analysis.text.lower()) if len(touched_known) > 1 else frozenset()
         # asked about their worry again ("And what is it about that that bothers you?"): the latest of that kind
         rank = {kind: i for i, kind in enumerate(ice_kinds)}
         touched_known = tuple(sorted(touched_known, key=lambda f: (
@@ -129,7 +129,7 @@ class Director:
             -len(words & self._fact_words[f.id]), -state.disclosed.index(f.id) if ice_kinds else 0,
         )))
         # "What can I do for you?" after the opening: what they came with, said again
-        if analysis.kind in _ASKS_WHAT_THEY_CAME_WITH and asking and not disclosed:
+        if analysis.kind == "agenda" and asking and not disclosed:
             came_with = tuple(f for f in self.scenario.facts if f.disclose == "volunteered" and f.id in state.disclosed)
             touched_known = (*came_with, *(f for f in touched_known if f not in came_with))
         closing = analysis.goodbye and not opening
@@ -150,8 +150,8 @@ class Director:
         if knowledge is not None and asks_past_it(analysis, knowledge, touched_known, self._own_topics):
             knowledge = None  # "How are you managing for money, on your own?" after the money story: the money, again
         # "Mm. Go on.": a little more about what they were saying, a hint of what lies behind it
-        carry_on = analysis.has("backchannel") and previous_patient and self.reader.lexicon.continuers.search(analysis.text.lower())
-        near = frozenset(self.reader.topics_in(previous_patient)) if carry_on and previous_patient else frozenset()
+        carry_on = previous_patient and analysis.has("backchannel") and self.reader.lexicon.continuers.search(analysis.text.lower())
+        near = frozenset(self.reader.topics_in(previous_patient)) if carry_on else frozenset()
         cue = None if opening or closing or disclosed or stacked else self.cues.offer(analysis, turn, near)
         return Decision(
             turn, analysis, events, disclosed, opening, closing, plan, ruler, touched_hidden, touched_known, confused, stacked,
