@@ -107,19 +107,15 @@ async def test_a_server_that_is_down_is_said_plainly_and_the_scripted_patient_an
         assert shown_text(screen.query_one("#status")).strip().startswith("Note: The model server")
 
 
-async def drawn_while_streaming(pilot, screen) -> list[str]:
-    """Send the typed line and record every state of the patient's turn as drawn, until the reply is in."""
+async def drawn_while_streaming(pilot, screen, recorded: RecordedReplies) -> list[str]:
+    """Send the typed line and return every state of the patient's turn as handed to the transcript."""
     screen.query_one(ChatInput).action_send()  # not pilot.press: it would wait for the whole reply
-    drawn: list[str] = []
     for _ in range(500):
         await asyncio.sleep(0.01)
-        views = screen.query(TurnView)
-        if len(views) > 1 and views[1].words not in ("", *drawn[-1:]):
-            drawn.append(views[1].words)
-        if not screen.query(".-streaming") and len(screen.consultation.session.turns) == 2:
+        if len(screen.consultation.session.turns) == 2:
             break
     await settle(pilot)
-    return drawn
+    return recorded.shown
 
 
 def gist_then_out_of_character(request) -> str:
@@ -129,13 +125,14 @@ def gist_then_out_of_character(request) -> str:
 @pytest.mark.anyio
 @pytest.mark.parametrize("responder", [as_an_ai, gist_then_out_of_character], ids=["all-bad", "bad-second-half"])
 async def test_a_rejected_reply_is_never_drawn(responder) -> None:
+    recorded = RecordedReplies()
     with FaultServer(responder=responder, chunk_delay=0.01) as server:
-        app = frozen_app(scenario=load_scenario(T2D), llm=fast(server.base_url))
+        app = frozen_app(scenario=load_scenario(T2D), llm=fast(server.base_url), streamed=recorded)
         async with app.run_test(size=(100, 30)) as pilot:
             await pilot.pause()
             screen = app.screen
             await type_text(pilot, HELLO)
-            drawn = await drawn_while_streaming(pilot, screen)
+            drawn = await drawn_while_streaming(pilot, screen, recorded)
             reply = screen.consultation.session.turns[1]
             assert drawn and not [state for state in drawn if "AI" in state or "simulation" in state], drawn
             assert all(reply.text.startswith(state.rstrip()) for state in drawn)  # never taken back: each a prefix
