@@ -33,7 +33,9 @@ class Goodbyes:
         if last.asks or (questions and last.words and last.words[0] in QUESTION_WORDS):
             return False
         low = lower_same_length(last.text)
-        if self.lexicon.welcome.search(low):
+        # every form tried below is the sentence with its end cut off, so a goodbye at a form's end is one in the
+        # sentence: one scan for the words rules out most sentences (the end-anchored patterns try every position)
+        if not self.lexicon.goodbye_anywhere.search(low) or self.lexicon.welcome.search(low):
             return False
         if not self._ends_with_goodbye(last.text):
             # a goodbye followed by thanks, a wish or a word about what comes next ("Goodbye, Mr Patel, and thank you.",

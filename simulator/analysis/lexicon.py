@@ -85,6 +85,7 @@ class Lexicon:
     farewell: re.Pattern[str]
     continuers: re.Pattern[str]  # a back-channel that asks them to carry on ("Mm. Go on.")
     goodbye: re.Pattern[str]  # a last sentence that ends the consultation, matched at its end
+    goodbye_anywhere: re.Pattern[str]  # the same words anywhere: a sentence without them cannot end with them
     goodbye_tail: re.Pattern[str]  # what may follow a goodbye in its sentence (thanks, a wish), matched at the end
     welcome: re.Pattern[str]  # an invitation in or to sit down: the sentence greets, whatever else it says
     # kind, topics, patterns, and the topics one of which the turn must also name (empty: none needed)
@@ -142,6 +143,7 @@ def shared_lexicon() -> Lexicon:
         farewell=_alternation(codes_data["farewell"]),
         continuers=re.compile(codes_data["continuers"], FLAGS),
         goodbye=re.compile(r"(?:^|\W)(?:" + "|".join(f"(?:{p})" for p in codes_data["goodbyes"]) + r")\W*$", FLAGS),
+        goodbye_anywhere=re.compile(r"(?:^|\W)(?:" + "|".join(f"(?:{p})" for p in codes_data["goodbyes"]) + ")", FLAGS),
         welcome=_alternation(codes_data["welcomes"]),
         # matched on the sentence as said (its names keep their capitals), so without regard to case
         goodbye_tail=re.compile(r"[\s,;-]+(?:and\s+)?(?:" + "|".join(f"(?:{p})" for p in codes_data["goodbye_tails"]) + r")\W*$", re.IGNORECASE),
