@@ -443,3 +443,73 @@ def test_offered_a_menu_they_take_the_first_they_feel_able_to_do() -> None:
     engine.state.confidence[tablet.behaviour] = tablet.min_confidence + 1
     reply = engine.respond("A couple of options: walking the dog after tea, or a slow-release tablet that's kinder on the stomach. Which suits?", 2, None)
     assert reply.decision.plan is not None and reply.decision.plan.kind == "agreed" and reply.decision.plan.plan.id == tablet.id
+
+
+# -- this stop (dev3 leftovers): risk, permission tags, obstacles, continuers; wording of my own -----------------------------
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Have you ever felt you'd be better off not here?",
+        "Some folk in your position start to think about ending it all. Has that been you at all?",
+        "I have to ask everyone this. Any thoughts of hurting yourself?",
+        "When it's that bad, do you ever get to feeling life isn't worth living?",
+    ],
+)
+def test_a_question_about_self_harm_gets_a_plain_answer_first(line) -> None:
+    engine, replies = play("copd-low-mood", ["Morning Derek. How's things?", line])
+    assert replies[1].decision.analysis.kind == "risk"
+    assert replies[1].text.startswith(engine.scenario.lines["risk"]), replies[1].text  # a hint of the low mood may follow
+    # his own answer, not the shared pool's; a patient whose scenario gives no such thoughts answers no from it
+    assert not set(engine.scenario.lines["risk"]) & set(ScriptedPatient(load_scenario(SCENARIOS["t2d-hypo-fear"])).scenario.lines["risk"])
+    engine, replies = play("t2d-hypo-fear", ["Hello Gary, what brings you in?", line])
+    assert replies[1].text.startswith(engine.scenario.lines["risk"]), replies[1].text
+
+
+def test_the_risk_kind_is_read_from_the_whole_turn_but_a_mood_question_stays_a_feelings_one() -> None:
+    reader = TurnReader()
+    assert reader.analyse("A lot of people feel low enough to think about suicide. Have you?", "Aye.").kind == "risk"
+    assert reader.analyse("You've had a rough year. How's your mood been?", "Aye.").kind != "risk"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "I'll just have a quick feel of your ankles, is that alright?",
+        "I'd like to go over your blood results next, that okay?",
+        "We need to talk about the tablets, is that okay with you?",
+    ],
+)
+def test_what_the_clinician_is_about_to_do_then_is_that_okay_asks_permission_and_gets_a_yes(line) -> None:
+    engine, replies = play("t2d-hypo-fear", ["Hello Gary, what brings you in?", line])
+    assert "ask_permission" in replies[1].decision.analysis.codes
+    assert replies[1].decision.disclosed == () and not replies[1].decision.knowledge
+    assert replies[1].text.startswith(tuple(engine.scenario.lines["permission"])), replies[1].text
+
+
+def test_a_plan_sent_by_the_app_is_no_plan_b_and_barriers_are_still_problem_solving() -> None:
+    reader = TurnReader()
+    assert "problem_solving" not in reader.analyse("I'll send the plan by text this afternoon.", "Okay.").codes
+    assert "problem_solving" in reader.analyse("What barriers do you see to that?", "Okay.").codes
+    assert "problem_solving" in reader.analyse("What do you reckon might get in the way of it?", "Okay.").codes
+
+
+def test_asked_what_got_in_the_way_with_nothing_agreed_they_give_a_hurdle_not_a_plan() -> None:
+    engine, replies = play(
+        "t2d-hypo-fear",
+        ["Hello Gary, what brings you in?", "You've not been in for your last couple of checks. What's been getting in the way?"],
+    )
+    outcome = replies[1].decision.plan
+    assert outcome is not None and outcome.kind == "barrier" and engine.state.plan_agreed is None
+    assert replies[1].text.startswith(tuple(engine.scenario.lines["barriers"])), replies[1].text
+
+
+@pytest.mark.parametrize("line", ["Mm-hmm. Go on, I'm listening.", "Right, okay, keep going.", "Yeah, I'm listening."])
+def test_a_continuer_among_acknowledgements_is_a_back_channel(line) -> None:
+    assert TurnReader().analyse(line, "It's been a rough few months.").codes == ("backchannel",)
+
+
+def test_being_on_nights_is_work_not_sleep() -> None:
+    topics = TurnReader().analyse("Could you do a morning, or are you on nights that week?", "Okay.").topics
+    assert "work" in topics and "sleep" not in topics

@@ -51,6 +51,12 @@ def _alternation(patterns: Iterable[str]) -> re.Pattern[str]:
     return re.compile("|".join(rest), FLAGS)
 
 
+def _phrases(phrases: Iterable[str]) -> re.Pattern[str]:
+    """Any of these phrases as whole words, the longest first, on lower-cased text."""
+    spaced = sorted({" ".join(p.split()) for p in phrases}, key=len, reverse=True)
+    return re.compile(r"(?<![\w'])(?:" + "|".join(re.escape(p) for p in spaced) + r")(?![\w'])")
+
+
 @dataclass(frozen=True)
 class Lexicon:
     """Compiled behaviour-code patterns, question starters, jargon and shared topics (see codes.yaml)."""
@@ -84,14 +90,17 @@ class Lexicon:
     jargon_introduced: re.Pattern[str]
     farewell: re.Pattern[str]
     continuers: re.Pattern[str]  # a back-channel that asks them to carry on ("Mm. Go on.")
+    obstacle_questions: re.Pattern[str]  # "What got in the way?": their hurdles, not what they could do
     goodbye: re.Pattern[str]  # a last sentence that ends the consultation, matched at its end
     goodbye_anywhere: re.Pattern[str]  # the same words anywhere: a sentence without them cannot end with them
     goodbye_tail: re.Pattern[str]  # what may follow a goodbye in its sentence (thanks, a wish), matched at the end
     welcome: re.Pattern[str]  # an invitation in or to sit down: the sentence greets, whatever else it says
     # kind, topics, patterns, and the topics one of which the turn must also name (empty: none needed)
     question_kinds: tuple[tuple[str, frozenset[str], re.Pattern[str], frozenset[str]], ...]
+    whole_turn_kinds: frozenset[str]  # kinds read from the whole turn, not only its questions (self-harm, said before it is asked)
     ice_fact_kinds: Mapping[str, tuple[str, ...]]  # question kind -> the kinds of scenario fact that answer it, best first
     backchannel_phrases: frozenset[str]
+    backchannel_phrase: re.Pattern[str]  # any of them inside a longer acknowledgement ("mm go on i'm listening")
     not_after: Mapping[str, re.Pattern[str]]
     model_needs: Mapping[str, re.Pattern[str]]  # a code the model finds without a rule needs these words in the unit
     shared_topics: Mapping[str, tuple[str, ...]]
@@ -142,6 +151,7 @@ def shared_lexicon() -> Lexicon:
         jargon_introduced=_alternation(codes_data["jargon_introductions"]),
         farewell=_alternation(codes_data["farewell"]),
         continuers=re.compile(codes_data["continuers"], FLAGS),
+        obstacle_questions=re.compile(codes_data["obstacle_questions"], FLAGS),
         goodbye=re.compile(r"(?:^|\W)(?:" + "|".join(f"(?:{p})" for p in codes_data["goodbyes"]) + r")\W*$", FLAGS),
         goodbye_anywhere=re.compile(r"(?:^|\W)(?:" + "|".join(f"(?:{p})" for p in codes_data["goodbyes"]) + ")", FLAGS),
         welcome=_alternation(codes_data["welcomes"]),
@@ -151,8 +161,10 @@ def shared_lexicon() -> Lexicon:
             (kind, frozenset(spec.get("topics", ())), _alternation(spec["patterns"]), frozenset(spec.get("with_topics", ())))
             for kind, spec in kinds_data["kinds"].items()
         ),
+        whole_turn_kinds=frozenset(kind for kind, spec in kinds_data["kinds"].items() if spec.get("whole_turn")),
         ice_fact_kinds={kind: tuple(facts) for kind, facts in kinds_data["ice_fact_kinds"].items()},
         backchannel_phrases=frozenset(" ".join(p.split()) for p in codes_data["backchannel_phrases"]),
+        backchannel_phrase=_phrases(codes_data["backchannel_phrases"]),
         not_after={code: re.compile(pattern, FLAGS) for code, pattern in codes_data.get("not_after", {}).items()},
         model_needs={code: re.compile(pattern, FLAGS) for code, pattern in codes_data.get("model_needs", {}).items()},
         shared_topics={name: tuple(words) for name, words in topics.items()},

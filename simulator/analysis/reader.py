@@ -40,6 +40,7 @@ QUESTION_FORMS = ("open_question", "closed_question")
 # A subject is a run of mentions that share a topic ("your inhalers, the blue one and the brown one" is
 # three mentions of medicines but fewer subjects than a list of four unrelated things).
 STACKED_TOPICS = 4
+BACKCHANNEL_WORDS_MAX = 6  # "Mm. Go on, I'm listening." asks them to carry on, and nothing more
 # Codes that one unit does not carry together; the model's likelier one stays ("Thanks for coming in" is a
 # welcome at the start and a goodbye at the end; offering back what the patient said is not informing).
 _EXCLUSIVE_IN_A_UNIT = (("greeting", "closing"), ("reflection", "information"))
@@ -244,7 +245,7 @@ class TurnReader:
         last_two = [r.unit for r in readings[-2:]]
         goodbye = bool(readings) and not readings[-1].unit.asks and not last_asks and any(self.goodbyes.says_goodbye(u, questions) for u in last_two)
         # the kind of question is what its question asks: "That's a real worry. Has anyone close to you had it?" asks no worry
-        kind = self._kind(" ".join(asking) or low, topics) if questions or prompt else None
+        kind = self._kind(" ".join(asking) or low, topics, low) if questions or prompt else None
         return TurnAnalysis(text, codes, tuple(hits), topics, context, questions, len(speech.clean.split()), stacked, goodbye, kind)
 
     def _reflected(self, said: str, reflecting: list[str]) -> str:
@@ -256,13 +257,14 @@ class TurnReader:
         kept = [s for s in sentences if self.topics.content(lower_same_length(s)) & mine]
         return " ".join(kept) if kept else said
 
-    def _kind(self, low: str, topics: tuple[str, ...]) -> str:
-        """What kind of question this is, for an answer about what was asked (question_kinds.yaml)."""
-        named = set(topics)
+    def _kind(self, low: str, topics: tuple[str, ...], whole: str) -> str:
+        """What kind of question this is, for an answer about what was asked (question_kinds.yaml): read from the
+        sentences that ask (`low`), or for a few kinds from the whole turn."""
+        named, whole_turn = set(topics), self.lexicon.whole_turn_kinds
         for kind, kind_topics, pattern, with_topics in self.lexicon.question_kinds:
             if with_topics and not with_topics & named:
                 continue
-            if kind_topics & named or pattern.search(low):
+            if kind_topics & named or pattern.search(whole if kind in whole_turn else low):
                 return kind
         return "not_covered"
 
@@ -324,9 +326,15 @@ class TurnReader:
             return True
         words = _TOKEN.findall(speech.clean.lower())
         short = " ".join(words)
-        if not words or len(words) > 4:
+        if not words or len(words) > BACKCHANNEL_WORDS_MAX:
             return False
-        return all(w in BACKCHANNEL_WORDS for w in words) or short in self.lexicon.backchannel_phrases
+        if len(words) <= 4 and (all(w in BACKCHANNEL_WORDS for w in words) or short in self.lexicon.backchannel_phrases):
+            return True
+        # a continuer among acknowledgements: "Mm. Go on, I'm listening.", "Right, okay, keep going."
+        if not self.lexicon.continuers.search(short):
+            return False
+        rest = self.lexicon.backchannel_phrase.sub(" ", short).split()
+        return all(w in BACKCHANNEL_WORDS for w in rest)
 
     def _jargon(self, text: str, speech: Speech) -> list[CodeHit]:
         found = []

@@ -158,6 +158,8 @@ class ScriptedActor:
             if a.has(*codes) and not a.is_question:
                 return pick(pool)
         guarded = decision.touched_hidden and state.affect == "guarded"
+        if a.kind == "risk" and not guarded:  # asked about self-harm: a plain answer, never a told line again
+            return self._by_kind(decision, state)
         # how and when they take it, not which they take: what they have said of it, else neither telling nor denying
         # a secret about it, else as prescribed; never the list of their medicines
         use = a.kind == "medicine_use" and not guarded and not decision.touched_known

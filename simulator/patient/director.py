@@ -56,7 +56,7 @@ class Director:
         defaults = resources.data_file("affect.yaml")["effects"]
         self.effects = {**defaults, **scenario.effects}
         self.cues = CueTracker(scenario, self.state)
-        self.planner = Planner(scenario, self.state, self.limits)
+        self.planner = Planner(scenario, self.state, self.limits, self.reader.lexicon.obstacle_questions)
         self._own_topics = frozenset(scenario.topics) - frozenset(self.reader.lexicon.shared_topics)  # this patient's own subjects
         self._fact_words = {f.id: self.reader.topics.content(" ".join(f.says).lower()) for f in scenario.facts}
         self._medicine_topics = next(with_topics for kind, _, _, with_topics in self.reader.lexicon.question_kinds if kind == "medicine_use")

@@ -30,8 +30,9 @@ class Ruler:
 
 
 class Planner:
-    def __init__(self, scenario: Scenario, state: PatientState, limits: dict[str, Any]):
+    def __init__(self, scenario: Scenario, state: PatientState, limits: dict[str, Any], obstacles: re.Pattern[str]):
         self.scenario, self.state, self.limits = scenario, state, limits
+        self._obstacles = obstacles  # the lexicon's obstacle_questions
         self._accept = [(plan, keyword_pattern(plan.keywords)) for plan in scenario.accept_plans]
         self._reject = [(plan, keyword_pattern(plan.keywords)) for plan in scenario.reject_plans]
 
@@ -59,6 +60,8 @@ class Planner:
             # a plan they feel sure of has small hurdles ("Just remembering it"), not a reason it cannot work
             sure = agreed is not None and self._confidence(agreed) >= agreed.min_confidence + self.limits["sure_of_plan"]
             return PlanOutcome("foreseen" if sure else "barrier", agreed)
+        if not state.plan_agreed and not analysis.has("goal_setting") and self._obstacles.search(text.lower()):
+            return PlanOutcome("barrier")  # asked what got in the way, with nothing agreed: their hurdles, not a plan
         ready = state.activation_level >= 3 or (state.activation_level >= 2 and state.affect == "open")
         feasible = [p for p, _ in self._accept if p.id not in state.plans_agreed and p.proposes and self._able(p)]
         on_topic = [p for p in feasible if self._plan_topics(p) & analysis.engaged_topics]
