@@ -513,3 +513,53 @@ def test_a_continuer_among_acknowledgements_is_a_back_channel(line) -> None:
 def test_being_on_nights_is_work_not_sleep() -> None:
     topics = TurnReader().analyse("Could you do a morning, or are you on nights that week?", "Okay.").topics
     assert "work" in topics and "sleep" not in topics
+
+
+@pytest.mark.parametrize(
+    "opening",
+    [
+        "Hello, I'm Sam, one of the nurses. Is it Patricia, or do you go by something else?",
+        "Come in. Patricia, yes? Is Patricia alright, or would you like something else?",
+        "Hiya. Is it Patricia, or would you prefer Pat?",
+    ],
+)
+def test_asked_at_the_opening_what_to_call_them_they_say_first(opening) -> None:
+    engine, replies = play("heart-failure-carer", [opening])
+    assert replies[0].decision.analysis.kind == "name"
+    name_lines = [line.replace("{name}", engine.actor.voice.called) for line in engine.scenario.lines["name"]]
+    assert replies[0].text.startswith(tuple(name_lines)), replies[0].text
+
+
+@pytest.mark.parametrize("line", ["Is it worse, or better?", "Or would you prefer the tablets?", "Is that okay, or would you rather not?"])
+def test_a_choice_between_two_things_is_not_a_question_about_their_name(line) -> None:
+    assert TurnReader().analyse(line, "Okay.").kind != "name"
+
+
+def test_permission_asked_and_then_the_explanation_given_gets_a_reaction_to_it_not_a_go_ahead() -> None:
+    engine, replies = play("t2d-hypo-fear", [
+        "Hello Gary, what brings you in?",
+        "Can I say a bit about the sugar test? It's a kind of average over three months, and yours has crept up since last year.",
+        "can i tell you what that number means its an average of your sugar over the last three months and yours has gone up since last year",
+    ])
+    for reply in replies[1:]:
+        assert reply.text.startswith(tuple(engine.scenario.lines["information"])), reply.text
+    _, asked_only = play("t2d-hypo-fear", ["Hello Gary, what brings you in?", "Could I tell you a bit about what the sugar test means?"])
+    assert asked_only[1].text.startswith(tuple(engine.scenario.lines["permission"])), asked_only[1].text
+
+
+def test_a_ruler_asked_with_what_would_raise_it_gets_the_number_and_what_would_help() -> None:
+    engine, replies = play("asthma-young-adult", [
+        "Hi Jade, what brings you in?",
+        "Shall we try the one inhaler that does both jobs, every day?",
+        "From nought to ten, how confident are you about using it every day? And what would nudge that up a notch?",
+    ])
+    decision = replies[2].decision
+    assert decision.ruler is not None and decision.ruler.scaled and str(decision.ruler.value) in replies[2].text
+    assert any(line in replies[2].text for line in engine.scenario.lines["ruler_up"]), replies[2].text
+
+
+@pytest.mark.parametrize("line", ["Lovely to see you. Take care, yeah?", "Right, see you in a month, okay?"])
+def test_a_goodbye_with_a_tag_ends_the_consultation(line) -> None:
+    engine, replies = play("hypertension-proactive", ["Hello Martin, what brings you in?", line])
+    assert replies[1].decision.closing and engine.state.ended
+    assert not TurnReader().analyse("Take care of that knee, yeah? And what about the tablets?", "Okay.").goodbye

@@ -4,6 +4,7 @@ sentence (a name, a term of address, thanks, a wish, a word about what comes nex
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 from simulator.analysis.lexicon import Lexicon, lower_same_length
@@ -21,6 +22,8 @@ _ONE_ADDRESS = re.compile(rf"(?:{_NAME}|{_ADDRESS_TERM})[\s.!]*$")  # only the l
 _NAMED = re.compile(rf"(?:{_NAME})+[\s.!]*$")
 _REPORTED = re.compile(r"\b(said|says|told|tells|asked|asks|wrote|called out|shouted)\b")  # "she said see you later"
 MAX_TAILS = 3  # "bye now, and I'll ring you Monday, and don't forget your bloods": tails cut one by one
+# A tag that waits for no answer after a goodbye: "Take care, yeah?", "See you in a month, okay?"
+_TAG = re.compile(r"[,\s]+(?:yeah|yes|ok|okay|alright|all right|right|aye|eh)\W*\?\s*$", re.I)
 QUESTION_WORDS = frozenset("what how why when where who which do does did is are can could would will any".split())
 
 
@@ -54,6 +57,13 @@ class Goodbyes:
             else:
                 return False
         return not _REPORTED.search(low)
+
+    def without_tag(self, last: Unit) -> Unit | None:
+        """The sentence without a closing tag ("Take care, yeah?" is "Take care"), or None if it has none."""
+        tag = _TAG.search(last.text)
+        if not tag or tag.start() == 0:
+            return None
+        return dataclasses.replace(last, text=last.text[: tag.start()], words=last.words[:-1], asks=False)
 
     def _ends_with_goodbye(self, said: str) -> bool:
         """The text ends with a goodbye, after any name or term of address ("Bye for now, Maureen.": the name only,

@@ -47,7 +47,7 @@ _RESTART = frozenset(
 # their apostrophe ("whats a normal day like", "dont worry"; only those that are no other word: not "its", "ill",
 # "id", "were", "well", "wed", "shell", "cant"). The original text, and what is quoted as evidence, keeps their word.
 _SPOKEN_FORMS = {
-    "ye": "you", "youse": "you", "yous": "you", "yer": "your",
+    "ye": "you", "youse": "you", "yous": "you", "yer": "your", "yerself": "yourself", "yersel": "yourself",
     **{bare: bare[:-1] + "'s" for bare in "whats hows wheres whos thats theres heres hes shes whens whys".split()},
     **{bare: bare[:-2] + "n't" for bare in "dont doesnt didnt isnt arent wasnt werent havent hasnt hadnt couldnt wouldnt shouldnt".split()},
     "youre": "you're", "youve": "you've", "youll": "you'll", "youd": "you'd", "theyre": "they're", "theyve": "they've",

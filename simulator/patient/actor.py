@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from simulator import resources
-from simulator.patient.director import Decision
+from simulator.patient.director import AFTER_A_RULER, Decision
 from simulator.patient.state import PatientState
 from simulator.scenario.model import Plan, Scenario
 
@@ -29,6 +29,7 @@ REPEAT_SENTENCES = 2  # said again, a long answer is cut to this many sentences
 # Kinds of question answered as such before the turn's other codes: a hope asked for beside a note of what comes
 # next ("What do you want out of today? Then I'll tell you my list.") is a hope, not "Right, I'll do that."
 _KINDS_BEFORE_CODES = frozenset({"concerns", "expectations", "ideas", "ruler_up"})
+TOLD_AFTER = 60  # characters of telling after "can I explain" in an unpunctuated run: it was explained
 TELLING_WORDS = 12  # a statement this long with no code is still information: acknowledged, not "Sorry?"
 
 
@@ -74,6 +75,8 @@ class ScriptedActor:
         if decision.ruler and decision.ruler.scaled:
             template = pick(f"ruler:{decision.ruler.kind}", lines[f"ruler_{decision.ruler.kind}"])
             essential.append(template.replace("{value}", str(decision.ruler.value)))
+            if decision.analysis.kind in AFTER_A_RULER:  # "...and what would make it one higher?", asked with it
+                essential.append(pick(decision.analysis.kind, lines[decision.analysis.kind]))
         elif decision.ruler:
             value = decision.ruler.value
             pool = f"{decision.ruler.kind}_{'low' if value < 4 else 'mid' if value < 7 else 'high'}"
@@ -141,8 +144,14 @@ class ScriptedActor:
             return pick("stacked")
         if a.has("backchannel"):
             return pick("backchannel")
-        if a.has("ask_permission"):
-            return pick("permission")
+        if a.has("ask_permission"):  # "Can I explain? <the explanation>": what was said, not a go-ahead after it
+            asked_at = max(h.end for h in a.hits if h.code == "ask_permission")
+            # (said without punctuation, one long run that goes on well past the asking and asks nothing)
+            told_after = any(
+                h.code in ("information", "advice") and (h.start >= asked_at or (h.end - asked_at >= TOLD_AFTER and not h.text.rstrip().endswith("?")))
+                for h in a.hits
+            )
+            return pick("information" if told_after else "permission")
         # "Anything else?", "What can I do for you?": an activated patient's own question; else what they came with, again
         if (a.kind == "agenda" or a.has("agenda_setting")) and not decision.touched_hidden:
             if question := self._own_question(decision, state, force=True):

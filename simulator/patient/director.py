@@ -20,7 +20,7 @@ from simulator.scenario.model import Cue, Fact, Knowledge, Scenario
 from simulator.session.model import Disclosure
 
 PROMPT_WORDS = 8  # a turn this short that the reader finds nothing in may still ask, as a form does
-_AFTER_A_RULER = ("ruler_up", "ruler_why")  # "what would take it higher?", "why not lower?": no number again
+AFTER_A_RULER = ("ruler_up", "ruler_why")  # "what would take it higher?", "why not lower?": no number again
 
 
 @dataclass(frozen=True)
@@ -86,8 +86,10 @@ class Director:
         plan = None if opening or stacked or winding_up or analysis.kind == "agenda" else self.planner.plan(analysis, text, turn, events)
         # a number back only when a scale was given: "How confident do you feel?" is answered in words
         # "What would take it one number higher?" asks what would help, not for the number again
-        asked = (analysis.has("scale_question") or analysis.kind in ("confidence", "importance")) and analysis.kind not in _AFTER_A_RULER
+        # unless the scale is given in the same turn ("Out of ten, how sure are you? And what would make it higher?"): both
+        asked = analysis.has("scale_question") or analysis.kind in ("confidence", "importance")
         scaled = asked and bool(self.reader.lexicon.codes["scale_question"].search(text.lower()))
+        asked = asked and (scaled or analysis.kind not in AFTER_A_RULER)
         ruler = self.planner.ruler(analysis, text, scaled) if asked else None
         engaged = analysis.engaged_topics
         asking = analysis.has(*INVITING) and not tells
