@@ -563,3 +563,33 @@ def test_a_goodbye_with_a_tag_ends_the_consultation(line) -> None:
     engine, replies = play("hypertension-proactive", ["Hello Martin, what brings you in?", line])
     assert replies[1].decision.closing and engine.state.ended
     assert not TurnReader().analyse("Take care of that knee, yeah? And what about the tablets?", "Okay.").goodbye
+
+
+def test_go_on_straight_after_a_hint_takes_it_up_and_go_on_otherwise_brings_a_hint_not_a_stock_line() -> None:
+    _, replies = play("copd-low-mood", ["Morning Derek, come in. What brings you along?", "That sounds hard going.", "Mm, go on."])
+    assert replies[1].decision.cue is not None  # the hint, dropped
+    outcome = replies[2].decision.cue_outcome
+    assert outcome is not None and outcome == ("taken_up", replies[1].decision.cue)
+    engine, replies = play("asthma-young-adult", ["Hi Jade, what brings you in today?", "Mm, right.", "Go on, love."])
+    assert replies[2].decision.analysis.codes == ("backchannel",)
+    cue = replies[2].decision.cue
+    assert cue is not None and replies[2].text in cue.says, replies[2].text  # the hint alone, no "That's about it"
+    assert not set(cue.topics) & set(engine.director.reader.topics_in(replies[1].text))  # nothing near "Yeah.": whatever is on her mind
+
+
+@pytest.mark.parametrize(
+    ("said", "read_as"),
+    [
+        ("'Ow are yer keepin'?", "How are you keeping?"),
+        ("'Ave yer 'ad any pain in yer chest?", "Have you had any pain in your chest?"),
+        ("what you doin about the tablets", "what you doing about the tablets"),
+        ("Ow d'yer feel about it?", "How d'you feel about it?"),
+    ],
+)
+def test_dropped_h_and_g_and_yer_are_read_as_the_words_they_are(said, read_as) -> None:
+    from simulator.analysis.speech import read_speech
+
+    speech = read_speech(said)
+    assert speech.clean == read_as
+    assert speech.to_original(0, len(speech.clean)) == (0, len(said.rstrip("?")) + ("?" in said))  # evidence quotes the turn as said
+    assert TurnReader().analyse(said, "Aye.").is_question

@@ -12,13 +12,9 @@ from simulator.analysis.units import Unit
 
 # What may follow a goodbye: a name, "then", "now", "mate", "love" ("Take care, Mrs Hale." "Bye then, love!")
 _NAME = r"[\s,]+(?:(?:mr|mrs|ms|miss|dr)\.?\s+)?[A-Z][\w'-]*"  # ", Mr Patel", ", Maureen"
-_ADDRESS_TERM = (
-    r"[\s,]+(?:my\s+)?(?:then|now|mate|love|dear|pet|hen|folks|both|all|"
-    r"bruv|bro|brother|sister|sis|sweetheart|darling|sweetie|honey|hun|babe|bab|buddy|pal|chief|boss|madam|sir|ma'am|"
-    r"lover|friend|chuck|duck|petal|flower|son|lad|lass|young man|young lady|drive|po|y'hear|you hear|alligator|again)"
-)
-_ADDRESS = re.compile(rf"(?:{_NAME}|{_ADDRESS_TERM})*[\s.!]*$")
-_ONE_ADDRESS = re.compile(rf"(?:{_NAME}|{_ADDRESS_TERM})[\s.!]*$")  # only the last: "Cheerio the now, hen" keeps "the now"
+# What else may follow a goodbye besides a term of address (the lexicon's address_terms): "Bye then", "See you later,
+# alligator", "Cheerio the now, hen"
+_AFTER_GOODBYE = ("then", "now", "both", "all", "drive", "po", "y'hear", "you hear", "alligator", "again")
 _NAMED = re.compile(rf"(?:{_NAME})+[\s.!]*$")
 _REPORTED = re.compile(r"\b(said|says|told|tells|asked|asks|wrote|called out|shouted)\b")  # "she said see you later"
 MAX_TAILS = 3  # "bye now, and I'll ring you Monday, and don't forget your bloods": tails cut one by one
@@ -30,6 +26,10 @@ QUESTION_WORDS = frozenset("what how why when where who which do does did is are
 class Goodbyes:
     def __init__(self, lexicon: Lexicon):
         self.lexicon = lexicon
+        terms = "|".join(re.escape(t).replace(r"\ ", " ") for t in (*_AFTER_GOODBYE, *lexicon.address_terms))
+        term = rf"[\s,]+(?:my\s+)?(?:{terms})"
+        self._address = re.compile(rf"(?:{_NAME}|{term})*[\s.!]*$")
+        self._one_address = re.compile(rf"(?:{_NAME}|{term})[\s.!]*$")  # only the last: "Cheerio the now, hen" keeps "the now"
 
     def says_goodbye(self, last: Unit, questions: int) -> bool:
         """The last sentence ends with a goodbye (a name or "then" may follow) and it asks nothing."""
@@ -45,7 +45,7 @@ class Goodbyes:
             # "Bye for now, and I'll ring you Monday, and don't forget your bloods."), a name after any of them
             said, tails = last.text, self.lexicon.goodbye_tail
             for _ in range(MAX_TAILS):
-                addressed = _ADDRESS.sub("", said)
+                addressed = self._address.sub("", said)
                 cut = tails.sub("", addressed)
                 if cut == addressed:
                     cut = tails.sub("", said) if addressed != said else said
@@ -70,7 +70,7 @@ class Goodbyes:
         not the "now"; "Cheerio the now, hen.": the last term only)."""
         goodbye = self.lexicon.goodbye
         tried: set[str] = set()
-        for strip in (None, _ADDRESS, _NAMED, _ONE_ADDRESS):  # each form once, the turn as said first
+        for strip in (None, self._address, _NAMED, self._one_address):  # each form once, the turn as said first
             form = said if strip is None else strip.sub("", said)
             if form not in tried:
                 tried.add(form)

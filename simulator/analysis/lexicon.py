@@ -100,6 +100,7 @@ class Lexicon:
     whole_turn_kinds: frozenset[str]  # kinds read from the whole turn, not only its questions (self-harm, said before it is asked)
     ice_fact_kinds: Mapping[str, tuple[str, ...]]  # question kind -> the kinds of scenario fact that answer it, best first
     backchannel_phrases: frozenset[str]
+    address_terms: tuple[str, ...]  # "love", "mate", "young man": said to the patient, they change nothing
     backchannel_phrase: re.Pattern[str]  # any of them inside a longer acknowledgement ("mm go on i'm listening")
     not_after: Mapping[str, re.Pattern[str]]
     model_needs: Mapping[str, re.Pattern[str]]  # a code the model finds without a rule needs these words in the unit
@@ -165,6 +166,7 @@ def shared_lexicon() -> Lexicon:
         ice_fact_kinds={kind: tuple(facts) for kind, facts in kinds_data["ice_fact_kinds"].items()},
         backchannel_phrases=frozenset(" ".join(p.split()) for p in codes_data["backchannel_phrases"]),
         backchannel_phrase=_phrases(codes_data["backchannel_phrases"]),
+        address_terms=tuple(" ".join(t.split()) for t in codes_data["address_terms"]),
         not_after={code: re.compile(pattern, FLAGS) for code, pattern in codes_data.get("not_after", {}).items()},
         model_needs={code: re.compile(pattern, FLAGS) for code, pattern in codes_data.get("model_needs", {}).items()},
         shared_topics={name: tuple(words) for name, words in topics.items()},

@@ -337,7 +337,11 @@ class TurnReader:
         if not self.lexicon.continuers.search(short):
             return False
         rest = self.lexicon.backchannel_phrase.sub(" ", short).split()
-        return all(w in BACKCHANNEL_WORDS for w in rest)
+        return all(w in BACKCHANNEL_WORDS or w in self._address_words for w in rest)  # "Go on, bab."
+
+    @cached_property
+    def _address_words(self) -> frozenset[str]:
+        return frozenset(word for term in self.lexicon.address_terms for word in term.split())
 
     def _jargon(self, text: str, speech: Speech) -> list[CodeHit]:
         found = []

@@ -46,13 +46,27 @@ _RESTART = frozenset(
 # Scotland and the North say it ("how are ye keeping", "youse"), and contractions typed or transcribed without
 # their apostrophe ("whats a normal day like", "dont worry"; only those that are no other word: not "its", "ill",
 # "id", "were", "well", "wed", "shell", "cant"). The original text, and what is quoted as evidence, keeps their word.
+# -ing said as -in ("how are you keepin'?", "what you doin about it"), with or without an apostrophe for the g
+_G_DROPPED = frozenset(
+    "keepin doin goin gettin feelin sleepin eatin takin comin workin walkin sayin tellin thinkin managin copin smokin drinkin "
+    "breathin usin havin livin lookin talkin tryin somethin nothin anythin everythin".split()
+)
 _SPOKEN_FORMS = {
     "ye": "you", "youse": "you", "yous": "you", "yer": "your", "yerself": "yourself", "yersel": "yourself",
     **{bare: bare[:-1] + "'s" for bare in "whats hows wheres whos thats theres heres hes shes whens whys".split()},
     **{bare: bare[:-2] + "n't" for bare in "dont doesnt didnt isnt arent wasnt werent havent hasnt hadnt couldnt wouldnt shouldnt".split()},
     "youre": "you're", "youve": "you've", "youll": "you'll", "youd": "you'd", "theyre": "they're", "theyve": "they've",
-    "ive": "I've", "im": "I'm", "wont": "won't", "weve": "we've", "whatre": "what're"
+    "ive": "I've", "im": "I'm", "wont": "won't", "weve": "we've", "whatre": "what're",
+    # "Ow d'yer feel?" in the Black Country, Lancashire, London: a dropped h with no apostrophe to show it (see _H_DROPPED)
+    "ow": "how", "d'yer": "d'you", "d'ye": "d'you", "d'ya": "d'you",
+    **{dropped: dropped + "g" for dropped in _G_DROPPED},
 }
+# Words with their h dropped and an apostrophe for it ("'ow are yer?", "'ave you 'ad any pain?"), read with it back
+_H_DROPPED = frozenset(
+    "ow ave as ad avin aving is er im ere elp ome ospital urt urting urtin eart ealth appy ard alf ouse ead ear appen appened".split()
+)
+# After these, "yer" is "you" ("are yer keeping", "thank yer"); elsewhere "your" ("yer chest")
+_YER_IS_YOU = frozenset("are were do did d'you have has can could will would should shall thank told tell see let got".split())
 _PUNCT_NO_SPACE_BEFORE = frozenset(",.?!;:%)")
 _BOUNDARY = frozenset(".?!;")
 
@@ -92,11 +106,12 @@ def read_speech(text: str) -> Speech:
     pieces: list[str] = []
     spans: list[tuple[int, int, int, int]] = []
     at = 0
+    before = ""  # the word before, lower-cased: "are yer" is "are you", "yer chest" is "your chest"
     for token, start, end, low in kept:
         if "\u2019" in token:
             token = token.replace("\u2019", "'")
         if low in _SPOKEN_FORMS:
-            standard = _SPOKEN_FORMS[low]
+            standard = "you" if low == "yer" and before in _YER_IS_YOU else _SPOKEN_FORMS[low]
             token = standard[:1].upper() + standard[1:] if token[0].isupper() else standard
         if pieces and not (token in _PUNCT_NO_SPACE_BEFORE or pieces[-1] in ("(", "'")):
             pieces.append(" ")
@@ -104,6 +119,7 @@ def read_speech(text: str) -> Speech:
         pieces.append(token)
         spans.append((at, at + len(token), start, end))
         at += len(token)
+        before = low
     return Speech(text, "".join(pieces), tuple(spans), only_noise)
 
 
@@ -117,6 +133,12 @@ def _joined(tokens: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
     for token, start, end in tokens:
         if out:
             prev, p_start, p_end = out[-1]
+            if p_end == start and token in ("'", "\u2019") and prev.lower() in _G_DROPPED:
+                out[-1] = (prev, p_start, end)  # "keepin'": the apostrophe is the word's own
+                continue
+            if p_end == start and prev in ("'", "\u2019") and token.lower() in _H_DROPPED and (len(out) < 2 or out[-2][2] < p_start):
+                out[-1] = (("H" if token[0].isupper() else "h") + token.lower(), p_start, end)  # "'ow" is "how"
+                continue
             if p_end == start and (
                 (token.isdigit() and len(out) >= 2 and prev in _JOINS_NUMBERS and out[-2][2] == p_start and out[-2][0][-1:].isdigit())
                 or (token == "." and prev.lower() in _ABBREVIATIONS)

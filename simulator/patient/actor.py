@@ -143,6 +143,12 @@ class ScriptedActor:
         if decision.stacked:
             return pick("stacked")
         if a.has("backchannel"):
+            if decision.cue is not None:
+                return ""  # asked to go on, the hint they drop is the reply
+            taken = decision.cue_outcome
+            if taken and taken[0] == "taken_up" and not decision.disclosed and decision.cue is None:
+                # "Go on." after a hint, with what lies behind it not yet theirs to tell: the hint again, in other words
+                return self._pick(f"cue:{taken[1].id}", taken[1].says, turn, state)
             return pick("backchannel")
         if a.has("ask_permission"):  # "Can I explain? <the explanation>": what was said, not a go-ahead after it
             asked_at = max(h.end for h in a.hits if h.code == "ask_permission")

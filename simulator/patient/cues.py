@@ -29,8 +29,9 @@ class CueTracker:
     def pending(self) -> dict | None:
         return next((r for r in reversed(self.state.cues) if r["outcome"] == "open"), None)
 
-    def outcome(self, analysis: TurnAnalysis, turn: int) -> tuple[str, Cue] | None:
-        """Whether this clinician turn took up the cue offered before it: ("taken_up" | "missed", cue)."""
+    def outcome(self, analysis: TurnAnalysis, turn: int, carry_on: bool = False) -> tuple[str, Cue] | None:
+        """Whether this clinician turn took up the cue offered before it: ("taken_up" | "missed", cue). `carry_on`: the
+        turn only asks them to go on ("Mm. Go on.")."""
         record = self.pending()
         if record is None:
             return None
@@ -38,7 +39,8 @@ class CueTracker:
         if cue is None:
             record["outcome"] = "missed"
             return None
-        explores = self._explores(analysis, cue, just_said=turn == record["turn"] + 1)
+        just_said = turn == record["turn"] + 1
+        explores = (carry_on and just_said) or self._explores(analysis, cue, just_said)
         if explores:
             record.update(outcome="taken_up", answered=turn)
             self.state.missed_run = 0
@@ -67,19 +69,16 @@ class CueTracker:
         bare = analysis.word_count <= BARE_PROMPT_WORDS or analysis.kind in (None, "not_covered")
         return just_said and not analysis.topics and bare and takes_up(analysis)
 
-    def offer(self, analysis: TurnAnalysis, turn: int, near: frozenset[str] = frozenset()) -> Cue | None:
+    def offer(self, analysis: TurnAnalysis, turn: int, near: frozenset[str] = frozenset(), anywhere: bool = False) -> Cue | None:
         """A cue for the patient's reply to this turn, if the turn (or, for "go on", what they were saying:
-        `near`) came near an unspoken concern."""
+        `near`) came near an unspoken concern; `anywhere` (asked to go on): else whatever is on their mind."""
         state = self.state
         if state.missed_run >= MISSED_BEFORE_SILENCE or self.pending() is not None:
             return None
         offered = {r["cue"] for r in state.cues}
         engaged = analysis.engaged_topics | near
-        for cue in self.scenario.cues:
-            if cue.id in offered or not set(cue.topics) & engaged:
-                continue
-            if cue.leads_to is not None and cue.leads_to in state.disclosed:
-                continue
+        unsaid = [c for c in self.scenario.cues if c.id not in offered and not (c.leads_to is not None and c.leads_to in state.disclosed)]
+        cue = next((c for c in unsaid if set(c.topics) & engaged), unsaid[0] if anywhere and unsaid else None)
+        if cue is not None:
             state.cues.append({"cue": cue.id, "turn": turn + 1, "outcome": "open"})
-            return cue
-        return None
+        return cue

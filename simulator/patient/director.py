@@ -68,7 +68,9 @@ class Director:
         opening = state.clinician_turns == 0
         state.clinician_turns += 1
         events = detect_events(analysis, state)
-        cue_outcome = None if opening else self.cues.outcome(analysis, turn)
+        # "Mm. Go on.": asks them to carry on with what they were saying (a hint in it is taken up)
+        carry_on = bool(previous_patient and analysis.has("backchannel") and self.reader.lexicon.continuers.search(analysis.text.lower()))
+        cue_outcome = None if opening else self.cues.outcome(analysis, turn, carry_on)
         if cue_outcome:
             events = (*events, f"cue_{cue_outcome[0]}")
         self._apply_effects(analysis, events)
@@ -151,10 +153,9 @@ class Director:
             touched_known = tuple(sorted(told, key=lambda f: -state.disclosed.index(f.id)))
         if knowledge is not None and asks_past_it(analysis, knowledge, touched_known, self._own_topics):
             knowledge = None  # "How are you managing for money, on your own?" after the money story: the money, again
-        # "Mm. Go on.": a little more about what they were saying, a hint of what lies behind it
-        carry_on = previous_patient and analysis.has("backchannel") and self.reader.lexicon.continuers.search(analysis.text.lower())
-        near = frozenset(self.reader.topics_in(previous_patient)) if carry_on else frozenset()
-        cue = None if opening or closing or disclosed or stacked else self.cues.offer(analysis, turn, near)
+        # "Mm. Go on.": a little more about what they were saying, a hint of what lies behind it, else of what is on their mind
+        near = frozenset(self.reader.topics_in(previous_patient)) if carry_on and previous_patient else frozenset()
+        cue = None if opening or closing or disclosed or stacked else self.cues.offer(analysis, turn, near, anywhere=carry_on)
         return Decision(
             turn, analysis, events, disclosed, opening, closing, plan, ruler, touched_hidden, touched_known, confused, stacked,
             knowledge, cue, cue_outcome, offer, showing,
