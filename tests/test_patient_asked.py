@@ -593,3 +593,36 @@ def test_dropped_h_and_g_and_yer_are_read_as_the_words_they_are(said, read_as) -
     assert speech.clean == read_as
     assert speech.to_original(0, len(speech.clean)) == (0, len(said.rstrip("?")) + ("?" in said))  # evidence quotes the turn as said
     assert TurnReader().analyse(said, "Aye.").is_question
+
+
+def test_said_again_they_give_the_sentences_that_answer_not_the_lead_in() -> None:
+    from simulator.patient.actor import _repeated
+
+    line = ("Well, I'll be honest with you, love. The water tablet, I don't take it on the days I go out. Tuesdays when I take "
+            "Ken to the day centre, Thursdays for the shopping, and church on a Sunday. I'd never make it to a toilet in time.")
+    again = _repeated(line, "Which days is it you miss, would you say?")
+    assert "honest" not in again and "Tuesdays" in again and "the days I go out" in again
+    assert _repeated(line, "Why's that?").startswith("Well, I'll be honest")  # nothing shared: it opens as it did
+
+
+def test_a_normalising_remark_then_a_question_about_what_they_do_asks_them_and_they_say_what_they_told() -> None:
+    engine, replies = play("heart-failure-carer", [
+        "Hello Mrs Hughes, come in. How have you been?",
+        "Tell me how the tablets are going, day to day.",
+        "Loads of folk skip the water pill when they've got to be out and about, I'd do the same. Has that happened to you? How many days, roughly?",
+    ])
+    assert "skips_water_tablet" in {f.id for f in replies[1].decision.disclosed}
+    decision = replies[2].decision
+    assert not decision.offer and decision.touched_known and decision.touched_known[0].id == "skips_water_tablet"
+    assert "water" in replies[2].text.lower(), replies[2].text
+
+
+def test_a_short_follow_up_with_no_subject_is_about_what_they_just_said() -> None:
+    engine, replies = play("heart-failure-carer", [
+        "Hello Mrs Hughes, come in. How have you been?",
+        "Tell me how the tablets are going, day to day.",
+        "And how many days a week, about?",
+    ])
+    a = replies[2].decision.analysis
+    assert not a.topics and "medication" in a.context_topics
+    assert replies[2].decision.knowledge is None and replies[2].decision.touched_known[0].id == "skips_water_tablet"

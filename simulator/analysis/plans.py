@@ -71,9 +71,19 @@ def offers_plan(analysis: TurnAnalysis, text: str) -> bool:
 _ASKS_FOR_CONTENT = re.compile(r"^\W*(who|where|which|when|how (many|much|old|long))\b", re.I)
 
 
+# The question a turn ends on asks what they do, whatever it said before ("Lots of people leave it out on busy days.
+# Does that ever happen with you? How many days a week?"); "Which would suit you?" after options still offers
+_LAST_ASKS_FOR_CONTENT = re.compile(
+    r"^\W*(?:(?:who|where|when|how (?:many|much|old|long|often))\b|(?:does|did|has|do) (?:that|this|it) (?:ever )?happen)", re.I
+)
+
+
 def offers_something(analysis: TurnAnalysis) -> bool:
     """A question that proposes (a plan, a change, help) rather than asks for something the patient knows."""
-    return offers_plan(analysis, analysis.text) and not _ASKS_FOR_CONTENT.match(analysis.text)
+    if not offers_plan(analysis, analysis.text) or _ASKS_FOR_CONTENT.match(analysis.text):
+        return False
+    asked = [h.text for h in analysis.hits if h.code in ("open_question", "closed_question")]
+    return not (asked and _LAST_ASKS_FOR_CONTENT.match(asked[-1]))
 
 
 def invites_plan(analysis: TurnAnalysis) -> bool:

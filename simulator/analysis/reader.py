@@ -40,6 +40,7 @@ QUESTION_FORMS = ("open_question", "closed_question")
 # A subject is a run of mentions that share a topic ("your inhalers, the blue one and the brown one" is
 # three mentions of medicines but fewer subjects than a list of four unrelated things).
 STACKED_TOPICS = 4
+ELLIPTICAL_WORDS = 8  # "Right, okay. How often, roughly, in a week?"
 BACKCHANNEL_WORDS_MAX = 6  # "Mm. Go on, I'm listening." asks them to carry on, and nothing more
 # Codes that one unit does not carry together; the model's likelier one stays ("Thanks for coming in" is a
 # welcome at the start and a goodbye at the end; offering back what the patient said is not informing).
@@ -233,7 +234,11 @@ class TurnReader:
         prompt = bool(self.lexicon.open_prompt.search(low)) and "backchannel" not in coded
         context: tuple[str, ...] = ()
         # "Anything else?" asks for something new: never about what the patient has just said
-        if previous_patient and (coded & _CONTEXT_CODES or prompt) and "agenda_setting" not in coded:
+        # "How often, roughly?": a short question with no subject of its own is about what they have just said
+        elliptical = bool(questions) and not topics and len(speech.clean.split()) <= ELLIPTICAL_WORDS and bool(
+            self.lexicon.elliptical_questions.search(low)
+        )
+        if previous_patient and (coded & _CONTEXT_CODES or prompt or elliptical) and "agenda_setting" not in coded:
             said = previous_patient
             if coded & _CONTEXT_CODES == {"reflection"} and not prompt:
                 said = self._reflected(previous_patient, reflecting)

@@ -30,6 +30,7 @@ REPEAT_SENTENCES = 2  # said again, a long answer is cut to this many sentences
 # next ("What do you want out of today? Then I'll tell you my list.") is a hope, not "Right, I'll do that."
 _KINDS_BEFORE_CODES = frozenset({"concerns", "expectations", "ideas", "ruler_up"})
 TOLD_AFTER = 60  # characters of telling after "can I explain" in an unpunctuated run: it was explained
+LEAD_IN_WORDS = 6  # a first sentence this short that shares nothing with the question only leads in
 TELLING_WORDS = 12  # a statement this long with no code is still information: acknowledged, not "Sorry?"
 
 
@@ -328,15 +329,23 @@ _MID_CAPITAL = re.compile(r"(?<=[a-z,;] )([A-Z][a-z]+)")
 
 
 def _repeated(line: str, question: str) -> str:
-    """What is said again of a long answer: the sentences that share a word with the question, else its
-    opening; never the whole paragraph word for word."""
+    """What is said again of a long answer: the sentences that share most words with the question, then its
+    opening (unless that only leads in: "I'll be honest with you, love."), in the order they were said; never the
+    whole paragraph word for word."""
     sentences = _SENTENCE_END.split(line.strip())
     if len(sentences) <= REPEAT_SENTENCES:
         return line
-    asked = set(_gist(question).split()) - _REPEAT_STOP
-    related = [s for s in sentences[1:] if asked & set(_gist(s).split())]
-    others = [s for s in sentences[1:] if s not in related]
-    return " ".join([sentences[0], *related, *others][:REPEAT_SENTENCES])
+    asked = _stems(question) - _REPEAT_STOP
+    shared = [len(asked & _stems(s)) for s in sentences]
+    related = sorted((i for i in range(1, len(sentences)) if shared[i]), key=lambda i: -shared[i])
+    lead_in = not shared[0] and len(sentences[0].split()) <= LEAD_IN_WORDS and related
+    order = [*related, *([] if lead_in else [0]), *(i for i in range(1, len(sentences)) if i not in related)]
+    return " ".join(sentences[i] for i in sorted(order[:REPEAT_SENTENCES]))
+
+
+def _stems(text: str) -> set[str]:
+    """Content words, a plural as its singular ("days" is "day")."""
+    return {w[:-1] if w.endswith("s") and len(w) > 3 else w for w in _gist(text).split()}
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")

@@ -123,6 +123,8 @@ class Director:
         # the kind of ICE question asked, before what it only takes up; a worry or hope is not what a question about
         # something else is after
         named = set(analysis.topics)
+        # "How often, roughly?" names nothing and asks about what they have just said: the latest they told, not their life
+        follows_up = analysis.is_question and not named and bool(analysis.context_topics) and not analysis.has("reflection", "empathy", "summary")
         own = named & self._own_topics  # this patient's own subjects say most about what is asked ("pillows", not "breathing")
         # then the one in the question's own words ("the water tablet"); read only when there is a choice to make
         words = self.reader.topics.content(analysis.text.lower()) if len(touched_known) > 1 else frozenset()
@@ -130,7 +132,7 @@ class Director:
         rank = {kind: i for i, kind in enumerate(ice_kinds)}
         touched_known = tuple(sorted(touched_known, key=lambda f: (
             not set(f.topics) & named, -len(set(f.topics) & own), rank.get(f.kind, len(rank)), not ice_kinds and f.disclose == "ice_elicited",
-            -len(words & self._fact_words[f.id]), -state.disclosed.index(f.id) if ice_kinds else 0,
+            -len(words & self._fact_words[f.id]), -state.disclosed.index(f.id) if ice_kinds or follows_up else 0,
         )))
         # "What can I do for you?" after the opening: what they came with, said again
         if analysis.kind == "agenda" and asking and not disclosed:
@@ -144,7 +146,8 @@ class Director:
         showing = not state.plan_agreed and any(h.code == "teach_back" and "show" in h.text.lower() for h in analysis.hits)
         # a clerking prompt, said without a question's shape ("next of kin and their name", "date of birth")
         prompted = not analysis.codes and 0 < analysis.word_count <= PROMPT_WORDS and len(analysis.topics) < STACKED_TOPICS
-        knowledge = self._knowledge(analysis, touched_hidden) if (asking or showing or prompted) and not other_job and not disclosed and not closing else None
+        answers_life = (asking or showing or prompted) and not (other_job or follows_up or disclosed or closing)
+        knowledge = self._knowledge(analysis, touched_hidden) if answers_life else None
         if analysis.has("teach_back") and not showing:
             knowledge = None  # "Tell me back what you'll do tomorrow" with no plan agreed: they say so (actor)
         if showing and knowledge is None and not touched_known and not disclosed:
