@@ -583,7 +583,7 @@ def test_go_on_straight_after_a_hint_takes_it_up_and_go_on_otherwise_brings_a_hi
         ("'Ow are yer keepin'?", "How are you keeping?"),
         ("'Ave yer 'ad any pain in yer chest?", "Have you had any pain in your chest?"),
         ("what you doin about the tablets", "what you doing about the tablets"),
-        ("Ow d'yer feel about it?", "How d'you feel about it?"),
+        ("Ow d'yer feel about it?", "How do you feel about it?"),
     ],
 )
 def test_dropped_h_and_g_and_yer_are_read_as_the_words_they_are(said, read_as) -> None:
@@ -626,3 +626,17 @@ def test_a_short_follow_up_with_no_subject_is_about_what_they_just_said() -> Non
     a = replies[2].decision.analysis
     assert not a.topics and "medication" in a.context_topics
     assert replies[2].decision.knowledge is None and replies[2].decision.touched_known[0].id == "skips_water_tablet"
+
+
+def test_asked_to_pick_from_options_that_name_a_plan_they_choose_and_tell_nothing_but_what_stands_in_the_way() -> None:
+    engine, replies = play("ckd-pain-multimorbidity", [
+        "Hello Margaret, come in. What can I do for you today?",
+        "A few ideas for the pain: a gel you rub on the knees, regular paracetamol, or some gentle exercise. Which do you fancy starting with?",
+    ])
+    decision = replies[1].decision
+    assert decision.plan is not None and decision.plan.kind == "agreed"
+    assert all(f.kind == "barrier" for f in decision.disclosed), [f.id for f in decision.disclosed]
+
+
+def test_how_many_goes_a_day_asks_how_they_use_it() -> None:
+    assert TurnReader().analyse("And the blue one, how many goes a day would you say?", "Aye.").kind == "medicine_use"

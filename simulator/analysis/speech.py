@@ -58,7 +58,7 @@ _SPOKEN_FORMS = {
     "youre": "you're", "youve": "you've", "youll": "you'll", "youd": "you'd", "theyre": "they're", "theyve": "they've",
     "ive": "I've", "im": "I'm", "wont": "won't", "weve": "we've", "whatre": "what're",
     # "Ow d'yer feel?" in the Black Country, Lancashire, London: a dropped h with no apostrophe to show it (see _H_DROPPED)
-    "ow": "how", "d'yer": "d'you", "d'ye": "d'you", "d'ya": "d'you",
+    "ow": "how", "d'you": "do you", "d'yer": "do you", "d'ye": "do you", "d'ya": "do you", "dyou": "do you",
     **{dropped: dropped + "g" for dropped in _G_DROPPED},
 }
 # Words with their h dropped and an apostrophe for it ("'ow are yer?", "'ave you 'ad any pain?"), read with it back

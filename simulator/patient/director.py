@@ -80,7 +80,10 @@ class Director:
         # a turn that tells (explains, safety-nets, offers) and asks only whether it made sense or may go on asks
         # nothing about their life: nothing comes out of it, and nothing told is said again
         tells = only_tells(analysis, self.reader.topics_in) and not opening
-        disclosed = () if stacked or tells else self._disclose(analysis, turn, opening)
+        # offered options and asked to pick ("Which would you be happy to start with?"): a choice, not their life story
+        # (what stands in the way of one of them may still come out); a menu of nothing they have a plan for is talked about
+        choosing = analysis.has("options") and plans.asks_to_choose(analysis, text) and self.planner.names_a_plan(text)
+        disclosed = () if stacked or tells else self._disclose(analysis, turn, opening, only_barriers=choosing)
         if cue_outcome and cue_outcome[0] == "taken_up" and not stacked:
             disclosed = (*disclosed, *self._behind_cue(cue_outcome[1], turn, disclosed))
         # when to ring, when to come back or "does that make sense?" offers no plan and asks for no hurdle
@@ -131,7 +134,8 @@ class Director:
         # asked about their worry again ("And what is it about that that bothers you?"): the latest of that kind
         rank = {kind: i for i, kind in enumerate(ice_kinds)}
         touched_known = tuple(sorted(touched_known, key=lambda f: (
-            not set(f.topics) & named, -len(set(f.topics) & own), rank.get(f.kind, len(rank)), not ice_kinds and f.disclose == "ice_elicited",
+            not set(f.topics) & named, -len(set(f.topics) & own), -len(set(f.topics) & named), rank.get(f.kind, len(rank)),
+            not ice_kinds and f.disclose == "ice_elicited",
             -len(words & self._fact_words[f.id]), -state.disclosed.index(f.id) if ice_kinds or follows_up else 0,
         )))
         # "What can I do for you?" after the opening: what they came with, said again
@@ -230,7 +234,7 @@ class Director:
 
     # -- disclosure ----------------------------------------------------------------------------
 
-    def _disclose(self, analysis: TurnAnalysis, turn: int, opening: bool) -> tuple[Fact, ...]:
+    def _disclose(self, analysis: TurnAnalysis, turn: int, opening: bool, only_barriers: bool = False) -> tuple[Fact, ...]:
         state = self.state
         out: list[Fact] = []
         if opening:
@@ -254,13 +258,13 @@ class Director:
             for f in ice_answers
         )
         for fact in ice_answers if ice_kinds else self.scenario.facts:
-            if fact.id in state.disclosed or len(out) >= self.limits["max_disclosures_per_turn"]:
+            if fact.id in state.disclosed or len(out) >= self.limits["max_disclosures_per_turn"] or (only_barriers and fact.kind != "barrier"):
                 continue
             reason = self._reason(fact, analysis, ice_fallback_used or ice_on_topic, ice_kinds, ice_answers)
             if reason:
                 ice_fallback_used = ice_fallback_used or reason.startswith("an ICE question about none")
                 out.append(self._record(fact, turn, reason))
-        if not out and self._general_invitation(analysis):
+        if not out and not only_barriers and self._general_invitation(analysis):
             open_fact = next((f for f in self.scenario.facts if f.disclose == "open_question" and self._free(f)), None)
             if open_fact:
                 out.append(self._record(open_fact, turn, "an open question about nothing in particular: what is on the patient's mind"))

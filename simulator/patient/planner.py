@@ -73,6 +73,10 @@ class Planner:
             return None
         return PlanOutcome("barrier" if ready else "no_idea")
 
+    def names_a_plan(self, text: str) -> bool:
+        """The turn names a plan the patient would take up."""
+        return bool(_named(self._accept, text))
+
     def _plan_topics(self, plan: Plan) -> set[str]:
         behaviour = next((b for b in self.scenario.patient.behaviours if b.id == plan.behaviour), None)
         return set(behaviour.topics) if behaviour else set()
