@@ -609,7 +609,8 @@ def test_a_normalising_remark_then_a_question_about_what_they_do_asks_them_and_t
     engine, replies = play("heart-failure-carer", [
         "Hello Mrs Hughes, come in. How have you been?",
         "Tell me how the tablets are going, day to day.",
-        "Loads of folk skip the water pill when they've got to be out and about, I'd do the same. Has that happened to you? How many days, roughly?",
+        "Loads of folk skip the water pill when they've got to be out and about, I'd do the same. "
+        "Has that happened to you? How many days, roughly?",
     ])
     assert "skips_water_tablet" in {f.id for f in replies[1].decision.disclosed}
     decision = replies[2].decision
@@ -631,7 +632,8 @@ def test_a_short_follow_up_with_no_subject_is_about_what_they_just_said() -> Non
 def test_asked_to_pick_from_options_that_name_a_plan_they_choose_and_tell_nothing_but_what_stands_in_the_way() -> None:
     engine, replies = play("ckd-pain-multimorbidity", [
         "Hello Margaret, come in. What can I do for you today?",
-        "For the pain there are a few things we could try: a gel you rub on the knees, regular paracetamol, or some gentle exercise. Which do you fancy starting with?",
+        "For the pain there are a few things we could try: a gel you rub on the knees, regular paracetamol, or some gentle exercise. "
+        "Which do you fancy starting with?",
     ])
     decision = replies[1].decision
     assert decision.plan is not None and decision.plan.plan is not None and decision.plan.plan.id == "gel_and_paracetamol"
@@ -641,3 +643,29 @@ def test_asked_to_pick_from_options_that_name_a_plan_they_choose_and_tell_nothin
 def test_how_many_goes_a_day_asks_how_they_use_it() -> None:
     reader = TurnReader.for_scenario(load_scenario(SCENARIOS["copd-low-mood"]))
     assert reader.analyse("And the blue one, how many goes a day would you say?", "Aye.").kind == "medicine_use"
+
+
+def test_a_medicine_working_is_not_their_work_and_a_working_day_is() -> None:
+    reader = TurnReader()
+    assert "work" not in reader.analyse("You won't notice the tablets working, but they are. Any dizzy spells?", "Okay.").topics
+    assert "work" in reader.analyse("Talk me through a normal working day.", "Okay.").topics
+    assert "work" in reader.analyse("Are you still working at the depot?", "Okay.").topics
+
+
+@pytest.mark.parametrize(
+    ("line", "code"),
+    [
+        ("So I know I've got it across right, tell me back what you'll do this week.", "teach_back"),
+        ("Is there one small thing you'd fancy having a go at?", "goal_setting"),
+    ],
+)
+def test_everyday_teach_back_and_goal_setting(line, code) -> None:
+    assert code in TurnReader().analyse(line, "Okay.").codes
+
+
+def test_a_follow_up_booked_with_a_word_of_advice_is_not_rejected_as_a_lecture() -> None:
+    engine, replies = play("copd-low-mood", [
+        "Morning Derek. What brings you in?",
+        "I'll see you again in a month to see how the grey one's going. Try and keep it by the kettle so you see it.",
+    ])
+    assert replies[1].text not in engine.scenario.lines["advice_rejected"], replies[1].text

@@ -125,9 +125,9 @@ class ScriptedActor:
         """No fact, ruler or plan to voice: answer the kind of turn it was, in character."""
         a, lines, turn = decision.analysis, self.scenario.lines, decision.turn
         pick = lambda pool: self._pick(pool, lines[pool], turn, state)  # noqa: E731
-        # advice they did not ask for, rejected; not when to ring, and not what a turn that also asks or feels with them asks
+        # advice they did not ask for, rejected; not when to ring or come back, and not what a turn that also asks or feels with them asks
         rejected = "advice_without_permission" in decision.events and state.affect != "open"
-        if rejected and not a.has("safety_net", "empathy", "reflection") and not a.is_question:
+        if rejected and not a.has("safety_net", "empathy", "reflection", "follow_up") and not a.is_question:
             return pick("advice_rejected")
         if a.has("teach_back"):
             if state.plan_agreed:  # in their own words for that plan, else the shared template with its label
