@@ -13,12 +13,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from simulator import resources
+
+_DATA = resources.data_file("lexicon/speech.yaml")  # the word lists, read once
 # Tags and notes that are not speech: <UNSURE>, <UNIN/>, [laughs], (pause), [inaudible].
-_NOTE_WORDS = (
-    r"laugh\w*|chuckl\w*|pause\w*|long pause|sigh\w*|inaudible|unclear|unintelligible|crosstalk|silence|"
-    r"cough\w*|overlapping|overtalk|background noise|noise|indistinct|break|interruption|interrupted|sniff\w*|smil\w*|nod\w*|"
-    r"clears throat|typing|phone rings|door|writing|examin\w*|\.\.\.|…"
-)
+_NOTE_WORDS = "|".join(_DATA["note_words"])
 _WORD = r"[A-Za-z0-9\u00c0-\u024f]+(?:['\u2019][A-Za-z]+)*(?:-[A-Za-z0-9\u00c0-\u024f]+(?:['\u2019][A-Za-z]+)*)*-?"
 _TOKEN = re.compile(
     _WORD  # words and cut-offs ("have-") first: most tokens are words
@@ -30,43 +29,20 @@ _TOKEN = re.compile(
 )
 # Tokens joined back after the split: "1.5", "6:30", "138/84"; "Dr." keeps its full stop.
 _JOINS_NUMBERS = frozenset(".,:/")
-_ABBREVIATIONS = frozenset({"mr", "mrs", "ms", "dr", "st", "vs", "etc", "approx"})
-FILLERS = frozenset("um umm ummm uh uhh uhm erm er err ah ahh eh hmm hmmm mmm ehm".split())
-BACKCHANNEL_WORDS = frozenset(
-    "mm mmm mhm mm-hmm mm-mm uh-huh uh huh hmm ok okay okey right yeah yep yes yeh ya aye sure alright "
-    "i see oh ah gotcha got it cool great good fine lovely perfect brilliant excellent fair enough go on "
-    "and so true indeed absolutely exactly totally definitely no dear really wow".split()
-)
-# After a false start, a question starts again with one of these: "so how long have- when did it start".
-_RESTART = frozenset(
-    "what how when where why who which whose do does did is are was were have has had can could will would "
-    "should shall may might any anything tell so and".split()
-)
-# Words read as their standard form, so that questions to the patient are questions: "you" as much of Ireland,
-# Scotland and the North say it ("how are ye keeping", "youse"), and contractions typed or transcribed without
-# their apostrophe ("whats a normal day like", "dont worry"; only those that are no other word: not "its", "ill",
-# "id", "were", "well", "wed", "shell", "cant"). The original text, and what is quoted as evidence, keeps their word.
-# -ing said as -in ("how are you keepin'?", "what you doin about it"), with or without an apostrophe for the g
-_G_DROPPED = frozenset(
-    "keepin doin goin gettin feelin sleepin eatin takin comin workin walkin sayin tellin thinkin managin copin smokin drinkin "
-    "breathin usin havin livin lookin talkin tryin somethin nothin anythin everythin".split()
-)
+_ABBREVIATIONS = frozenset(_DATA["abbreviations"])
+FILLERS = frozenset(_DATA["fillers"])
+BACKCHANNEL_WORDS = frozenset(_DATA["backchannel_words"])
+_RESTART = frozenset(_DATA["restart_words"])
+_LEGIT_DOUBLES = frozenset(_DATA["legit_doubles"])
+_G_DROPPED = frozenset(_DATA["spoken_forms"]["g_dropped"])
 _SPOKEN_FORMS = {
-    "ye": "you", "youse": "you", "yous": "you", "yer": "your", "yerself": "yourself", "yersel": "yourself",
-    **{bare: bare[:-1] + "'s" for bare in "whats hows wheres whos thats theres heres hes shes whens whys".split()},
-    **{bare: bare[:-2] + "n't" for bare in "dont doesnt didnt isnt arent wasnt werent havent hasnt hadnt couldnt wouldnt shouldnt".split()},
-    "youre": "you're", "youve": "you've", "youll": "you'll", "youd": "you'd", "theyre": "they're", "theyve": "they've",
-    "ive": "I've", "im": "I'm", "wont": "won't", "weve": "we've", "whatre": "what're",
-    # "Ow d'yer feel?" in the Black Country, Lancashire, London: a dropped h with no apostrophe to show it (see _H_DROPPED)
-    "ow": "how", "d'you": "do you", "d'yer": "do you", "d'ye": "do you", "d'ya": "do you", "dyou": "do you",
+    **_DATA["spoken_forms"]["words"],
+    **{bare: bare[:-1] + "'s" for bare in _DATA["spoken_forms"]["missing_s"]},
+    **{bare: bare[:-2] + "n't" for bare in _DATA["spoken_forms"]["missing_nt"]},
     **{dropped: dropped + "g" for dropped in _G_DROPPED},
 }
-# Words with their h dropped and an apostrophe for it ("'ow are yer?", "'ave you 'ad any pain?"), read with it back
-_H_DROPPED = frozenset(
-    "ow ave as ad avin aving is er im ere elp ome ospital urt urting urtin eart ealth appy ard alf ouse ead ear appen appened".split()
-)
-# After these, "yer" is "you" ("are yer keeping", "thank yer"); elsewhere "your" ("yer chest")
-_YER_IS_YOU = frozenset("are were do did d'you have has can could will would should shall thank told tell see let got".split())
+_H_DROPPED = frozenset(_DATA["h_dropped"])
+_YER_IS_YOU = frozenset(_DATA["yer_is_you"])
 _PUNCT_NO_SPACE_BEFORE = frozenset(",.?!;:%)")
 _BOUNDARY = frozenset(".?!;")
 
@@ -221,6 +197,3 @@ def _drop_repeats(tokens: list[Token]) -> list[Token]:
             break
     return out
 
-
-# Words that can rightly come twice: "I had had enough", "that that", "no no" (a firm no is still a no).
-_LEGIT_DOUBLES = frozenset({"had", "that", "very", "really", "so", "no", "bye", "there", "well"})
