@@ -629,7 +629,7 @@ def test_a_short_follow_up_with_no_subject_is_about_what_they_just_said() -> Non
     assert replies[2].decision.knowledge is None and replies[2].decision.touched_known[0].id == "skips_water_tablet"
 
 
-def test_asked_to_pick_from_options_that_name_a_plan_they_choose_and_tell_nothing_but_what_stands_in_the_way() -> None:
+def test_asked_to_pick_from_options_that_name_a_plan_they_choose_and_tell_nothing_but_hurdles_or_ideas() -> None:
     engine, replies = play("ckd-pain-multimorbidity", [
         "Hello Margaret, come in. What can I do for you today?",
         "For the pain there are a few things we could try: a gel you rub on the knees, regular paracetamol, or some gentle exercise. "
@@ -637,7 +637,7 @@ def test_asked_to_pick_from_options_that_name_a_plan_they_choose_and_tell_nothin
     ])
     decision = replies[1].decision
     assert decision.plan is not None and decision.plan.plan is not None and decision.plan.plan.id == "gel_and_paracetamol"
-    assert all(f.kind == "barrier" for f in decision.disclosed), [f.id for f in decision.disclosed]
+    assert all(f.kind in ("barrier", "idea") for f in decision.disclosed), [f.id for f in decision.disclosed]
 
 
 def test_how_many_goes_a_day_asks_how_they_use_it() -> None:
@@ -669,3 +669,10 @@ def test_a_follow_up_booked_with_a_word_of_advice_is_not_rejected_as_a_lecture()
         "I'll see you again in a month to see how the grey one's going. Try and keep it by the kettle so you see it.",
     ])
     assert replies[1].text not in engine.scenario.lines["advice_rejected"], replies[1].text
+
+
+@pytest.mark.parametrize("line", ["How many hours a week do you do?", "What kind of work are you doing these days?"])
+def test_a_short_question_about_their_own_life_is_not_taken_as_a_follow_up_to_the_last_reply(line) -> None:
+    engine, replies = play("t2d-hypo-fear", ["Hello Gary, what brings you in?", line])
+    knowledge = replies[1].decision.knowledge
+    assert knowledge is not None and knowledge.about == "work", replies[1].text

@@ -91,6 +91,10 @@ class Lexicon:
     farewell: re.Pattern[str]
     continuers: re.Pattern[str]  # a back-channel that asks them to carry on ("Mm. Go on.")
     elliptical_questions: re.Pattern[str]  # "How often, roughly?": about what they have just said
+    # what questions about the patient's own life are about, by subject, and the shared topics those cover (persona.yaml)
+    persona_subjects: Mapping[str, re.Pattern[str]]
+    persona_subject_topics: Mapping[str, frozenset[str]]
+    persona_topics: frozenset[str]
     obstacle_questions: re.Pattern[str]  # "What got in the way?": their hurdles, not what they could do
     goodbye: re.Pattern[str]  # a last sentence that ends the consultation, matched at its end
     goodbye_anywhere: re.Pattern[str]  # the same words anywhere: a sentence without them cannot end with them
@@ -123,6 +127,7 @@ def shared_lexicon() -> Lexicon:
     everyday = resources.data_file("lexicon/everyday.yaml")
     echo, info = codes_data["echo"], codes_data["information_statement"]
     kinds_data = resources.data_file("lexicon/question_kinds.yaml")
+    persona_data = resources.data_file("lexicon/persona.yaml")
     return Lexicon(
         codes=codes,
         open_start=re.compile(r"^(?:" + "|".join(f"(?:{p})" for p in question["open_starters"]) + r")\b", FLAGS),
@@ -154,6 +159,9 @@ def shared_lexicon() -> Lexicon:
         farewell=_alternation(codes_data["farewell"]),
         continuers=re.compile(codes_data["continuers"], FLAGS),
         elliptical_questions=re.compile(codes_data["elliptical_questions"], FLAGS),
+        persona_subjects={about: re.compile("|".join(f"(?:{p})" for p in patterns)) for about, patterns in persona_data["subjects"].items()},
+        persona_subject_topics={about: frozenset(topics) for about, topics in persona_data["topics"].items()},
+        persona_topics=frozenset(t for topics in persona_data["topics"].values() for t in topics),
         obstacle_questions=re.compile(codes_data["obstacle_questions"], FLAGS),
         goodbye=re.compile(r"(?:^|\W)(?:" + "|".join(f"(?:{p})" for p in codes_data["goodbyes"]) + r")\W*$", FLAGS),
         goodbye_anywhere=re.compile(r"(?:^|\W)(?:" + "|".join(f"(?:{p})" for p in codes_data["goodbyes"]) + ")", FLAGS),

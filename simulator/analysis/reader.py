@@ -235,8 +235,10 @@ class TurnReader:
         context: tuple[str, ...] = ()
         # "Anything else?" asks for something new: never about what the patient has just said
         # "How often, roughly?": a short question with no subject of its own is about what they have just said
-        elliptical = bool(questions) and not topics and len(speech.clean.split()) <= ELLIPTICAL_WORDS and bool(
-            self.lexicon.elliptical_questions.search(low)
+        # ("How many hours a week do you do?" asks about their life in so many words: persona.yaml)
+        elliptical = (
+            bool(questions) and not topics and len(speech.clean.split()) <= ELLIPTICAL_WORDS and bool(self.lexicon.elliptical_questions.search(low))
+            and not any(subject.search(low) for subject in self.lexicon.persona_subjects.values())
         )
         if previous_patient and (coded & _CONTEXT_CODES or prompt or elliptical) and "agenda_setting" not in coded:
             said = previous_patient

@@ -6,11 +6,10 @@ their own life (persona.yaml subjects) it is after. The director decides with th
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from functools import cache
+from collections.abc import Callable, Mapping
 
-from simulator import resources
 from simulator.analysis import TurnAnalysis
+from simulator.analysis.lexicon import shared_lexicon
 from simulator.scenario.model import Fact, Knowledge
 
 # Turns whose question has a job of its own: answered by the patient's worries, views or plans, not by
@@ -47,17 +46,14 @@ def only_tells(analysis: TurnAnalysis, topics_in: Callable[[str], tuple[str, ...
     return all(_CHECK.match(q) or (len(q.split()) <= CHECK_WORDS and not _WH_START.match(q)) for q in questions)
 
 
-@cache
-def persona_subjects() -> dict[str, re.Pattern[str]]:
+def persona_subjects() -> Mapping[str, re.Pattern[str]]:
     """What questions about the patient's own life are about, by subject (lexicon/persona.yaml)."""
-    subjects = resources.data_file("lexicon/persona.yaml")["subjects"]
-    return {about: re.compile("|".join(f"(?:{p})" for p in patterns)) for about, patterns in subjects.items()}
+    return shared_lexicon().persona_subjects
 
 
-@cache
 def persona_topics() -> frozenset[str]:
     """The shared topics the persona subjects cover (lexicon/persona.yaml `topics`)."""
-    return frozenset(t for topics in resources.data_file("lexicon/persona.yaml")["topics"].values() for t in topics)
+    return shared_lexicon().persona_topics
 
 
 def asks_past_it(analysis: TurnAnalysis, knowledge: Knowledge, touched_known: tuple[Fact, ...], own_topics: frozenset[str]) -> bool:
@@ -76,4 +72,4 @@ def asks_past_it(analysis: TurnAnalysis, knowledge: Knowledge, touched_known: tu
 
 
 def _subject_topics(about: str) -> frozenset[str]:
-    return frozenset(resources.data_file("lexicon/persona.yaml")["topics"].get(about, ()))
+    return shared_lexicon().persona_subject_topics.get(about, frozenset())

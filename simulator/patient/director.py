@@ -20,6 +20,7 @@ from simulator.scenario.model import Cue, Fact, Knowledge, Scenario
 from simulator.session.model import Disclosure
 
 PROMPT_WORDS = 8  # a turn this short that the reader finds nothing in may still ask, as a form does
+_TO_A_CHOICE = ("barrier", "idea")  # kinds of fact a turn asking them to pick an option may bring out
 AFTER_A_RULER = ("ruler_up", "ruler_why")  # "what would take it higher?", "why not lower?": no number again
 
 
@@ -81,9 +82,10 @@ class Director:
         # nothing about their life: nothing comes out of it, and nothing told is said again
         tells = only_tells(analysis, self.reader.topics_in) and not opening
         # offered options and asked to pick ("Which would you be happy to start with?"): a choice, not their life story
-        # (what stands in the way of one of them may still come out); a menu of nothing they have a plan for is talked about
+        # (what stands in the way of one of them, or an idea of their own, may still come out); a menu of nothing they have
+        # a plan for is talked about
         choosing = analysis.has("options") and plans.asks_to_choose(analysis, text) and self.planner.names_a_plan(text)
-        disclosed = () if stacked or tells else self._disclose(analysis, turn, opening, only_barriers=choosing)
+        disclosed = () if stacked or tells else self._disclose(analysis, turn, opening, choosing=choosing)
         if cue_outcome and cue_outcome[0] == "taken_up" and not stacked:
             disclosed = (*disclosed, *self._behind_cue(cue_outcome[1], turn, disclosed))
         # when to ring, when to come back or "does that make sense?" offers no plan and asks for no hurdle
@@ -234,7 +236,7 @@ class Director:
 
     # -- disclosure ----------------------------------------------------------------------------
 
-    def _disclose(self, analysis: TurnAnalysis, turn: int, opening: bool, only_barriers: bool = False) -> tuple[Fact, ...]:
+    def _disclose(self, analysis: TurnAnalysis, turn: int, opening: bool, choosing: bool = False) -> tuple[Fact, ...]:
         state = self.state
         out: list[Fact] = []
         if opening:
@@ -258,13 +260,13 @@ class Director:
             for f in ice_answers
         )
         for fact in ice_answers if ice_kinds else self.scenario.facts:
-            if fact.id in state.disclosed or len(out) >= self.limits["max_disclosures_per_turn"] or (only_barriers and fact.kind != "barrier"):
+            if fact.id in state.disclosed or len(out) >= self.limits["max_disclosures_per_turn"] or (choosing and fact.kind not in _TO_A_CHOICE):
                 continue
             reason = self._reason(fact, analysis, ice_fallback_used or ice_on_topic, ice_kinds, ice_answers)
             if reason:
                 ice_fallback_used = ice_fallback_used or reason.startswith("an ICE question about none")
                 out.append(self._record(fact, turn, reason))
-        if not out and not only_barriers and self._general_invitation(analysis):
+        if not out and not choosing and self._general_invitation(analysis):
             open_fact = next((f for f in self.scenario.facts if f.disclose == "open_question" and self._free(f)), None)
             if open_fact:
                 out.append(self._record(open_fact, turn, "an open question about nothing in particular: what is on the patient's mind"))
