@@ -676,3 +676,23 @@ def test_a_short_question_about_their_own_life_is_not_taken_as_a_follow_up_to_th
     engine, replies = play("t2d-hypo-fear", ["Hello Gary, what brings you in?", line])
     knowledge = replies[1].decision.knowledge
     assert knowledge is not None and knowledge.about == "work", replies[1].text
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Your sugar test came back at 71, up from 58 last year. Had you heard that?",
+        "Your blood pressure was a bit high today, 150 over 90. That's higher than we like, yeah?",
+        "The kidney number has dropped a bit since last time. Does that fit with what you were told?",
+    ],
+)
+def test_told_something_and_asked_only_if_it_landed_they_take_it_in(line) -> None:
+    engine, replies = play("t2d-hypo-fear", ["Hello Gary, what brings you in?", line])
+    decision = replies[1].decision
+    assert decision.checking and not decision.disclosed and decision.knowledge is None
+    assert replies[1].text.startswith(tuple(engine.scenario.lines["information"] + engine.scenario.lines["acknowledge"])), replies[1].text
+
+
+def test_how_they_have_been_on_their_own_is_not_where_they_live() -> None:
+    _, replies = play("ckd-pain-multimorbidity", ["Hello Margaret, come in.", "How have things been since Tony died, on your own?"])
+    assert replies[1].decision.analysis.kind in ("how_been", "feelings") and replies[1].decision.knowledge is None

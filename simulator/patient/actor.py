@@ -205,6 +205,8 @@ class ScriptedActor:
                 return pick(pool)
         if a.is_question and decision.offer:  # "Would it help to bring Sandra along?": a view on the offer
             return pick("offer")
+        if decision.checking:  # "Seven in six months, that is a lot, aye?": taken in, not answered as a question about them
+            return pick("acknowledge" if a.has("empathy", "reflection") else "information")
         if a.kind is not None:
             return self._by_kind(decision, state)
         if a.has("open_question", "agenda_setting", "elicit_ice") and not a.topics:

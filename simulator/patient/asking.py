@@ -26,6 +26,8 @@ _CHECK = re.compile(
     r"|(?:is\s+)?(?:that|this|it)(?:'s|\s+is)?\s+(?:alright|all right|ok|okay|fine|good|fair)\b)",
     re.I,
 )
+# A tag that asks only for agreement with what was just said: "Seven inhalers in six months, that is a lot, aye?"
+_TAG_CHECK = re.compile(r"[,\s](?:aye|yeah|right|eh|no|isn't it|innit|ok|okay|yes|don't you think|wouldn't you say)\W*\?\s*$", re.I)
 _WH_START = re.compile(r"\W*(?:so,? |and,? |ok(?:ay)?,? )?(?:which|what|how|where|when|who|why)\b", re.I)
 _TELLING = ("information", "advice", "safety_net", "follow_up", "options", "resources", "check_understanding", "ask_permission")
 _ASKS_SOMETHING = ("open_question", "elicit_ice", "elicit_beliefs", "scale_question", "teach_back", "problem_solving", "goal_setting")
@@ -40,6 +42,8 @@ def only_tells(analysis: TurnAnalysis, topics_in: Callable[[str], tuple[str, ...
     if analysis.has("check_understanding", "ask_permission") or "?" not in analysis.text:
         return True
     questions = [h.text for h in analysis.hits if h.code in ("open_question", "closed_question")]
+    if questions and all(_TAG_CHECK.search(q) for q in questions):
+        return True  # "Seven blue inhalers in six months, that is a lot, aye?" names its subject and still only checks
     if any(topics_in(q) for q in questions):
         return False
     # a check ("Does that suit?"), not a question for their choice ("Which way are you leaning?")

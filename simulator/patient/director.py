@@ -45,6 +45,7 @@ class Decision:
     cue_outcome: tuple[str, Cue] | None = None  # the cue before: ("taken_up" | "missed", cue)
     offer: bool = False  # proposes something (a plan, help) rather than asks what the patient knows
     showing: bool = False  # asked to show how they use a medicine, with no plan to say back
+    checking: bool = False  # tells them something and asks only whether it landed ("...that's a lot, aye?")
 
 
 class Director:
@@ -152,7 +153,10 @@ class Director:
         showing = not state.plan_agreed and any(h.code == "teach_back" and "show" in h.text.lower() for h in analysis.hits)
         # a clerking prompt, said without a question's shape ("next of kin and their name", "date of birth")
         prompted = not analysis.codes and 0 < analysis.word_count <= PROMPT_WORDS and len(analysis.topics) < STACKED_TOPICS
-        answers_life = (asking or showing or prompted) and not (other_job or follows_up or disclosed or closing)
+        # how they have been or feel ("How have things been since then, on your own?") is not where they live, and a question
+        # booking them in ("Is there a time that suits your shifts?") is not what their job is
+        about_them = analysis.kind in ("how_been", "feelings") or analysis.has("follow_up")
+        answers_life = (asking or showing or prompted) and not (other_job or follows_up or about_them or disclosed or closing)
         knowledge = self._knowledge(analysis, touched_hidden) if answers_life else None
         if analysis.has("teach_back") and not showing:
             knowledge = None  # "Tell me back what you'll do tomorrow" with no plan agreed: they say so (actor)
@@ -167,7 +171,7 @@ class Director:
         cue = None if opening or closing or disclosed or stacked else self.cues.offer(analysis, turn, near, anywhere=carry_on)
         return Decision(
             turn, analysis, events, disclosed, opening, closing, plan, ruler, touched_hidden, touched_known, confused, stacked,
-            knowledge, cue, cue_outcome, offer, showing,
+            knowledge, cue, cue_outcome, offer, showing, tells and analysis.is_question,
         )
 
     def heard_self(self, reply: str) -> None:
