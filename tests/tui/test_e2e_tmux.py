@@ -226,8 +226,10 @@ def test_a_course_lead_reviews_200_sessions_marks_one_and_finds_it_in_the_csv(te
     terminal.start("review", "review", str(folder), "--rater", "DrTmux", size=(120, 40))
     terminal.wait_for("review", "Review · 200 sessions", timeout=60)
     terminal.keys("review", "m")
-    terminal.wait_for("review", "DrTmux", "Kalamazoo tasks (1-5)")  # the save button may be below, scrolled
-    time.sleep(1.0)  # the form takes focus once it is mounted: a key sent before then goes nowhere
+    # the form takes focus once it is mounted, and lays its labels out in full only then ("Understands the patient's
+    # perspective" is cut short in the first layout): a key sent before that goes nowhere (a fixed pause flaked in CI)
+    terminal.wait_for("review", "DrTmux", "Understands the patient's perspective", timeout=60)
+    time.sleep(0.3)
     terminal.type("review", "4")  # the first task of the first row
     terminal.keys("review", "C-s")
     terminal.wait_for("review", "Review · 200 sessions", "|4")
