@@ -696,3 +696,14 @@ def test_told_something_and_asked_only_if_it_landed_they_take_it_in(line) -> Non
 def test_how_they_have_been_on_their_own_is_not_where_they_live() -> None:
     _, replies = play("ckd-pain-multimorbidity", ["Hello Margaret, come in.", "How have things been since Tony died, on your own?"])
     assert replies[1].decision.analysis.kind in ("how_been", "feelings") and replies[1].decision.knowledge is None
+
+
+def test_go_on_after_something_told_brings_a_little_more_of_it_when_no_hint_is_left() -> None:
+    engine, replies = play("t2d-hypo-fear", ["Hello Gary, what brings you in?", "What's the biggest worry about going on something stronger?"])
+    told = {f.id for f in replies[1].decision.disclosed} | {f.id for f in replies[1].decision.touched_known}
+    assert "hypo_fear" in told, replies[1].text
+    engine.state.missed_run = 9  # no hint left to drop: only more of what was said
+    fact = next(f for f in engine.scenario.facts if f.id == "hypo_fear")
+    more = engine.respond("Mm, go on.", 4, replies[1].text)
+    assert more.decision.carry_on and not more.decision.disclosed and more.decision.cue is None
+    assert more.text not in replies[1].text and any(more.text in line for line in fact.says), more.text

@@ -30,6 +30,7 @@ REPEAT_SENTENCES = 2  # said again, a long answer is cut to this many sentences
 # next ("What do you want out of today? Then I'll tell you my list.") is a hope, not "Right, I'll do that."
 _KINDS_BEFORE_CODES = frozenset({"concerns", "expectations", "ideas", "ruler_up"})
 TOLD_AFTER = 60  # characters of telling after "can I explain" in an unpunctuated run: it was explained
+MORE_WORDS = 3  # "Go on." hears a sentence of at least this many content words, not "Honestly."
 LEAD_IN_WORDS = 6  # a first sentence this short that shares nothing with the question only leads in
 TELLING_WORDS = 12  # a statement this long with no code is still information: acknowledged, not "Sorry?"
 
@@ -38,11 +39,13 @@ class ScriptedActor:
     name = "scripted"
 
     def __init__(self, scenario: Scenario, seed: int = 0):
+        self._previous_fact: str | None = None  # the fact the reply before this one voiced
         self.scenario = scenario
         self.seed = seed
         self.voice = Voice.of(scenario)  # read once per patient, not per line
 
     def reply(self, decision: Decision, state: PatientState, previous_reply: str | None = None) -> str:
+        self._previous_fact, state.last_fact = state.last_fact, None
         essential, extra = self._parts(decision, state)
         # What the director decided (facts, plans, rulers) is always said; the rest fits the verbosity.
         room = max(0, MAX_PARTS[self.scenario.patient.speech.verbosity] - len(essential))
@@ -90,6 +93,7 @@ class ScriptedActor:
 
     def _say_fact(self, fact_id: str, says: Sequence[str], turn: int, state: PatientState) -> str:
         state.said[f"fact:{fact_id}"] = state.said.get(f"fact:{fact_id}", 0) + 1
+        state.last_fact = fact_id
         line = self._pick(f"fact:{fact_id}", says, turn, state)
         state.last_lines[f"said:fact:{fact_id}"] = line  # asked again, the same thing again
         return line
@@ -150,7 +154,8 @@ class ScriptedActor:
             if taken and taken[0] == "taken_up" and not decision.disclosed and decision.cue is None:
                 # "Go on." after a hint, with what lies behind it not yet theirs to tell: the hint again, in other words
                 return self._pick(f"cue:{taken[1].id}", taken[1].says, turn, state)
-            return pick("backchannel")
+            more = self._more_of(self._previous_fact, state) if decision.carry_on else None
+            return more or pick("backchannel")
         if a.has("ask_permission"):  # "Can I explain? <the explanation>": what was said, not a go-ahead after it
             asked_at = max(h.end for h in a.hits if h.code == "ask_permission")
             # (said without punctuation, one long run that goes on well past the asking and asks nothing)
@@ -215,6 +220,26 @@ class ScriptedActor:
             return pick("information")
         return pick("unknown")
 
+    def _more_of(self, fact_id: str | None, state: PatientState) -> str | None:
+        """Asked to go on after telling something: a sentence of it they have not said yet ("A mate of mine had a
+        hypo on a forklift."), from the other ways the scenario has them say it; None if there is nothing more."""
+        fact = next((f for f in self.scenario.facts if f.id == fact_id), None)
+        if fact is None:
+            return None
+        said = state.last_lines.get(f"said:fact:{fact.id}", "")
+        heard = _stems(said)
+        novel = [  # (share of its words already heard, sentence): the least heard first
+            (len(words & heard) / len(words), sentence)
+            for line in fact.says for sentence in _SENTENCE_END.split(line.strip())
+            if sentence not in said and len(words := _stems(sentence)) >= MORE_WORDS
+        ]
+        share, sentence = min(novel, default=(1.0, ""), key=lambda pair: pair[0])
+        if share >= 0.5:
+            return None
+        state.last_lines[f"said:fact:{fact.id}"] = f"{said} {sentence}".strip()
+        state.last_fact = fact.id
+        return sentence
+
     def _name_line(self, decision: Decision, state: PatientState) -> str:
         return self._pick("name", self.scenario.lines["name"], decision.turn, state).replace("{name}", self.voice.called)
 
@@ -232,6 +257,8 @@ class ScriptedActor:
         turn = decision.turn
         times = state.said.get(key, 0)
         state.said[key] = times + 1
+        if key.startswith("fact:"):
+            state.last_fact = key.removeprefix("fact:")
         if times == 0:
             line = self._pick(pool or key, options, turn, state)
             state.last_lines[f"said:{key}"] = line

@@ -46,6 +46,7 @@ class Decision:
     offer: bool = False  # proposes something (a plan, help) rather than asks what the patient knows
     showing: bool = False  # asked to show how they use a medicine, with no plan to say back
     checking: bool = False  # tells them something and asks only whether it landed ("...that's a lot, aye?")
+    carry_on: bool = False  # only asks them to go on ("Mm. Go on.")
 
 
 class Director:
@@ -171,7 +172,7 @@ class Director:
         cue = None if opening or closing or disclosed or stacked else self.cues.offer(analysis, turn, near, anywhere=carry_on)
         return Decision(
             turn, analysis, events, disclosed, opening, closing, plan, ruler, touched_hidden, touched_known, confused, stacked,
-            knowledge, cue, cue_outcome, offer, showing, tells and analysis.is_question,
+            knowledge, cue, cue_outcome, offer, showing, tells and analysis.is_question, carry_on,
         )
 
     def heard_self(self, reply: str) -> None:
