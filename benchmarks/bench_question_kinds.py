@@ -4,7 +4,8 @@ their labels (benchmarks/turnset/question_kinds_codebook.md). A baseline for a l
     python benchmarks/bench_question_kinds.py [--json]
 
 - Agreement: Cohen's kappa and raw agreement on the items both labellers did, per kind too.
-- The reader (`TurnAnalysis.kind`, read with the shared lexicon, as the grader and a scenario-less caller would):
+- The reader (`TurnAnalysis.kind`; a written consultation's questions with its scenario's reader, as its patient reads
+  them; PriMock57's with the shared lexicon):
   per-kind precision, recall and F1 for the kinds it has, on every labelled item (both labellers' items where they
   agree; one labeller's elsewhere). Codebook kinds the reader has no kind for count as "anything but its kinds"; its
   `not_covered` is a miss for them only if it names one of its own kinds instead.
@@ -16,12 +17,15 @@ import argparse
 import json
 import sys
 from collections import Counter
+from functools import cache
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from simulator.analysis import TurnReader  # noqa: E402
+from simulator.resources import shipped_scenarios_dir  # noqa: E402
+from simulator.scenario import load_scenario  # noqa: E402
 
 TURNSET = REPO / "benchmarks" / "turnset"
 # codebook kind -> the reader's kind for the same thing (kinds the reader has no name for map to None)
@@ -39,6 +43,15 @@ def labels(name: str) -> dict[str, str]:
         return {}
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     return {row["id"]: row["kind"] for row in rows}
+
+
+@cache
+def reader_for(source: str) -> TurnReader:
+    """A written consultation's questions as its patient reads them (the scenario's topics too); others with the shared lexicon."""
+    if source.startswith("everyday/"):
+        scenario_id = source.removeprefix("everyday/").split(".")[0]
+        return TurnReader.for_scenario(load_scenario(shipped_scenarios_dir() / f"{scenario_id}.yaml"))
+    return TurnReader()
 
 
 def kappa(a: list[str], b: list[str]) -> float:
@@ -61,8 +74,7 @@ def main() -> int:
         a, b = [l1[i] for i in both], [l2[i] for i in both]
         report["agreement"] = {"kappa": kappa(a, b), "raw": sum(x == y for x, y in zip(a, b)) / len(both)}
     gold = {i: l1[i] for i in l1 if i not in l2} | {i: l2[i] for i in l2 if i not in l1} | {i: l1[i] for i in both if l1[i] == l2[i]}
-    reader = TurnReader()
-    predicted = {i: reader.analyse(items[i]["text"], items[i].get("previous_patient")).kind for i in gold}
+    predicted = {i: reader_for(items[i]["source"]).analyse(items[i]["text"], items[i].get("previous_patient")).kind for i in gold}
     per_kind = {}
     for kind in sorted(set(READER_KIND.values())):
         tp = sum(READER_KIND.get(gold[i]) == kind and predicted[i] == kind for i in gold)
@@ -71,10 +83,14 @@ def main() -> int:
         per_kind[kind] = {"support": tp + fn, "precision": tp / (tp + fp) if tp + fp else 0.0,
                           "recall": tp / (tp + fn) if tp + fn else 0.0, "f1": 2 * tp / (2 * tp + fp + fn) if tp else 0.0}
     covered = [i for i in gold if gold[i] in READER_KIND]
+    by_source = {}
+    for source in ("everyday", "primock57"):  # the written (dev) consultations, which may be tuned on, and real ones
+        mine = [i for i in covered if items[i]["source"].startswith(source)]
+        by_source[source] = {"items": len(mine), "accuracy": sum(predicted[i] == READER_KIND[gold[i]] for i in mine) / len(mine) if mine else 0.0}
     report["reader"] = {
         "gold_items": len(gold), "gold_kinds": dict(Counter(gold.values()).most_common()),
         "accuracy_on_its_kinds": sum(predicted[i] == READER_KIND[gold[i]] for i in covered) / len(covered) if covered else 0.0,
-        "items_of_its_kinds": len(covered), "per_kind": per_kind,
+        "items_of_its_kinds": len(covered), "by_source": by_source, "per_kind": per_kind,
     }
     if args.json:
         print(json.dumps(report, indent=1))
@@ -84,6 +100,7 @@ def main() -> int:
         print(f"agreement: kappa {report['agreement']['kappa']:.2f}, raw {report['agreement']['raw']:.2f}")
     r = report["reader"]
     print(f"reader: {r['accuracy_on_its_kinds']:.2f} of {r['items_of_its_kinds']} items of kinds it has read as that kind")
+    print("  by source: " + ", ".join(f"{k} {v['accuracy']:.2f} of {v['items']}" for k, v in r["by_source"].items()))
     print(f"{'kind':14} support  precision  recall    F1")
     for kind, s in per_kind.items():
         print(f"{kind:14} {s['support']:7}  {s['precision']:9.2f}  {s['recall']:6.2f}  {s['f1']:4.2f}")
