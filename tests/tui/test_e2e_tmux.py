@@ -229,12 +229,18 @@ def test_a_course_lead_reviews_200_sessions_marks_one_and_finds_it_in_the_csv(te
     # the form takes focus once it is mounted, and lays its labels out in full only then ("Understands the patient's
     # perspective" is cut short in the first layout): a key sent before that goes nowhere (a fixed pause flaked in CI)
     terminal.wait_for("review", "DrTmux", "Understands the patient's perspective", timeout=60)
-    time.sleep(0.3)
-    terminal.type("review", "4")  # the first task of the first row
-    terminal.keys("review", "C-s")
-    terminal.wait_for("review", "Review · 200 sessions", "|4")
+    for attempt in range(3):  # on a loaded machine the first key may still beat the focus; choosing 4 again is harmless
+        time.sleep(0.3)
+        terminal.type("review", "4")  # the first task of the first row
+        terminal.keys("review", "C-s")
+        try:
+            terminal.wait_for("review", "Review · 200 sessions", "|4", timeout=20)
+            break
+        except AssertionError:
+            if attempt == 2 or "Mark:" not in terminal.screen("review"):  # not still in the form: a real failure
+                raise
     terminal.keys("review", "C-q")
-    deadline = time.monotonic() + 10
+    deadline = time.monotonic() + 30
     while not terminal.dead("review"):
         assert time.monotonic() < deadline, "the review did not quit"
         time.sleep(0.1)
