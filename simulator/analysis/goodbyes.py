@@ -31,6 +31,17 @@ class Goodbyes:
         self._address = re.compile(rf"(?:{_NAME}|{term})*[\s.!]*$")
         self._one_address = re.compile(rf"(?:{_NAME}|{term})[\s.!]*$")  # only the last: "Cheerio the now, hen" keeps "the now"
 
+    def ends_turn(self, last_two: list[Unit], last_asks: bool, questions: int) -> bool:
+        """The turn takes leave: its last sentence says goodbye, or the one before does and the last only adds a wish
+        ("Thank you for coming. Go well, and greet your family."); a goodbye may end on a tag ("Take care, yeah?")."""
+        if not last_two:
+            return False
+        last = last_two[-1]
+        if not last.asks and not last_asks:
+            return any(self.says_goodbye(unit, questions) for unit in last_two)
+        untagged = self._without_tag(last) if last.asks else None
+        return untagged is not None and self.says_goodbye(untagged, questions - 1)
+
     def says_goodbye(self, last: Unit, questions: int) -> bool:
         """The last sentence ends with a goodbye (a name or "then" may follow) and it asks nothing."""
         if last.asks or (questions and last.words and last.words[0] in QUESTION_WORDS):
@@ -58,7 +69,7 @@ class Goodbyes:
                 return False
         return not _REPORTED.search(low)
 
-    def without_tag(self, last: Unit) -> Unit | None:
+    def _without_tag(self, last: Unit) -> Unit | None:
         """The sentence without a closing tag ("Take care, yeah?" is "Take care"), or None if it has none."""
         tag = _TAG.search(last.text)
         if not tag or tag.start() == 0:

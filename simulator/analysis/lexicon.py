@@ -128,6 +128,7 @@ def shared_lexicon() -> Lexicon:
     echo, info = codes_data["echo"], codes_data["information_statement"]
     kinds_data = resources.data_file("lexicon/question_kinds.yaml")
     persona_data = resources.data_file("lexicon/persona.yaml")
+    goodbyes = r"(?:^|\W)(?:" + "|".join(f"(?:{p})" for p in codes_data["goodbyes"]) + ")"
     return Lexicon(
         codes=codes,
         open_start=re.compile(r"^(?:" + "|".join(f"(?:{p})" for p in question["open_starters"]) + r")\b", FLAGS),
@@ -163,8 +164,8 @@ def shared_lexicon() -> Lexicon:
         persona_subject_topics={about: frozenset(topics) for about, topics in persona_data["topics"].items()},
         persona_topics=frozenset(t for topics in persona_data["topics"].values() for t in topics),
         obstacle_questions=re.compile(codes_data["obstacle_questions"], FLAGS),
-        goodbye=re.compile(r"(?:^|\W)(?:" + "|".join(f"(?:{p})" for p in codes_data["goodbyes"]) + r")\W*$", FLAGS),
-        goodbye_anywhere=re.compile(r"(?:^|\W)(?:" + "|".join(f"(?:{p})" for p in codes_data["goodbyes"]) + ")", FLAGS),
+        goodbye=re.compile(rf"{goodbyes}\W*$", FLAGS),
+        goodbye_anywhere=re.compile(goodbyes, FLAGS),
         welcome=_alternation(codes_data["welcomes"]),
         # matched on the sentence as said (its names keep their capitals), so without regard to case
         goodbye_tail=re.compile(r"[\s,;-]+(?:and\s+)?(?:" + "|".join(f"(?:{p})" for p in codes_data["goodbye_tails"]) + r")\W*$", re.IGNORECASE),

@@ -68,14 +68,13 @@ def offers_plan(analysis: TurnAnalysis, text: str) -> bool:
 
 
 # "Who would you call if you needed help?" asks for something; "Would it help to bring her along?" offers something
-_ASKS_FOR_CONTENT = re.compile(r"^\W*(who|where|which|when|how (many|much|old|long))\b", re.I)
+_CONTENT_WH = r"who|where|when|how (?:many|much|old|long)"
+_ASKS_FOR_CONTENT = re.compile(rf"^\W*(?:which|{_CONTENT_WH})\b", re.I)
 
 
 # The question a turn ends on asks what they do, whatever it said before ("Lots of people leave it out on busy days.
 # Does that ever happen with you? How many days a week?"); "Which would suit you?" after options still offers
-_LAST_ASKS_FOR_CONTENT = re.compile(
-    r"^\W*(?:(?:who|where|when|how (?:many|much|old|long|often))\b|(?:does|did|has|do) (?:that|this|it) (?:ever )?happen)", re.I
-)
+_LAST_ASKS_FOR_CONTENT = re.compile(rf"^\W*(?:(?:{_CONTENT_WH}|how often)\b|(?:does|did|has|do) (?:that|this|it) (?:ever )?happen)", re.I)
 
 
 def offers_something(analysis: TurnAnalysis) -> bool:

@@ -247,13 +247,7 @@ class TurnReader:
             context = tuple(t for t in self.topics_in(said) if t not in topics)
         codes = tuple(sorted(coded, key=self.vocabulary_index.__getitem__))
         hits.sort(key=lambda h: (h.start, self.vocabulary_index[h.code]))
-        # the last sentence says goodbye, or the one before does and the last only adds a wish ("Thank you for
-        # coming. Go well, and greet your family.")
-        last_two = [r.unit for r in readings[-2:]]
-        goodbye = bool(readings) and not readings[-1].unit.asks and not last_asks and any(self.goodbyes.says_goodbye(u, questions) for u in last_two)
-        if not goodbye and readings and readings[-1].unit.asks:  # "Lovely to meet you. Take care, yeah?"
-            untagged = self.goodbyes.without_tag(readings[-1].unit)
-            goodbye = untagged is not None and self.goodbyes.says_goodbye(untagged, questions - 1)
+        goodbye = self.goodbyes.ends_turn([r.unit for r in readings[-2:]], last_asks, questions)
         # the kind of question is what its question asks: "That's a real worry. Has anyone close to you had it?" asks no worry
         kind = self._kind(" ".join(asking) or low, topics, low) if questions or prompt else None
         return TurnAnalysis(text, codes, tuple(hits), topics, context, questions, len(speech.clean.split()), stacked, goodbye, kind)

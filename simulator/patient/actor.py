@@ -39,14 +39,13 @@ class ScriptedActor:
     name = "scripted"
 
     def __init__(self, scenario: Scenario, seed: int = 0):
-        self._previous_fact: str | None = None  # the fact the reply before this one voiced
         self.scenario = scenario
         self.seed = seed
         self.voice = Voice.of(scenario)  # read once per patient, not per line
 
     def reply(self, decision: Decision, state: PatientState, previous_reply: str | None = None) -> str:
-        self._previous_fact, state.last_fact = state.last_fact, None
-        essential, extra = self._parts(decision, state)
+        previous_fact, state.last_fact = state.last_fact, None  # what the reply before this one voiced; this one's next
+        essential, extra = self._parts(decision, state, previous_fact)
         # What the director decided (facts, plans, rulers) is always said; the rest fits the verbosity.
         room = max(0, MAX_PARTS[self.scenario.patient.speech.verbosity] - len(essential))
         parts = essential + extra[:room]
@@ -61,7 +60,7 @@ class ScriptedActor:
             text = _with_prefix(self._pick("repeat", self.scenario.lines["repeat"], decision.turn, state), text, self.voice)
         return text
 
-    def _parts(self, decision: Decision, state: PatientState) -> tuple[list[str], list[str]]:
+    def _parts(self, decision: Decision, state: PatientState, previous_fact: str | None) -> tuple[list[str], list[str]]:
         """(what must be said, what may be said if there is room)."""
         s, lines, turn = self.scenario, self.scenario.lines, decision.turn
         pick = lambda pool, options: self._pick(pool, options, turn, state)  # noqa: E731
@@ -89,7 +88,7 @@ class ScriptedActor:
         extra = [pick("jargon", lines["jargon"])] if decision.confused else []
         if essential:
             return extra + essential, []
-        return extra + [self._fallback(decision, state)], []
+        return extra + [self._fallback(decision, state, previous_fact)], []
 
     def _say_fact(self, fact_id: str, says: Sequence[str], turn: int, state: PatientState) -> str:
         state.said[f"fact:{fact_id}"] = state.said.get(f"fact:{fact_id}", 0) + 1
@@ -125,7 +124,7 @@ class ScriptedActor:
             return [self._pick("barriers", lines["barriers"], turn, state)]
         return [self._pick("no_plan_idea", lines["no_plan_idea"], turn, state)]
 
-    def _fallback(self, decision: Decision, state: PatientState) -> str:
+    def _fallback(self, decision: Decision, state: PatientState, previous_fact: str | None = None) -> str:
         """No fact, ruler or plan to voice: answer the kind of turn it was, in character."""
         a, lines, turn = decision.analysis, self.scenario.lines, decision.turn
         pick = lambda pool: self._pick(pool, lines[pool], turn, state)  # noqa: E731
@@ -154,7 +153,7 @@ class ScriptedActor:
             if taken and taken[0] == "taken_up" and not decision.disclosed and decision.cue is None:
                 # "Go on." after a hint, with what lies behind it not yet theirs to tell: the hint again, in other words
                 return self._pick(f"cue:{taken[1].id}", taken[1].says, turn, state)
-            more = self._more_of(self._previous_fact, state) if decision.carry_on else None
+            more = self._more_of(previous_fact, state) if decision.carry_on else None
             return more or pick("backchannel")
         if a.has("ask_permission"):  # "Can I explain? <the explanation>": what was said, not a go-ahead after it
             asked_at = max(h.end for h in a.hits if h.code == "ask_permission")

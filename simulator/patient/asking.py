@@ -6,10 +6,10 @@ their own life (persona.yaml subjects) it is after. The director decides with th
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 
 from simulator.analysis import TurnAnalysis
-from simulator.analysis.lexicon import shared_lexicon
+from simulator.analysis.lexicon import Lexicon
 from simulator.scenario.model import Fact, Knowledge
 
 # Turns whose question has a job of its own: answered by the patient's worries, views or plans, not by
@@ -50,17 +50,9 @@ def only_tells(analysis: TurnAnalysis, topics_in: Callable[[str], tuple[str, ...
     return all(_CHECK.match(q) or (len(q.split()) <= CHECK_WORDS and not _WH_START.match(q)) for q in questions)
 
 
-def persona_subjects() -> Mapping[str, re.Pattern[str]]:
-    """What questions about the patient's own life are about, by subject (lexicon/persona.yaml)."""
-    return shared_lexicon().persona_subjects
-
-
-def persona_topics() -> frozenset[str]:
-    """The shared topics the persona subjects cover (lexicon/persona.yaml `topics`)."""
-    return shared_lexicon().persona_topics
-
-
-def asks_past_it(analysis: TurnAnalysis, knowledge: Knowledge, touched_known: tuple[Fact, ...], own_topics: frozenset[str]) -> bool:
+def asks_past_it(
+    analysis: TurnAnalysis, knowledge: Knowledge, touched_known: tuple[Fact, ...], own_topics: frozenset[str], lexicon: Lexicon
+) -> bool:
     """The question names a topic of something the patient has told that their own-life line does not cover:
     it asks about that ("What filled your week before all this?" is the role they lost, not the diagnosis;
     "Any animals at home?" is the cat they told of, not who lives at home)."""
@@ -71,9 +63,6 @@ def asks_past_it(analysis: TurnAnalysis, knowledge: Knowledge, touched_known: tu
     if told & own_topics:
         return True  # the scenario's own subject ("How much are you drinking? Tea, water?" is her fluids, not alcohol)
     # "Your age, for the record?" is still their age: the life subject asked for in so many words, its topic named
-    asked_for = persona_subjects().get(knowledge.about)
-    return not (asked_for and asked_for.search(analysis.text.lower()) and set(analysis.topics) & _subject_topics(knowledge.about))
-
-
-def _subject_topics(about: str) -> frozenset[str]:
-    return shared_lexicon().persona_subject_topics.get(about, frozenset())
+    asked_for = lexicon.persona_subjects.get(knowledge.about)
+    subject_topics = lexicon.persona_subject_topics.get(knowledge.about, frozenset())
+    return not (asked_for and asked_for.search(analysis.text.lower()) and set(analysis.topics) & subject_topics)

@@ -12,7 +12,7 @@ from simulator import resources
 from simulator.analysis import TurnAnalysis, TurnReader, plans
 from simulator.analysis.events import detect_events
 from simulator.analysis.reader import STACKED_TOPICS
-from simulator.patient.asking import ASKING, INVITING, NOT_ABOUT_THEIR_LIFE, VIEWS, asks_past_it, only_tells, persona_subjects, persona_topics
+from simulator.patient.asking import ASKING, INVITING, NOT_ABOUT_THEIR_LIFE, VIEWS, asks_past_it, only_tells
 from simulator.patient.cues import CueTracker
 from simulator.patient.planner import Planner, PlanOutcome, Ruler
 from simulator.patient.state import PatientState, thresholds
@@ -114,7 +114,7 @@ class Director:
             offer
             or analysis.kind in ("medicine_use", "agenda")
             or bool(ice_kinds)
-            or (analysis.has(*NOT_ABOUT_THEIR_LIFE) and not set(analysis.topics) & persona_topics())
+            or (analysis.has(*NOT_ABOUT_THEIR_LIFE) and not set(analysis.topics) & self.reader.lexicon.persona_topics)
         )
         # asked again about something told: by topic, or by the kind of ICE question ("What worries you?" again)
         # what they said last is what is asked about only when the question asks about nothing of its own kind
@@ -165,7 +165,7 @@ class Director:
             # "Show me how you use it": how they said they use their medicines, the latest first
             told = [f for f in self.scenario.facts if f.id in state.disclosed and set(f.topics) & self._medicine_topics and f.kind not in VIEWS]
             touched_known = tuple(sorted(told, key=lambda f: -state.disclosed.index(f.id)))
-        if knowledge is not None and asks_past_it(analysis, knowledge, touched_known, self._own_topics):
+        if knowledge is not None and asks_past_it(analysis, knowledge, touched_known, self._own_topics, self.reader.lexicon):
             knowledge = None  # "How are you managing for money, on your own?" after the money story: the money, again
         # "Mm. Go on.": a little more about what they were saying, a hint of what lies behind it, else of what is on their mind
         near = frozenset(self.reader.topics_in(previous_patient)) if carry_on and previous_patient else frozenset()
@@ -203,10 +203,10 @@ class Director:
             return best
         if topics & self.reader.lexicon.topic_narrows.keys():
             return None  # "side effects of your tablets?" is not about which tablets, whatever the words
-        if topics & persona_topics() or touched_hidden:
+        if topics & self.reader.lexicon.persona_topics or touched_hidden:
             return None  # asked about that very thing, and nothing of it is scripted: not a sibling's line
         low = analysis.text.lower()
-        for about, pattern in persona_subjects().items():
+        for about, pattern in self.reader.lexicon.persona_subjects.items():
             if pattern.search(low):
                 found = next((k for k in knows if k.about == about), None)
                 if found is not None:
