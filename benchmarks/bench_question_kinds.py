@@ -22,6 +22,9 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "benchmarks"))
+
+from train_kinds import split_of  # noqa: E402
 
 from simulator.analysis import TurnReader  # noqa: E402
 from simulator.resources import shipped_scenarios_dir  # noqa: E402
@@ -45,13 +48,24 @@ def labels(name: str) -> dict[str, str]:
     return {row["id"]: row["kind"] for row in rows}
 
 
+def labellers() -> list[str]:
+    return sorted((p.stem.rsplit("-", 1)[1] for p in TURNSET.glob("question_kinds_labels-L*.jsonl")), key=lambda n: int(n[1:]))
+
+
+class _RulesOnly(TurnReader):
+    """The reader without the learned kind: the word lists' kinds alone (the baseline)."""
+
+    kind_model = None
+
+
 @cache
-def reader_for(source: str) -> TurnReader:
+def reader_for(source: str, learned: bool = True) -> TurnReader:
     """A written consultation's questions as its patient reads them (the scenario's topics too); others with the shared lexicon."""
+    cls = TurnReader if learned else _RulesOnly
     if source.startswith("everyday/"):
-        scenario_id = source.removeprefix("everyday/").split(".")[0]
-        return TurnReader.for_scenario(load_scenario(shipped_scenarios_dir() / f"{scenario_id}.yaml"))
-    return TurnReader()
+        scenario = load_scenario(shipped_scenarios_dir() / f"{source.removeprefix('everyday/').split('.')[0]}.yaml")
+        return cls(scenario.topics, topic_examples=scenario.topic_examples)
+    return cls()
 
 
 def kappa(a: list[str], b: list[str]) -> float:
@@ -62,49 +76,70 @@ def kappa(a: list[str], b: list[str]) -> float:
     return (observed - expected) / (1 - expected) if expected < 1 else 1.0
 
 
+def reader_report(items: dict, gold: dict[str, str], learned: bool) -> dict:
+    predicted = {i: reader_for(items[i]["source"], learned).analyse(items[i]["text"], items[i].get("previous_patient")).kind for i in gold}
+    per_kind = {}
+    test = [i for i in gold if split_of(items[i]) == "test"]
+    for kind in sorted(set(READER_KIND.values())):
+        tp = sum(READER_KIND.get(gold[i]) == kind and predicted[i] == kind for i in test)
+        fp = sum(READER_KIND.get(gold[i]) != kind and predicted[i] == kind for i in test)
+        fn = sum(READER_KIND.get(gold[i]) == kind and predicted[i] != kind for i in test)
+        per_kind[kind] = {"support": tp + fn, "precision": tp / (tp + fp) if tp + fp else 0.0,
+                          "recall": tp / (tp + fn) if tp + fn else 0.0, "f1": 2 * tp / (2 * tp + fp + fn) if tp else 0.0}
+
+    def right(i: str) -> bool:  # a kind it has no name for is read right when left not_covered
+        want = READER_KIND.get(gold[i])
+        return predicted[i] == want if want else predicted[i] in (None, "not_covered")
+
+    by_split = {}
+    for split in ("train", "test"):
+        mine = [i for i in gold if split_of(items[i]) == split]
+        by_split[split] = {"items": len(mine), "read_right": sum(map(right, mine)) / len(mine) if mine else 0.0}
+        for source in ("everyday", "primock57", "aci-bench"):
+            sub = [i for i in mine if items[i]["source"].startswith(source)]
+            if sub:
+                by_split[split][source] = {"items": len(sub), "read_right": sum(map(right, sub)) / len(sub)}
+    return {"by_split": by_split, "per_kind": per_kind}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     items = {row["id"]: row for row in map(json.loads, (TURNSET / "question_kinds_items.jsonl").read_text(encoding="utf-8").splitlines())}
-    l1, l2 = labels("L1"), labels("L2")
-    both = sorted(set(l1) & set(l2))
-    report: dict = {"items": len(items), "labelled": len(set(l1) | set(l2)), "double": len(both)}
-    if both:
-        a, b = [l1[i] for i in both], [l2[i] for i in both]
-        report["agreement"] = {"kappa": kappa(a, b), "raw": sum(x == y for x, y in zip(a, b)) / len(both)}
-    gold = {i: l1[i] for i in l1 if i not in l2} | {i: l2[i] for i in l2 if i not in l1} | {i: l1[i] for i in both if l1[i] == l2[i]}
-    predicted = {i: reader_for(items[i]["source"]).analyse(items[i]["text"], items[i].get("previous_patient")).kind for i in gold}
-    per_kind = {}
-    for kind in sorted(set(READER_KIND.values())):
-        tp = sum(READER_KIND.get(gold[i]) == kind and predicted[i] == kind for i in gold)
-        fp = sum(READER_KIND.get(gold[i]) != kind and predicted[i] == kind for i in gold)
-        fn = sum(READER_KIND.get(gold[i]) == kind and predicted[i] != kind for i in gold)
-        per_kind[kind] = {"support": tp + fn, "precision": tp / (tp + fp) if tp + fp else 0.0,
-                          "recall": tp / (tp + fn) if tp + fn else 0.0, "f1": 2 * tp / (2 * tp + fp + fn) if tp else 0.0}
-    covered = [i for i in gold if gold[i] in READER_KIND]
-    by_source = {}
-    for source in ("everyday", "primock57"):  # the written (dev) consultations, which may be tuned on, and real ones
-        mine = [i for i in covered if items[i]["source"].startswith(source)]
-        by_source[source] = {"items": len(mine), "accuracy": sum(predicted[i] == READER_KIND[gold[i]] for i in mine) / len(mine) if mine else 0.0}
-    report["reader"] = {
-        "gold_items": len(gold), "gold_kinds": dict(Counter(gold.values()).most_common()),
-        "accuracy_on_its_kinds": sum(predicted[i] == READER_KIND[gold[i]] for i in covered) / len(covered) if covered else 0.0,
-        "items_of_its_kinds": len(covered), "by_source": by_source, "per_kind": per_kind,
-    }
+    by_labeller = {name: labels(name) for name in labellers()}
+    pairs: list[tuple[str, str]] = []
+    gold: dict[str, str] = {}
+    for item_id in items:
+        kinds = [mine[item_id] for mine in by_labeller.values() if item_id in mine]
+        if len(kinds) >= 2:
+            pairs.append((kinds[0], kinds[1]))
+        if kinds and (len(kinds) == 1 or kinds[0] == kinds[1]):  # where two disagree the item is left out
+            gold[item_id] = kinds[0]
+    report: dict = {"items": len(items), "labelled": sum(1 for i in items if any(i in m for m in by_labeller.values())), "double": len(pairs)}
+    if pairs:
+        a, b = [x for x, _ in pairs], [y for _, y in pairs]
+        report["agreement"] = {"kappa": kappa(a, b), "raw": sum(x == y for x, y in pairs) / len(pairs)}
+    report["gold_kinds"] = dict(Counter(gold.values()).most_common())
+    report["word_lists"] = reader_report(items, gold, learned=False)
+    report["reader"] = reader_report(items, gold, learned=True)
     if args.json:
         print(json.dumps(report, indent=1))
         return 0
-    print(f"{report['labelled']} of {report['items']} items labelled, {report['double']} by both")
+    print(f"{report['labelled']} of {report['items']} items labelled, {report['double']} by two labellers")
     if "agreement" in report:
         print(f"agreement: kappa {report['agreement']['kappa']:.2f}, raw {report['agreement']['raw']:.2f}")
-    r = report["reader"]
-    print(f"reader: {r['accuracy_on_its_kinds']:.2f} of {r['items_of_its_kinds']} items of kinds it has read as that kind")
-    print("  by source: " + ", ".join(f"{k} {v['accuracy']:.2f} of {v['items']}" for k, v in r["by_source"].items()))
-    print(f"{'kind':14} support  precision  recall    F1")
-    for kind, s in per_kind.items():
-        print(f"{kind:14} {s['support']:7}  {s['precision']:9.2f}  {s['recall']:6.2f}  {s['f1']:4.2f}")
-    print("gold kinds:", ", ".join(f"{k} {v}" for k, v in r["gold_kinds"].items()))
+    print("read right (a kind the reader has no name for: left not_covered); train may be tuned on, test never:")
+    for split in ("train", "test"):
+        before, after = report["word_lists"]["by_split"][split], report["reader"]["by_split"][split]
+        parts = [f"all {before['read_right']:.2f} -> {after['read_right']:.2f} of {after['items']}"]
+        sources = [s for s in ("everyday", "primock57", "aci-bench") if s in after]
+        parts += [f"{s} {before[s]['read_right']:.2f} -> {after[s]['read_right']:.2f} of {after[s]['items']}" for s in sources]
+        print(f"  {split:5}: word lists -> with the learned kind: " + "; ".join(parts))
+    print(f"{'kind':14} support  precision  recall    F1   (test split, with the learned kind; word lists' F1)")
+    for kind, s in report["reader"]["per_kind"].items():
+        print(f"{kind:14} {s['support']:7}  {s['precision']:9.2f}  {s['recall']:6.2f}  {s['f1']:4.2f}   {report['word_lists']['per_kind'][kind]['f1']:.2f}")
+    print("gold kinds:", ", ".join(f"{k} {v}" for k, v in report["gold_kinds"].items()))
     return 0
 
 

@@ -466,7 +466,8 @@ QWEN = [
     (1, "asthma-young-adult",
      ["Hi Jade, I'm Sam, one of the practice nurses. Nice to meet you. What would you like to talk about today?",
       "That sounds frustrating, having to come in before you can get your inhaler. Is there anything else you'd like to cover today, so we can make a list?"],
-     "It's just the inhalers. Blue one's the Ventolin, and there's a brown one, beclo-something. My mum's got opinions about that brown one. Long story.",
+     # the scripted line of today (the learned question kind reads "anything else to cover?" as her agenda: her hope comes out)
+     "I was kind of hoping you'd just put more blue ones on repeat, so I don't have to keep asking. And not get told off, to be honest.",
      "I'm sorry, but I can't talk about that right now.", False),
     (49, "heart-failure-carer",
      ["Hello Pat, I'm Sarah, one of the heart failure nurses. Come in and take a seat.",

@@ -90,6 +90,7 @@ class Lexicon:
     jargon_introduced: re.Pattern[str]
     farewell: re.Pattern[str]
     continuers: re.Pattern[str]  # a back-channel that asks them to carry on ("Mm. Go on.")
+    asks_for_more: re.Pattern[str]  # "Anything else?": something not yet said
     elliptical_questions: re.Pattern[str]  # "How often, roughly?": about what they have just said
     # what questions about the patient's own life are about, by subject, and the shared topics those cover (persona.yaml)
     persona_subjects: Mapping[str, re.Pattern[str]]
@@ -102,6 +103,9 @@ class Lexicon:
     welcome: re.Pattern[str]  # an invitation in or to sit down: the sentence greets, whatever else it says
     # kind, topics, patterns, and the topics one of which the turn must also name (empty: none needed)
     question_kinds: tuple[tuple[str, frozenset[str], re.Pattern[str], frozenset[str]], ...]
+    answered_kinds: frozenset[str]  # kinds the learned reading may name (kinds.py)
+    learned_vetoes: dict[str, tuple[re.Pattern[str], re.Pattern[str]]]  # kind -> (asks, unless): where it may not
+    kind_needs_topics: dict[str, frozenset[str]]  # a kind that holds only when the turn names one of these topics
     whole_turn_kinds: frozenset[str]  # kinds read from the whole turn, not only its questions (self-harm, said before it is asked)
     ice_fact_kinds: Mapping[str, tuple[str, ...]]  # question kind -> the kinds of scenario fact that answer it, best first
     backchannel_phrases: frozenset[str]
@@ -159,6 +163,7 @@ def shared_lexicon() -> Lexicon:
         jargon_introduced=_alternation(codes_data["jargon_introductions"]),
         farewell=_alternation(codes_data["farewell"]),
         continuers=re.compile(codes_data["continuers"], FLAGS),
+        asks_for_more=re.compile(codes_data["asks_for_more"], FLAGS),
         elliptical_questions=re.compile(codes_data["elliptical_questions"], FLAGS),
         persona_subjects={about: re.compile("|".join(f"(?:{p})" for p in patterns)) for about, patterns in persona_data["subjects"].items()},
         persona_subject_topics={about: frozenset(topics) for about, topics in persona_data["topics"].items()},
@@ -173,6 +178,9 @@ def shared_lexicon() -> Lexicon:
             (kind, frozenset(spec.get("topics", ())), _alternation(spec["patterns"]), frozenset(spec.get("with_topics", ())))
             for kind, spec in kinds_data["kinds"].items()
         ),
+        answered_kinds=frozenset(kinds_data["learned_kinds"]),
+        learned_vetoes={k: (re.compile(v["asks"]), re.compile(v["unless"])) for k, v in kinds_data.get("learned_vetoes", {}).items()},
+        kind_needs_topics={kind: frozenset(spec["with_topics"]) for kind, spec in kinds_data["kinds"].items() if spec.get("with_topics")},
         whole_turn_kinds=frozenset(kind for kind, spec in kinds_data["kinds"].items() if spec.get("whole_turn")),
         ice_fact_kinds={kind: tuple(facts) for kind, facts in kinds_data["ice_fact_kinds"].items()},
         backchannel_phrases=frozenset(" ".join(p.split()) for p in codes_data["backchannel_phrases"]),

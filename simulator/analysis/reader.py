@@ -24,6 +24,7 @@ from typing import Any
 from simulator.analysis.cues import cue_lexicon
 from simulator.analysis.features import FEATURE_VERSION, stem, unit_features
 from simulator.analysis.goodbyes import Goodbyes
+from simulator.analysis.kinds import KindModel, accepted, question_features, shipped_kind_model
 from simulator.analysis.lexicon import Lexicon, behaviour_vocabulary, closing_in_last_turn, lower_same_length, shared_lexicon
 from simulator.analysis.model import UnitModel, sigmoid
 from simulator.analysis.rules import DECLARATIVE, RuleHit, Rules
@@ -104,6 +105,10 @@ class TurnReader:
     @cached_property
     def model(self) -> UnitModel | None:
         return shipped_model() if self._model is True else (self._model or None)
+
+    @cached_property
+    def kind_model(self) -> KindModel | None:
+        return shipped_kind_model() if self._model is True else None
 
     @cached_property
     def goodbyes(self) -> Goodbyes:
@@ -240,16 +245,16 @@ class TurnReader:
             bool(questions) and not topics and len(speech.clean.split()) <= ELLIPTICAL_WORDS and bool(self.lexicon.elliptical_questions.search(low))
             and not any(subject.search(low) for subject in self.lexicon.persona_subjects.values())
         )
-        if previous_patient and (coded & _CONTEXT_CODES or prompt or elliptical) and "agenda_setting" not in coded:
+        codes = tuple(sorted(coded, key=self.vocabulary_index.__getitem__))
+        # the kind of question is what its question asks: "That's a real worry. Has anyone close to you had it?" asks no worry
+        kind = self._question_kind(" ".join(asking) or low, low, topics, codes) if questions or prompt else None
+        if previous_patient and (coded & _CONTEXT_CODES or prompt or elliptical) and "agenda_setting" not in coded and kind != "agenda":
             said = previous_patient
             if coded & _CONTEXT_CODES == {"reflection"} and not prompt:
                 said = self._reflected(previous_patient, reflecting)
             context = tuple(t for t in self.topics_in(said) if t not in topics)
-        codes = tuple(sorted(coded, key=self.vocabulary_index.__getitem__))
         hits.sort(key=lambda h: (h.start, self.vocabulary_index[h.code]))
         goodbye = self.goodbyes.ends_turn([r.unit for r in readings[-2:]], last_asks, questions)
-        # the kind of question is what its question asks: "That's a real worry. Has anyone close to you had it?" asks no worry
-        kind = self._kind(" ".join(asking) or low, topics, low) if questions or prompt else None
         return TurnAnalysis(text, codes, tuple(hits), topics, context, questions, len(speech.clean.split()), stacked, goodbye, kind)
 
     def _reflected(self, said: str, reflecting: list[str]) -> str:
@@ -260,6 +265,15 @@ class TurnReader:
         sentences = _SENTENCE_END.split(said)
         kept = [s for s in sentences if self.topics.content(lower_same_length(s)) & mine]
         return " ".join(kept) if kept else said
+
+    def _question_kind(self, asking: str, whole: str, topics: tuple[str, ...], codes: tuple[str, ...]) -> str:
+        """The word lists' kind where they have one; else the learned reading's, when it is sure enough (kinds.py)."""
+        kind = self._kind(asking, topics, whole)
+        learned = self.kind_model
+        if kind != "not_covered" or learned is None:
+            return kind
+        guess, probability = learned.predict(question_features(asking, whole, topics, codes, kind))
+        return guess if accepted(guess, probability, learned.threshold, asking, topics, self.lexicon) else kind
 
     def _kind(self, low: str, topics: tuple[str, ...], whole: str) -> str:
         """What kind of question this is, for an answer about what was asked (question_kinds.yaml): read from the

@@ -146,6 +146,8 @@ class Director:
         if analysis.kind == "agenda" and asking and not disclosed:
             came_with = tuple(f for f in self.scenario.facts if f.disclose == "volunteered" and f.id in state.disclosed)
             touched_known = (*came_with, *(f for f in touched_known if f not in came_with))
+            if self.reader.lexicon.asks_for_more.search(analysis.text.lower()):
+                touched_known = ()  # "Anything else?" asks for something not yet said, not the same again
         closing = analysis.goodbye and not opening
         if closing:
             state.ended = True
