@@ -9,7 +9,8 @@ always gets the same codes, topics and evidence. Reading goes:
 4. model.py scores each unit for each code from its words, its shape, the patient's last turn and the
    rule codes; a per-code policy, chosen on held-out data by benchmarks/train_reader.py, says whether
    the model, the rules or either decides;
-5. topics.py finds what the turn is about.
+5. topics.py finds what the turn is about;
+6. question_kinds.yaml, and where it is silent kinds.py (learned), say what its question asks the patient for.
 The codes follow docs/codebook.md.
 """
 
