@@ -175,7 +175,7 @@ def main() -> None:
     train = [r for r in rows if r["split"] == "train"]
     test = [r for r in rows if r["split"] == "test"]
     lexicon = TurnReader().lexicon
-    reader_kinds = frozenset(k for k, *_ in lexicon.question_kinds) | {"not_covered"}
+    reader_kinds = frozenset(k for k, *_ in lexicon.question_kinds) | lexicon.answered_kinds | {"not_covered"}
     counts = Counter(r["gold"] for r in train)
     kinds = sorted(k for k, n in counts.items() if n >= MIN_EXAMPLES)
     print(f"{len(rows)} labelled questions: {len(train)} train, {len(test)} test; {len(kinds)} kinds learned")

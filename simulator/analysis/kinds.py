@@ -53,7 +53,7 @@ def accepted(kind: str, probability: float, threshold: float, asking: str, topic
     """Whether the reader takes the learned kind: sure enough, one the patient answers (question_kinds.yaml
     `learned_kinds`), as for the word lists with the topic the kind needs ("How often do you take it?" is a
     medicine's use only when it names a medicine), and not where a veto says the word lists know better."""
-    if probability < threshold or kind not in lexicon.answered_kinds:
+    if probability < max(threshold, lexicon.learned_min_probability.get(kind, 0.0)) or kind not in lexicon.answered_kinds:
         return False
     needs = lexicon.kind_needs_topics.get(kind)
     if needs and not needs & set(topics):

@@ -105,6 +105,7 @@ class Lexicon:
     question_kinds: tuple[tuple[str, frozenset[str], re.Pattern[str], frozenset[str]], ...]
     answered_kinds: frozenset[str]  # kinds the learned reading may name (kinds.py)
     learned_vetoes: dict[str, tuple[re.Pattern[str], re.Pattern[str]]]  # kind -> (asks, unless): where it may not
+    learned_min_probability: dict[str, float]  # kind -> how sure the learned reading must be, above its threshold
     kind_needs_topics: dict[str, frozenset[str]]  # a kind that holds only when the turn names one of these topics
     whole_turn_kinds: frozenset[str]  # kinds read from the whole turn, not only its questions (self-harm, said before it is asked)
     ice_fact_kinds: Mapping[str, tuple[str, ...]]  # question kind -> the kinds of scenario fact that answer it, best first
@@ -179,6 +180,7 @@ def shared_lexicon() -> Lexicon:
             for kind, spec in kinds_data["kinds"].items()
         ),
         answered_kinds=frozenset(kinds_data["learned_kinds"]),
+        learned_min_probability=dict(kinds_data.get("learned_min_probability", {})),
         learned_vetoes={k: (re.compile(v["asks"]), re.compile(v["unless"])) for k, v in kinds_data.get("learned_vetoes", {}).items()},
         kind_needs_topics={kind: frozenset(spec["with_topics"]) for kind, spec in kinds_data["kinds"].items() if spec.get("with_topics")},
         whole_turn_kinds=frozenset(kind for kind, spec in kinds_data["kinds"].items() if spec.get("whole_turn")),

@@ -121,6 +121,9 @@ class ScriptedActor:
         if outcome.kind == "barrier":
             if any(f.kind in ("barrier", "idea") for f in decision.disclosed):
                 return []  # the barrier they have just told is the answer; an idea of their own is not then called off
+            told = next((f for f in decision.touched_known if f.kind == "barrier"), None)
+            if told is not None and decision.analysis.kind == "barrier":  # asked again what gets in the way: the same hurdle
+                return [self._remembered(f"fact:{told.id}", told.says, decision, state)]
             return [self._pick("barriers", lines["barriers"], turn, state)]
         return [self._pick("no_plan_idea", lines["no_plan_idea"], turn, state)]
 

@@ -41,7 +41,14 @@ class Planner:
         state = self.state
         if analysis.has("scale_question", "teach_back"):
             return None  # a ruler asks how they feel about a change, a teach-back what was agreed; neither offers one
-        offering = plans.offers_plan(analysis, text) and "lecturing" not in events
+        if analysis.kind == "barrier" and not analysis.has("goal_setting"):  # "What could make it hard?": a hurdle, not a plan
+            agreed = self._plan_by_id(state.plan_agreed) if state.plan_agreed else None
+            sure = agreed is not None and self._confidence(agreed) >= agreed.min_confidence + self.limits["sure_of_plan"]
+            return PlanOutcome("foreseen" if sure else "barrier", agreed)
+        # asked to choose ("Which way are you leaning?"), what it names is on offer
+        # (asked what they would like to try, the plan is theirs: below)
+        choosing = analysis.kind == "choice" and not analysis.has("goal_setting")
+        offering = (plans.offers_plan(analysis, text) or choosing) and "lecturing" not in events
         # offered a menu, the first they feel able to do ("paracetamol regular, the physio, or a pill box"), else the first named
         named_all = _named(self._accept, text)
         named = next((p for p in named_all if self._able(p)), named_all[0] if named_all else None)
