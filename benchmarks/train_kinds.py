@@ -58,7 +58,7 @@ class _Capturing(TurnReader):
 
     def _question_kind(self, asking, whole, topics, codes):
         kind = self._kind(asking, topics, whole)
-        self.captured = (question_features(asking, whole, topics, codes, kind), kind, topics, asking)
+        self.captured = (question_features(asking, topics, codes, kind), kind, topics, asking)
         return kind
 
 

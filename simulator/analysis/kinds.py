@@ -19,7 +19,7 @@ from simulator.analysis.lexicon import Lexicon
 from simulator.analysis.model import UnitModel
 
 KINDS_MODEL = "reader/kinds.json.gz"
-KIND_FEATURE_VERSION = 1
+KIND_FEATURE_VERSION = 2  # 2: without the rest of the turn's words (they pulled explanations towards teach-back)
 # The codebook's kinds for the reader's names ("history" is the patient's "past"); kinds with no name here
 # (symptom, own_life, choice...) are answered by other parts of the patient and stay the model's own.
 READER_NAMES = {"history": "past"}
@@ -27,8 +27,9 @@ _TOKEN = re.compile(r"[a-z0-9][a-z0-9'-]*")
 _SENTENCE = re.compile(r"(?<=[.?!])\s+")
 
 
-def question_features(asking: str, whole: str, topics: Iterable[str], codes: Iterable[str], rule_kind: str | None) -> list[str]:
-    """`asking`: the lower-cased sentences that ask; `whole`: the lower-cased turn."""
+def question_features(asking: str, topics: Iterable[str], codes: Iterable[str], rule_kind: str | None) -> list[str]:
+    """`asking`: the lower-cased sentences that ask; the rest of the turn is read only through the turn's topics
+    and codes (its other words made a technique tip before "have you still got the spacer?" a teach-back)."""
     words = _TOKEN.findall(asking)
     feats = [f"q={w}" for w in words]
     feats += [f"qb={a} {b}" for a, b in zip(words, words[1:])]
@@ -40,8 +41,6 @@ def question_features(asking: str, whole: str, topics: Iterable[str], codes: Ite
             feats.append(f"s{n}={' '.join(last[:n])}")
     if last:
         feats.append(f"e1={last[-1]}")
-    asked = set(words)
-    feats += [f"x={w}" for w in set(_TOKEN.findall(whole)) - asked]  # the rest of the turn: what it tells or reflects
     feats += [f"t={t}" for t in topics]
     feats += [f"c={c}" for c in codes]
     feats.append(f"k={rule_kind}")

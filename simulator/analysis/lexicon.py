@@ -91,6 +91,8 @@ class Lexicon:
     farewell: re.Pattern[str]
     continuers: re.Pattern[str]  # a back-channel that asks them to carry on ("Mm. Go on.")
     asks_for_more: re.Pattern[str]  # "Anything else?": something not yet said
+    shows_how: re.Pattern[str]  # "Show me how you take it": a demonstration asked for
+    once_more: re.Pattern[str]  # "Have another go for me?": do again what they have just done
     elliptical_questions: re.Pattern[str]  # "How often, roughly?": about what they have just said
     # what questions about the patient's own life are about, by subject, and the shared topics those cover (persona.yaml)
     persona_subjects: Mapping[str, re.Pattern[str]]
@@ -165,6 +167,8 @@ def shared_lexicon() -> Lexicon:
         farewell=_alternation(codes_data["farewell"]),
         continuers=re.compile(codes_data["continuers"], FLAGS),
         asks_for_more=re.compile(codes_data["asks_for_more"], FLAGS),
+        shows_how=re.compile(codes_data["shows_how"], FLAGS),
+        once_more=re.compile(codes_data["once_more"], FLAGS),
         elliptical_questions=re.compile(codes_data["elliptical_questions"], FLAGS),
         persona_subjects={about: re.compile("|".join(f"(?:{p})" for p in patterns)) for about, patterns in persona_data["subjects"].items()},
         persona_subject_topics={about: frozenset(topics) for about, topics in persona_data["topics"].items()},

@@ -273,7 +273,7 @@ class TurnReader:
         learned = self.kind_model
         if kind != "not_covered" or learned is None:
             return kind
-        guess, probability = learned.predict(question_features(asking, whole, topics, codes, kind))
+        guess, probability = learned.predict(question_features(asking, topics, codes, kind))
         return guess if accepted(guess, probability, learned.threshold, asking, topics, self.lexicon) else kind
 
     def _kind(self, low: str, topics: tuple[str, ...], whole: str) -> str:

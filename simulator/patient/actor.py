@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from simulator import resources
+from simulator.patient.asking import asks_leave, says_back
 from simulator.patient.director import AFTER_A_RULER, Decision
 from simulator.patient.state import PatientState
 from simulator.scenario.model import Plan, Scenario
@@ -29,6 +30,14 @@ REPEAT_SENTENCES = 2  # said again, a long answer is cut to this many sentences
 # Kinds of question answered as such before the turn's other codes: a hope asked for beside a note of what comes
 # next ("What do you want out of today? Then I'll tell you my list.") is a hope, not "Right, I'll do that."
 _KINDS_BEFORE_CODES = frozenset({"concerns", "expectations", "ideas", "ruler_up"})
+# What a turn that tells gets, by what it tells: (codes, pool, whether the pool also answers a question in it)
+_TOLD_POOLS = (
+    (("follow_up",), "follow_up", True),
+    (("information", "advice", "options"), "information", False),  # "Right. I didn't know that." answers no question
+    (("resources",), "resources", True),
+    (("greeting",), "greeting", True),
+)
+_KIND_POOLS = {"teach_back": "teach_back_no_plan"}  # a kind whose own pool needs a plan to fill it
 TOLD_AFTER = 60  # characters of telling after "can I explain" in an unpunctuated run: it was explained
 MORE_WORDS = 3  # "Go on." hears a sentence of at least this many content words, not "Honestly."
 LEAD_IN_WORDS = 6  # a first sentence this short that shares nothing with the question only leads in
@@ -135,7 +144,7 @@ class ScriptedActor:
         rejected = "advice_without_permission" in decision.events and state.affect != "open"
         if rejected and not a.has("safety_net", "empathy", "reflection", "follow_up") and not a.is_question:
             return pick("advice_rejected")
-        if a.has("teach_back"):
+        if says_back(a):
             if state.plan_agreed:  # in their own words for that plan, else the shared template with its label
                 agreed = self._accepted(state.plan_agreed)
                 if agreed is not None and agreed.says_back:  # asked again: "As I said, ..."
@@ -143,7 +152,8 @@ class ScriptedActor:
                 return pick("teach_back").replace("{plan}", self._plan_label(state.plan_agreed))
             # "Show me how you use the blue one": how they use it, below; else what they know of it, below
             if decision.knowledge is None and a.kind != "medicine_use" and not (decision.showing and decision.touched_known):
-                return pick("teach_back_no_plan")  # asked to say back a plan nobody settled: they say so
+                # asked to show how ("Have another go for me?"), they have a go; to say back a plan nobody settled, they say so
+                return pick("demonstrate" if decision.showing else "teach_back_no_plan")
         if a.has("check_understanding"):  # "Does that make sense?" is answered yes; "Any questions?" no, not just now
             asks_for_questions = any(h.code == "check_understanding" and "question" in h.text.lower() for h in a.hits)
             return pick("no_questions" if asks_for_questions else "understood")
@@ -158,8 +168,8 @@ class ScriptedActor:
                 return self._pick(f"cue:{taken[1].id}", taken[1].says, turn, state)
             more = self._more_of(previous_fact, state) if decision.carry_on else None
             return more or pick("backchannel")
-        if a.has("ask_permission"):  # "Can I explain? <the explanation>": what was said, not a go-ahead after it
-            asked_at = max(h.end for h in a.hits if h.code == "ask_permission")
+        if asks_leave(a):  # "Can I explain? <the explanation>": what was said, not a go-ahead after it
+            asked_at = max((h.end for h in a.hits if h.code == "ask_permission"), default=len(a.text))
             # (said without punctuation, one long run that goes on well past the asking and asks nothing)
             told_after = any(
                 h.code in ("information", "advice") and (h.start >= asked_at or (h.end - asked_at >= TOLD_AFTER and not h.text.rstrip().endswith("?")))
@@ -200,20 +210,16 @@ class ScriptedActor:
             return self._pick(f"deflect:{state.affect}", self.scenario.voice[state.affect]["deflections"], turn, state)
         if a.kind == "name":
             return self._name_line(decision, state)
+        if decision.checking:  # "Seven in six months, that is a lot, aye?": taken in, not answered as a question about them
+            booked = next((pool for asked, pool, answers in _TOLD_POOLS if answers and a.has(*asked)), None)  # "...Does that suit?"
+            return pick(booked or ("acknowledge" if a.has("empathy", "reflection") else "information"))
         if a.kind in _KINDS_BEFORE_CODES and a.is_question:  # "What do you want to get out of this? Then I'll tell you my list."
             return self._by_kind(decision, state)
-        for asked, pool, answers_a_question in (
-            (("follow_up",), "follow_up", True),
-            (("information", "advice", "options"), "information", False),  # "Right. I didn't know that." answers no question
-            (("resources",), "resources", True),
-            (("greeting",), "greeting", True),
-        ):
+        for asked, pool, answers_a_question in _TOLD_POOLS:
             if a.has(*asked) and (answers_a_question or not a.is_question):
                 return pick(pool)
         if a.is_question and decision.offer:  # "Would it help to bring Sandra along?": a view on the offer
             return pick("offer")
-        if decision.checking:  # "Seven in six months, that is a lot, aye?": taken in, not answered as a question about them
-            return pick("acknowledge" if a.has("empathy", "reflection") else "information")
         if a.kind is not None:
             return self._by_kind(decision, state)
         if a.has("open_question", "agenda_setting", "elicit_ice") and not a.topics:
@@ -249,6 +255,7 @@ class ScriptedActor:
         """A reply about what was asked, by kind of question (said again if asked again)."""
         a = decision.analysis
         pool = a.kind if a.kind != "not_covered" or a.has("open_question") else "not_covered_closed"
+        pool = _KIND_POOLS.get(pool, pool)
         gist = _gist(a.text)
         if not gist:  # too little to know whether it was asked before
             return self._pick(pool, self.scenario.lines[pool], decision.turn, state)

@@ -33,6 +33,17 @@ _TELLING = ("information", "advice", "safety_net", "follow_up", "options", "reso
 _ASKS_SOMETHING = ("open_question", "elicit_ice", "elicit_beliefs", "scale_question", "teach_back", "problem_solving", "goal_setting")
 
 
+def says_back(analysis: TurnAnalysis) -> bool:
+    """Asked to say back what was agreed or show how they do it: the teach-back code, or the learned kind
+    ("can you just tell me back how you're going to do that", said without a question mark)."""
+    return analysis.has("teach_back") or analysis.kind == "teach_back"
+
+
+def asks_leave(analysis: TurnAnalysis) -> bool:
+    """Asks leave to go on ("Can I explain why we keep on about the weight?", "Is it okay we do both?")."""
+    return analysis.has("ask_permission") or analysis.kind == "permission"
+
+
 def only_tells(analysis: TurnAnalysis, topics_in: Callable[[str], tuple[str, ...]]) -> bool:
     """The turn tells the patient something and asks nothing but "Does that make sense?", "Can I explain?",
     "Does that suit?" or nothing at all ("If you get a temperature, ring us the same day."). `topics_in` is the

@@ -12,7 +12,7 @@ from simulator import resources
 from simulator.analysis import TurnAnalysis, TurnReader, plans
 from simulator.analysis.events import detect_events
 from simulator.analysis.reader import STACKED_TOPICS
-from simulator.patient.asking import ASKING, INVITING, NOT_ABOUT_THEIR_LIFE, VIEWS, asks_past_it, only_tells
+from simulator.patient.asking import ASKING, INVITING, NOT_ABOUT_THEIR_LIFE, VIEWS, asks_past_it, only_tells, says_back
 from simulator.patient.cues import CueTracker
 from simulator.patient.planner import Planner, PlanOutcome, Ruler
 from simulator.patient.state import PatientState, thresholds
@@ -22,6 +22,7 @@ from simulator.session.model import Disclosure
 PROMPT_WORDS = 8  # a turn this short that the reader finds nothing in may still ask, as a form does
 _TO_A_CHOICE = ("barrier", "idea")  # kinds of fact a turn asking them to pick an option may bring out
 AFTER_A_RULER = ("ruler_up", "ruler_why")  # "what would take it higher?", "why not lower?": no number again
+GENERAL_MEDICINE = "medication"  # the topic of medicines in general, beside the named ones (reliever, preventer...)
 
 
 @dataclass(frozen=True)
@@ -153,7 +154,7 @@ class Director:
             state.ended = True
         confused = self._confused(analysis)
         # "Show me how you use your inhaler": with no plan to teach back, a demonstration of what they know
-        showing = not state.plan_agreed and any(h.code == "teach_back" and "show" in h.text.lower() for h in analysis.hits)
+        showing = not state.plan_agreed and says_back(analysis) and bool(self.reader.lexicon.shows_how.search(analysis.text.lower()))
         # a clerking prompt, said without a question's shape ("next of kin and their name", "date of birth")
         prompted = not analysis.codes and 0 < analysis.word_count <= PROMPT_WORDS and len(analysis.topics) < STACKED_TOPICS
         # how they have been or feel ("How have things been since then, on your own?") is not where they live, and a question
@@ -161,11 +162,14 @@ class Director:
         about_them = analysis.kind in ("how_been", "feelings") or analysis.has("follow_up")
         answers_life = (asking or showing or prompted) and not (other_job or follows_up or about_them or disclosed or closing)
         knowledge = self._knowledge(analysis, touched_hidden) if answers_life else None
-        if analysis.has("teach_back") and not showing:
+        if says_back(analysis) and not showing:
             knowledge = None  # "Tell me back what you'll do tomorrow" with no plan agreed: they say so (actor)
         if showing and knowledge is None and not touched_known and not disclosed:
-            # "Show me how you use it": how they said they use their medicines, the latest first
+            # "Show me how you use it": how they said they use their medicines, the latest first; the one it names ("your
+            # blue one") if it names one; none when asked to have another go (actor: they have a go)
             told = [f for f in self.scenario.facts if f.id in state.disclosed and set(f.topics) & self._medicine_topics and f.kind not in VIEWS]
+            which = set(analysis.topics) & self._medicine_topics - {GENERAL_MEDICINE}
+            told = [f for f in told if set(f.topics) & which] if which else [] if self.reader.lexicon.once_more.search(text.lower()) else told
             touched_known = tuple(sorted(told, key=lambda f: -state.disclosed.index(f.id)))
         if knowledge is not None and asks_past_it(analysis, knowledge, touched_known, self._own_topics, self.reader.lexicon):
             knowledge = None  # "How are you managing for money, on your own?" after the money story: the money, again
@@ -283,6 +287,8 @@ class Director:
         """The kinds of fact that answer this question, best first, if it asks for a concern, an expectation or an idea."""
         if not analysis.is_question:
             return ()
+        if analysis.kind == "barrier" and analysis.topics:
+            return ()  # "What might get in the way, with the food?" is about the food too; "What gets in the way?" a hurdle of theirs
         return self.reader.lexicon.ice_fact_kinds.get(analysis.kind or "", ())
 
     def _ice_answers(self, kinds: tuple[str, ...]) -> tuple[Fact, ...]:

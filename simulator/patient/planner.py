@@ -9,6 +9,7 @@ from typing import Any
 
 from simulator.analysis import TurnAnalysis, plans
 from simulator.analysis.lexicon import keyword_pattern
+from simulator.patient.asking import says_back
 from simulator.patient.state import PatientState
 from simulator.scenario.model import Plan, Scenario
 
@@ -39,12 +40,8 @@ class Planner:
     def plan(self, analysis: TurnAnalysis, text: str, turn: int, events: tuple[str, ...]) -> PlanOutcome | None:
         """What the turn does to a plan: one agreed, proposed by them, called off, a hurdle, or no idea."""
         state = self.state
-        if analysis.has("scale_question", "teach_back"):
+        if analysis.has("scale_question") or says_back(analysis):
             return None  # a ruler asks how they feel about a change, a teach-back what was agreed; neither offers one
-        if analysis.kind == "barrier" and not analysis.has("goal_setting"):  # "What could make it hard?": a hurdle, not a plan
-            agreed = self._plan_by_id(state.plan_agreed) if state.plan_agreed else None
-            sure = agreed is not None and self._confidence(agreed) >= agreed.min_confidence + self.limits["sure_of_plan"]
-            return PlanOutcome("foreseen" if sure else "barrier", agreed)
         # asked to choose ("Which way are you leaning?"), what it names is on offer
         # (asked what they would like to try, the plan is theirs: below)
         choosing = analysis.kind == "choice" and not analysis.has("goal_setting")
@@ -60,6 +57,11 @@ class Planner:
             return PlanOutcome("barrier", named)
         if rejected and offering:
             return PlanOutcome("rejected", rejected)
+        if analysis.kind == "barrier" and not analysis.has("goal_setting"):  # "What could make it hard?": a hurdle, not a plan
+            # (a plan offered in the same turn is taken first, above)
+            agreed = self._plan_by_id(state.plan_agreed) if state.plan_agreed else None
+            sure = agreed is not None and self._confidence(agreed) >= agreed.min_confidence + self.limits["sure_of_plan"]
+            return PlanOutcome("foreseen" if sure else "barrier", agreed)
         if not analysis.has("goal_setting", "problem_solving"):
             return None
         if analysis.has("problem_solving") and state.plan_agreed:
