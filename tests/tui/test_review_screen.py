@@ -20,6 +20,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from textual import events
 from textual.widgets import DataTable, Input, Static
 
 from simulator.review.cohort import Cohort, CohortRow, load_cohort
@@ -768,3 +769,21 @@ async def test_c_without_marks_says_what_to_do(cohort: Cohort, tmp_path: Path) -
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         assert "mark some (m)" in await calibration_shown(app, pilot)
+
+
+@pytest.mark.anyio
+async def test_a_mark_typed_the_instant_the_form_opens_is_kept(cohort: Cohort, tmp_path: Path) -> None:
+    """A course lead who types the first mark straight after "m" does not lose it while the form takes focus."""
+    app = review_app(cohort, MarkStore(tmp_path / "marks"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        row = cohort.row(shown_ids(app)[0])
+        first = different(row.tasks["build_relationship"])
+        # both keys queued at once, as a terminal delivers them to a fast typist: the second arrives before the form has focus
+        app.post_message(events.Key("m", "m"))
+        app.post_message(events.Key(str(first), str(first)))
+        await pilot.pause()
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, MarkingScreen)
+        assert form.query_one("#task-build_relationship", Choice).value == first

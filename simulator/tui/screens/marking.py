@@ -130,6 +130,7 @@ class MarkingScreen(Screen[Mark | None]):
     def __init__(self, row: CohortRow, marks: MarkStore, rater: str | None, settings: Settings) -> None:
         super().__init__(id="marking")
         self.row, self.marks, self.rater = row, marks, rater or ""
+        self._early_keys: list[tuple[str, str | None]] | None = []  # typed before the form was up (take_key); None once up
         self.task_names = titles(settings, "kalamazoo")
         self.criterion_names = titles(settings, "self_management")
         self.item_names = titles(settings, None)  # a course's own rubrics' items (scenario items fall back to their ids)
@@ -212,7 +213,24 @@ class MarkingScreen(Screen[Mark | None]):
         self.query_one("#reason", Input).disabled = not self.query_one("#final", Checkbox).value
         self.query_one("#marking-problems").display = False
         self.initial = self.values()
-        self.query_one("#task-" + self.task_ids[0] if self.rater and self.task_ids else "#rater").focus()
+        self.set_focus(self._first_field())  # at once, not after the next refresh: keys may already be on their way
+        early, self._early_keys = self._early_keys or [], None
+        for key, character in early:
+            self.take_key(key, character)
+
+    def _first_field(self) -> Widget:
+        return self.query_one("#task-" + self.task_ids[0] if self.rater and self.task_ids else "#rater")
+
+    def take_key(self, key: str, character: str | None) -> None:
+        """A key typed the instant the form opened, which reached the screen below it first: to the field with focus
+        (the first field, once the form is up)."""
+        if self._early_keys is not None:  # not up yet: kept for on_mount
+            self._early_keys.append((key, character))
+            return
+        field = self.focused or self._first_field()
+        if self.focused is None:
+            self.set_focus(field)
+        field.post_message(events.Key(key, character))
 
     # -- the form --------------------------------------------------------------------------------
 

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -459,6 +459,18 @@ class ReviewScreen(Screen):
 
         marks = self.marks.all()  # from disk: every rater's, the ones just saved too
         self.app.push_screen(CalibrationScreen(Cohort(list(self.shown), []), marks, self.rater))
+
+    def on_key(self, event: events.Key) -> None:
+        """The marking form opens on the key itself, not after it has bubbled up as a binding: a mark typed straight
+        after it ("m", "4") would otherwise reach this screen, not the form."""
+        from simulator.tui.screens.marking import MarkingScreen
+
+        if isinstance(self.app.screen, MarkingScreen):  # opened by the key before this one, not yet up
+            self.app.screen.take_key(event.key, event.character)
+            event.stop()
+        elif any(binding.action == "mark" for binding in self._bindings.key_to_bindings.get(event.key, ())):
+            event.stop()
+            self.action_mark()
 
     def action_mark(self) -> None:
         from simulator.tui.screens.marking import MarkingScreen
