@@ -36,7 +36,7 @@ READER_KIND = {
     "how_been": "how_been", "feelings": "feelings", "concerns": "concerns", "expectations": "expectations", "ideas": "ideas",
     "agenda": "agenda", "medicine_use": "medicine_use", "daily_life": "daily_life", "future": "future", "history": "past",
     "confidence": "confidence", "importance": "importance", "ruler_up": "ruler_up", "ruler_why": "ruler_why", "name": "name",
-    "risk": "risk", "barrier": "barrier", "choice": "choice",
+    "risk": "risk", "barrier": "barrier", "choice": "choice", "permission": "permission", "teach_back": "teach_back",
 }
 
 
