@@ -106,3 +106,12 @@ def test_a_goodbye_with_a_wish_for_what_lies_ahead_ends_it_and_the_wish_alone_do
     assert engine.state.ended and replies[1].decision.closing
     engine, replies = play("asthma-young-adult", ["Hi Jade.", "Take care on those night shifts, they're hard on the chest."])
     assert not engine.state.ended
+
+
+def test_a_word_they_used_is_theirs_in_the_plural_too() -> None:
+    """Said "a mate of mine had a hypo", asked "Hypos. Have you ever had one?": not jargon to them."""
+    engine, replies = play("t2d-hypo-fear", ["Morning Gary, have a seat."])
+    engine.director.heard_self("A mate of mine had a hypo on a forklift.")
+    reply = engine.respond("Hypos. Have you ever had one?", 2, "A mate of mine had a hypo on a forklift.")
+    assert not reply.decision.confused
+    assert not any(reply.text.startswith(line) for line in engine.scenario.lines["jargon"])

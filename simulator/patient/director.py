@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from simulator import resources
 from simulator.analysis import TurnAnalysis, TurnReader, plans
 from simulator.analysis.events import detect_events
+from simulator.analysis.features import stem
 from simulator.analysis.reader import STACKED_TOPICS
 from simulator.patient.asking import ASKING, INVITING, NOT_ABOUT_THEIR_LIFE, VIEWS, asks_past_it, only_tells, says_back
 from simulator.patient.cues import CueTracker
@@ -192,8 +193,8 @@ class Director:
         """Unexplained jargon, for a patient who will not follow it, unless they used the word themselves."""
         if self.scenario.patient.speech.health_literacy == "high":
             return False
-        own = set(self.state.own_words)
-        return any(h.code == "jargon" and h.text.lower() not in own for h in analysis.hits)
+        own = {stem(word) for word in self.state.own_words}  # "a hypo" said, "hypos" heard: their own word still
+        return any(h.code == "jargon" and stem(h.text.lower()) not in own for h in analysis.hits)
 
     def _knowledge(self, analysis: TurnAnalysis, touched_hidden: bool = False) -> Knowledge | None:
         """The thing the patient knows of their own life that best answers the question: by topic, then by
