@@ -10,6 +10,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from simulator.analysis import TurnReader
 from simulator.patient import ScriptedPatient
 from simulator.scenario import load_scenario
@@ -115,3 +117,18 @@ def test_a_word_they_used_is_theirs_in_the_plural_too() -> None:
     reply = engine.respond("Hypos. Have you ever had one?", 2, "A mate of mine had a hypo on a forklift.")
     assert not reply.decision.confused
     assert not any(reply.text.startswith(line) for line in engine.scenario.lines["jargon"])
+
+
+@pytest.mark.parametrize(
+    ("scenario_id", "line"),
+    [
+        ("heart-failure-carer", "And at night, how many pillows you need? Do you wake up with the breath short, or coughing?"),
+        ("hypertension-proactive", "That's a very reasonable thing to worry about. Has anyone in the family had trouble with their heart or a stroke?"),
+    ],
+)
+def test_a_question_about_how_the_body_is_is_one_subject_not_a_stack(scenario_id: str, line: str) -> None:
+    """Breathing, coughing, sleep and the heart asked about together are one thing (topics.yaml subject_families);
+    a list of unrelated subjects is still a stack."""
+    reader = TurnReader.for_scenario(load_scenario(SCENARIOS[scenario_id]))
+    assert not reader.analyse(line, "Okay.").stacked
+    assert reader.analyse("Tell me about your tablets, your diet, your family, your sleep and your money?", "Okay.").stacked
