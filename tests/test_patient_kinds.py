@@ -132,3 +132,12 @@ def test_a_question_about_how_the_body_is_is_one_subject_not_a_stack(scenario_id
     reader = TurnReader.for_scenario(load_scenario(SCENARIOS[scenario_id]))
     assert not reader.analyse(line, "Okay.").stacked
     assert reader.analyse("Tell me about your tablets, your diet, your family, your sleep and your money?", "Okay.").stacked
+
+
+def test_asked_in_their_own_words_how_it_has_been_is_not_a_teach_back() -> None:
+    """"Tell me in your own words how the breathing has been" asks how it has been, not to say a plan back."""
+    reader = TurnReader()
+    assert not reader.analyse("okay so tell me in your own words how the breathing has been over the last few months", "Okay.").has("teach_back")
+    assert reader.analyse("Can you tell me in your own words what we've agreed?", "Okay.").has("teach_back")
+    engine, replies = play("copd-low-mood", ["Morning Derek.", "okay so tell me in your own words how the breathing has been over the last few months"])
+    assert not any(replies[1].text.startswith(line) for line in engine.scenario.lines["teach_back_no_plan"])
