@@ -46,7 +46,8 @@ def play(split: str) -> list[dict]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--set", dest="split", choices=("dev", "dev2", "dev3", "dev4", "test", "test2", "test3", "test4", "test5", "test6", "test7"), required=True)
+    sets = ("dev", "dev2", "dev3", "dev4", "test", "test2", "test3", "test4", "test5", "test6", "test7")
+    parser.add_argument("--set", dest="split", choices=sets, required=True)
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--tree", type=Path, help="a checkout of the code to play instead of this one")
     args = parser.parse_args()
