@@ -35,7 +35,7 @@ from sklearn.linear_model import LogisticRegression
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from simulator.analysis.kinds import KIND_FEATURE_VERSION, KINDS_MODEL, READER_NAMES, accepted, question_features  # noqa: E402
+from simulator.analysis.kinds import KIND_FEATURE_VERSION, KINDS_MODEL, READER_NAMES, accepted, question_features, word_list_kind  # noqa: E402
 from simulator.analysis.lexicon import Lexicon  # noqa: E402
 from simulator.analysis.model import bucket_of  # noqa: E402
 from simulator.analysis.reader import TurnReader  # noqa: E402
@@ -57,7 +57,7 @@ class _Capturing(TurnReader):
     captured: tuple[list[str], str, tuple[str, ...], str] | None = None
 
     def _question_kind(self, asking, whole, topics, codes):
-        kind = self._kind(asking, topics, whole)
+        kind = word_list_kind(self.lexicon, asking, topics, whole)
         self.captured = (question_features(asking, topics, codes, kind), kind, topics, asking)
         return kind
 

@@ -61,6 +61,27 @@ def accepted(kind: str, probability: float, threshold: float, asking: str, topic
     return not (veto and veto[0].search(asking) and not veto[1].search(asking))
 
 
+def word_list_kind(lexicon: Lexicon, asking: str, topics: Iterable[str], whole: str) -> str:
+    """The word lists' kind (question_kinds.yaml): read from the sentences that ask, or for a few kinds from the
+    whole turn; the first that matches decides."""
+    named, whole_turn = set(topics), lexicon.whole_turn_kinds
+    for kind, kind_topics, pattern, with_topics in lexicon.question_kinds:
+        if with_topics and not with_topics & named:
+            continue
+        if kind_topics & named or pattern.search(whole if kind in whole_turn else asking):
+            return kind
+    return "not_covered"
+
+
+def read_kind(lexicon: Lexicon, learned: KindModel | None, asking: str, whole: str, topics: tuple[str, ...], codes: Iterable[str]) -> str:
+    """The word lists' kind where they have one; else the learned reading's, when `accepted`."""
+    kind = word_list_kind(lexicon, asking, topics, whole)
+    if kind != "not_covered" or learned is None:
+        return kind
+    guess, probability = learned.predict(question_features(asking, topics, codes, kind))
+    return guess if accepted(guess, probability, learned.threshold, asking, topics, lexicon) else kind
+
+
 class KindModel:
     """Scores a question's features for each codebook kind; the likeliest, with its probability."""
 

@@ -25,7 +25,7 @@ from typing import Any
 from simulator.analysis.cues import cue_lexicon
 from simulator.analysis.features import FEATURE_VERSION, stem, unit_features
 from simulator.analysis.goodbyes import Goodbyes
-from simulator.analysis.kinds import KindModel, accepted, question_features, shipped_kind_model
+from simulator.analysis.kinds import KindModel, read_kind, shipped_kind_model
 from simulator.analysis.lexicon import Lexicon, behaviour_vocabulary, closing_in_last_turn, lower_same_length, shared_lexicon
 from simulator.analysis.model import UnitModel, sigmoid
 from simulator.analysis.rules import DECLARATIVE, RuleHit, Rules
@@ -268,24 +268,8 @@ class TurnReader:
         return " ".join(kept) if kept else said
 
     def _question_kind(self, asking: str, whole: str, topics: tuple[str, ...], codes: tuple[str, ...]) -> str:
-        """The word lists' kind where they have one; else the learned reading's, when it is sure enough (kinds.py)."""
-        kind = self._kind(asking, topics, whole)
-        learned = self.kind_model
-        if kind != "not_covered" or learned is None:
-            return kind
-        guess, probability = learned.predict(question_features(asking, topics, codes, kind))
-        return guess if accepted(guess, probability, learned.threshold, asking, topics, self.lexicon) else kind
-
-    def _kind(self, low: str, topics: tuple[str, ...], whole: str) -> str:
-        """What kind of question this is, for an answer about what was asked (question_kinds.yaml): read from the
-        sentences that ask (`low`), or for a few kinds from the whole turn."""
-        named, whole_turn = set(topics), self.lexicon.whole_turn_kinds
-        for kind, kind_topics, pattern, with_topics in self.lexicon.question_kinds:
-            if with_topics and not with_topics & named:
-                continue
-            if kind_topics & named or pattern.search(whole if kind in whole_turn else low):
-                return kind
-        return "not_covered"
+        """What its question asks for (kinds.py): the word lists' kind, else the learned one when it is sure enough."""
+        return read_kind(self.lexicon, self.kind_model, asking, whole, topics, codes)
 
     def _unit_codes(self, reading: UnitReading) -> set[str]:
         model = self.model
