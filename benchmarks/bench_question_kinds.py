@@ -17,29 +17,18 @@ import argparse
 import json
 import sys
 from collections import Counter
-from functools import cache
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "benchmarks"))
 
-from train_kinds import split_of  # noqa: E402
+from train_kinds import correct, reader_for, reader_kinds, split_of  # noqa: E402
 
 from simulator.analysis import TurnReader  # noqa: E402
-from simulator.resources import shipped_scenarios_dir  # noqa: E402
-from simulator.scenario import load_scenario  # noqa: E402
+from simulator.analysis.kinds import READER_NAMES  # noqa: E402
 
 TURNSET = REPO / "benchmarks" / "turnset"
-# codebook kind -> the reader's kind for the same thing (kinds the reader has no name for map to None)
-READER_KIND = {
-    "how_been": "how_been", "feelings": "feelings", "concerns": "concerns", "expectations": "expectations", "ideas": "ideas",
-    "agenda": "agenda", "medicine_use": "medicine_use", "daily_life": "daily_life", "future": "future", "history": "past",
-    "confidence": "confidence", "importance": "importance", "ruler_up": "ruler_up", "ruler_why": "ruler_why", "name": "name",
-    "risk": "risk", "barrier": "barrier", "choice": "choice", "permission": "permission", "teach_back": "teach_back",
-}
-
-
 def labels(name: str) -> dict[str, str]:
     path = TURNSET / f"question_kinds_labels-{name}.jsonl"
     if not path.exists():
@@ -58,16 +47,6 @@ class _RulesOnly(TurnReader):
     kind_model = None
 
 
-@cache
-def reader_for(source: str, learned: bool = True) -> TurnReader:
-    """A written consultation's questions as its patient reads them (the scenario's topics too); others with the shared lexicon."""
-    cls = TurnReader if learned else _RulesOnly
-    if source.startswith("everyday/"):
-        scenario = load_scenario(shipped_scenarios_dir() / f"{source.removeprefix('everyday/').split('.')[0]}.yaml")
-        return cls(scenario.topics, topic_examples=scenario.topic_examples)
-    return cls()
-
-
 def kappa(a: list[str], b: list[str]) -> float:
     n = len(a)
     observed = sum(x == y for x, y in zip(a, b)) / n
@@ -77,19 +56,25 @@ def kappa(a: list[str], b: list[str]) -> float:
 
 
 def reader_report(items: dict, gold: dict[str, str], learned: bool) -> dict:
-    predicted = {i: reader_for(items[i]["source"], learned).analyse(items[i]["text"], items[i].get("previous_patient")).kind for i in gold}
+    reader = TurnReader if learned else _RulesOnly
+    predicted = {i: reader_for(items[i]["source"], reader).analyse(items[i]["text"], items[i].get("previous_patient")).kind for i in gold}
+    named = reader_kinds(TurnReader().lexicon)
+
+    def as_read(kind: str) -> str | None:  # the reader's name for a codebook kind, None if it has none
+        kind = READER_NAMES.get(kind, kind)
+        return kind if kind in named else None
+
     per_kind = {}
     test = [i for i in gold if split_of(items[i]) == "test"]
-    for kind in sorted(set(READER_KIND.values())):
-        tp = sum(READER_KIND.get(gold[i]) == kind and predicted[i] == kind for i in test)
-        fp = sum(READER_KIND.get(gold[i]) != kind and predicted[i] == kind for i in test)
-        fn = sum(READER_KIND.get(gold[i]) == kind and predicted[i] != kind for i in test)
+    for kind in sorted(named - {"not_covered"}):
+        tp = sum(as_read(gold[i]) == kind and predicted[i] == kind for i in test)
+        fp = sum(as_read(gold[i]) != kind and predicted[i] == kind for i in test)
+        fn = sum(as_read(gold[i]) == kind and predicted[i] != kind for i in test)
         per_kind[kind] = {"support": tp + fn, "precision": tp / (tp + fp) if tp + fp else 0.0,
                           "recall": tp / (tp + fn) if tp + fn else 0.0, "f1": 2 * tp / (2 * tp + fp + fn) if tp else 0.0}
 
-    def right(i: str) -> bool:  # a kind it has no name for is read right when left not_covered
-        want = READER_KIND.get(gold[i])
-        return predicted[i] == want if want else predicted[i] in (None, "not_covered")
+    def right(i: str) -> bool:  # a kind it has no name for is read right when left not_covered (train_kinds.correct)
+        return correct(gold[i], predicted[i], named)
 
     by_split = {}
     for split in ("train", "test"):

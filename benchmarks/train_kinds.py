@@ -20,7 +20,6 @@ leaves the question `not_covered`.
 from __future__ import annotations
 
 import argparse
-import gzip
 import hashlib
 import json
 import sys
@@ -34,6 +33,9 @@ from sklearn.linear_model import LogisticRegression
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "benchmarks"))
+
+from train_reader import quantised, write_weights  # noqa: E402  (one way to pack and write weights)
 
 from simulator.analysis.kinds import KIND_FEATURE_VERSION, KINDS_MODEL, READER_NAMES, accepted, question_features, word_list_kind  # noqa: E402
 from simulator.analysis.lexicon import Lexicon  # noqa: E402
@@ -47,7 +49,6 @@ BUCKETS = 1 << 18
 C_GRID = (0.3, 1.0, 3.0, 10.0)
 THRESHOLDS = tuple(round(t, 2) for t in np.arange(0.1, 0.91, 0.05))
 FOLDS = 5
-KEEP_WEIGHT = 0.02
 MIN_EXAMPLES = 5  # a kind with fewer labelled examples in train is not learned
 
 
@@ -63,11 +64,17 @@ class _Capturing(TurnReader):
 
 
 @cache
-def reader_for(source: str) -> _Capturing:
+def reader_for(source: str, cls: type[TurnReader] = _Capturing) -> TurnReader:
+    """A written consultation's questions as its patient reads them (the scenario's topics too); others with the shared lexicon."""
     if source.startswith("everyday/"):
         scenario = load_scenario(shipped_scenarios_dir() / f"{source.removeprefix('everyday/').split('.')[0]}.yaml")
-        return _Capturing(scenario.topics, topic_examples=scenario.topic_examples)
-    return _Capturing()
+        return cls(scenario.topics, topic_examples=scenario.topic_examples)
+    return cls()
+
+
+def reader_kinds(lexicon: Lexicon) -> frozenset[str]:
+    """The kinds the reader can name: the word lists', the learned ones the patient answers, and not_covered."""
+    return frozenset(k for k, *_ in lexicon.question_kinds) | lexicon.answered_kinds | {"not_covered"}
 
 
 def consultation(item: dict) -> str:
@@ -175,7 +182,7 @@ def main() -> None:
     train = [r for r in rows if r["split"] == "train"]
     test = [r for r in rows if r["split"] == "test"]
     lexicon = TurnReader().lexicon
-    reader_kinds = frozenset(k for k, *_ in lexicon.question_kinds) | lexicon.answered_kinds | {"not_covered"}
+    named = reader_kinds(lexicon)
     counts = Counter(r["gold"] for r in train)
     kinds = sorted(k for k, n in counts.items() if n >= MIN_EXAMPLES)
     print(f"{len(rows)} labelled questions: {len(train)} train, {len(test)} test; {len(kinds)} kinds learned")
@@ -190,28 +197,24 @@ def main() -> None:
             w, b = fit(x_train[inside], [g for g, i in zip(gold, inside) if i], kinds, c)
             logits[outside] = x_train[outside] @ w.T + b
         for t in THRESHOLDS:
-            s = score(train, final_kinds(train, logits, kinds, t, lexicon), reader_kinds)
+            s = score(train, final_kinds(train, logits, kinds, t, lexicon), named)
             if s > best[0]:
                 best = (s, c, t)
     s, c, t = best
     print(f"cross-validated on train: C {c}, threshold {t}: read right {s:.3f} "
-          f"(word lists alone {score(train, [r['rule_kind'] for r in train], reader_kinds):.3f})")
+          f"(word lists alone {score(train, [r['rule_kind'] for r in train], named):.3f})")
     weights, bias = fit(x_train, gold, kinds, c)
-    report("test (never tuned on)", test, final_kinds(test, matrix(test) @ weights.T + bias, kinds, t, lexicon), reader_kinds)
+    report("test (never tuned on)", test, final_kinds(test, matrix(test) @ weights.T + bias, kinds, t, lexicon), named)
     if args.no_write:
         return
-    keep = np.nonzero((np.abs(weights) >= KEEP_WEIGHT).any(axis=0))[0]
-    scale = float(np.abs(weights).max()) / 127 or 1.0
+    scale, rows = quantised(weights, range(BUCKETS))
     data = {
         "schema_version": 1, "feature_version": KIND_FEATURE_VERSION, "buckets": BUCKETS, "codes": kinds, "scale": scale,
         "bias": [round(float(v), 4) for v in bias], "thresholds": {"kind": t}, "policy": {},
         "trained_on": "benchmarks/turnset/question_kinds_labels-*.jsonl, train split (benchmarks/train_kinds.py)",
-        "rows": {str(int(j)): [int(round(w / scale)) for w in weights[:, j]] for j in keep},
+        "rows": rows,
     }
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    with gzip.GzipFile(args.out, "wb", mtime=0) as handle:  # mtime 0: the same weights give the same bytes
-        handle.write(json.dumps(data, separators=(",", ":"), sort_keys=True).encode("utf-8"))
-    print(f"wrote {args.out} ({args.out.stat().st_size / 1024:.0f} KiB, {len(data['rows'])} buckets)")
+    write_weights(args.out, data)
 
 
 if __name__ == "__main__":

@@ -231,6 +231,21 @@ def choose_form_bias(corpus: Corpus, choices: dict[str, dict]) -> tuple[tuple[fl
     return best
 
 
+def quantised(weights: np.ndarray, buckets) -> tuple[float, dict[str, list[int]]]:
+    """Weights (codes x columns) as model.py reads them: a scale, and per bucket (`buckets[column]`) one small
+    integer per code; columns whose weights are all near zero are left out."""
+    keep = np.nonzero((np.abs(weights) >= KEEP_WEIGHT).any(axis=0))[0]
+    scale = float(np.abs(weights).max()) / 127 or 1.0
+    return scale, {str(int(buckets[j])): [int(round(w / scale)) for w in weights[:, j]] for j in keep}
+
+
+def write_weights(out: Path, data: dict) -> None:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with gzip.GzipFile(out, "wb", mtime=0) as handle:  # mtime 0: the same weights give the same bytes
+        handle.write(json.dumps(data, separators=(",", ":"), sort_keys=True).encode("utf-8"))
+    print(f"wrote {out} ({out.stat().st_size / 1024:.0f} KiB, {len(data['rows'])} buckets)")
+
+
 def export(corpus: Corpus, codes: list[str], choices: dict[str, dict]) -> dict:
     both = corpus.units_in({"train", "dev"})
     weights = np.zeros((len(codes), len(corpus.buckets)))
@@ -239,9 +254,7 @@ def export(corpus: Corpus, codes: list[str], choices: dict[str, dict]) -> dict:
         model = fit(corpus, code, both, choices[code]["C"])
         weights[k] = model.coef_[0] if model else 0.0
         bias.append(round(float(model.intercept_[0]), 4) if model else -30.0)
-    keep = np.nonzero((np.abs(weights) >= KEEP_WEIGHT).any(axis=0))[0]
-    scale = float(np.abs(weights).max()) / 127 or 1.0
-    rows = {str(int(corpus.buckets[j])): [int(round(w / scale)) for w in weights[:, j]] for j in keep}
+    scale, rows = quantised(weights, corpus.buckets)
     return {
         "schema_version": 1,
         "feature_version": FEATURE_VERSION,
@@ -288,10 +301,7 @@ def main() -> None:
     data = export(corpus, codes, choices)
     data["form_bias"] = bias
     data["form_rule_vote"] = vote
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    with gzip.GzipFile(args.out, "wb", mtime=0) as handle:  # mtime 0: the same weights give the same bytes
-        handle.write(json.dumps(data, separators=(",", ":"), sort_keys=True).encode("utf-8"))
-    print(f"wrote {args.out} ({args.out.stat().st_size / 1024:.0f} KiB, {len(data['rows'])} buckets)")
+    write_weights(args.out, data)
 
 
 if __name__ == "__main__":

@@ -6,11 +6,25 @@ from pathlib import Path
 
 import pytest
 
+from simulator.patient import ScriptedPatient
 from simulator.resources import shipped_scenarios_dir
+from simulator.scenario import load_scenario
 
 REPO = Path(__file__).resolve().parent.parent
 CONSULTATIONS = REPO / "tests" / "consultations"
 SCENARIO_FILES = sorted(shipped_scenarios_dir().glob("*.yaml"))
+SCENARIOS = {p.stem: p for p in SCENARIO_FILES}
+
+
+def play(scenario_id: str, lines: list[str]) -> tuple[ScriptedPatient, list]:
+    """A shipped scenario's scripted patient, played the clinician's lines in turn: the engine and every reply."""
+    engine = ScriptedPatient(load_scenario(SCENARIOS[scenario_id]))
+    replies, previous = [], None
+    for i, line in enumerate(lines):
+        reply = engine.respond(line, 2 * i, previous)
+        previous = reply.text
+        replies.append(reply)
+    return engine, replies
 
 
 @pytest.fixture(autouse=True)

@@ -13,19 +13,7 @@ from simulator.analysis import TurnReader
 from simulator.patient import ScriptedPatient
 from simulator.scenario import load_scenario
 
-from conftest import SCENARIO_FILES
-
-SCENARIOS = {p.stem: p for p in SCENARIO_FILES}
-
-
-def play(scenario_id: str, lines: list[str]) -> tuple[ScriptedPatient, list]:
-    engine = ScriptedPatient(load_scenario(SCENARIOS[scenario_id]))
-    replies, previous = [], None
-    for i, line in enumerate(lines):
-        reply = engine.respond(line, 2 * i, previous)
-        previous = reply.text
-        replies.append(reply)
-    return engine, replies
+from conftest import SCENARIOS, play
 
 
 def _fact(engine: ScriptedPatient, fact_id: str):

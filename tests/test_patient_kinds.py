@@ -8,28 +8,13 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
 from simulator.analysis import TurnReader
-from simulator.patient import ScriptedPatient
 from simulator.scenario import load_scenario
 
-from conftest import SCENARIO_FILES
-
-SCENARIOS = {p.stem: p for p in SCENARIO_FILES}
-REPO = Path(__file__).resolve().parent.parent
-
-
-def play(scenario_id: str, lines: list[str]) -> tuple[ScriptedPatient, list]:
-    engine = ScriptedPatient(load_scenario(SCENARIOS[scenario_id]))
-    replies, previous = [], None
-    for i, line in enumerate(lines):
-        reply = engine.respond(line, 2 * i, previous)
-        previous = reply.text
-        replies.append(reply)
-    return engine, replies
+from conftest import REPO, SCENARIOS, play
 
 
 def starts_with_one_of(text: str, lines) -> bool:

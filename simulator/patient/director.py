@@ -168,9 +168,9 @@ class Director:
         if showing and knowledge is None and not touched_known and not disclosed:
             # "Show me how you use it": how they said they use their medicines, the latest first; the one it names ("your
             # blue one") if it names one; none when asked to have another go (actor: they have a go)
-            told = [f for f in self.scenario.facts if f.id in state.disclosed and set(f.topics) & self._medicine_topics and f.kind not in VIEWS]
             which = set(analysis.topics) & self._medicine_topics - {GENERAL_MEDICINE}
-            told = [f for f in told if set(f.topics) & which] if which else [] if self.reader.lexicon.once_more.search(text.lower()) else told
+            about = which or (frozenset() if self.reader.lexicon.once_more.search(text.lower()) else self._medicine_topics)
+            told = [f for f in self.scenario.facts if f.id in state.disclosed and set(f.topics) & about and f.kind not in VIEWS]
             touched_known = tuple(sorted(told, key=lambda f: -state.disclosed.index(f.id)))
         if knowledge is not None and asks_past_it(analysis, knowledge, touched_known, self._own_topics, self.reader.lexicon):
             knowledge = None  # "How are you managing for money, on your own?" after the money story: the money, again

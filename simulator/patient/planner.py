@@ -58,17 +58,11 @@ class Planner:
         if rejected and offering:
             return PlanOutcome("rejected", rejected)
         if analysis.kind == "barrier" and not analysis.has("goal_setting"):  # "What could make it hard?": a hurdle, not a plan
-            # (a plan offered in the same turn is taken first, above)
-            agreed = self._plan_by_id(state.plan_agreed) if state.plan_agreed else None
-            sure = agreed is not None and self._confidence(agreed) >= agreed.min_confidence + self.limits["sure_of_plan"]
-            return PlanOutcome("foreseen" if sure else "barrier", agreed)
+            return self._hurdle()  # (a plan offered in the same turn is taken first, above)
         if not analysis.has("goal_setting", "problem_solving"):
             return None
         if analysis.has("problem_solving") and state.plan_agreed:
-            agreed = self._plan_by_id(state.plan_agreed)
-            # a plan they feel sure of has small hurdles ("Just remembering it"), not a reason it cannot work
-            sure = agreed is not None and self._confidence(agreed) >= agreed.min_confidence + self.limits["sure_of_plan"]
-            return PlanOutcome("foreseen" if sure else "barrier", agreed)
+            return self._hurdle()
         if not state.plan_agreed and not analysis.has("goal_setting") and self._obstacles.search(text.lower()):
             return PlanOutcome("barrier")  # asked what got in the way, with nothing agreed: their hurdles, not a plan
         ready = state.activation_level >= 3 or (state.activation_level >= 2 and state.affect == "open")
@@ -81,6 +75,13 @@ class Planner:
         if state.plan_agreed:
             return None
         return PlanOutcome("barrier" if ready else "no_idea")
+
+    def _hurdle(self) -> PlanOutcome:
+        """What stands in the way of the plan agreed (or of any, with none): a plan they feel sure of has small
+        hurdles ("Just remembering it"), not a reason it cannot work."""
+        agreed = self._plan_by_id(self.state.plan_agreed) if self.state.plan_agreed else None
+        sure = agreed is not None and self._confidence(agreed) >= agreed.min_confidence + self.limits["sure_of_plan"]
+        return PlanOutcome("foreseen" if sure else "barrier", agreed)
 
     def names_a_plan(self, text: str) -> bool:
         """The turn names a plan the patient would take up."""
