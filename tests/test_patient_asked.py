@@ -603,7 +603,8 @@ def test_a_normalising_remark_then_a_question_about_what_they_do_asks_them_and_t
     assert "skips_water_tablet" in {f.id for f in replies[1].decision.disclosed}
     decision = replies[2].decision
     assert not decision.offer and decision.touched_known and decision.touched_known[0].id == "skips_water_tablet"
-    assert "water" in replies[2].text.lower(), replies[2].text
+    # "How many days, roughly?" of the water tablet they told of: how many days (its `details`), not the telling again
+    assert replies[2].text in decision.touched_known[0].detail("how_often"), replies[2].text
 
 
 def test_a_short_follow_up_with_no_subject_is_about_what_they_just_said() -> None:

@@ -849,6 +849,25 @@ def test_knowledge_that_gives_a_hidden_fact_away(tmp_path: Path, example_text: s
     assert problem.path == "patient.knows[0].says[0]"
 
 
+def test_a_follow_up_answer_that_gives_a_hidden_fact_away(tmp_path: Path, example_text: str) -> None:
+    """`details` answer for their own fact only: what the patient knows of their work never tells a secret."""
+    old = "          - \"Five days a week, six till two. Odd Saturday morning if they're short.\""
+    new = "          - \"Truth is, I don't take the evening ones much. They go right through me and I'm on the forklift at six.\""
+    text = edit(example_text, old, new)
+    path = write(tmp_path, text)
+    problem = check_one(path, *locate(text, new.strip()[2:]), "tells what the hidden fact 'skips_evening_metformin' keeps back")
+    assert problem.path.startswith("patient.knows[") and problem.path.endswith("].details.how_often[0]")
+
+
+def test_a_facts_follow_up_answer_that_tells_another_hidden_fact(tmp_path: Path, example_text: str) -> None:
+    old = "        - \"Most nights before a shift. Weekends I'm more likely to take it.\""
+    new = "        - \"My dad had sugar too. They put him on insulin and within a couple of years he lost his leg.\""
+    text = edit(example_text, old, new)
+    path = write(tmp_path, text)
+    problem = check_one(path, *locate(text, new.strip()[2:]), "tells what the hidden fact 'father_amputation' keeps back")
+    assert problem.path.endswith("].details.how_often[0]") and problem.path.startswith("facts[")
+
+
 def test_knowledge_that_gives_the_wrong_age(tmp_path: Path, example_text: str) -> None:
     old = "        - \"I'm fifty-eight, doc. Don't look it, do I?\""
     new = "        - \"I'm 61, doc. Don't look it, do I?\""

@@ -109,6 +109,9 @@ class Lexicon:
     learned_vetoes: dict[str, tuple[re.Pattern[str], re.Pattern[str]]]  # kind -> (asks, unless): where it may not
     learned_min_probability: dict[str, float]  # kind -> how sure the learned reading must be, above its threshold
     kind_needs_topics: dict[str, frozenset[str]]  # a kind that holds only when the turn names one of these topics
+    aspects: tuple[tuple[str, re.Pattern[str]], ...]  # what a question asks about its subject: how often, since when... (aspects.yaml)
+    aspect_topics: frozenset[str]  # topics an aspect's own words name ("when did" is history): they name no subject
+    aspect_free_kinds: frozenset[str]  # kinds of question that ask no aspect of a subject ("Why that number?")
     whole_turn_kinds: frozenset[str]  # kinds read from the whole turn, not only its questions (self-harm, said before it is asked)
     ice_fact_kinds: Mapping[str, tuple[str, ...]]  # question kind -> the kinds of scenario fact that answer it, best first
     backchannel_phrases: frozenset[str]
@@ -135,6 +138,7 @@ def shared_lexicon() -> Lexicon:
     echo, info = codes_data["echo"], codes_data["information_statement"]
     kinds_data = resources.data_file("lexicon/question_kinds.yaml")
     persona_data = resources.data_file("lexicon/persona.yaml")
+    aspects_data = resources.data_file("lexicon/aspects.yaml")
     goodbyes = r"(?:^|\W)(?:" + "|".join(f"(?:{p})" for p in codes_data["goodbyes"]) + ")"
     return Lexicon(
         codes=codes,
@@ -187,6 +191,9 @@ def shared_lexicon() -> Lexicon:
         learned_min_probability=dict(kinds_data.get("learned_min_probability", {})),
         learned_vetoes={k: (re.compile(v["asks"]), re.compile(v["unless"])) for k, v in kinds_data.get("learned_vetoes", {}).items()},
         kind_needs_topics={kind: frozenset(spec["with_topics"]) for kind, spec in kinds_data["kinds"].items() if spec.get("with_topics")},
+        aspects=tuple((name, _alternation(patterns)) for name, patterns in aspects_data["aspects"].items()),
+        aspect_topics=frozenset(aspects_data["names_no_subject"]),
+        aspect_free_kinds=frozenset(aspects_data["not_with_kinds"]),
         whole_turn_kinds=frozenset(kind for kind, spec in kinds_data["kinds"].items() if spec.get("whole_turn")),
         ice_fact_kinds={kind: tuple(facts) for kind, facts in kinds_data["ice_fact_kinds"].items()},
         backchannel_phrases=frozenset(" ".join(p.split()) for p in codes_data["backchannel_phrases"]),

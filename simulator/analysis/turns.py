@@ -30,6 +30,9 @@ class Reading:
     stacked: bool
     goodbye: bool
     kind: str | None = field(default=None, metadata=KEEP_NULL)  # written as null when it asks nothing, as always
+    aspect: str | None = field(default=None, metadata={
+        "description": "What its question asks about its subject (how_often, since_when, why, what_like, difference); left out when none."
+    })
 
 
 @dataclass(frozen=True)
@@ -44,6 +47,7 @@ class TurnAnalysis:
     stacked: bool = False  # asks about too many subjects at once to answer any of them (see reader.STACKED_TOPICS)
     goodbye: bool = False  # ends with a goodbye and asks nothing: the consultation ends here (unless it is the first turn)
     kind: str | None = None  # what kind of question (lexicon/question_kinds.yaml), if it asks one
+    aspect: str | None = None  # what it asks about its subject: how often, since when, why... (lexicon/aspects.yaml)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_code_set", frozenset(self.codes))  # `has` runs thousands of times a grade
@@ -71,12 +75,12 @@ class TurnAnalysis:
 
     def record(self) -> Reading:
         """The turn's reading as a session records it, beside its codes and evidence."""
-        return Reading(list(self.topics), list(self.context_topics), self.question_count, self.word_count, self.stacked, self.goodbye, self.kind)
+        return Reading(list(self.topics), list(self.context_topics), self.question_count, self.word_count, self.stacked, self.goodbye, self.kind, self.aspect)
 
     @classmethod
     def from_record(cls, text: str, codes: list[str], evidence: list[CodeHit], reading: Reading) -> TurnAnalysis:
         return cls(
             text, tuple(codes), tuple(evidence), tuple(reading.topics), tuple(reading.context_topics), reading.questions,
-            reading.words, reading.stacked, reading.goodbye, reading.kind,
+            reading.words, reading.stacked, reading.goodbye, reading.kind, reading.aspect,
         )
 

@@ -32,6 +32,10 @@ _EMBEDDING = frozenset(
     "understand explain explained show remember check checking out decide idea matter mind learn find "
     "is are was were be been that which and or not no where what how why when who if whether".split()
 )
+# "Lots of people tell me the same": after a subject, "tell" is said of them, not a request to the patient.
+_TELLERS = frozenset(
+    "they people folk folks everyone everybody others patients lots many some most women men girls lads he she we always often usually".split()
+)
 # After these acknowledgements, a question word starts a new unit even in a short run.
 _ACKS = frozenset("okay ok right alright yeah yes yep good great fine perfect lovely sure so and now mm".split())
 MIN_RUN_WORDS = 5
@@ -93,7 +97,7 @@ def _split_run(low: str, start: int, end: int) -> list[tuple[int, int]]:
             # "how many units of alcohol do you drink": the auxiliary belongs to the wh-question under way
             if starts and word in _AUX and opened_by in _WH and since < 8 and prev not in _ACKS:
                 starts = False
-        if not starts or prev in _EMBEDDING and prev not in ("and",):
+        if not starts or prev in _EMBEDDING and prev not in ("and",) or (word == "tell" and prev in _TELLERS):
             continue
         between = low[spans[i - 1][0] + len(prev) : spans[i][0]]
         if "," in between or prev in _ACKS or since >= MIN_RUN_WORDS:

@@ -21,7 +21,7 @@ from simulator import resources
 from simulator.patient.asking import asks_leave, says_back
 from simulator.patient.director import AFTER_A_RULER, Decision
 from simulator.patient.state import PatientState
-from simulator.scenario.model import Plan, Scenario
+from simulator.scenario.model import Knowledge, Plan, Scenario
 
 MAX_PARTS = {"terse": 2, "moderate": 3, "chatty": 4}
 _NEVER = re.compile(r"(?!x)x")
@@ -197,14 +197,22 @@ class ScriptedActor:
         # a secret about it, else as prescribed; never the list of their medicines
         use = a.kind == "medicine_use" and not guarded and not decision.touched_known
         if use:
+            # "How often do you use the blue one?": how often, as they would tell anyone, unless a secret is near
+            how = next((k for k in self.scenario.patient.knows if set(k.topics) & set(a.topics) and k.detail(a.aspect)), None)
+            if how is not None and not decision.touched_hidden:
+                return self._known(how, decision, state)
             return pick("medicine_use_evasive" if decision.touched_hidden else "medicine_use")
         if decision.knowledge is not None and not guarded:  # their own life, as they'd tell anyone; the secret stays unsaid
-            index = self.scenario.patient.knows.index(decision.knowledge)
-            return self._remembered(f"knows:{index}", decision.knowledge.says, decision, state)
+            return self._known(decision.knowledge, decision, state)
         # asked again about what they have told, they say it again, even when the topic also touches a secret
-        # ("Is your back still bad?" to the patient who came about her back); guarded (which needs a secret touched), they deflect
+        # ("Is your back still bad?" to the patient who came about her back); guarded (which needs a secret touched), they
+        # deflect; asked how often, since when or why of it, the answer to that ("Ten puffs, on a bad day.")
         if decision.touched_known and not guarded:
             fact = decision.touched_known[0]
+            if detail := fact.detail(a.aspect):
+                line = self._remembered(f"detail:{fact.id}:{a.aspect}", detail, decision, state)
+                state.last_fact = fact.id  # "And why was that?" next is still about it
+                return line
             return self._remembered(f"fact:{fact.id}", fact.says, decision, state)
         if decision.touched_hidden:
             return self._pick(f"deflect:{state.affect}", self.scenario.voice[state.affect]["deflections"], turn, state)
@@ -247,6 +255,13 @@ class ScriptedActor:
         state.last_lines[f"said:fact:{fact.id}"] = f"{said} {sentence}".strip()
         state.last_fact = fact.id
         return sentence
+
+    def _known(self, knows: Knowledge, decision: Decision, state: PatientState) -> str:
+        """What they know of their own life; asked how often, since when or why of it, that ("How long have you been there?")."""
+        index, aspect = self.scenario.patient.knows.index(knows), decision.analysis.aspect
+        if detail := knows.detail(aspect):
+            return self._remembered(f"knows:{index}:{aspect}", detail, decision, state)
+        return self._remembered(f"knows:{index}", knows.says, decision, state)
 
     def _name_line(self, decision: Decision, state: PatientState) -> str:
         return self._pick("name", self.scenario.lines["name"], decision.turn, state).replace("{name}", self.voice.called)

@@ -48,6 +48,8 @@ def only_tells(analysis: TurnAnalysis, topics_in: Callable[[str], tuple[str, ...
     """The turn tells the patient something and asks nothing but "Does that make sense?", "Can I explain?",
     "Does that suit?" or nothing at all ("If you get a temperature, ring us the same day."). `topics_in` is the
     scenario reader's: a question that names a subject ("Do you still smoke?") asks about it."""
+    if analysis.kind == "permission":
+        return True  # "Is it okay we do both?": leave to go on, not a question about the things it names
     if not analysis.has(*_TELLING) or analysis.has(*_ASKS_SOMETHING):
         return False
     if analysis.has("check_understanding", "ask_permission") or "?" not in analysis.text:

@@ -94,7 +94,7 @@ class Director:
             disclosed = (*disclosed, *self._behind_cue(cue_outcome[1], turn, disclosed))
         # when to ring, when to come back or "does that make sense?" offers no plan and asks for no hurdle
         winding_up = tells and analysis.has("safety_net", "follow_up", "check_understanding") and not analysis.has("options")
-        plan = None if opening or stacked or winding_up or analysis.kind == "agenda" else self.planner.plan(analysis, text, turn, events)
+        plan = None if opening or stacked or winding_up or analysis.kind in ("agenda", "permission") else self.planner.plan(analysis, text, turn, events)
         # a number back only when a scale was given: "How confident do you feel?" is answered in words
         # "What would take it one number higher?" asks what would help, not for the number again
         # unless the scale is given in the same turn ("Out of ten, how sure are you? And what would make it higher?"): both
@@ -139,11 +139,16 @@ class Director:
         words = self.reader.topics.content(analysis.text.lower()) if len(touched_known) > 1 else frozenset()
         # asked about their worry again ("And what is it about that that bothers you?"): the latest of that kind
         rank = {kind: i for i, kind in enumerate(ice_kinds)}
+        # asked how often, since when or why, one they can answer that of ("How many puffs on a bad day?")
         touched_known = tuple(sorted(touched_known, key=lambda f: (
-            not set(f.topics) & named, -len(set(f.topics) & own), -len(set(f.topics) & named), rank.get(f.kind, len(rank)),
+            not set(f.topics) & named, not f.detail(analysis.aspect), -len(set(f.topics) & own), -len(set(f.topics) & named), rank.get(f.kind, len(rank)),
             not ice_kinds and f.disclose == "ice_elicited",
             -len(words & self._fact_words[f.id]), -state.disclosed.index(f.id) if ice_kinds or follows_up else 0,
         )))
+        # "When did you stop?", "What made you decide?": that, of what they said last, when it names nothing else
+        last = next((f for f in self.scenario.facts if f.id == state.last_fact), None)
+        if asking and last is not None and last.detail(analysis.aspect) and not named - self.reader.lexicon.aspect_topics:
+            touched_known, follows_up = (last, *(f for f in touched_known if f is not last)), True
         # "What can I do for you?" after the opening: what they came with, said again
         if analysis.kind == "agenda" and asking and not disclosed:
             came_with = tuple(f for f in self.scenario.facts if f.disclose == "volunteered" and f.id in state.disclosed)
@@ -176,7 +181,9 @@ class Director:
             knowledge = None  # "How are you managing for money, on your own?" after the money story: the money, again
         # "Mm. Go on.": a little more about what they were saying, a hint of what lies behind it, else of what is on their mind
         near = frozenset(self.reader.topics_in(previous_patient)) if carry_on and previous_patient else frozenset()
-        cue = None if opening or closing or disclosed or stacked else self.cues.offer(analysis, turn, near, anywhere=carry_on)
+        # asked how often, since when or why of what they told, they answer just that: no hint of something else
+        answered = bool(touched_known) and bool(touched_known[0].detail(analysis.aspect)) and knowledge is None
+        cue = None if opening or closing or disclosed or stacked or answered else self.cues.offer(analysis, turn, near, anywhere=carry_on)
         return Decision(
             turn, analysis, events, disclosed, opening, closing, plan, ruler, touched_hidden, touched_known, confused, stacked,
             knowledge, cue, cue_outcome, offer, showing, tells and analysis.is_question, carry_on,

@@ -107,6 +107,16 @@ class _Linter:
                     self.add((*path, "says", i), f"tells anyone what the hidden fact '{leak}' keeps back; put it in that fact, not in knows")
                 if item.get("about") == "age" and (numbers := re.findall(r"\b\d{1,3}\b", line)) and str(self.s.patient.age) not in numbers:
                     self.add((*path, "says", i), f"gives an age other than the patient's ({self.s.patient.age})")
+        # a follow-up's answer says no more than its own fact: never what another hidden fact keeps back
+        for owner, items in (("patient", self._items("patient", "knows")), ("facts", self._items("facts"))):
+            for path, item in items:
+                # (a fact's details may speak of what must be out before it: its `after`)
+                told = {item.get("id"), *item.get("after", ())} if owner == "facts" else set()
+                others = [f for f in hidden.values() if f.id not in told]
+                for aspect, lines in (item.get("details") or {}).items():
+                    for i, line in enumerate(lines):
+                        if leak := _gives_away(line, others):
+                            self.add((*path, "details", aspect, i), f"tells what the hidden fact '{leak}' keeps back; a detail answers only for its own fact")
         for path, cue in self._items("cues"):
             self._check_refs((*path, "topics"), cue.get("topics", ()), topics, "topic")
             target = cue.get("leads_to")

@@ -46,6 +46,10 @@ class Knowledge:
     topics: tuple[str, ...]
     says: tuple[str, ...]
     names: tuple[str, ...] = ()
+    details: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (aspect, lines): see Fact.detail
+
+    def detail(self, aspect: str | None) -> tuple[str, ...]:
+        return _detail(self.details, aspect)
 
 
 @dataclass(frozen=True)
@@ -85,6 +89,11 @@ class Fact:
     says: tuple[str, ...]
     min_rapport: float | None = None
     after: tuple[str, ...] = ()
+    details: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (aspect, lines): a follow-up's answer once it is told
+
+    def detail(self, aspect: str | None) -> tuple[str, ...]:
+        """How the patient answers a follow-up on this ("How often?", "When did you stop?", lexicon/aspects.yaml); () if unscripted."""
+        return _detail(self.details, aspect)
 
     @property
     def hidden(self) -> bool:
@@ -197,7 +206,7 @@ def build_scenario(data: dict[str, Any], source: str = "", sha256: str = "") -> 
         ),
         questions=_lines(p.get("questions")),
         knows=tuple(
-            Knowledge(k["about"], tuple(k["topics"]), _lines(k["says"]), tuple(k.get("names", ()))) for k in p.get("knows", ())
+            Knowledge(k["about"], tuple(k["topics"]), _lines(k["says"]), tuple(k.get("names", ())), _details(k)) for k in p.get("knows", ())
         ),
     )
     facts = tuple(
@@ -210,6 +219,7 @@ def build_scenario(data: dict[str, Any], source: str = "", sha256: str = "") -> 
             says=_lines(f["says"]),
             min_rapport=f.get("min_rapport"),
             after=tuple(f.get("after", ())),
+            details=_details(f),
         )
         for f in data["facts"]
     )
@@ -272,3 +282,11 @@ def build_scenario(data: dict[str, Any], source: str = "", sha256: str = "") -> 
         sha256=sha256,
         raw=data,
     )
+
+
+def _details(item: dict[str, Any]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    return tuple((aspect, _lines(lines)) for aspect, lines in item.get("details", {}).items())
+
+
+def _detail(details: tuple[tuple[str, tuple[str, ...]], ...], aspect: str | None) -> tuple[str, ...]:
+    return next((lines for name, lines in details if name == aspect), ())

@@ -1,0 +1,126 @@
+"""Follow-ups on what the patient has told (issue 10): the reader names what a question asks of its subject (how
+often, since when, why, what it is like, whether it made a difference: lexicon/aspects.yaml), and a scenario's
+`details` answer it instead of the same thing said again. Also: agreeing what the consultation will cover ("Is it
+okay we do both?") is leave given, not a question that brings a secret out. Wording here is my own, in several voices,
+and in none of the benchmark consultations."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+
+from simulator import resources
+from simulator.analysis import TurnReader
+from simulator.scenario import load_scenario
+
+from conftest import SCENARIOS, play
+
+
+@pytest.fixture(scope="module")
+def reader() -> TurnReader:
+    return TurnReader()
+
+
+@pytest.mark.parametrize("question, aspect", [
+    ("How many goes on the blue one would ye say, on a rotten day?", "how_often"),
+    ("how often you taking them like", "how_often"),
+    ("Roughly how much are you drinking in a week, would you say?", "how_often"),
+    ("Is that three times a day, or less?", "how_often"),
+    ("When was it you packed it in?", "since_when"),
+    ("how long has that been going on for", "since_when"),
+    ("And since when has it been like that, love?", "since_when"),
+    ("What made ye give it up?", "why"),
+    ("How come you stopped, do you think?", "why"),
+    ("What's it like for you at night, when it comes on?", "what_like"),
+    ("Talk me through what happens when you get tight.", "what_like"),
+    ("Did it help at all, that one?", "difference"),
+    ("And after you came off it, any different at all?", "difference"),
+])
+def test_what_a_question_asks_of_its_subject(reader: TurnReader, question: str, aspect: str) -> None:
+    assert reader.analyse(question).aspect == aspect
+
+
+@pytest.mark.parametrize("question", [
+    "And why that number, and not a lower one?",  # a ruler's reasons, not a subject's why
+    "How much do you know about what the tablets do?",  # what they know, not an amount
+    "When you get wheezy, what do you do?",  # "when" that asks no time
+    "Right, so you're on the night shift this week.",  # asks nothing
+    "Which one of those would you go for?",
+])
+def test_questions_that_ask_no_aspect_of_a_subject(reader: TurnReader, question: str) -> None:
+    assert reader.analyse(question).aspect is None
+
+
+def test_asked_how_often_of_something_told_the_patient_gives_the_figure_not_the_same_line_again() -> None:
+    scenario = load_scenario(SCENARIOS["asthma-young-adult"])
+    told = next(f for f in scenario.facts if f.id == "pharmacy_sent_her")  # said in her first reply
+    assert told.detail("how_often")
+    engine, replies = play("asthma-young-adult", [
+        "Hiya Jade, take a seat. What's brought you in?",
+        "Roughly how many puffs of the blue one are you having on a bad day?",
+        "Sorry, how many was that again, on a bad day?",
+    ])
+    assert "pharmacy_sent_her" in engine.state.disclosed
+    figure = replies[1].text
+    assert any(figure.startswith(line) for line in told.detail("how_often")), figure
+    assert not any(line in figure for line in told.says)
+    # asked again, the same figure again, as something said before
+    again = replies[2].text
+    assert again != figure and replies[2].decision.disclosed == ()
+    assert any(again.startswith(lead) for lead in scenario.lines["repeat"]), again
+    assert any(sentence[1:] in again for sentence in figure.split(". ")), (figure, again)  # the figure, said again
+
+
+def test_when_did_you_stop_after_telling_that_they_stopped_answers_when() -> None:
+    scenario = load_scenario(SCENARIOS["hypertension-proactive"])
+    stopped = next(f for f in scenario.facts if f.id == "stopped_amlodipine")
+    engine, replies = play("hypertension-proactive", [
+        "Morning Martin, come in. What would you like to get through today?",
+        "Tell me how you've been getting on with the amlodipine.",
+        "When did you stop, roughly?",
+        "And what made you stop?",
+    ])
+    assert replies[1].decision.disclosed and replies[1].decision.disclosed[0].id == "stopped_amlodipine"
+    assert any(replies[2].text.startswith(line) for line in stopped.detail("since_when")), replies[2].text
+    assert any(replies[3].text.startswith(line) for line in stopped.detail("why")), replies[3].text
+
+
+def test_a_follow_up_naming_another_subject_is_about_that_subject() -> None:
+    """"When did you stop?" is about what was said last; "When were you diagnosed?" names its own subject."""
+    scenario = load_scenario(SCENARIOS["hypertension-proactive"])
+    stopped = next(f for f in scenario.facts if f.id == "stopped_amlodipine")
+    _, replies = play("hypertension-proactive", [
+        "Morning Martin, come in. What would you like to get through today?",
+        "Tell me how you've been getting on with the amlodipine.",
+        "And the smoking, when did you give that up?",
+    ])
+    assert not any(replies[2].text.startswith(line) for line in stopped.detail("since_when")), replies[2].text
+
+
+@pytest.mark.parametrize("scenario_id, proposal", [
+    ("asthma-young-adult", "From my side I'd like to check your breathing and the inhalers as well. Is it okay if we do both?"),
+    ("ckd-pain-multimorbidity", "I'd like to look at the kidney bloods too, cos the pressure's up. Could we take the back first?"),
+    ("heart-failure-carer", "So, your breathing, the fluid and your tablets. Shall we go in that order, Pat?"),
+])
+def test_agreeing_what_the_consultation_covers_gives_leave_and_brings_nothing_out(scenario_id: str, proposal: str) -> None:
+    engine, replies = play(scenario_id, ["Hello, come on in and have a seat. What can I do for you today?", proposal])
+    decision = replies[1].decision
+    assert decision.analysis.kind == "permission"
+    assert decision.disclosed == () and decision.plan is None
+    assert any(replies[1].text.startswith(line) for line in engine.scenario.lines["permission"])
+
+
+def test_the_scenario_format_names_every_aspect_the_reader_reads() -> None:
+    schema = json.loads((Path(resources.__file__).parent / "schemas" / "scenario-v1.json").read_text(encoding="utf-8"))
+    aspects = yaml.safe_load((Path(resources.__file__).parent / "data" / "lexicon" / "aspects.yaml").read_text(encoding="utf-8"))["aspects"]
+    assert set(schema["$defs"]["details"]["properties"]) == set(aspects)
+
+
+def test_every_shipped_scenario_answers_follow_ups_on_its_facts() -> None:
+    for path in SCENARIOS.values():
+        scenario = load_scenario(path)
+        with_details = [f for f in scenario.facts if f.details]
+        assert len(with_details) >= len(scenario.facts) * 0.8, scenario.id
