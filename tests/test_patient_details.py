@@ -38,6 +38,7 @@ def reader() -> TurnReader:
     ("Talk me through what happens when you get tight.", "what_like"),
     ("Did it help at all, that one?", "difference"),
     ("And after you came off it, any different at all?", "difference"),
+    ("When exactly did ye stop?", "since_when"),
 ])
 def test_what_a_question_asks_of_its_subject(reader: TurnReader, question: str, aspect: str) -> None:
     assert reader.analyse(question).aspect == aspect
@@ -124,3 +125,32 @@ def test_every_shipped_scenario_answers_follow_ups_on_its_facts() -> None:
         scenario = load_scenario(path)
         with_details = [f for f in scenario.facts if f.details]
         assert len(with_details) >= len(scenario.facts) * 0.8, scenario.id
+
+
+def test_two_things_asked_of_it_get_two_answers_in_the_order_asked(reader: TurnReader) -> None:
+    assert reader.analyse("Right. So when did you stop, and what made you decide to?").aspects == ("since_when", "why")
+    scenario = load_scenario(SCENARIOS["hypertension-proactive"])
+    stopped = next(f for f in scenario.facts if f.id == "stopped_amlodipine")
+    _, replies = play("hypertension-proactive", [
+        "Morning Martin, come in. What would you like to get through today?",
+        "Tell me how you've been getting on with the amlodipine.",
+        "Right. So when did you stop, and what made you decide to?",
+    ])
+    reply = replies[2]
+    assert reply.decision.plan is None  # "what made you decide" asks why they stopped, not for a plan
+    when, why = stopped.detail("since_when")[0], stopped.detail("why")[0]
+    assert when in reply.text and why in reply.text and reply.text.index(when) < reply.text.index(why), reply.text
+
+
+def test_asked_how_many_of_what_they_said_with_a_figure_they_say_it_again() -> None:
+    """"How many pillows?" after "I've gone up to three pillows": the telling holds the answer, not a detail about ankles."""
+    scenario = load_scenario(SCENARIOS["heart-failure-carer"])
+    swollen = next(f for f in scenario.facts if f.id == "swollen_more_pillows")
+    assert swollen.detail("how_often") and "three pillows" in swollen.says[0]
+    engine, replies = play("heart-failure-carer", [
+        "Hello Pat, come in, sit yourself down. How have you been since you got home?",
+        "Any swelling in your ankles, or trouble lying flat at night?",
+        "And how many pillows do you sleep on these days?",
+    ])
+    assert "swollen_more_pillows" in engine.state.disclosed
+    assert "three pillows" in replies[2].text and not any(line in replies[2].text for line in swollen.detail("how_often")), replies[2].text

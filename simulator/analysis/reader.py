@@ -249,7 +249,7 @@ class TurnReader:
         codes = tuple(sorted(coded, key=self.vocabulary_index.__getitem__))
         # the kind of question is what its question asks: "That's a real worry. Has anyone close to you had it?" asks no worry
         kind = self._question_kind(" ".join(asking) or low, low, topics, codes) if questions or prompt else None
-        aspect = None if not questions or kind in self.lexicon.aspect_free_kinds else self._aspect(" ".join(asking))
+        aspects = () if not questions or kind in self.lexicon.aspect_free_kinds else self._aspects(" ".join(asking))
         if previous_patient and (coded & _CONTEXT_CODES or prompt or elliptical) and "agenda_setting" not in coded and kind != "agenda":
             said = previous_patient
             if coded & _CONTEXT_CODES == {"reflection"} and not prompt:
@@ -257,7 +257,7 @@ class TurnReader:
             context = tuple(t for t in self.topics_in(said) if t not in topics)
         hits.sort(key=lambda h: (h.start, self.vocabulary_index[h.code]))
         goodbye = self.goodbyes.ends_turn([r.unit for r in readings[-2:]], last_asks, questions)
-        return TurnAnalysis(text, codes, tuple(hits), topics, context, questions, len(speech.clean.split()), stacked, goodbye, kind, aspect)
+        return TurnAnalysis(text, codes, tuple(hits), topics, context, questions, len(speech.clean.split()), stacked, goodbye, kind, aspects)
 
     def _reflected(self, said: str, reflecting: list[str]) -> str:
         """The patient's sentences a reflection offers back (those sharing a content word with it), or all of
@@ -268,9 +268,11 @@ class TurnReader:
         kept = [s for s in sentences if self.topics.content(lower_same_length(s)) & mine]
         return " ".join(kept) if kept else said
 
-    def _aspect(self, asking: str) -> str | None:
-        """What the question asks about its subject (aspects.yaml): how often, since when, why..."""
-        return next((name for name, pattern in self.lexicon.aspects if pattern.search(asking)), None)
+    def _aspects(self, asking: str) -> tuple[str, ...]:
+        """What its questions ask about their subject (aspects.yaml), in the order asked: "When did you stop, and what
+        made you decide?" is since_when, then why."""
+        found = sorted((m.start(), name) for name, pattern in self.lexicon.aspects if (m := pattern.search(asking)))
+        return tuple(name for _, name in found)
 
     def _question_kind(self, asking: str, whole: str, topics: tuple[str, ...], codes: tuple[str, ...]) -> str:
         """What its question asks for (kinds.py): the word lists' kind, else the learned one when it is sure enough."""

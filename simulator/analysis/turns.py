@@ -30,8 +30,8 @@ class Reading:
     stacked: bool
     goodbye: bool
     kind: str | None = field(default=None, metadata=KEEP_NULL)  # written as null when it asks nothing, as always
-    aspect: str | None = field(default=None, metadata={
-        "description": "What its question asks about its subject (how_often, since_when, why, what_like, difference); left out when none."
+    aspects: list[str] | None = field(default=None, metadata={
+        "description": "What its questions ask about their subject, in the order asked (how_often, since_when, why, what_like, difference); left out when none."
     })
 
 
@@ -47,7 +47,7 @@ class TurnAnalysis:
     stacked: bool = False  # asks about too many subjects at once to answer any of them (see reader.STACKED_TOPICS)
     goodbye: bool = False  # ends with a goodbye and asks nothing: the consultation ends here (unless it is the first turn)
     kind: str | None = None  # what kind of question (lexicon/question_kinds.yaml), if it asks one
-    aspect: str | None = None  # what it asks about its subject: how often, since when, why... (lexicon/aspects.yaml)
+    aspects: tuple[str, ...] = ()  # what it asks about its subject, in order: how often, since when, why... (lexicon/aspects.yaml)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_code_set", frozenset(self.codes))  # `has` runs thousands of times a grade
@@ -67,6 +67,11 @@ class TurnAnalysis:
         return replace(self, codes=codes, hits=hits)
 
     @property
+    def aspect(self) -> str | None:
+        """The first thing it asks about its subject ("When did you stop, and why?" is since_when first)."""
+        return self.aspects[0] if self.aspects else None
+
+    @property
     def is_question(self) -> bool:
         """Asks something, including a procedural question (permission, teach-back, "anything else?")."""
         return self.question_count > 0 or self.has("open_question", "closed_question", "scale_question")
@@ -75,12 +80,15 @@ class TurnAnalysis:
 
     def record(self) -> Reading:
         """The turn's reading as a session records it, beside its codes and evidence."""
-        return Reading(list(self.topics), list(self.context_topics), self.question_count, self.word_count, self.stacked, self.goodbye, self.kind, self.aspect)
+        return Reading(
+            list(self.topics), list(self.context_topics), self.question_count, self.word_count, self.stacked, self.goodbye, self.kind,
+            list(self.aspects) or None,
+        )
 
     @classmethod
     def from_record(cls, text: str, codes: list[str], evidence: list[CodeHit], reading: Reading) -> TurnAnalysis:
         return cls(
             text, tuple(codes), tuple(evidence), tuple(reading.topics), tuple(reading.context_topics), reading.questions,
-            reading.words, reading.stacked, reading.goodbye, reading.kind, reading.aspect,
+            reading.words, reading.stacked, reading.goodbye, reading.kind, tuple(reading.aspects or ()),
         )
 

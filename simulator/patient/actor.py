@@ -20,8 +20,9 @@ from dataclasses import dataclass
 from simulator import resources
 from simulator.patient.asking import asks_leave, says_back
 from simulator.patient.director import AFTER_A_RULER, Decision
+from simulator.patient.followup import REPEAT_STOP, SENTENCE_END, FollowUps, closest, gist, stems
 from simulator.patient.state import PatientState
-from simulator.scenario.model import Knowledge, Plan, Scenario
+from simulator.scenario.model import Fact, Knowledge, Plan, Scenario
 
 MAX_PARTS = {"terse": 2, "moderate": 3, "chatty": 4}
 _NEVER = re.compile(r"(?!x)x")
@@ -51,6 +52,7 @@ class ScriptedActor:
         self.scenario = scenario
         self.seed = seed
         self.voice = Voice.of(scenario)  # read once per patient, not per line
+        self.follow_ups = FollowUps()
 
     def reply(self, decision: Decision, state: PatientState, previous_reply: str | None = None) -> str:
         previous_fact, state.last_fact = state.last_fact, None  # what the reply before this one voiced; this one's next
@@ -209,11 +211,7 @@ class ScriptedActor:
         # deflect; asked how often, since when or why of it, the answer to that ("Ten puffs, on a bad day.")
         if decision.touched_known and not guarded:
             fact = decision.touched_known[0]
-            if detail := fact.detail(a.aspect):
-                line = self._remembered(f"detail:{fact.id}:{a.aspect}", detail, decision, state)
-                state.last_fact = fact.id  # "And why was that?" next is still about it
-                return line
-            return self._remembered(f"fact:{fact.id}", fact.says, decision, state)
+            return self._follow_up(fact, decision, state) or self._remembered(f"fact:{fact.id}", fact.says, decision, state)
         if decision.touched_hidden:
             return self._pick(f"deflect:{state.affect}", self.scenario.voice[state.affect]["deflections"], turn, state)
         if a.kind == "name":
@@ -243,11 +241,11 @@ class ScriptedActor:
         if fact is None:
             return None
         said = state.last_lines.get(f"said:fact:{fact.id}", "")
-        heard = _stems(said)
+        heard = stems(said)
         novel = [  # (share of its words already heard, sentence): the least heard first
             (len(words & heard) / len(words), sentence)
-            for line in fact.says for sentence in _SENTENCE_END.split(line.strip())
-            if sentence not in said and len(words := _stems(sentence)) >= MORE_WORDS
+            for line in fact.says for sentence in SENTENCE_END.split(line.strip())
+            if sentence not in said and len(words := stems(sentence)) >= MORE_WORDS
         ]
         share, sentence = min(novel, default=(1.0, ""), key=lambda pair: pair[0])
         if share >= 0.5:
@@ -256,11 +254,24 @@ class ScriptedActor:
         state.last_fact = fact.id
         return sentence
 
+    def _follow_up(self, fact: Fact, decision: Decision, state: PatientState) -> str | None:
+        """Asked how often, since when or why of something told: the answer to each thing asked, in order ("When did you
+        stop, and why?"), unless what they said already holds it ("How many pillows?" after "three pillows"); else None."""
+        a = decision.analysis
+        said = state.last_lines.get(f"said:fact:{fact.id}") or " ".join(fact.says)
+        lines = [
+            self._remembered(f"detail:{fact.id}:{aspect}", closest(detail, a.text), decision, state)
+            for aspect in a.aspects if (detail := fact.detail(aspect)) and not self.follow_ups.told_holds_it(said, a.text, aspect)
+        ]
+        if lines:
+            state.last_fact = fact.id  # "And why was that?" next is still about it
+        return " ".join(lines) or None
+
     def _known(self, knows: Knowledge, decision: Decision, state: PatientState) -> str:
         """What they know of their own life; asked how often, since when or why of it, that ("How long have you been there?")."""
         index, aspect = self.scenario.patient.knows.index(knows), decision.analysis.aspect
         if detail := knows.detail(aspect):
-            return self._remembered(f"knows:{index}:{aspect}", detail, decision, state)
+            return self._remembered(f"knows:{index}:{aspect}", closest(detail, decision.analysis.text), decision, state)
         return self._remembered(f"knows:{index}", knows.says, decision, state)
 
     def _name_line(self, decision: Decision, state: PatientState) -> str:
@@ -271,10 +282,10 @@ class ScriptedActor:
         a = decision.analysis
         pool = a.kind if a.kind != "not_covered" or a.has("open_question") else "not_covered_closed"
         pool = _KIND_POOLS.get(pool, pool)
-        gist = _gist(a.text)
-        if not gist:  # too little to know whether it was asked before
+        asked = gist(a.text)
+        if not asked:  # too little to know whether it was asked before
             return self._pick(pool, self.scenario.lines[pool], decision.turn, state)
-        return self._remembered(f"asked:{gist}", self.scenario.lines[pool], decision, state, pool=pool)
+        return self._remembered(f"asked:{asked}", self.scenario.lines[pool], decision, state, pool=pool)
 
     def _remembered(self, key: str, options: Sequence[str], decision: Decision, state: PatientState, pool: str | None = None) -> str:
         """Said before: the same answer again, shorter, with "Like I said" (and a little shortly, past a point)."""
@@ -385,31 +396,15 @@ def _repeated(line: str, question: str) -> str:
     """What is said again of a long answer: the sentences that share most words with the question, then its
     opening (unless that only leads in: "I'll be honest with you, love."), in the order they were said; never the
     whole paragraph word for word."""
-    sentences = _SENTENCE_END.split(line.strip())
+    sentences = SENTENCE_END.split(line.strip())
     if len(sentences) <= REPEAT_SENTENCES:
         return line
-    asked = _stems(question) - _REPEAT_STOP
-    shared = [len(asked & _stems(s)) for s in sentences]
+    asked = stems(question) - REPEAT_STOP
+    shared = [len(asked & stems(s)) for s in sentences]
     related = sorted((i for i in range(1, len(sentences)) if shared[i]), key=lambda i: -shared[i])
     lead_in = not shared[0] and len(sentences[0].split()) <= LEAD_IN_WORDS and related
     order = [*related, *([] if lead_in else [0]), *(i for i in range(1, len(sentences)) if i not in related)]
     return " ".join(sentences[i] for i in sorted(order[:REPEAT_SENTENCES]))
-
-
-def _stems(text: str) -> set[str]:
-    """Content words, a plural as its singular ("days" is "day")."""
-    return {w[:-1] if w.endswith("s") and len(w) > 3 else w for w in _gist(text).split()}
-
-
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
-_REPEAT_STOP = frozenset("some like get feel all anything something people who much many more really".split())
-_GIST_WORD = re.compile(r"[a-z][a-z'-]{2,}")
-_GIST_STOP = frozenset("the and you your what how are have has was were did does any about that this with for not just now".split())
-
-
-def _gist(question: str) -> str:
-    """What a question asks, loosely: its content words. Asked again in other words is asked again."""
-    return " ".join(sorted({w for w in _GIST_WORD.findall(question.lower()) if w not in _GIST_STOP}))
 
 
 def _first_word(text: str) -> str:

@@ -149,6 +149,8 @@ class Director:
         last = next((f for f in self.scenario.facts if f.id == state.last_fact), None)
         if asking and last is not None and last.detail(analysis.aspect) and not named - self.reader.lexicon.aspect_topics:
             touched_known, follows_up = (last, *(f for f in touched_known if f is not last)), True
+            if plan is not None and plan.kind != "agreed":
+                plan = None  # "What made you decide to stop?" asks why they stopped, not for a plan
         # "What can I do for you?" after the opening: what they came with, said again
         if analysis.kind == "agenda" and asking and not disclosed:
             came_with = tuple(f for f in self.scenario.facts if f.disclose == "volunteered" and f.id in state.disclosed)

@@ -1,0 +1,61 @@
+"""What a follow-up on something the patient has told is after, in words: the question's gist (asked again in
+other words is asked again), and which line answers "How many pillows?" or "When did you stop?": the telling
+itself when it already holds the figure asked for ("I've gone up to three pillows"), else the closest of the
+fact's `details` for the question's aspect (lexicon/aspects.yaml). Headless and stateless.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from simulator import resources
+
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+REPEAT_STOP = frozenset("some like get feel all anything something people who much many more really".split())
+_GIST_WORD = re.compile(r"[a-z][a-z'-]{2,}")
+_GIST_STOP = frozenset("the and you your what how are have has was were did does any about that this with for not just now".split())
+_WORD = re.compile(r"[a-z0-9][a-z0-9'-]*")
+QUANTITY_REACH = 3  # "three pillows", "two or three times a week": a figure this many words before what was asked
+
+
+def gist(question: str) -> str:
+    """What a question asks, loosely: its content words."""
+    return " ".join(sorted({w for w in _GIST_WORD.findall(question.lower()) if w not in _GIST_STOP}))
+
+
+def stems(text: str) -> set[str]:
+    """Content words, a plural as its singular ("days" is "day")."""
+    return {w[:-1] if w.endswith("s") and len(w) > 3 else w for w in gist(text).split()}
+
+
+class FollowUps:
+    """Chooses the answer to a follow-up; the figures it knows are read once (aspects.yaml `quantity_words`)."""
+
+    def __init__(self) -> None:
+        self.quantities = frozenset(resources.data_file("lexicon/aspects.yaml")["quantity_words"])
+
+    def told_holds_it(self, said: str, question: str, aspect: str | None) -> bool:
+        """Asked how often or how many of what they said, and what they said gives that figure ("How many pillows?"
+        after "I've gone up to three pillows"; "How many times a week?" after "two or three times a week")."""
+        if aspect != "how_often":
+            return False
+        asked = stems(question) - REPEAT_STOP
+        words = _WORD.findall(said.lower())
+        return any(
+            any(_singular(w) in asked for w in words[i + 1 : i + 1 + QUANTITY_REACH])
+            for i, word in enumerate(words) if word in self.quantities or word.isdigit()
+        )
+
+
+def closest(lines: Sequence[str], question: str) -> tuple[str, ...]:
+    """The lines that share most words with the question ("how many puffs a day" is the line about puffs, not the
+    one about inhalers a month); all of them when none shares any."""
+    asked = stems(question) - REPEAT_STOP
+    shared = [len(asked & stems(line)) for line in lines]
+    best = max(shared, default=0)
+    return tuple(line for line, n in zip(lines, shared) if n == best)
+
+
+def _singular(word: str) -> str:
+    return word[:-1] if word.endswith("s") and len(word) > 3 else word
