@@ -154,3 +154,12 @@ def test_asked_how_many_of_what_they_said_with_a_figure_they_say_it_again() -> N
     ])
     assert "swollen_more_pillows" in engine.state.disclosed
     assert "three pillows" in replies[2].text and not any(line in replies[2].text for line in swollen.detail("how_often")), replies[2].text
+
+
+@pytest.mark.parametrize("ask", [
+    "Can I explain a wee bit about why the weighing matters? It won't take long.",
+    "Would it be alright if I told you what the numbers mean? Two minutes, tops.",
+])
+def test_leave_asked_with_a_short_promise_is_given_not_taken_as_the_explanation(ask: str) -> None:
+    engine, replies = play("heart-failure-carer", ["Hello Pat, come in, sit yourself down. How have you been since you got home?", ask])
+    assert any(replies[1].text.startswith(line) for line in engine.scenario.lines["permission"]), replies[1].text

@@ -40,6 +40,7 @@ _TOLD_POOLS = (
 )
 _KIND_POOLS = {"teach_back": "teach_back_no_plan"}  # a kind whose own pool needs a plan to fill it
 TOLD_AFTER = 60  # characters of telling after "can I explain" in an unpunctuated run: it was explained
+TOLD_WORDS = 6  # a sentence after "can I explain?" this short ("It's quite short.") explains nothing yet
 MORE_WORDS = 3  # "Go on." hears a sentence of at least this many content words, not "Honestly."
 LEAD_IN_WORDS = 6  # a first sentence this short that shares nothing with the question only leads in
 TELLING_WORDS = 12  # a statement this long with no code is still information: acknowledged, not "Sorry?"
@@ -172,9 +173,13 @@ class ScriptedActor:
             return more or pick("backchannel")
         if asks_leave(a):  # "Can I explain? <the explanation>": what was said, not a go-ahead after it
             asked_at = max((h.end for h in a.hits if h.code == "ask_permission"), default=len(a.text))
+            mark = a.text.find("?", asked_at)  # "Can I explain | the difference between the two?": the asking runs to its mark
+            asked_at = mark + 1 if mark != -1 and not re.search(r"[.!]", a.text[asked_at:mark]) else asked_at
             # (said without punctuation, one long run that goes on well past the asking and asks nothing)
+            # ("Can I explain? Only one minute." has told nothing yet)
             told_after = any(
-                h.code in ("information", "advice") and (h.start >= asked_at or (h.end - asked_at >= TOLD_AFTER and not h.text.rstrip().endswith("?")))
+                h.code in ("information", "advice") and len(h.text.split()) >= TOLD_WORDS
+                and (h.start >= asked_at or (h.end - asked_at >= TOLD_AFTER and not h.text.rstrip().endswith("?")))
                 for h in a.hits
             )
             return pick("information" if told_after else "permission")
