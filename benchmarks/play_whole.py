@@ -5,7 +5,7 @@ The probes test one question at a time; a whole consultation also tests what the
 has already said and where the talk has got to, which is where the scripted patient failed most (a third of
 the dev turns were non-answers on 2026-12-05). Labels live beside the replies in benchmarks/handcheck/.
 
-Run: python benchmarks/play_whole.py --set dev|dev2|dev3|dev4|test|test2|test3|test4|test5|test6|test7|test8 --out FILE [--tree PATH]
+Run: python benchmarks/play_whole.py --set dev|dev2|...|test|test2|... --out FILE [--tree PATH]  (any set in probes/everyday)
 --tree plays another checkout of the code (a git worktree of an earlier commit) for a before/after pair.
 """
 
@@ -46,7 +46,7 @@ def play(split: str) -> list[dict]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    sets = ("dev", "dev2", "dev3", "dev4", "test", "test2", "test3", "test4", "test5", "test6", "test7", "test8")
+    sets = sorted({path.name.split(".")[1] for path in PROBES.glob("*.txt")})  # every set written so far
     parser.add_argument("--set", dest="split", choices=sets, required=True)
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--tree", type=Path, help="a checkout of the code to play instead of this one")
