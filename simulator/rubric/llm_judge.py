@@ -1,9 +1,11 @@
 """The model judge: asks an OpenAI-compatible model to grade the rubric criteria, one request per group of
 related criteria (not one per criterion), validated against a JSON Schema.
 
-`llm` gives the model's grades; `hybrid` keeps the rules' grades and shows the model's beside them, having
-given the model the rules' evidence to check; where the two differ, the model's one-line reason is kept as
-`disagreement`. A reply that stays invalid, or a server that fails, marks the criteria it covered "ungraded"
+`llm` gives the model's grades; `hybrid` keeps the rules' grades and shows the model's beside them; where the
+two differ, the model's one-line reason is kept as `disagreement`. The model grades without seeing the rules'
+results: shown them, small models copied every score and turned the met/not met of the self-management
+criteria upside down (Qwen2.5-Coder-1.5B, 2026-12-06), so a view beside the rules is only worth showing if it
+is the model's own. A reply that stays invalid, or a server that fails, marks the criteria it covered "ungraded"
 with the reason: never "not met".
 
 Evidence is the clinician turns that show the behaviour. An opinion citing every clinician turn (three or
@@ -53,8 +55,8 @@ def _template() -> jinja2.Template:
     return env.get_template("judge.md.j2")
 
 
-def request_schema(request: JudgeRequest, hybrid: bool = False) -> dict[str, Any]:
-    """`hybrid`: the model checks the rules' results, and says in `disagreement` why where it differs."""
+def request_schema(request: JudgeRequest) -> dict[str, Any]:
+    """The reply's JSON Schema: per criterion a value, the clinician turns cited and a one-line rationale."""
     value: dict[str, Any] = (
         # an enum, not a range: llama.cpp's grammar enforces enums but not minimum/maximum (a 0 meant re-asks)
         {"enum": [1, 2, 3, 4, 5, None]} if request.scale == "likert5" else {"type": ["boolean", "null"]}
@@ -64,9 +66,6 @@ def request_schema(request: JudgeRequest, hybrid: bool = False) -> dict[str, Any
         "required": ["value", "evidence", "rationale"],
         "properties": {"value": value, "evidence": {"type": "array", "items": {"type": "integer", "minimum": 0}}, "rationale": {"type": "string"}},
     }
-    if hybrid:
-        item["required"] = [*item["required"], "disagreement"]
-        item["properties"] = {**item["properties"], "disagreement": {"type": ["string", "null"]}}
     ids = [c.id for c in request.criteria]
     schema: dict[str, Any] = {
         "type": "object",
@@ -110,11 +109,9 @@ class LLMJudge(Judge):
 
     def grade(self, conversation: Conversation, scenario: Scenario | None = None) -> GradeReport:
         report = RulesJudge(self.rubrics).grade(conversation, scenario)  # metrics, turns and scenario items are always rules
-        rules = {r.id: r for r in report.criteria()} if self.name == "hybrid" else {}
-        rules_level = report.coproduction_level if self.name == "hybrid" else None
         usage = Usage()
         with ThreadPoolExecutor(max_workers=max(1, min(MAX_CONCURRENT, len(self.requests)))) as pool:
-            answers = list(pool.map(lambda request: self._ask(request, conversation, rules, rules_level), self.requests))
+            answers = list(pool.map(lambda request: self._ask(request, conversation), self.requests))
         clinician = {t.index for t in conversation.clinician}
         texts = {t.index: t.text for t in conversation.clinician}
         ungraded: dict[str, str] = {}
@@ -128,7 +125,7 @@ class LLMJudge(Judge):
                 if problem:
                     ungraded[criterion.id] = problem
                 if self.name == "hybrid":
-                    opinion["disagreement"] = _disagreement(group[criterion.id].value, opinion, answer)
+                    opinion["disagreement"] = _disagreement(group[criterion.id].value, opinion)
                     group[criterion.id].second_opinion = opinion
                 else:
                     group[criterion.id] = _as_result(criterion, opinion, group[criterion.id], texts)
@@ -136,7 +133,7 @@ class LLMJudge(Judge):
                 answer = (data or {}).get("coproduction_level")
                 level = opinions["coproduction_level"] = _level_opinion(answer, problem, clinician)
                 if self.name == "hybrid":
-                    level["disagreement"] = _disagreement(rules_level, level, answer)
+                    level["disagreement"] = _disagreement(report.coproduction_level, level)
                     report.coproduction["llm"] = level
                 elif not report.coproduction_level or problem is None:
                     report.coproduction = {**report.coproduction, **level, "level": level["value"]}
@@ -149,30 +146,17 @@ class LLMJudge(Judge):
         }
         return report
 
-    def _ask(
-        self, request: JudgeRequest, conversation: Conversation, rules: dict[str, CriterionResult], rules_level: str | None = None
-    ) -> tuple[dict | None, str | None, Usage]:
-        hybrid = self.name == "hybrid"
-        summaries = {cid: {"summary": f"{_value_words(r)}; {r.rationale}"} for cid, r in rules.items()}
-        prompt = _template().render(
-            scale=request.scale, criteria=request.criteria, levels=request.levels, rules=summaries, hybrid=hybrid,
-            rules_level=rules_level or "none reached", turns=conversation.turns,
-        )
+    def _ask(self, request: JudgeRequest, conversation: Conversation) -> tuple[dict | None, str | None, Usage]:
+        prompt = _template().render(scale=request.scale, criteria=request.criteria, levels=request.levels, turns=conversation.turns)
         messages = [{"role": "system", "content": "You grade clinical communication. Reply only with JSON."}, {"role": "user", "content": prompt}]
         try:
-            result = self.client.complete_json(messages, request_schema(request, hybrid), name=f"grade_{request.name}", temperature=0)
+            result = self.client.complete_json(messages, request_schema(request), name=f"grade_{request.name}", temperature=0)
         except InvalidOutput as error:
             used = error.usage if isinstance(error.usage, Usage) else Usage()
             return None, f"the model's reply stayed invalid after {error.attempts} tries: {error.problems[0] if error.problems else 'no JSON'}", used
         except LLMError as error:
             return None, f"the model could not be asked: {error.message}", Usage()
         return result.data, None, result.usage
-
-
-def _value_words(result: CriterionResult) -> str:
-    if result.status == "scored":
-        return f"score {result.value}/5"
-    return {"met": "met", "not_met": "not met"}.get(result.status, result.status.replace("_", " "))
 
 
 def unspecific(cited: int, clinician_turns: int) -> bool:
@@ -210,13 +194,12 @@ def _level_opinion(answer: dict | None, problem: str | None, clinician: set[int]
     return {"value": answer.get("value"), "status": "scored", **_evidence(answer, clinician), "rationale": str(answer.get("rationale", "")).strip()}
 
 
-def _disagreement(rules_value: object, opinion: dict[str, Any], answer: dict | None) -> str | None:
-    """Where the model's value differs from the rules', its reason in one line (its own `disagreement`, or
-    else its rationale); None where they agree or the model gave no grade."""
+def _disagreement(rules_value: object, opinion: dict[str, Any]) -> str | None:
+    """Where the model's value differs from the rules', its reason in one line (its rationale); None where they
+    agree or the model gave no grade."""
     if opinion["status"] == "ungraded" or opinion["value"] == rules_value:
         return None
-    reason = str((answer or {}).get("disagreement") or "").strip() or opinion["rationale"] or "the model gave no reason"
-    return one_line(reason)
+    return one_line(str(opinion["rationale"] or "").strip() or "the model gave no reason")
 
 
 def one_line(text: str, limit: int = ONE_LINE) -> str:

@@ -27,20 +27,19 @@ def schema_of(request: dict[str, Any]) -> dict[str, Any]:
 
 
 def agreeable_model(score: int = 4, met: bool = True, cite: tuple[int, ...] = (0, 1, 999), why: str | None = None):
-    """A model that answers every criterion it is asked, citing a clinician turn, a patient turn and a turn that does not exist
-    (and, asked to check the rules' results, giving `why` as its disagreement)."""
+    """A model that answers every criterion it is asked, citing a clinician turn, a patient turn and a turn that does not exist,
+    with `why` (or "model view of <criterion>") as its rationale."""
 
     def respond(request: dict[str, Any]) -> str:
         schema = schema_of(request)
         criteria = schema["properties"]["criteria"]["required"]
         item = schema["properties"]["criteria"]["properties"][criteria[0]]
         likert = 5 in item["properties"]["value"].get("enum", [])
-        checks = {"disagreement": why} if "disagreement" in item["properties"] else {}
         answer: dict[str, Any] = {
-            "criteria": {c: {"value": score if likert else met, "evidence": list(cite), "rationale": f"model view of {c}", **checks} for c in criteria}
+            "criteria": {c: {"value": score if likert else met, "evidence": list(cite), "rationale": why or f"model view of {c}"} for c in criteria}
         }
         if "coproduction_level" in schema["properties"]:
-            answer["coproduction_level"] = {"value": "recognisable", "evidence": [0], "rationale": "shared", **checks}
+            answer["coproduction_level"] = {"value": "recognisable", "evidence": [0], "rationale": "shared"}
         return json.dumps(answer)
 
     return respond
@@ -81,10 +80,30 @@ def test_hybrid_keeps_the_rules_and_shows_the_model_beside_them(server: FaultSer
         assert report.kalamazoo[task].value == rules.kalamazoo[task].value
         assert report.kalamazoo[task].second_opinion["value"] == 4
     prompt = server.chat_requests()[0].messages_text
-    assert "Rule-based result to check" in prompt and "[0] Clinician:" in prompt
+    assert "[0] Clinician:" in prompt
     data = report.to_dict()
     assert data["kalamazoo"]["build_relationship"]["llm"]["rationale"] == "model view of build_relationship"
     assert report.coproduction["llm"]["value"] == "recognisable"
+
+
+def test_the_model_beside_the_rules_grades_without_seeing_them(server: FaultServer) -> None:
+    """Shown the rules' results, a small model copied every score and turned every self-management met/not met
+    upside down (Qwen2.5-Coder-1.5B, 2026-12-06): in hybrid mode it is asked exactly what the model judge is asked,
+    and where its value differs from the rules', its rationale is kept as the disagreement."""
+    rules = grade_transcript_text(POOR)
+    report = grade_transcript_text(POOR, judge=LLMJudge(fast(server.base_url), mode="hybrid"))
+    hybrid_requests = [r.json for r in server.chat_requests()]
+    grade_transcript_text(POOR, judge=LLMJudge(fast(server.base_url), mode="llm"))
+    model_requests = [r.json for r in server.chat_requests()[len(hybrid_requests):]]
+    assert sorted(map(json.dumps, hybrid_requests)) == sorted(map(json.dumps, model_requests))
+    assert not any(word in json.dumps(hybrid_requests) for word in ("Rule-based", "rule-based", "disagreement"))
+    differing = [c for c in SELF_MANAGEMENT if rules.self_management[c].value is not True]
+    assert differing  # the model says met (agreeable_model) where the rules said not met
+    for criterion in differing:
+        opinion = report.self_management[criterion].second_opinion
+        assert opinion["value"] is True and opinion["disagreement"] == f"model view of {criterion}"
+    agreed = [c for c in SELF_MANAGEMENT if rules.self_management[c].value is True]
+    assert all(report.self_management[c].second_opinion.get("disagreement") is None for c in agreed)
 
 
 def test_an_invalid_reply_after_the_re_asks_is_ungraded_never_not_met() -> None:
