@@ -584,13 +584,13 @@ def test_dropped_h_and_g_and_yer_are_read_as_the_words_they_are(said, read_as) -
 
 
 def test_said_again_they_give_the_sentences_that_answer_not_the_lead_in() -> None:
-    from simulator.patient.actor import _repeated
+    from simulator.patient.followup import repeated
 
     line = ("Well, I'll be honest with you, love. The water tablet, I don't take it on the days I go out. Tuesdays when I take "
             "Ken to the day centre, Thursdays for the shopping, and church on a Sunday. I'd never make it to a toilet in time.")
-    again = _repeated(line, "Which days is it you miss, would you say?")
+    again = repeated(line, "Which days is it you miss, would you say?")
     assert "honest" not in again and "Tuesdays" in again and "the days I go out" in again
-    assert _repeated(line, "Why's that?").startswith("Well, I'll be honest")  # nothing shared: it opens as it did
+    assert repeated(line, "Why's that?").startswith("Well, I'll be honest")  # nothing shared: it opens as it did
 
 
 def test_a_normalising_remark_then_a_question_about_what_they_do_asks_them_and_they_say_what_they_told() -> None:

@@ -20,14 +20,13 @@ from dataclasses import dataclass
 from simulator import resources
 from simulator.patient.asking import asks_leave, says_back
 from simulator.patient.director import AFTER_A_RULER, Decision
-from simulator.patient.followup import REPEAT_STOP, SENTENCE_END, FollowUps, closest, gist, stems
+from simulator.patient.followup import SENTENCE_END, FollowUps, closest, gist, repeated, stems
 from simulator.patient.state import PatientState
 from simulator.scenario.model import Fact, Knowledge, Plan, Scenario
 
 MAX_PARTS = {"terse": 2, "moderate": 3, "chatty": 4}
 _NEVER = re.compile(r"(?!x)x")
 IMPATIENT_AFTER = 2  # the same thing asked this many times before: the patient gets a little short
-REPEAT_SENTENCES = 2  # said again, a long answer is cut to this many sentences
 # Kinds of question answered as such before the turn's other codes: a hope asked for beside a note of what comes
 # next ("What do you want out of today? Then I'll tell you my list.") is a hope, not "Right, I'll do that."
 _KINDS_BEFORE_CODES = frozenset({"concerns", "expectations", "ideas", "ruler_up"})
@@ -42,7 +41,6 @@ _KIND_POOLS = {"teach_back": "teach_back_no_plan"}  # a kind whose own pool need
 TOLD_AFTER = 60  # characters of telling after "can I explain" in an unpunctuated run: it was explained
 TOLD_WORDS = 6  # a sentence after "can I explain?" this short ("It's quite short.") explains nothing yet
 MORE_WORDS = 3  # "Go on." hears a sentence of at least this many content words, not "Honestly."
-LEAD_IN_WORDS = 6  # a first sentence this short that shares nothing with the question only leads in
 TELLING_WORDS = 12  # a statement this long with no code is still information: acknowledged, not "Sorry?"
 
 
@@ -305,7 +303,7 @@ class ScriptedActor:
             return line
         line = state.last_lines.get(f"said:{key}") or self._pick(pool or key, options, turn, state)
         lead = "repeat_impatient" if times >= IMPATIENT_AFTER else "repeat"
-        again = _without_opener(_repeated(line, decision.analysis.text), self.voice)
+        again = _without_opener(repeated(line, decision.analysis.text), self.voice)
         return _with_prefix(self._pick(lead, self.scenario.lines[lead], turn, state), again, self.voice, repeat=True)
 
     def _own_question(self, decision: Decision, state: PatientState, force: bool = False) -> str | None:
@@ -395,21 +393,6 @@ def _without_opener(line: str, voice: Voice) -> str:
 
 
 _MID_CAPITAL = re.compile(r"(?<=[a-z,;] )([A-Z][a-z]+)")
-
-
-def _repeated(line: str, question: str) -> str:
-    """What is said again of a long answer: the sentences that share most words with the question, then its
-    opening (unless that only leads in: "I'll be honest with you, love."), in the order they were said; never the
-    whole paragraph word for word."""
-    sentences = SENTENCE_END.split(line.strip())
-    if len(sentences) <= REPEAT_SENTENCES:
-        return line
-    asked = stems(question) - REPEAT_STOP
-    shared = [len(asked & stems(s)) for s in sentences]
-    related = sorted((i for i in range(1, len(sentences)) if shared[i]), key=lambda i: -shared[i])
-    lead_in = not shared[0] and len(sentences[0].split()) <= LEAD_IN_WORDS and related
-    order = [*related, *([] if lead_in else [0]), *(i for i in range(1, len(sentences)) if i not in related)]
-    return " ".join(sentences[i] for i in sorted(order[:REPEAT_SENTENCES]))
 
 
 def _first_word(text: str) -> str:

@@ -1,5 +1,5 @@
 """What a follow-up on something the patient has told is after, in words: the question's gist (asked again in
-other words is asked again), and which line answers "How many pillows?" or "When did you stop?": the telling
+other words is asked again), what of a long answer is said again, and which line answers "How many pillows?" or "When did you stop?": the telling
 itself when it already holds the figure asked for ("I've gone up to three pillows"), else the closest of the
 fact's `details` for the question's aspect (lexicon/aspects.yaml). Headless and stateless.
 """
@@ -17,6 +17,8 @@ _GIST_WORD = re.compile(r"[a-z][a-z'-]{2,}")
 _GIST_STOP = frozenset("the and you your what how are have has was were did does any about that this with for not just now".split())
 _WORD = re.compile(r"[a-z0-9][a-z0-9'-]*")
 QUANTITY_REACH = 3  # "three pillows", "two or three times a week": a figure this many words before what was asked
+REPEAT_SENTENCES = 2  # said again, a long answer is cut to this many sentences
+LEAD_IN_WORDS = 6  # a first sentence this short that shares nothing with the question only leads in
 
 
 def gist(question: str) -> str:
@@ -55,6 +57,21 @@ def closest(lines: Sequence[str], question: str) -> tuple[str, ...]:
     shared = [len(asked & stems(line)) for line in lines]
     best = max(shared, default=0)
     return tuple(line for line, n in zip(lines, shared) if n == best)
+
+
+def repeated(line: str, question: str) -> str:
+    """What is said again of a long answer: the sentences that share most words with the question, then its
+    opening (unless that only leads in: "I'll be honest with you, love."), in the order they were said; never the
+    whole paragraph word for word."""
+    sentences = SENTENCE_END.split(line.strip())
+    if len(sentences) <= REPEAT_SENTENCES:
+        return line
+    asked = stems(question) - REPEAT_STOP
+    shared = [len(asked & stems(s)) for s in sentences]
+    related = sorted((i for i in range(1, len(sentences)) if shared[i]), key=lambda i: -shared[i])
+    lead_in = not shared[0] and len(sentences[0].split()) <= LEAD_IN_WORDS and related
+    order = [*related, *([] if lead_in else [0]), *(i for i in range(1, len(sentences)) if i not in related)]
+    return " ".join(sentences[i] for i in sorted(order[:REPEAT_SENTENCES]))
 
 
 def _singular(word: str) -> str:
