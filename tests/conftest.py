@@ -16,6 +16,11 @@ SCENARIO_FILES = sorted(shipped_scenarios_dir().glob("*.yaml"))
 SCENARIOS = {p.stem: p for p in SCENARIO_FILES}
 
 
+def starts_with_one_of(text: str, lines) -> bool:
+    """The reply opens with one of these lines (a cue or the patient's own question may follow it)."""
+    return any(text.startswith(line) for line in lines)
+
+
 def play(scenario_id: str, lines: list[str]) -> tuple[ScriptedPatient, list]:
     """A shipped scenario's scripted patient, played the clinician's lines in turn: the engine and every reply."""
     engine = ScriptedPatient(load_scenario(SCENARIOS[scenario_id]))

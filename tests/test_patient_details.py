@@ -16,12 +16,25 @@ from simulator import resources
 from simulator.analysis import TurnReader
 from simulator.scenario import load_scenario
 
-from conftest import SCENARIOS, play
+from conftest import SCENARIOS, play, starts_with_one_of
 
 
 @pytest.fixture(scope="module")
 def reader() -> TurnReader:
     return TurnReader()
+
+
+def after_stopping(*questions: str) -> tuple:
+    """Martin (hypertension) told he stopped the amlodipine, then asked these: (that fact, every reply)."""
+    scenario = load_scenario(SCENARIOS["hypertension-proactive"])
+    stopped = next(f for f in scenario.facts if f.id == "stopped_amlodipine")
+    _, replies = play("hypertension-proactive", [
+        "Morning Martin, come in. What would you like to get through today?",
+        "Tell me how you've been getting on with the amlodipine.",
+        *questions,
+    ])
+    assert replies[1].decision.disclosed and replies[1].decision.disclosed[0].id == "stopped_amlodipine"
+    return stopped, replies
 
 
 @pytest.mark.parametrize("question, aspect", [
@@ -66,39 +79,25 @@ def test_asked_how_often_of_something_told_the_patient_gives_the_figure_not_the_
     ])
     assert "pharmacy_sent_her" in engine.state.disclosed
     figure = replies[1].text
-    assert any(figure.startswith(line) for line in told.detail("how_often")), figure
+    assert starts_with_one_of(figure, told.detail("how_often")), figure
     assert not any(line in figure for line in told.says)
     # asked again, the same figure again, as something said before
     again = replies[2].text
     assert again != figure and replies[2].decision.disclosed == ()
-    assert any(again.startswith(lead) for lead in scenario.lines["repeat"]), again
+    assert starts_with_one_of(again, scenario.lines["repeat"]), again
     assert any(sentence[1:] in again for sentence in figure.split(". ")), (figure, again)  # the figure, said again
 
 
 def test_when_did_you_stop_after_telling_that_they_stopped_answers_when() -> None:
-    scenario = load_scenario(SCENARIOS["hypertension-proactive"])
-    stopped = next(f for f in scenario.facts if f.id == "stopped_amlodipine")
-    engine, replies = play("hypertension-proactive", [
-        "Morning Martin, come in. What would you like to get through today?",
-        "Tell me how you've been getting on with the amlodipine.",
-        "When did you stop, roughly?",
-        "And what made you stop?",
-    ])
-    assert replies[1].decision.disclosed and replies[1].decision.disclosed[0].id == "stopped_amlodipine"
-    assert any(replies[2].text.startswith(line) for line in stopped.detail("since_when")), replies[2].text
-    assert any(replies[3].text.startswith(line) for line in stopped.detail("why")), replies[3].text
+    stopped, replies = after_stopping("When did you stop, roughly?", "And what made you stop?")
+    assert starts_with_one_of(replies[2].text, stopped.detail("since_when")), replies[2].text
+    assert starts_with_one_of(replies[3].text, stopped.detail("why")), replies[3].text
 
 
 def test_a_follow_up_naming_another_subject_is_about_that_subject() -> None:
     """"When did you stop?" is about what was said last; "When were you diagnosed?" names its own subject."""
-    scenario = load_scenario(SCENARIOS["hypertension-proactive"])
-    stopped = next(f for f in scenario.facts if f.id == "stopped_amlodipine")
-    _, replies = play("hypertension-proactive", [
-        "Morning Martin, come in. What would you like to get through today?",
-        "Tell me how you've been getting on with the amlodipine.",
-        "And the smoking, when did you give that up?",
-    ])
-    assert not any(replies[2].text.startswith(line) for line in stopped.detail("since_when")), replies[2].text
+    stopped, replies = after_stopping("And the smoking, when did you give that up?")
+    assert not starts_with_one_of(replies[2].text, stopped.detail("since_when")), replies[2].text
 
 
 @pytest.mark.parametrize("scenario_id, proposal", [
@@ -111,7 +110,7 @@ def test_agreeing_what_the_consultation_covers_gives_leave_and_brings_nothing_ou
     decision = replies[1].decision
     assert decision.analysis.kind == "permission"
     assert decision.disclosed == () and decision.plan is None
-    assert any(replies[1].text.startswith(line) for line in engine.scenario.lines["permission"])
+    assert starts_with_one_of(replies[1].text, engine.scenario.lines["permission"])
 
 
 def test_the_scenario_format_names_every_aspect_the_reader_reads() -> None:
@@ -129,13 +128,7 @@ def test_every_shipped_scenario_answers_follow_ups_on_its_facts() -> None:
 
 def test_two_things_asked_of_it_get_two_answers_in_the_order_asked(reader: TurnReader) -> None:
     assert reader.analyse("Right. So when did you stop, and what made you decide to?").aspects == ("since_when", "why")
-    scenario = load_scenario(SCENARIOS["hypertension-proactive"])
-    stopped = next(f for f in scenario.facts if f.id == "stopped_amlodipine")
-    _, replies = play("hypertension-proactive", [
-        "Morning Martin, come in. What would you like to get through today?",
-        "Tell me how you've been getting on with the amlodipine.",
-        "Right. So when did you stop, and what made you decide to?",
-    ])
+    stopped, replies = after_stopping("Right. So when did you stop, and what made you decide to?")
     reply = replies[2]
     assert reply.decision.plan is None  # "what made you decide" asks why they stopped, not for a plan
     when, why = stopped.detail("since_when")[0], stopped.detail("why")[0]
@@ -162,4 +155,4 @@ def test_asked_how_many_of_what_they_said_with_a_figure_they_say_it_again() -> N
 ])
 def test_leave_asked_with_a_short_promise_is_given_not_taken_as_the_explanation(ask: str) -> None:
     engine, replies = play("heart-failure-carer", ["Hello Pat, come in, sit yourself down. How have you been since you got home?", ask])
-    assert any(replies[1].text.startswith(line) for line in engine.scenario.lines["permission"]), replies[1].text
+    assert starts_with_one_of(replies[1].text, engine.scenario.lines["permission"]), replies[1].text

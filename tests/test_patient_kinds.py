@@ -14,11 +14,7 @@ import pytest
 from simulator.analysis import TurnReader
 from simulator.scenario import load_scenario
 
-from conftest import REPO, SCENARIOS, play
-
-
-def starts_with_one_of(text: str, lines) -> bool:
-    return any(text.startswith(line) for line in lines)
+from conftest import REPO, SCENARIOS, play, starts_with_one_of
 
 
 def test_on_held_out_questions_the_learned_kind_reads_more_of_them_right_than_the_word_lists() -> None:

@@ -112,6 +112,7 @@ class Lexicon:
     aspects: tuple[tuple[str, re.Pattern[str]], ...]  # what a question asks about its subject: how often, since when... (aspects.yaml)
     aspect_topics: frozenset[str]  # topics an aspect's own words name ("when did" is history): they name no subject
     aspect_free_kinds: frozenset[str]  # kinds of question that ask no aspect of a subject ("Why that number?")
+    quantity_words: frozenset[str]  # words that give a figure ("three pillows"): the telling may answer "how many?"
     whole_turn_kinds: frozenset[str]  # kinds read from the whole turn, not only its questions (self-harm, said before it is asked)
     ice_fact_kinds: Mapping[str, tuple[str, ...]]  # question kind -> the kinds of scenario fact that answer it, best first
     backchannel_phrases: frozenset[str]
@@ -194,6 +195,7 @@ def shared_lexicon() -> Lexicon:
         aspects=tuple((name, _alternation(patterns)) for name, patterns in aspects_data["aspects"].items()),
         aspect_topics=frozenset(aspects_data["names_no_subject"]),
         aspect_free_kinds=frozenset(aspects_data["not_with_kinds"]),
+        quantity_words=frozenset(aspects_data["quantity_words"]),
         whole_turn_kinds=frozenset(kind for kind, spec in kinds_data["kinds"].items() if spec.get("whole_turn")),
         ice_fact_kinds={kind: tuple(facts) for kind, facts in kinds_data["ice_fact_kinds"].items()},
         backchannel_phrases=frozenset(" ".join(p.split()) for p in codes_data["backchannel_phrases"]),

@@ -18,9 +18,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from simulator import resources
+from simulator.analysis.lexicon import shared_lexicon
 from simulator.patient.asking import asks_leave, says_back
 from simulator.patient.director import AFTER_A_RULER, Decision
-from simulator.patient.followup import SENTENCE_END, FollowUps, closest, gist, repeated, stems
+from simulator.patient.followup import SENTENCE_END, closest, gist, repeated, stems, told_holds_it
 from simulator.patient.state import PatientState
 from simulator.scenario.model import Fact, Knowledge, Plan, Scenario
 
@@ -47,11 +48,12 @@ TELLING_WORDS = 12  # a statement this long with no code is still information: a
 class ScriptedActor:
     name = "scripted"
 
-    def __init__(self, scenario: Scenario, seed: int = 0):
+    def __init__(self, scenario: Scenario, seed: int = 0, quantities: frozenset[str] | None = None):
+        """`quantities`: the words that give a figure, from the lexicon the director reads with (passed in, read once)."""
         self.scenario = scenario
         self.seed = seed
         self.voice = Voice.of(scenario)  # read once per patient, not per line
-        self.follow_ups = FollowUps()
+        self.quantities = quantities if quantities is not None else shared_lexicon().quantity_words
 
     def reply(self, decision: Decision, state: PatientState, previous_reply: str | None = None) -> str:
         previous_fact, state.last_fact = state.last_fact, None  # what the reply before this one voiced; this one's next
@@ -264,7 +266,7 @@ class ScriptedActor:
         said = state.last_lines.get(f"said:fact:{fact.id}") or " ".join(fact.says)
         lines = [
             self._remembered(f"detail:{fact.id}:{aspect}", closest(detail, a.text), decision, state)
-            for aspect in a.aspects if (detail := fact.detail(aspect)) and not self.follow_ups.told_holds_it(said, a.text, aspect)
+            for aspect in a.aspects if (detail := fact.detail(aspect)) and not told_holds_it(said, a.text, aspect, self.quantities)
         ]
         if lines:
             state.last_fact = fact.id  # "And why was that?" next is still about it

@@ -9,8 +9,6 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from simulator import resources
-
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 REPEAT_STOP = frozenset("some like get feel all anything something people who much many more really".split())
 _GIST_WORD = re.compile(r"[a-z][a-z'-]{2,}")
@@ -28,26 +26,21 @@ def gist(question: str) -> str:
 
 def stems(text: str) -> set[str]:
     """Content words, a plural as its singular ("days" is "day")."""
-    return {w[:-1] if w.endswith("s") and len(w) > 3 else w for w in gist(text).split()}
+    return {_singular(w) for w in gist(text).split()}
 
 
-class FollowUps:
-    """Chooses the answer to a follow-up; the figures it knows are read once (aspects.yaml `quantity_words`)."""
-
-    def __init__(self) -> None:
-        self.quantities = frozenset(resources.data_file("lexicon/aspects.yaml")["quantity_words"])
-
-    def told_holds_it(self, said: str, question: str, aspect: str | None) -> bool:
-        """Asked how often or how many of what they said, and what they said gives that figure ("How many pillows?"
-        after "I've gone up to three pillows"; "How many times a week?" after "two or three times a week")."""
-        if aspect != "how_often":
-            return False
-        asked = stems(question) - REPEAT_STOP
-        words = _WORD.findall(said.lower())
-        return any(
-            any(_singular(w) in asked for w in words[i + 1 : i + 1 + QUANTITY_REACH])
-            for i, word in enumerate(words) if word in self.quantities or word.isdigit()
-        )
+def told_holds_it(said: str, question: str, aspect: str | None, quantities: frozenset[str]) -> bool:
+    """Asked how often or how many of what they said, and what they said gives that figure ("How many pillows?"
+    after "I've gone up to three pillows"; "How many times a week?" after "two or three times a week").
+    `quantities`: the words that give a figure (the lexicon's, from aspects.yaml)."""
+    if aspect != "how_often":
+        return False
+    asked = stems(question) - REPEAT_STOP
+    words = _WORD.findall(said.lower())
+    return any(
+        any(_singular(w) in asked for w in words[i + 1 : i + 1 + QUANTITY_REACH])
+        for i, word in enumerate(words) if word in quantities or word.isdigit()
+    )
 
 
 def closest(lines: Sequence[str], question: str) -> tuple[str, ...]:
