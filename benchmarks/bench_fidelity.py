@@ -45,7 +45,7 @@ CONVERSATION = ["how_been", "daily_life", "feelings", "past", "future", "age", "
 PERSONA = {"age": "age", "work": "work", "home": "home", "family": "family", "pets": "pets", "medicines": "medicines", "habits": "habits", "likes": "likes"}
 DONT_KNOW_POOLS = ("unknown", "nothing_more", "not_covered", "not_covered_closed")
 POOLED = ("unknown", "nothing_more", "not_covered", "not_covered_closed", "acknowledge", "information", "understood", "summary",
-          "how_been", "daily_life", "feelings", "past", "future", "agenda", "follow_up", "permission", "advice_rejected")
+          "how_been", "daily_life", "feelings", "past", "future", "agenda", "follow_up", "permission", "advice_rejected", "who_knows")
 GREETING = "Hello, come in and have a seat."
 
 

@@ -51,6 +51,8 @@ def main() -> int:
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--tree", type=Path, help="a checkout of the code to play instead of this one")
     args = parser.parse_args()
+    if args.tree and not (args.tree / "simulator").is_dir():
+        parser.error(f"--tree {args.tree}: not a checkout of consultsim (no simulator/ folder there); a commit needs a worktree")
     if args.tree:
         sys.path.insert(0, str(args.tree.resolve()))
         for name in [m for m in sys.modules if m == "simulator" or m.startswith("simulator.")]:

@@ -111,7 +111,9 @@ class Lexicon:
     kind_needs_topics: dict[str, frozenset[str]]  # a kind that holds only when the turn names one of these topics
     aspects: tuple[tuple[str, re.Pattern[str]], ...]  # what a question asks about its subject: how often, since when... (aspects.yaml)
     aspect_topics: frozenset[str]  # topics an aspect's own words name ("when did" is history): they name no subject
+    who_topics: frozenset[str]  # topics that name who was told ("Does Jean know?"), not what: no subject of a who_knows question
     aspect_free_kinds: frozenset[str]  # kinds of question that ask no aspect of a subject ("Why that number?")
+    points_back: re.Pattern[str]  # "What's the story with it?": a question that names no subject but points back at one
     quantity_words: frozenset[str]  # words that give a figure ("three pillows"): the telling may answer "how many?"
     whole_turn_kinds: frozenset[str]  # kinds read from the whole turn, not only its questions (self-harm, said before it is asked)
     ice_fact_kinds: Mapping[str, tuple[str, ...]]  # question kind -> the kinds of scenario fact that answer it, best first
@@ -194,7 +196,9 @@ def shared_lexicon() -> Lexicon:
         kind_needs_topics={kind: frozenset(spec["with_topics"]) for kind, spec in kinds_data["kinds"].items() if spec.get("with_topics")},
         aspects=tuple((name, _alternation(patterns)) for name, patterns in aspects_data["aspects"].items()),
         aspect_topics=frozenset(aspects_data["names_no_subject"]),
+        who_topics=frozenset(aspects_data["who_topics"]),
         aspect_free_kinds=frozenset(aspects_data["not_with_kinds"]),
+        points_back=re.compile(aspects_data["points_back"], FLAGS),
         quantity_words=frozenset(aspects_data["quantity_words"]),
         whole_turn_kinds=frozenset(kind for kind, spec in kinds_data["kinds"].items() if spec.get("whole_turn")),
         ice_fact_kinds={kind: tuple(facts) for kind, facts in kinds_data["ice_fact_kinds"].items()},

@@ -31,7 +31,8 @@ class Reading:
     goodbye: bool
     kind: str | None = field(default=None, metadata=KEEP_NULL)  # written as null when it asks nothing, as always
     aspects: list[str] | None = field(default=None, metadata={
-        "description": "What its questions ask about their subject, in the order asked (how_often, since_when, why, what_like, difference); left out when none."
+        "description": "What its questions ask about their subject, in the order asked (how_often, since_when, why, what_like, "
+        "difference, who_knows); left out when none."
     })
 
 

@@ -216,7 +216,10 @@ class ScriptedActor:
         # deflect; asked how often, since when or why of it, the answer to that ("Ten puffs, on a bad day.")
         if decision.touched_known and not guarded:
             fact = decision.touched_known[0]
-            return self._follow_up(fact, decision, state) or self._remembered(f"fact:{fact.id}", fact.says, decision, state)
+            return (
+                self._follow_up(fact, decision, state) or self._of_aspect(decision, state)
+                or self._remembered(f"fact:{fact.id}", fact.says, decision, state)
+            )
         if decision.touched_hidden:
             return self._pick(f"deflect:{state.affect}", self.scenario.voice[state.affect]["deflections"], turn, state)
         if a.kind == "name":
@@ -229,6 +232,8 @@ class ScriptedActor:
         for asked, pool, answers_a_question in _TOLD_POOLS:
             if a.has(*asked) and (answers_a_question or not a.is_question):
                 return pick(pool)
+        if line := self._of_aspect(decision, state):  # "Does anyone at work know?" of something the scenario does not cover
+            return line
         if a.is_question and decision.offer:  # "Would it help to bring Sandra along?": a view on the offer
             return pick("offer")
         if a.kind is not None:
@@ -277,16 +282,23 @@ class ScriptedActor:
         index, aspect = self.scenario.patient.knows.index(knows), decision.analysis.aspect
         if detail := knows.detail(aspect):
             return self._remembered(f"knows:{index}:{aspect}", closest(detail, decision.analysis.text), decision, state)
-        return self._remembered(f"knows:{index}", knows.says, decision, state)
+        return self._of_aspect(decision, state) or self._remembered(f"knows:{index}", knows.says, decision, state)
 
     def _name_line(self, decision: Decision, state: PatientState) -> str:
         return self._pick("name", self.scenario.lines["name"], decision.turn, state).replace("{name}", self.voice.called)
 
-    def _by_kind(self, decision: Decision, state: PatientState) -> str:
+    def _of_aspect(self, decision: Decision, state: PatientState) -> str | None:
+        """An aspect with shared lines of its own ("Does your boss know?": who_knows, patient_lines.yaml) asked of
+        something with no detail for it: a line of that, not what they said or know of the subject again."""
+        aspect = decision.analysis.aspect
+        return self._by_kind(decision, state, aspect) if aspect in self.scenario.lines else None
+
+    def _by_kind(self, decision: Decision, state: PatientState, pool: str | None = None) -> str:
         """A reply about what was asked, by kind of question (said again if asked again)."""
         a = decision.analysis
-        pool = a.kind if a.kind != "not_covered" or a.has("open_question") else "not_covered_closed"
-        pool = _KIND_POOLS.get(pool, pool)
+        if pool is None:
+            pool = a.kind if a.kind != "not_covered" or a.has("open_question") else "not_covered_closed"
+            pool = _KIND_POOLS.get(pool, pool)
         asked = gist(a.text)
         if not asked:  # too little to know whether it was asked before
             return self._pick(pool, self.scenario.lines[pool], decision.turn, state)

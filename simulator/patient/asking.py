@@ -19,6 +19,7 @@ NOT_ABOUT_THEIR_LIFE = ("elicit_ice", "elicit_beliefs", "ask_permission", "optio
 ASKING = ("open_question", "closed_question", "scale_question", "reflection")
 INVITING = (*ASKING, "empathy", "summary")
 VIEWS = ("concern", "belief", "expectation", "idea")  # kinds of fact that are the patient's view, not how they live
+HABITS = ("self_management", "medication")  # kinds of fact that are how they live and take their medicines, not how they feel
 CHECK_WORDS = 6  # a question this short about no subject, after telling something, checks it landed ("Does that suit?")
 # A question about what was just said ("Does that fit with what you've read?", "That alright with you?")
 _CHECK = re.compile(

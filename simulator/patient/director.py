@@ -6,14 +6,14 @@ scenario's rules, and every disclosure is written to the ledger with its reason.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from simulator import resources
 from simulator.analysis import TurnAnalysis, TurnReader, plans
 from simulator.analysis.events import detect_events
 from simulator.analysis.features import stem
 from simulator.analysis.reader import STACKED_TOPICS
-from simulator.patient.asking import ASKING, INVITING, NOT_ABOUT_THEIR_LIFE, VIEWS, asks_past_it, only_tells, says_back
+from simulator.patient.asking import ASKING, HABITS, INVITING, NOT_ABOUT_THEIR_LIFE, VIEWS, asks_past_it, only_tells, says_back
 from simulator.patient.cues import CueTracker
 from simulator.patient.planner import Planner, PlanOutcome, Ruler
 from simulator.patient.state import PatientState, thresholds
@@ -23,6 +23,7 @@ from simulator.session.model import Disclosure
 PROMPT_WORDS = 8  # a turn this short that the reader finds nothing in may still ask, as a form does
 _TO_A_CHOICE = ("barrier", "idea")  # kinds of fact a turn asking them to pick an option may bring out
 AFTER_A_RULER = ("ruler_up", "ruler_why")  # "what would take it higher?", "why not lower?": no number again
+SUBJECT_TURNS = 2  # "What's the story with it?" points back at what was asked about this many clinician turns ago, at most
 GENERAL_MEDICINE = "medication"  # the topic of medicines in general, beside the named ones (reliever, preventer...)
 
 
@@ -64,23 +65,25 @@ class Director:
         self.planner = Planner(scenario, self.state, self.limits, self.reader.lexicon.obstacle_questions)
         self._own_topics = frozenset(scenario.topics) - frozenset(self.reader.lexicon.shared_topics)  # this patient's own subjects
         self._fact_words = {f.id: self.reader.topics.content(" ".join(f.says).lower()) for f in scenario.facts}
+        self._subject: tuple[frozenset[str], int] = (frozenset(), 0)  # what the clinician last asked about, and when
         self._medicine_topics = next(with_topics for kind, _, _, with_topics in self.reader.lexicon.question_kinds if kind == "medicine_use")
 
     def step(self, text: str, turn: int, previous_patient: str | None = None) -> Decision:
         """Take one clinician turn (its index in the session) and decide the patient's side of it."""
         state = self.state
-        analysis = self.reader.analyse(text, previous_patient)  # as the grader reads it: the same input
+        read = self.reader.analyse(text, previous_patient)  # as the grader reads it: the same input
         opening = state.clinician_turns == 0
         state.clinician_turns += 1
-        events = detect_events(analysis, state)
+        events = detect_events(read, state)
         # "Mm. Go on.": asks them to carry on with what they were saying (a hint in it is taken up)
-        carry_on = bool(previous_patient and analysis.has("backchannel") and self.reader.lexicon.continuers.search(analysis.text.lower()))
-        cue_outcome = None if opening else self.cues.outcome(analysis, turn, carry_on)
+        carry_on = bool(previous_patient and read.has("backchannel") and self.reader.lexicon.continuers.search(read.text.lower()))
+        cue_outcome = None if opening else self.cues.outcome(read, turn, carry_on)
         if cue_outcome:
             events = (*events, f"cue_{cue_outcome[0]}")
-        self._apply_effects(analysis, events)
-        if analysis.has("empathy"):
+        self._apply_effects(read, events)
+        if read.has("empathy"):
             state.empathy_shown = True
+        analysis = self._on_subject(read)  # what was said moved them (above); what it asks about may lie a turn back
         stacked = analysis.stacked and not opening
         # a turn that tells (explains, safety-nets, offers) and asks only whether it made sense or may go on asks
         # nothing about their life: nothing comes out of it, and nothing told is said again
@@ -89,7 +92,8 @@ class Director:
         # (what stands in the way of one of them, or an idea of their own, may still come out); a menu of nothing they have
         # a plan for is talked about
         choosing = analysis.has("options") and plans.asks_to_choose(analysis, text) and self.planner.names_a_plan(text)
-        disclosed = () if stacked or tells else self._disclose(analysis, turn, opening, choosing=choosing)
+        # who else knows of it ("Does anyone at work know you've got asthma?") asks nothing new of them
+        disclosed = () if stacked or tells or analysis.aspect == "who_knows" else self._disclose(analysis, turn, opening, choosing=choosing)
         if cue_outcome and cue_outcome[0] == "taken_up" and not stacked:
             disclosed = (*disclosed, *self._behind_cue(cue_outcome[1], turn, disclosed))
         # when to ring, when to come back or "does that make sense?" offers no plan and asks for no hurdle
@@ -125,8 +129,9 @@ class Director:
         touched_known = tuple(dict.fromkeys(
             f for f in (*self._ice_answers(ice_kinds), *self.scenario.facts)
             if f.id in state.disclosed and f not in disclosed and (set(f.topics) & about or f.kind in ice_kinds)
-            # how they take a medicine is not a worry or a hope that mentioned it ("Still taking the metformin?")
-            and not (analysis.kind == "medicine_use" and f.kind in VIEWS)
+            # how they take a medicine is not a worry or a hope that mentioned it ("Still taking the metformin?"), and how
+            # they feel about it all is not how they live ("How do you feel about it, the sugar going up?" is not the takeaways)
+            and not (analysis.kind == "medicine_use" and f.kind in VIEWS) and not (analysis.kind == "feelings" and f.kind in HABITS)
         )) if asking and not offer else ()
         # what the question itself names first ("What do you reckon the grey one does?" is about the grey one), then
         # the kind of ICE question asked, before what it only takes up; a worry or hope is not what a question about
@@ -147,7 +152,8 @@ class Director:
         )))
         # "When did you stop?", "What made you decide?": that, of what they said last, when it names nothing else
         last = next((f for f in self.scenario.facts if f.id == state.last_fact), None)
-        if asking and last is not None and last.detail(analysis.aspect) and not named - self.reader.lexicon.aspect_topics:
+        subject = named - self.reader.lexicon.aspect_topics - (self.reader.lexicon.who_topics if analysis.aspect == "who_knows" else frozenset())
+        if asking and last is not None and last.detail(analysis.aspect) and not subject:
             touched_known, follows_up = (last, *(f for f in touched_known if f is not last)), True
             if plan is not None and plan.kind != "agreed":
                 plan = None  # "What made you decide to stop?" asks why they stopped, not for a plan
@@ -168,8 +174,10 @@ class Director:
         # how they have been or feel ("How have things been since then, on your own?") is not where they live, and a question
         # booking them in ("Is there a time that suits your shifts?") is not what their job is
         about_them = analysis.kind in ("how_been", "feelings") or analysis.has("follow_up")
-        answers_life = (asking or showing or prompted) and not (other_job or follows_up or about_them or disclosed or closing)
+        answers_life = (asking or showing or prompted) and not (other_job or follows_up or disclosed or closing)
         knowledge = self._knowledge(analysis, touched_hidden) if answers_life else None
+        if about_them and knowledge is not None and not knowledge.detail(analysis.aspect):
+            knowledge = None  # ...but "How are things at home?" is what it is like there, when they have that to say
         if says_back(analysis) and not showing:
             knowledge = None  # "Tell me back what you'll do tomorrow" with no plan agreed: they say so (actor)
         if showing and knowledge is None and not touched_known and not disclosed:
@@ -187,9 +195,25 @@ class Director:
         answered = bool(touched_known) and bool(touched_known[0].detail(analysis.aspect)) and knowledge is None
         cue = None if opening or closing or disclosed or stacked or answered else self.cues.offer(analysis, turn, near, anywhere=carry_on)
         return Decision(
-            turn, analysis, events, disclosed, opening, closing, plan, ruler, touched_hidden, touched_known, confused, stacked,
+            turn, read, events, disclosed, opening, closing, plan, ruler, touched_hidden, touched_known, confused, stacked,
             knowledge, cue, cue_outcome, offer, showing, tells and analysis.is_question, carry_on,
         )
+
+    def _on_subject(self, analysis: TurnAnalysis) -> TurnAnalysis:
+        """A question that names nothing, points back and asks an aspect of it ("What's the story with it?", "What put
+        you off them?") asks about what the clinician was asking about a turn or two before: that, as its context (for the
+        patient only; the session records the turn as read)."""
+        subject, asked_at = self._subject
+        now = self.state.clinician_turns
+        if analysis.topics:
+            self._subject = (frozenset(analysis.topics), now)
+            return analysis
+        points_back = (
+            bool(analysis.aspects) and not analysis.context_topics and bool(subject) and now - asked_at <= SUBJECT_TURNS
+            and analysis.kind in (None, "not_covered") and bool(self.reader.lexicon.points_back.search(low := analysis.text.lower()))
+            and not any(about.search(low) for about in self.reader.lexicon.persona_subjects.values())
+        )
+        return replace(analysis, context_topics=tuple(sorted(subject))) if points_back else analysis
 
     def heard_self(self, reply: str) -> None:
         """What the patient said becomes theirs: a technical word they used is never jargon to them."""

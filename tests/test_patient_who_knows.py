@@ -1,0 +1,140 @@
+"""What a question asks about, beyond its topic words (issue 10): who else knows of something and what they make of
+it ("Does your boss know?", the `who_knows` aspect), what life at home is like, how they feel rather than what they
+eat, and a question that points back at what the clinician was just asking about ("What's the story with it?").
+Wording here is my own, in several voices, and in none of the benchmark consultations."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+import yaml
+
+from simulator.analysis import TurnReader
+from simulator.patient import ScriptedPatient
+from simulator.scenario import load_scenario
+from simulator.scenario.model import build_scenario
+
+from conftest import SCENARIOS, play, starts_with_one_of
+
+
+@pytest.fixture(scope="module")
+def reader() -> TurnReader:
+    return TurnReader()
+
+
+def knows(scenario_id: str, about: str):
+    return next(k for k in load_scenario(SCENARIOS[scenario_id]).patient.knows if k.about == about)
+
+
+def fact(scenario_id: str, fact_id: str):
+    return next(f for f in load_scenario(SCENARIOS[scenario_id]).facts if f.id == fact_id)
+
+
+@pytest.mark.parametrize("question", [
+    "Does the gaffer know you're diabetic, out of interest?",
+    "Do any of the girls at work know you've got asthma?",
+    "Have you told Jean?",
+    "is your husband aware of any of this",
+    "What does your daughter make of it all?",
+    "How's your wife taking it, d'you think?",
+    "Or do you tend to keep it to yourself?",
+    "Has anybody else been told?",
+    "what do they reckon at home about the tablets",
+])
+def test_who_else_knows_is_read_as_such(reader: TurnReader, question: str) -> None:
+    assert "who_knows" in reader.analyse(question).aspects
+
+
+@pytest.mark.parametrize("question", [
+    "Do you know what the brown inhaler is for?",  # what they know themselves
+    "Has anyone told you what the kidney results mean?",  # what they were told
+    "What do you think about starting a statin?",  # their own view
+    "Would he know what to do if you had a bad attack?",  # what to do, not whether he knows of it
+    "What did the consultant say about it?",  # what a clinician said
+    "How does it feel when it comes on?",
+])
+def test_questions_that_do_not_ask_who_else_knows(reader: TurnReader, question: str) -> None:
+    assert "who_knows" not in reader.analyse(question).aspects
+
+
+def test_asked_whether_the_boss_knows_the_patient_says_who_at_work_knows() -> None:
+    _, replies = play("t2d-hypo-fear", ["Hiya Gary, grab a seat. What brings you along?", "Does the gaffer know you're diabetic, out of interest?"])
+    assert starts_with_one_of(replies[1].text, knows("t2d-hypo-fear", "work").detail("who_knows")), replies[1].text
+
+
+def test_who_else_knows_brings_out_no_secret_by_its_topic() -> None:
+    """"...know you've got asthma?" names her breathing: it asks who knows, not about her nights."""
+    _, replies = play("asthma-young-adult", ["Hi Jade, come on in. What can I do for you?", "Do any of the girls at work know you've got asthma?"])
+    assert replies[1].decision.disclosed == ()
+    assert starts_with_one_of(replies[1].text, knows("asthma-young-adult", "work").detail("who_knows")), replies[1].text
+
+
+def test_does_she_know_right_after_telling_something_asks_about_that() -> None:
+    """"Does Jean know about that?" after the grey inhaler left in a drawer: whether Jean knows *that*, not his chest."""
+    _, replies = play("copd-low-mood", [
+        "Morning Derek, have a seat. How can I help?",
+        "Talk to me about the grey inhaler, the Anoro. How are you getting on with it?",
+        "Does Jean know about that?",
+    ])
+    assert [f.id for f in replies[1].decision.disclosed] == ["skips_preventer"]
+    assert starts_with_one_of(replies[2].text, fact("copd-low-mood", "skips_preventer").detail("who_knows")), replies[2].text
+
+
+def test_with_nothing_written_on_who_knows_the_patient_answers_that_not_their_job() -> None:
+    """A scenario without who_knows details: "Does your boss know?" gets a line about who knows (patient_lines.yaml),
+    not what their job is."""
+    with open(SCENARIOS["t2d-hypo-fear"], encoding="utf-8") as handle:
+        data = yaml.safe_load(handle)
+    stripped = copy.deepcopy(data)
+    for item in (*stripped["patient"]["knows"], *stripped["facts"]):
+        (item.get("details") or {}).pop("who_knows", None)
+        if "details" in item and not item["details"]:
+            del item["details"]
+    scenario = build_scenario(stripped)
+    engine = ScriptedPatient(scenario)
+    opening = engine.respond("Hiya Gary, grab a seat. What brings you along?", 0, None)
+    reply = engine.respond("Does your boss know about all this?", 2, opening.text)
+    assert starts_with_one_of(reply.text, scenario.lines["who_knows"]), reply.text
+    assert not any(line in reply.text for line in knows("t2d-hypo-fear", "work").says)
+
+
+def test_how_are_things_at_home_is_what_home_is_like_not_who_lives_there() -> None:
+    _, replies = play("ckd-pain-multimorbidity", ["Hello Maggie, come in, love. What's brought you in today?", "How's life at home at the minute?"])
+    assert starts_with_one_of(replies[1].text, knows("ckd-pain-multimorbidity", "home").detail("what_like")), replies[1].text
+
+
+def test_how_they_feel_about_it_all_is_not_what_they_eat_said_again() -> None:
+    _, replies = play("t2d-hypo-fear", [
+        "Hiya Gary, grab a seat. What brings you along?",
+        "What's your eating like on a work day?",
+        "And how do you feel about it all, honestly? The sugar creeping up and that?",
+    ])
+    takeaways = fact("t2d-hypo-fear", "takeaway_evenings")
+    assert [f.id for f in replies[1].decision.disclosed] == ["takeaway_evenings"]
+    assert not replies[2].decision.touched_known
+    assert not any(line[:30] in replies[2].text for line in takeaways.says), replies[2].text
+
+
+def test_a_question_that_points_back_asks_about_what_was_just_asked_about() -> None:
+    """"What's going on on the days it gets missed?" names nothing: it is the water tablet she has just told of."""
+    _, replies = play("heart-failure-carer", [
+        "Hello Pat, come in, sit yourself down. What can I do for you?",
+        "Tell me about your water tablet, the furosemide. Do you manage to take it every day?",
+        "What's going on on the days it gets missed?",
+    ])
+    assert [f.id for f in replies[1].decision.disclosed] == ["skips_water_tablet"]
+    assert starts_with_one_of(replies[2].text, fact("heart-failure-carer", "skips_water_tablet").detail("what_like")), replies[2].text
+
+
+def test_pointing_back_can_bring_out_what_the_clinician_was_asking_about() -> None:
+    """"What's the story with it?" right after the grey inhaler was raised opens that, and the session still records the
+    turn as read (the subject it points back to is the patient's reading, not the transcript's)."""
+    _, replies = play("copd-low-mood", [
+        "Morning Derek, have a seat. How can I help?",
+        "I'd like to go over your inhalers. The grey one, the Anoro, has only gone out five times this year.",
+        "What's the story with it?",
+    ])
+    told = [f.id for reply in replies[1:] for f in reply.decision.disclosed]
+    assert "skips_preventer" in told
+    assert replies[2].decision.analysis.context_topics == ()
