@@ -91,6 +91,8 @@ class Lexicon:
     farewell: re.Pattern[str]
     continuers: re.Pattern[str]  # a back-channel that asks them to carry on ("Mm. Go on.")
     asks_for_more: re.Pattern[str]  # "Anything else?": something not yet said
+    proposes_agenda: re.Pattern[str]  # "I'd also like to look at your inhalers, if that's alright": agreed to, not news
+    leave_asks: re.Pattern[str]  # "Is that alright?" after a proposal: asks only leave
     shows_how: re.Pattern[str]  # "Show me how you take it": a demonstration asked for
     once_more: re.Pattern[str]  # "Have another go for me?": do again what they have just done
     elliptical_questions: re.Pattern[str]  # "How often, roughly?": about what they have just said
@@ -174,6 +176,8 @@ def shared_lexicon() -> Lexicon:
         farewell=_alternation(codes_data["farewell"]),
         continuers=re.compile(codes_data["continuers"], FLAGS),
         asks_for_more=re.compile(codes_data["asks_for_more"], FLAGS),
+        proposes_agenda=re.compile(codes_data["proposes_agenda"], FLAGS),
+        leave_asks=re.compile(codes_data["leave_asks"], FLAGS),
         shows_how=re.compile(codes_data["shows_how"], FLAGS),
         once_more=re.compile(codes_data["once_more"], FLAGS),
         elliptical_questions=re.compile(codes_data["elliptical_questions"], FLAGS),

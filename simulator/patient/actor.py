@@ -38,6 +38,9 @@ _TOLD_POOLS = (
     (("resources",), "resources", True),
     (("greeting",), "greeting", True),
 )
+# Kinds of question whose own lines answer without telling anything kept back ("I potter about. I don't do as much as
+# I used to."): said instead of a deflection when the question brushes a secret
+_GUARDED_KINDS = frozenset({"how_been", "daily_life", "feelings", "past", "future"})
 _KIND_POOLS = {"teach_back": "teach_back_no_plan"}  # a kind whose own pool needs a plan to fill it
 TOLD_AFTER = 60  # characters of telling after "can I explain" in an unpunctuated run: it was explained
 TOLD_WORDS = 6  # a sentence after "can I explain?" this short ("It's quite short.") explains nothing yet
@@ -143,6 +146,8 @@ class ScriptedActor:
         """No fact, ruler or plan to voice: answer the kind of turn it was, in character."""
         a, lines, turn = decision.analysis, self.scenario.lines, decision.turn
         pick = lambda pool: self._pick(pool, lines[pool], turn, state)  # noqa: E731
+        if decision.proposal:  # "Your list first, then the tablets. OK?": yes, go on
+            return pick("permission")
         # advice they did not ask for, rejected; not when to ring or come back, and not what a turn that also asks or feels with them asks
         rejected = "advice_without_permission" in decision.events and state.affect != "open"
         if rejected and not a.has("safety_net", "empathy", "reflection", "follow_up") and not a.is_question:
@@ -194,6 +199,9 @@ class ScriptedActor:
                 return pick("agenda")
         if a.has("safety_net") and not a.has("open_question"):  # when to ring, heard before any summary it comes with
             return pick("safety_net")
+        # when they come back, not how they take a tablet nor which of a menu they would pick
+        if a.has("follow_up") and not a.has("open_question", "options") and a.kind != "choice" and not decision.touched_known:
+            return pick("follow_up")
         for codes, pool in ((("summary",), "summary"), (("affirmation",), "affirmed"), (("empathy", "reflection"), "acknowledge")):
             if a.has(*codes) and not a.is_question:
                 return pick(pool)
@@ -221,6 +229,8 @@ class ScriptedActor:
                 or self._remembered(f"fact:{fact.id}", fact.says, decision, state)
             )
         if decision.touched_hidden:
+            if a.kind in _GUARDED_KINDS:  # "What can you still manage on a normal day?": that, without the secret
+                return self._by_kind(decision, state)
             return self._pick(f"deflect:{state.affect}", self.scenario.voice[state.affect]["deflections"], turn, state)
         if a.kind == "name":
             return self._name_line(decision, state)

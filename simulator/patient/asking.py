@@ -80,3 +80,13 @@ def asks_past_it(
     asked_for = lexicon.persona_subjects.get(knowledge.about)
     subject_topics = lexicon.persona_subject_topics.get(knowledge.about, frozenset())
     return not (asked_for and asked_for.search(analysis.text.lower()) and set(analysis.topics) & subject_topics)
+
+
+def proposes(analysis: TurnAnalysis, lexicon: Lexicon) -> bool:
+    """Proposes what else the consultation will cover and asks, at most, whether that is all right ("I'd also like to
+    look at your inhalers, if that's alright.", "Can I also squeeze in the kidneys?", "Your list first, then the tablets.
+    OK?"): agreed to, not news and not a question about their life (a question of its own in the turn is that)."""
+    if not lexicon.proposes_agenda.search(analysis.text.lower()):
+        return False
+    asked = [h.text.lower() for h in analysis.hits if h.code in ("open_question", "closed_question")]
+    return all(lexicon.proposes_agenda.search(q) or lexicon.leave_asks.search(q) for q in asked)

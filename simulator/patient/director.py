@@ -13,7 +13,7 @@ from simulator.analysis import TurnAnalysis, TurnReader, plans
 from simulator.analysis.events import detect_events
 from simulator.analysis.features import stem
 from simulator.analysis.reader import STACKED_TOPICS
-from simulator.patient.asking import ASKING, HABITS, INVITING, NOT_ABOUT_THEIR_LIFE, VIEWS, asks_past_it, only_tells, says_back
+from simulator.patient.asking import ASKING, HABITS, INVITING, NOT_ABOUT_THEIR_LIFE, VIEWS, asks_past_it, only_tells, proposes, says_back
 from simulator.patient.cues import CueTracker
 from simulator.patient.planner import Planner, PlanOutcome, Ruler
 from simulator.patient.state import PatientState, thresholds
@@ -50,6 +50,7 @@ class Decision:
     showing: bool = False  # asked to show how they use a medicine, with no plan to say back
     checking: bool = False  # tells them something and asks only whether it landed ("...that's a lot, aye?")
     carry_on: bool = False  # only asks them to go on ("Mm. Go on.")
+    proposal: bool = False  # proposes what else to cover, asking at most whether that is all right: agreed to
 
 
 class Director:
@@ -84,10 +85,13 @@ class Director:
         if read.has("empathy"):
             state.empathy_shown = True
         analysis = self._on_subject(read)  # what was said moved them (above); what it asks about may lie a turn back
-        stacked = analysis.stacked and not opening
+        # "I'd also like to look at your inhalers, if that's alright?": what it names is not asked about
+        proposal = not opening and proposes(analysis, self.reader.lexicon)
+        # a safety-net or what happens next, said in one breath with a question mark, names many things but asks none of them
+        stacked = analysis.stacked and not opening and not proposal and not analysis.has("safety_net", "follow_up")
         # a turn that tells (explains, safety-nets, offers) and asks only whether it made sense or may go on asks
         # nothing about their life: nothing comes out of it, and nothing told is said again
-        tells = only_tells(analysis, self.reader.topics_in) and not opening
+        tells = (only_tells(analysis, self.reader.topics_in) or proposal) and not opening
         # offered options and asked to pick ("Which would you be happy to start with?"): a choice, not their life story
         # (what stands in the way of one of them, or an idea of their own, may still come out); a menu of nothing they have
         # a plan for is talked about
@@ -98,7 +102,8 @@ class Director:
             disclosed = (*disclosed, *self._behind_cue(cue_outcome[1], turn, disclosed))
         # when to ring, when to come back or "does that make sense?" offers no plan and asks for no hurdle
         winding_up = tells and analysis.has("safety_net", "follow_up", "check_understanding") and not analysis.has("options")
-        plan = None if opening or stacked or winding_up or analysis.kind in ("agenda", "permission") else self.planner.plan(analysis, text, turn, events)
+        no_plan = opening or stacked or winding_up or proposal or analysis.kind in ("agenda", "permission")
+        plan = None if no_plan else self.planner.plan(analysis, text, turn, events)
         # a number back only when a scale was given: "How confident do you feel?" is answered in words
         # "What would take it one number higher?" asks what would help, not for the number again
         # unless the scale is given in the same turn ("Out of ten, how sure are you? And what would make it higher?"): both
@@ -196,7 +201,7 @@ class Director:
         cue = None if opening or closing or disclosed or stacked or answered else self.cues.offer(analysis, turn, near, anywhere=carry_on)
         return Decision(
             turn, read, events, disclosed, opening, closing, plan, ruler, touched_hidden, touched_known, confused, stacked,
-            knowledge, cue, cue_outcome, offer, showing, tells and analysis.is_question, carry_on,
+            knowledge, cue, cue_outcome, offer, showing, tells and analysis.is_question, carry_on, proposal,
         )
 
     def _on_subject(self, analysis: TurnAnalysis) -> TurnAnalysis:

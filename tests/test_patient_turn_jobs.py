@@ -1,0 +1,79 @@
+"""What a turn does decides the patient's answer before what it names (issue 10): a proposal of what else to cover
+is agreed to, not news and not a question about what it names; a safety-net or the next appointment said in one
+breath is heard as that, not as a heap of questions; a question that brushes a secret but asks how they have been
+or what their days are like gets that, without the secret, rather than a deflection. Wording is my own."""
+
+from __future__ import annotations
+
+import pytest
+
+from simulator.scenario import load_scenario
+
+from conftest import SCENARIOS, play, starts_with_one_of
+
+OPENINGS = {
+    "t2d-hypo-fear": "Hiya Gary, come in. What's brought you in?",
+    "heart-failure-carer": "Morning Pat, come on in. What can I do for you?",
+    "asthma-young-adult": "Hi Jade, take a seat. What's up?",
+    "copd-low-mood": "Morning Derek. How can I help?",
+    "hypertension-proactive": "Good morning, come in. What brings you in?",
+}
+
+
+def lines(scenario_id: str, pool: str) -> tuple[str, ...]:
+    return load_scenario(SCENARIOS[scenario_id]).lines[pool]
+
+
+@pytest.mark.parametrize("scenario_id, proposal", [
+    ("t2d-hypo-fear", "Right, we'll sort the letter first. I'd also like to have a look at your tablets after, if that's okay with you."),
+    ("heart-failure-carer", "Lovely. Can we also go over your water tablet before you go? Won't take long."),
+    ("asthma-young-adult", "Your inhalers first, then the shifts. Sound good?"),
+])
+def test_a_proposal_of_what_else_to_cover_is_agreed_to_and_brings_nothing_out(scenario_id: str, proposal: str) -> None:
+    _, replies = play(scenario_id, [OPENINGS[scenario_id], proposal])
+    reply = replies[1]
+    assert reply.decision.proposal and reply.decision.disclosed == () and reply.decision.plan is None
+    assert starts_with_one_of(reply.text, lines(scenario_id, "permission")), reply.text
+
+
+def test_a_proposal_with_a_question_of_its_own_is_that_question() -> None:
+    """"I'd like to look at your inhalers. How often are you using the blue one?" asks how often."""
+    _, replies = play("asthma-young-adult", [OPENINGS["asthma-young-adult"], "I'd like to look at your inhalers. How often are you using the blue one?"])
+    assert not replies[1].decision.proposal
+    assert not starts_with_one_of(replies[1].text, lines("asthma-young-adult", "permission")), replies[1].text
+
+
+def test_a_safety_net_in_one_breath_is_heard_not_taken_for_a_heap_of_questions() -> None:
+    turn = ("if you get more breathless than usual or your phlegm goes green or you get a temperature or chest pain give "
+            "us a ring the same day or 111 out of hours ok")
+    _, replies = play("copd-low-mood", [OPENINGS["copd-low-mood"], turn])
+    assert not replies[1].decision.stacked
+    assert starts_with_one_of(replies[1].text, lines("copd-low-mood", "safety_net")), replies[1].text
+
+
+@pytest.mark.parametrize("scenario_id, turn", [
+    ("hypertension-proactive", "We'll get the bloods done next week and then I'll see you again in a month to go through everything."),
+    # said in one breath, naming four things checked: still the next appointment, not four questions at once
+    ("copd-low-mood", "so well do the bloods in a fortnight and check your kidneys your blood pressure your weight and your sugar "
+                      "and ill see you after that yeah"),
+])
+def test_the_next_appointment_is_agreed_to(scenario_id: str, turn: str) -> None:
+    _, replies = play(scenario_id, [OPENINGS[scenario_id], turn])
+    assert not replies[1].decision.stacked
+    assert starts_with_one_of(replies[1].text, lines(scenario_id, "follow_up")), replies[1].text
+
+
+def test_a_question_brushing_a_secret_about_their_days_is_answered_without_it() -> None:
+    """Derek is guarded once rushed; "What can you still manage these days?" touches the role he lost: he answers
+    about his days, not "Can't say, really."."""
+    _, replies = play("copd-low-mood", [
+        OPENINGS["copd-low-mood"],
+        "Right. Smoking? Inhalers? Oxygen? Weight?",  # rushed, closed: he closes up
+        "Do you take the grey one? Every day? Any spacer?",
+        "What does your day-to-day look like now, bit of shopping, odd jobs, that sort of thing?",
+    ])
+    last = replies[-1]
+    assert last.decision.touched_hidden and last.decision.analysis.kind == "daily_life"
+    deflections = {line for level in load_scenario(SCENARIOS["copd-low-mood"]).voice.values() for line in level["deflections"]}
+    assert not any(last.text.startswith(line) for line in deflections), last.text
+    assert starts_with_one_of(last.text, lines("copd-low-mood", "daily_life")), last.text
