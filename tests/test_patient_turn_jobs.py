@@ -77,3 +77,22 @@ def test_a_question_brushing_a_secret_about_their_days_is_answered_without_it() 
     deflections = {line for level in load_scenario(SCENARIOS["copd-low-mood"]).voice.values() for line in level["deflections"]}
     assert not any(last.text.startswith(line) for line in deflections), last.text
     assert starts_with_one_of(last.text, lines("copd-low-mood", "daily_life")), last.text
+
+
+def test_asked_to_show_their_technique_they_have_a_go_not_say_the_plan_or_an_old_story() -> None:
+    """With a plan agreed, "Show me how you take it, here's a dummy" is a demonstration, not the plan said back; and
+    what they told at the start (the pharmacy sending her) is not how she takes it."""
+    engine, replies = play("asthma-young-adult", [
+        OPENINGS["asthma-young-adult"],
+        "Have a go with this dummy inhaler for me, just how you'd normally take the blue one.",
+    ])
+    assert replies[0].decision.disclosed  # she came with something to tell
+    assert replies[1].decision.showing and not replies[1].decision.touched_known
+    assert starts_with_one_of(replies[1].text, engine.scenario.lines["demonstrate"]), replies[1].text
+    plan = next(p for p in engine.scenario.accept_plans if p.says_back)
+    engine.state.agree(plan.id, "clinician", 2)
+    shown = engine.respond("Right, show me how you take the brown one now, with the dummy.", 4, replies[1].text)
+    assert shown.decision.showing
+    assert starts_with_one_of(shown.text, engine.scenario.lines["demonstrate"]), shown.text
+    told_back = engine.respond("And tell me back what you'll do from tomorrow?", 6, shown.text)
+    assert not told_back.decision.showing and any(line in told_back.text for line in plan.says_back), told_back.text

@@ -149,11 +149,13 @@ class ScriptedActor:
         if decision.proposal:  # "Your list first, then the tablets. OK?": yes, go on
             return pick("permission")
         # advice they did not ask for, rejected; not when to ring or come back, and not what a turn that also asks or feels with them asks
-        rejected = "advice_without_permission" in decision.events and state.affect != "open"
+        rejected = "advice_without_permission" in decision.events and state.affect != "open" and not decision.showing
         if rejected and not a.has("safety_net", "empathy", "reflection", "follow_up") and not a.is_question:
             return pick("advice_rejected")
+        if decision.showing and not decision.touched_known:  # "Show me how you take it": they have a go
+            return pick("demonstrate")
         if says_back(a):
-            if state.plan_agreed:  # in their own words for that plan, else the shared template with its label
+            if state.plan_agreed and not decision.showing:  # in their own words for that plan, else the shared template with its label
                 agreed = self._accepted(state.plan_agreed)
                 if agreed is not None and agreed.says_back:  # asked again: "As I said, ..."
                     return self._remembered(f"back:{agreed.id}", agreed.says_back, decision, state)

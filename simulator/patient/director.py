@@ -47,7 +47,7 @@ class Decision:
     cue: Cue | None = None  # a hint of an unspoken concern, dropped in this reply
     cue_outcome: tuple[str, Cue] | None = None  # the cue before: ("taken_up" | "missed", cue)
     offer: bool = False  # proposes something (a plan, help) rather than asks what the patient knows
-    showing: bool = False  # asked to show how they use a medicine, with no plan to say back
+    showing: bool = False  # asked to show how they use a medicine: a demonstration, not a plan said back
     checking: bool = False  # tells them something and asks only whether it landed ("...that's a lot, aye?")
     carry_on: bool = False  # only asks them to go on ("Mm. Go on.")
     proposal: bool = False  # proposes what else to cover, asking at most whether that is all right: agreed to
@@ -172,8 +172,10 @@ class Director:
         if closing:
             state.ended = True
         confused = self._confused(analysis)
-        # "Show me how you use your inhaler": with no plan to teach back, a demonstration of what they know
-        showing = not state.plan_agreed and says_back(analysis) and bool(self.reader.lexicon.shows_how.search(analysis.text.lower()))
+        # "Show me how you use your inhaler": a demonstration, not the plan said back ("Show me what you'll do" is that)
+        low = analysis.text.lower()
+        technique = bool(self.reader.lexicon.shows_technique.search(low))  # "Have a go with this dummy one", whatever it is coded
+        showing = technique or (says_back(analysis) and bool(self.reader.lexicon.shows_how.search(low)) and not state.plan_agreed)
         # a clerking prompt, said without a question's shape ("next of kin and their name", "date of birth")
         prompted = not analysis.codes and 0 < analysis.word_count <= PROMPT_WORDS and len(analysis.topics) < STACKED_TOPICS
         # how they have been or feel ("How have things been since then, on your own?") is not where they live, and a question
@@ -185,13 +187,16 @@ class Director:
             knowledge = None  # ...but "How are things at home?" is what it is like there, when they have that to say
         if says_back(analysis) and not showing:
             knowledge = None  # "Tell me back what you'll do tomorrow" with no plan agreed: they say so (actor)
-        if showing and knowledge is None and not touched_known and not disclosed:
-            # "Show me how you use it": how they said they use their medicines, the latest first; the one it names ("your
-            # blue one") if it names one; none when asked to have another go (actor: they have a go)
+        if showing:
+            # "Show me how you use it" just after they were asked how they use it: that, shown; else they have a go
+            # (actor), never what they take, what they came in with nor something told long before
             which = set(analysis.topics) & self._medicine_topics - {GENERAL_MEDICINE}
-            about = which or (frozenset() if self.reader.lexicon.once_more.search(text.lower()) else self._medicine_topics)
-            told = [f for f in self.scenario.facts if f.id in state.disclosed and set(f.topics) & about and f.kind not in VIEWS]
-            touched_known = tuple(sorted(told, key=lambda f: -state.disclosed.index(f.id)))
+            about = which or (frozenset() if self.reader.lexicon.once_more.search(low) else self._medicine_topics)
+            told = [
+                f for f in self.scenario.facts
+                if f.id == state.last_fact and f.disclose != "volunteered" and set(f.topics) & about and f.kind not in VIEWS
+            ]
+            knowledge, touched_known = None, () if disclosed else tuple(told)
         if knowledge is not None and asks_past_it(analysis, knowledge, touched_known, self._own_topics, self.reader.lexicon):
             knowledge = None  # "How are you managing for money, on your own?" after the money story: the money, again
         # "Mm. Go on.": a little more about what they were saying, a hint of what lies behind it, else of what is on their mind
