@@ -41,6 +41,7 @@ def fact(scenario_id: str, fact_id: str):
     "Or do you tend to keep it to yourself?",
     "Has anybody else been told?",
     "what do they reckon at home about the tablets",
+    "Does anybody, your daughter or a friend, know how bad it's got?",
 ])
 def test_who_else_knows_is_read_as_such(reader: TurnReader, question: str) -> None:
     assert "who_knows" in reader.analyse(question).aspects
@@ -53,6 +54,7 @@ def test_who_else_knows_is_read_as_such(reader: TurnReader, question: str) -> No
     "Would he know what to do if you had a bad attack?",  # what to do, not whether he knows of it
     "What did the consultant say about it?",  # what a clinician said
     "How does it feel when it comes on?",
+    "Is it worse of a morning, do you know why?",  # what they know of it themselves
 ])
 def test_questions_that_do_not_ask_who_else_knows(reader: TurnReader, question: str) -> None:
     assert "who_knows" not in reader.analyse(question).aspects
@@ -138,3 +140,23 @@ def test_pointing_back_can_bring_out_what_the_clinician_was_asking_about() -> No
     told = [f.id for reply in replies[1:] for f in reply.decision.disclosed]
     assert "skips_preventer" in told
     assert replies[2].decision.analysis.context_topics == ()
+
+
+def test_since_when_points_back_to_what_was_asked_not_to_the_diagnosis() -> None:
+    """"How long have you been doing them for?" after the home readings is the readings; "Since when, would you say?"
+    after tiredness is not how long ago the diabetes was found."""
+    _, replies = play("hypertension-proactive", [
+        "Good morning, come in. What brings you in?",
+        "Those home readings of yours, how are they looking?",
+        "How long have you been doing them for, twice a day like that?",
+    ])
+    readings = fact("hypertension-proactive", "home_readings")
+    assert starts_with_one_of(replies[2].text, readings.detail("since_when")), replies[2].text
+    _, replies = play("t2d-hypo-fear", [
+        "Hiya Gary, come in. What's brought you in?",
+        "Are you more tired than usual, thirsty, that kind of thing?",
+        "Since when, would you say?",
+    ])
+    health = knows("t2d-hypo-fear", "health")
+    assert replies[2].decision.knowledge is None
+    assert not any(line in replies[2].text for line in (*health.says, *health.detail("since_when"))), replies[2].text

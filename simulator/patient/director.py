@@ -130,7 +130,8 @@ class Director:
         # asked again about something told: by topic, or by the kind of ICE question ("What worries you?" again)
         # what they said last is what is asked about only when the question asks about nothing of its own kind
         # ("You do a lot for everyone. How are things on the days it's just you?" is not about everyone again)
-        about = engaged if analysis.kind in (None, "not_covered") else frozenset(analysis.topics)
+        # (or what it points back to: "Since when have you been doing them?")
+        about = engaged if analysis.kind in (None, "not_covered") or analysis is not read else frozenset(analysis.topics)
         touched_known = tuple(dict.fromkeys(
             f for f in (*self._ice_answers(ice_kinds), *self.scenario.facts)
             if f.id in state.disclosed and f not in disclosed and (set(f.topics) & about or f.kind in ice_kinds)
@@ -215,12 +216,13 @@ class Director:
         patient only; the session records the turn as read)."""
         subject, asked_at = self._subject
         now = self.state.clinician_turns
-        if analysis.topics:
-            self._subject = (frozenset(analysis.topics), now)
+        own = frozenset(analysis.topics) - self.reader.lexicon.aspect_topics  # "since when" names history, not a subject
+        if own:
+            self._subject = (own, now)
             return analysis
         points_back = (
             bool(analysis.aspects) and not analysis.context_topics and bool(subject) and now - asked_at <= SUBJECT_TURNS
-            and analysis.kind in (None, "not_covered") and bool(self.reader.lexicon.points_back.search(low := analysis.text.lower()))
+            and analysis.kind in (None, "not_covered", "past") and bool(self.reader.lexicon.points_back.search(low := analysis.text.lower()))
             and not any(about.search(low) for about in self.reader.lexicon.persona_subjects.values())
         )
         return replace(analysis, context_topics=tuple(sorted(subject))) if points_back else analysis
@@ -247,7 +249,9 @@ class Director:
         if analysis.kind == "feelings":
             return None  # how they feel in themselves is not a fact of their life ("Have you had thoughts of harming yourself?")
         # what the turn names; what the patient said last only for a bare prompt ("Go on, tell me more")
-        topics = frozenset(analysis.topics) or (frozenset(analysis.context_topics) if analysis.word_count <= PROMPT_WORDS else frozenset())
+        # ("Since when, roughly?" names only what it asks, not a subject: history is not their diagnosis here)
+        named = frozenset(analysis.topics) - self.reader.lexicon.aspect_topics if analysis.aspects else frozenset(analysis.topics)
+        topics = named or (frozenset(analysis.context_topics) if analysis.word_count <= PROMPT_WORDS else frozenset())
         best = max(knows, key=lambda k: len(set(k.topics) & topics), default=None)
         if best is not None and set(best.topics) & topics:
             return best
