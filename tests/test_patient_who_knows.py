@@ -160,3 +160,17 @@ def test_since_when_points_back_to_what_was_asked_not_to_the_diagnosis() -> None
     health = knows("t2d-hypo-fear", "health")
     assert replies[2].decision.knowledge is None
     assert not any(line in replies[2].text for line in (*health.says, *health.detail("since_when"))), replies[2].text
+
+
+def test_how_bad_of_what_they_came_with_is_answered_before_anything_new_it_brings_out() -> None:
+    """"How bad is it, day to day? What does it stop you doing?" about the back she came with: how bad first, even when
+    the question also brings out the shop-bought painkillers."""
+    _, replies = play("ckd-pain-multimorbidity", [
+        "Hello Maggie, come in, love. What's brought you in today?",
+        "Your back and knees then. How bad is the pain from one day to the next? What does it stop you doing?",
+    ])
+    pain = fact("ckd-pain-multimorbidity", "back_knee_pain")
+    assert replies[1].decision.disclosed and pain in replies[1].decision.touched_known
+    assert starts_with_one_of(replies[1].text, pain.detail("how_often")), replies[1].text
+    new = replies[1].decision.disclosed[0]
+    assert any(line[:40] in replies[1].text for line in new.says), replies[1].text

@@ -86,9 +86,13 @@ class ScriptedActor:
             return [pick("closing", lines[self._closing_pool(state)])], []
         essential: list[str] = []
         if decision.disclosed:
+            # "How bad's the pain day to day?" about what they came with, bringing out something new as well: the answer
+            # to what was asked first, then the new thing
+            asked = decision.touched_known[0] if decision.touched_known and not decision.knowledge else None
+            answer = self._follow_up(asked, decision, state) if asked is not None and self._asked_of(asked, decision, previous_fact) else None
             prefix = self._prefix(state, turn)
             facts = [self._say_fact(f.id, f.says, turn, state) for f in decision.disclosed]
-            essential.append(_with_prefix(prefix, facts[0], self.voice))
+            essential += [answer, facts[0]] if answer else [_with_prefix(prefix, facts[0], self.voice)]
             essential += facts[1:]
         if decision.ruler and decision.ruler.scaled:
             template = pick(f"ruler:{decision.ruler.kind}", lines[f"ruler_{decision.ruler.kind}"])
@@ -104,6 +108,15 @@ class ScriptedActor:
         if essential:
             return extra + essential, []
         return extra + [self._fallback(decision, state, previous_fact)], []
+
+    @staticmethod
+    def _asked_of(told: Fact, decision: Decision, previous_fact: str | None) -> bool:
+        """The question is about this told thing rather than what it brings out: it shares more of the question's
+        subjects than anything new does ("How bad's the pain?" is the pain, not the ibuprofen), or they said it last
+        and nothing new shares any ("And why's that?")."""
+        named = set(decision.analysis.topics)
+        new = max((len(set(f.topics) & named) for f in decision.disclosed), default=0)
+        return len(set(told.topics) & named) > new or (told.id == previous_fact and not new)
 
     def _say_fact(self, fact_id: str, says: Sequence[str], turn: int, state: PatientState) -> str:
         state.said[f"fact:{fact_id}"] = state.said.get(f"fact:{fact_id}", 0) + 1
