@@ -96,3 +96,14 @@ def test_asked_to_show_their_technique_they_have_a_go_not_say_the_plan_or_an_old
     assert starts_with_one_of(shown.text, engine.scenario.lines["demonstrate"]), shown.text
     told_back = engine.respond("And tell me back what you'll do from tomorrow?", 6, shown.text)
     assert not told_back.decision.showing and any(line in told_back.text for line in plan.says_back), told_back.text
+
+
+def test_asked_what_they_want_to_cover_an_activated_patient_asks_even_when_it_names_a_secret() -> None:
+    """Pat (activation 3) asked what she wants to sort out, in a turn that mentions her tablets (which she keeps back
+    a secret about): her own question, not the opening said again."""
+    engine, replies = play("heart-failure-carer", [
+        OPENINGS["heart-failure-carer"],
+        "Before we get onto your tablets, what did you want to make sure we cover today?",
+    ])
+    assert replies[1].decision.touched_hidden
+    assert replies[1].text.startswith(engine.scenario.patient.questions[0]), replies[1].text

@@ -204,9 +204,12 @@ class ScriptedActor:
             )
             return pick("information" if told_after else "permission")
         # "Anything else?", "What can I do for you?": an activated patient's own question; else what they came with, again
-        if (a.kind == "agenda" or a.has("agenda_setting")) and not decision.touched_hidden:
-            if question := self._own_question(decision, state, force=True):
-                return question
+        # (their own question even when the invitation names something they keep back: "What did you want to talk
+        # about, before I go on about tablets?")
+        asks_agenda = a.kind == "agenda" or a.has("agenda_setting")
+        if asks_agenda and (question := self._own_question(decision, state, force=True)):
+            return question
+        if asks_agenda and not decision.touched_hidden:
             if a.kind == "agenda" and decision.touched_known:
                 fact = decision.touched_known[0]
                 return self._remembered(f"fact:{fact.id}", fact.says, decision, state)
