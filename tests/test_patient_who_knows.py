@@ -174,3 +174,17 @@ def test_how_bad_of_what_they_came_with_is_answered_before_anything_new_it_bring
     assert starts_with_one_of(replies[1].text, pain.detail("how_often")), replies[1].text
     new = replies[1].decision.disclosed[0]
     assert any(line[:40] in replies[1].text for line in new.says), replies[1].text
+
+
+@pytest.mark.parametrize("scenario_id, opening, question", [
+    ("heart-failure-carer", "Morning Pat, come on in. What can I do for you?", "Anybody popping in to check on you, or is it all down to you?"),
+    ("ckd-pain-multimorbidity", "Hello Maggie, come in, love. What's brought you in today?", "Who helps you at home, then?"),
+    ("copd-low-mood", "Morning Derek. How can I help?", "Is there anyone to give you a hand?"),
+])
+def test_who_helps_them_is_answered_not_who_lives_with_them(scenario_id: str, opening: str, question: str) -> None:
+    """Asked who gives them a hand, they say who does (home's who_helps), bring nothing out by the question's words
+    ("check" is not their monitoring), even when the reader codes no question in it."""
+    _, replies = play(scenario_id, [opening, question])
+    reply = replies[1]
+    assert "who_helps" in reply.decision.analysis.aspects and reply.decision.disclosed == ()
+    assert starts_with_one_of(reply.text, knows(scenario_id, "home").detail("who_helps")), reply.text

@@ -249,7 +249,9 @@ class TurnReader:
         codes = tuple(sorted(coded, key=self.vocabulary_index.__getitem__))
         # the kind of question is what its question asks: "That's a real worry. Has anyone close to you had it?" asks no worry
         kind = self._question_kind(" ".join(asking) or low, low, topics, codes) if questions or prompt else None
-        aspects = () if not questions or kind in self.lexicon.aspect_free_kinds else self._aspects(" ".join(asking))
+        # (a turn with a question mark that the model coded no question in still asks: "Is there anyone to give you a hand?")
+        asks = " ".join(asking) or (low if low.rstrip().endswith("?") else "")
+        aspects = () if not asks or kind in self.lexicon.aspect_free_kinds else self._aspects(asks)
         if previous_patient and (coded & _CONTEXT_CODES or prompt or elliptical) and "agenda_setting" not in coded and kind != "agenda":
             said = previous_patient
             if coded & _CONTEXT_CODES == {"reflection"} and not prompt:

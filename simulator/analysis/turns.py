@@ -32,7 +32,7 @@ class Reading:
     kind: str | None = field(default=None, metadata=KEEP_NULL)  # written as null when it asks nothing, as always
     aspects: list[str] | None = field(default=None, metadata={
         "description": "What its questions ask about their subject, in the order asked (how_often, since_when, why, what_like, "
-        "difference, who_knows); left out when none."
+        "difference, who_knows, who_helps); left out when none."
     })
 
 

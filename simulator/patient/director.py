@@ -97,7 +97,9 @@ class Director:
         # a plan for is talked about
         choosing = analysis.has("options") and plans.asks_to_choose(analysis, text) and self.planner.names_a_plan(text)
         # who else knows of it ("Does anyone at work know you've got asthma?") asks nothing new of them
-        disclosed = () if stacked or tells or analysis.aspect == "who_knows" else self._disclose(analysis, turn, opening, choosing=choosing)
+        # and who helps them ("Anybody popping in to check on you?") asks nothing new of them either
+        about_others = analysis.aspect in ("who_knows", "who_helps")
+        disclosed = () if stacked or tells or about_others else self._disclose(analysis, turn, opening, choosing=choosing)
         if cue_outcome and cue_outcome[0] == "taken_up" and not stacked:
             disclosed = (*disclosed, *self._behind_cue(cue_outcome[1], turn, disclosed))
         # when to ring, when to come back or "does that make sense?" offers no plan and asks for no hurdle
@@ -112,7 +114,7 @@ class Director:
         asked = asked and (scaled or analysis.kind not in AFTER_A_RULER)
         ruler = self.planner.ruler(analysis, text, scaled) if asked else None
         engaged = analysis.engaged_topics
-        asking = analysis.has(*INVITING) and not tells
+        asking = (analysis.has(*INVITING) or bool(analysis.aspects)) and not tells  # (a "?" the model coded nothing in asks too)
         touched_hidden = asking and any(
             set(f.topics) & engaged for f in self.scenario.hidden_facts if f.id not in state.disclosed
         )
@@ -198,6 +200,9 @@ class Director:
                 if f.id == state.last_fact and f.disclose != "volunteered" and set(f.topics) & about and f.kind not in VIEWS
             ]
             knowledge, touched_known = None, () if disclosed else tuple(told)
+        if analysis.aspect == "who_helps" and knowledge is None and not touched_known and asking:
+            # "Is there anyone to give you a hand?" names no one: those at home, or whoever they have said helps
+            knowledge = next((k for k in self.scenario.patient.knows if k.detail("who_helps")), None)
         if knowledge is not None and asks_past_it(analysis, knowledge, touched_known, self._own_topics, self.reader.lexicon):
             knowledge = None  # "How are you managing for money, on your own?" after the money story: the money, again
         # "Mm. Go on.": a little more about what they were saying, a hint of what lies behind it, else of what is on their mind
