@@ -188,3 +188,17 @@ def test_who_helps_them_is_answered_not_who_lives_with_them(scenario_id: str, op
     reply = replies[1]
     assert "who_helps" in reply.decision.analysis.aspects and reply.decision.disclosed == ()
     assert starts_with_one_of(reply.text, knows(scenario_id, "home").detail("who_helps")), reply.text
+
+
+def test_who_knows_of_the_condition_is_not_who_knows_of_a_secret_told_just_before() -> None:
+    """After the cat comes out, "Does anyone at work or at home know you've got asthma?" asks who knows of her asthma
+    (everyone), not of the cat (nobody): a named place is who was told, not what."""
+    engine, replies = play("asthma-young-adult", [
+        "Hi Jade, take a seat. What's up?",
+        "That sounds hard. Has anything changed at home lately, any pets, new bedding, anything like that?",
+    ])
+    engine.state.disclosed.append("boyfriends_cat")  # told, whichever way the turn went
+    reply = engine.respond("Ah right. Does anyone at work or at home know you've got asthma?", 4, replies[1].text)
+    cat = fact("asthma-young-adult", "boyfriends_cat")
+    assert not any(line in reply.text for line in cat.detail("who_knows")), reply.text
+    assert starts_with_one_of(reply.text, knows("asthma-young-adult", "health").detail("who_knows")), reply.text

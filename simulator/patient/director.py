@@ -205,6 +205,12 @@ class Director:
             knowledge = next((k for k in self.scenario.patient.knows if k.detail("who_helps")), None)
         if knowledge is not None and asks_past_it(analysis, knowledge, touched_known, self._own_topics, self.reader.lexicon):
             knowledge = None  # "How are you managing for money, on your own?" after the money story: the money, again
+        if analysis.aspect == "who_knows" and asking and not follows_up and not (knowledge and knowledge.detail("who_knows")):
+            # "Does anyone at work or home know you've got asthma?": who knows of the condition it names (their health
+            # entry's who_knows), not of something told that shares a word with it ("home": the cat)
+            health = next((k for k in self.scenario.patient.knows if set(k.topics) & subject and k.detail("who_knows")), None)
+            if health is not None and not (touched_known and set(touched_known[0].topics) & subject):
+                knowledge, touched_known = health, ()
         # "Mm. Go on.": a little more about what they were saying, a hint of what lies behind it, else of what is on their mind
         near = frozenset(self.reader.topics_in(previous_patient)) if carry_on and previous_patient else frozenset()
         # asked how often, since when or why of what they told, they answer just that: no hint of something else
