@@ -202,3 +202,21 @@ def test_who_knows_of_the_condition_is_not_who_knows_of_a_secret_told_just_befor
     cat = fact("asthma-young-adult", "boyfriends_cat")
     assert not any(line in reply.text for line in cat.detail("who_knows")), reply.text
     assert starts_with_one_of(reply.text, knows("asthma-young-adult", "health").detail("who_knows")), reply.text
+
+
+def test_a_question_pointing_back_at_a_medicine_is_about_how_they_take_it() -> None:
+    """"How often would you say you miss it?" right after asking about the metformin (which he skips, and has not
+    said) is how he takes it, not his worry about the letter said again; once he has owned up, how often he misses it."""
+    letter, skips = fact("t2d-hypo-fear", "letter_worry"), fact("t2d-hypo-fear", "skips_evening_metformin")
+    _, replies = play("t2d-hypo-fear", [
+        "Hiya Gary, come in. What's brought you in?", "Are you still on the metformin?", "How often would you say you miss it, roughly?",
+    ])
+    assert not replies[1].decision.disclosed and not replies[2].decision.touched_known
+    assert not any(line[:40] in replies[2].text for line in letter.says), replies[2].text
+    _, replies = play("t2d-hypo-fear", [
+        "Hiya Gary, come in. What's brought you in?",
+        "And the metformin, how are you getting on with it? Every day?",
+        "How often would you say you miss it, roughly?",
+    ])
+    assert [f.id for f in replies[1].decision.disclosed] == [skips.id]
+    assert starts_with_one_of(replies[2].text, skips.detail("how_often")), replies[2].text

@@ -236,7 +236,14 @@ class Director:
             and analysis.kind in (None, "not_covered", "past") and bool(self.reader.lexicon.points_back.search(low := analysis.text.lower()))
             and not any(about.search(low) for about in self.reader.lexicon.persona_subjects.values())
         )
-        return replace(analysis, context_topics=tuple(sorted(subject))) if points_back else analysis
+        if not points_back:
+            return analysis
+        # a kind that needs a topic holds once the subject is known ("How often would you say you miss it?" after the
+        # metformin is how they take it)
+        kind = analysis.kind
+        if kind == "not_covered":
+            kind = next((k for k, _, pattern, needs in self.reader.lexicon.question_kinds if needs & subject and pattern.search(low)), kind)
+        return replace(analysis, context_topics=tuple(sorted(subject)), kind=kind)
 
     def heard_self(self, reply: str) -> None:
         """What the patient said becomes theirs: a technical word they used is never jargon to them."""
