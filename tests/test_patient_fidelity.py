@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from simulator import resources
 from simulator.consultation import Consultation
 from simulator.outcome import patient_outcome
 from simulator.patient import ScriptedPatient
@@ -53,7 +54,6 @@ def test_the_patient_knows_its_own_life(gary) -> None:
         ("What do you do for a bit of fun?", "likes"),
         ("Any hobbies, or is it all telly?", "likes"),
         ("Has the missus got much to say about all this?", ("family", "home")),
-        ("What's a day look like for you, start to finish?", "habits"),
         # clipped, form-filling questions
         ("Age?", "age"),
         ("Can you tell me what year you were born, please?", "age"),  # a fact asked, not a teach-back
@@ -66,6 +66,17 @@ def test_everyday_questions_about_the_patients_life_get_their_own_answer(gary, l
     replies = talk(engine, ["Hello Gary, come in.", "How have things been?", line])
     own = [said for k in gary.patient.knows if k.about in ((about,) if isinstance(about, str) else about) for said in k.says]
     assert any(said in replies[2].text for said in own), replies[2].text
+
+
+@pytest.mark.parametrize("line", ["What's a day look like for you, start to finish?", "What does a bad day look like for you?"])
+def test_asked_about_their_days_the_patient_describes_their_own_not_a_habit_or_a_stock_day(gary, line: str) -> None:
+    """A typical day is the scenario's own day (its `responses: daily_life`), not the first habit on file ("Never
+    smoked in my life") nor the shared "Most days are much the same"."""
+    shared = set(resources.data_file("patient_lines.yaml")["responses"]["daily_life"])
+    own = [said for said in gary.lines["daily_life"] if said not in shared]
+    assert own  # the scenario words its own days
+    replies = talk(ScriptedPatient(gary), ["Hello Gary, come in.", "How have things been?", line])
+    assert any(replies[2].text.startswith(said) for said in own), replies[2].text
 
 
 def test_a_question_with_no_scripted_answer_gets_a_reply_about_what_was_asked(gary) -> None:
