@@ -149,16 +149,16 @@ def test_a_patient_at_ease_answers_a_plain_question_that_a_wary_one_does_not() -
 def test_a_line_with_its_own_way_in_gets_no_second_one() -> None:
     from dataclasses import replace
 
-    from simulator.patient.actor import Voice, _with_prefix, _without_opener
+    from simulator.patient.voice import Voice, with_prefix, without_opener
 
     voice = Voice.of(load_scenario(SCENARIOS["ckd-pain-multimorbidity"]))
     assert "Kerry" in voice.names
-    assert _with_prefix("Well,", "Oh, I'm a great tea drinker.", voice) == "Oh, I'm a great tea drinker."
-    assert _with_prefix("Honestly,", "I stopped it, to be honest.", voice) == "I stopped it, to be honest."
-    assert _with_prefix("Well,", "The tablets make me queasy.", voice) == "Well, the tablets make me queasy."
-    assert _with_prefix("As I said,", "Kerry can't afford it.", voice) == "As I said, Kerry can't afford it."
-    assert _with_prefix("As I said,", "Kerry can't afford it.", replace(voice, names=frozenset())) == "As I said, kerry can't afford it."
-    assert _without_opener("Now you mention it, my ankles are up.", voice) == "My ankles are up."
+    assert with_prefix("Well,", "Oh, I'm a great tea drinker.", voice) == "Oh, I'm a great tea drinker."
+    assert with_prefix("Honestly,", "I stopped it, to be honest.", voice) == "I stopped it, to be honest."
+    assert with_prefix("Well,", "The tablets make me queasy.", voice) == "Well, the tablets make me queasy."
+    assert with_prefix("As I said,", "Kerry can't afford it.", voice) == "As I said, Kerry can't afford it."
+    assert with_prefix("As I said,", "Kerry can't afford it.", replace(voice, names=frozenset())) == "As I said, kerry can't afford it."
+    assert without_opener("Now you mention it, my ankles are up.", voice) == "My ankles are up."
 
 
 def test_asked_to_say_back_a_plan_nobody_settled_they_say_so() -> None:

@@ -15,18 +15,16 @@ from __future__ import annotations
 import random
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 
-from simulator import resources
 from simulator.analysis.lexicon import shared_lexicon
 from simulator.patient.asking import asks_leave, says_back
 from simulator.patient.director import AFTER_A_RULER, Decision
 from simulator.patient.followup import SENTENCE_END, closest, gist, repeated, stems, told_holds_it
 from simulator.patient.state import PatientState
+from simulator.patient.voice import Voice, with_prefix, without_opener
 from simulator.scenario.model import Fact, Knowledge, Plan, Scenario
 
 MAX_PARTS = {"terse": 2, "moderate": 3, "chatty": 4}
-_NEVER = re.compile(r"(?!x)x")
 IMPATIENT_AFTER = 2  # the same thing asked this many times before: the patient gets a little short
 # Kinds of question answered as such before the turn's other codes: a hope asked for beside a note of what comes
 # next ("What do you want out of today? Then I'll tell you my list.") is a hope, not "Right, I'll do that."
@@ -72,7 +70,7 @@ class ScriptedActor:
             text = f"{text} {question}".strip()
         text = text[:1].upper() + text[1:]
         if previous_reply and text == previous_reply:  # never the same reply twice running: say so instead
-            text = _with_prefix(self._pick("repeat", self.scenario.lines["repeat"], decision.turn, state), text, self.voice)
+            text = with_prefix(self._pick("repeat", self.scenario.lines["repeat"], decision.turn, state), text, self.voice)
         return text
 
     def _parts(self, decision: Decision, state: PatientState, previous_fact: str | None) -> tuple[list[str], list[str]]:
@@ -92,7 +90,7 @@ class ScriptedActor:
             answer = self._follow_up(asked, decision, state) if asked is not None and self._asked_of(asked, decision, previous_fact) else None
             prefix = self._prefix(state, turn)
             facts = [self._say_fact(f.id, f.says, turn, state) for f in decision.disclosed]
-            essential += [answer, facts[0]] if answer else [_with_prefix(prefix, facts[0], self.voice)]
+            essential += [answer, facts[0]] if answer else [with_prefix(prefix, facts[0], self.voice)]
             essential += facts[1:]
         if decision.ruler and decision.ruler.scaled:
             template = pick(f"ruler:{decision.ruler.kind}", lines[f"ruler_{decision.ruler.kind}"])
@@ -345,8 +343,8 @@ class ScriptedActor:
             return line
         line = state.last_lines.get(f"said:{key}") or self._pick(pool or key, options, turn, state)
         lead = "repeat_impatient" if times >= IMPATIENT_AFTER else "repeat"
-        again = _without_opener(repeated(line, decision.analysis.text), self.voice)
-        return _with_prefix(self._pick(lead, self.scenario.lines[lead], turn, state), again, self.voice, repeat=True)
+        again = without_opener(repeated(line, decision.analysis.text), self.voice)
+        return with_prefix(self._pick(lead, self.scenario.lines[lead], turn, state), again, self.voice, repeat=True)
 
     def _own_question(self, decision: Decision, state: PatientState, force: bool = False) -> str | None:
         """Activated patients ask their questions: level 4 every other turn, level 3 every third,
@@ -384,59 +382,3 @@ class ScriptedActor:
         line = rng.choice(choices)
         state.last_lines[pool] = line
         return line
-
-
-@dataclass(frozen=True)
-class Voice:
-    """What the actor needs to join a lead-in to a line: the scenario's names, which keep their capital ("As I
-    said, Kerry..."), and the shared hedges and openers (patient_lines.yaml), each a line's own way in."""
-
-    names: frozenset[str] = frozenset()
-    called: str = ""  # the name they go by: "Patricia (Pat) Hughes" is Pat
-    hedges: re.Pattern[str] = _NEVER
-    openers: re.Pattern[str] = _NEVER
-
-    @classmethod
-    def of(cls, scenario: Scenario) -> Voice:
-        shared = resources.data_file("patient_lines.yaml")
-        lines = [*scenario.opening_says, *(line for f in scenario.facts for line in f.says), *(line for k in scenario.patient.knows for line in k.says)]
-        full = scenario.patient.name
-        called = re.search(r"\((\w+)\)", full) or re.match(r"\W*(\w+)", full)
-        return cls(
-            names=frozenset(word for line in lines for word in _MID_CAPITAL.findall(line)) - {"I"},
-            called=called.group(1) if called else full,
-            hedges=re.compile(r"\b(?:" + "|".join(re.escape(w) for w in shared["hedges"]) + r")\b"),
-            openers=re.compile(r"(?:" + "|".join(re.escape(w) for w in shared["openers"]) + r")\b\W", re.I),
-        )
-
-
-def _with_prefix(prefix: str, line: str, voice: Voice, repeat: bool = False) -> str:
-    """'Honestly,' + 'The tablets...' -> 'Honestly, the tablets...' (but 'I' and names stay capital). A line that
-    already opens with the prefix's word keeps its own ("Aye," + "Aye, ..." is "Aye, ...", not "Aye, aye"),
-    a line with a hedge of its own gets no second one, and (but for "Like I said,") one with its own way in none."""
-    if not prefix:
-        return line
-    if _first_word(prefix) == _first_word(line):
-        return line
-    if (voice.hedges.search(prefix.lower()) and voice.hedges.search(line.lower())) or (not repeat and voice.openers.match(line)):
-        return line
-    first = re.split(r"[^\w]", line, maxsplit=1)[0]
-    if prefix.endswith(",") and first != "I" and first not in voice.names:
-        line = line[:1].lower() + line[1:]
-    return f"{prefix} {line}"
-
-
-def _without_opener(line: str, voice: Voice) -> str:
-    """Said again, a line loses its own way in: "Like I said, my ankles..." not "Like I said, now you mention it, ..."."""
-    head, comma, rest = line.partition(", ")
-    if comma and rest and len(head.split()) <= 4 and voice.openers.match(line):
-        return rest[:1].upper() + rest[1:]
-    return line
-
-
-_MID_CAPITAL = re.compile(r"(?<=[a-z,;] )([A-Z][a-z]+)")
-
-
-def _first_word(text: str) -> str:
-    word = text.split(maxsplit=1)[0] if text.strip() else ""
-    return word.strip(".,!?;:").lower()

@@ -6,7 +6,7 @@ their own life (persona.yaml subjects) it is after. The director decides with th
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from simulator.analysis import TurnAnalysis
 from simulator.analysis.lexicon import Lexicon
@@ -90,3 +90,23 @@ def proposes(analysis: TurnAnalysis, lexicon: Lexicon) -> bool:
         return False
     asked = [h.text.lower() for h in analysis.hits if h.code in ("open_question", "closed_question")]
     return all(lexicon.proposes_agenda.search(q) or lexicon.leave_asks.search(q) for q in asked)
+
+
+def who_helps(knows: Sequence[Knowledge]) -> Knowledge | None:
+    """"Is there anyone to give you a hand?" names no one: those at home, or whoever they have said helps (the first
+    own-life entry with a who_helps detail)."""
+    return next((k for k in knows if k.detail("who_helps")), None)
+
+
+def who_knows(
+    knows: Sequence[Knowledge], knowledge: Knowledge | None, touched_known: tuple[Fact, ...], subject: frozenset[str]
+) -> tuple[Knowledge | None, tuple[Fact, ...]]:
+    """(own-life entry, told facts) that answer who else knows of it: the entry chosen if it says who knows; else the
+    entry covering the condition it names ("Does anyone at work or home know you've got asthma?": their health entry),
+    not something told that shares a word with it ("home": the cat), unless that told thing is the subject itself."""
+    if knowledge is not None and knowledge.detail("who_knows"):
+        return knowledge, touched_known
+    health = next((k for k in knows if set(k.topics) & subject and k.detail("who_knows")), None)
+    if health is not None and not (touched_known and set(touched_known[0].topics) & subject):
+        return health, ()
+    return knowledge, touched_known

@@ -6,24 +6,24 @@ scenario's rules, and every disclosure is written to the ledger with its reason.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from simulator import resources
 from simulator.analysis import TurnAnalysis, TurnReader, plans
 from simulator.analysis.events import detect_events
 from simulator.analysis.features import stem
 from simulator.analysis.reader import STACKED_TOPICS
-from simulator.patient.asking import ASKING, HABITS, INVITING, NOT_ABOUT_THEIR_LIFE, VIEWS, asks_past_it, only_tells, proposes, says_back
+from simulator.patient.asking import ASKING, HABITS, INVITING, NOT_ABOUT_THEIR_LIFE, VIEWS, asks_past_it, only_tells, proposes, says_back, who_helps, who_knows
 from simulator.patient.cues import CueTracker
 from simulator.patient.planner import Planner, PlanOutcome, Ruler
 from simulator.patient.state import PatientState, thresholds
+from simulator.patient.subject import Subject
 from simulator.scenario.model import Cue, Fact, Knowledge, Scenario
 from simulator.session.model import Disclosure
 
 PROMPT_WORDS = 8  # a turn this short that the reader finds nothing in may still ask, as a form does
 _TO_A_CHOICE = ("barrier", "idea")  # kinds of fact a turn asking them to pick an option may bring out
 AFTER_A_RULER = ("ruler_up", "ruler_why")  # "what would take it higher?", "why not lower?": no number again
-SUBJECT_TURNS = 2  # "What's the story with it?" points back at what was asked about this many clinician turns ago, at most
 GENERAL_MEDICINE = "medication"  # the topic of medicines in general, beside the named ones (reliever, preventer...)
 
 
@@ -66,7 +66,7 @@ class Director:
         self.planner = Planner(scenario, self.state, self.limits, self.reader.lexicon.obstacle_questions)
         self._own_topics = frozenset(scenario.topics) - frozenset(self.reader.lexicon.shared_topics)  # this patient's own subjects
         self._fact_words = {f.id: self.reader.topics.content(" ".join(f.says).lower()) for f in scenario.facts}
-        self._subject: tuple[frozenset[str], int] = (frozenset(), 0)  # what the clinician last asked about, and when
+        self.subject = Subject(self.reader.lexicon)  # what the clinician last asked about, and when
         self._medicine_topics = next(with_topics for kind, _, _, with_topics in self.reader.lexicon.question_kinds if kind == "medicine_use")
 
     def step(self, text: str, turn: int, previous_patient: str | None = None) -> Decision:
@@ -84,7 +84,7 @@ class Director:
         self._apply_effects(read, events)
         if read.has("empathy"):
             state.empathy_shown = True
-        analysis = self._on_subject(read)  # what was said moved them (above); what it asks about may lie a turn back
+        analysis = self.subject.resolve(read, state.clinician_turns)  # what was said moved them (above); what it asks about may lie a turn back
         # "I'd also like to look at your inhalers, if that's alright?": what it names is not asked about
         proposal = not opening and proposes(analysis, self.reader.lexicon)
         # a safety-net or what happens next, said in one breath with a question mark, names many things but asks none of them
@@ -201,16 +201,11 @@ class Director:
             ]
             knowledge, touched_known = None, () if disclosed else tuple(told)
         if analysis.aspect == "who_helps" and knowledge is None and not touched_known and asking:
-            # "Is there anyone to give you a hand?" names no one: those at home, or whoever they have said helps
-            knowledge = next((k for k in self.scenario.patient.knows if k.detail("who_helps")), None)
+            knowledge = who_helps(self.scenario.patient.knows)
         if knowledge is not None and asks_past_it(analysis, knowledge, touched_known, self._own_topics, self.reader.lexicon):
             knowledge = None  # "How are you managing for money, on your own?" after the money story: the money, again
-        if analysis.aspect == "who_knows" and asking and not follows_up and not (knowledge and knowledge.detail("who_knows")):
-            # "Does anyone at work or home know you've got asthma?": who knows of the condition it names (their health
-            # entry's who_knows), not of something told that shares a word with it ("home": the cat)
-            health = next((k for k in self.scenario.patient.knows if set(k.topics) & subject and k.detail("who_knows")), None)
-            if health is not None and not (touched_known and set(touched_known[0].topics) & subject):
-                knowledge, touched_known = health, ()
+        if analysis.aspect == "who_knows" and asking and not follows_up:
+            knowledge, touched_known = who_knows(self.scenario.patient.knows, knowledge, touched_known, subject)
         # "Mm. Go on.": a little more about what they were saying, a hint of what lies behind it, else of what is on their mind
         near = frozenset(self.reader.topics_in(previous_patient)) if carry_on and previous_patient else frozenset()
         # asked how often, since when or why of what they told, they answer just that: no hint of something else
@@ -220,30 +215,6 @@ class Director:
             turn, read, events, disclosed, opening, closing, plan, ruler, touched_hidden, touched_known, confused, stacked,
             knowledge, cue, cue_outcome, offer, showing, tells and analysis.is_question, carry_on, proposal,
         )
-
-    def _on_subject(self, analysis: TurnAnalysis) -> TurnAnalysis:
-        """A question that names nothing, points back and asks an aspect of it ("What's the story with it?", "What put
-        you off them?") asks about what the clinician was asking about a turn or two before: that, as its context (for the
-        patient only; the session records the turn as read)."""
-        subject, asked_at = self._subject
-        now = self.state.clinician_turns
-        own = frozenset(analysis.topics) - self.reader.lexicon.aspect_topics  # "since when" names history, not a subject
-        if own:
-            self._subject = (own, now)
-            return analysis
-        points_back = (
-            bool(analysis.aspects) and not analysis.context_topics and bool(subject) and now - asked_at <= SUBJECT_TURNS
-            and analysis.kind in (None, "not_covered", "past") and bool(self.reader.lexicon.points_back.search(low := analysis.text.lower()))
-            and not any(about.search(low) for about in self.reader.lexicon.persona_subjects.values())
-        )
-        if not points_back:
-            return analysis
-        # a kind that needs a topic holds once the subject is known ("How often would you say you miss it?" after the
-        # metformin is how they take it)
-        kind = analysis.kind
-        if kind == "not_covered":
-            kind = next((k for k, _, pattern, needs in self.reader.lexicon.question_kinds if needs & subject and pattern.search(low)), kind)
-        return replace(analysis, context_topics=tuple(sorted(subject)), kind=kind)
 
     def heard_self(self, reply: str) -> None:
         """What the patient said becomes theirs: a technical word they used is never jargon to them."""
