@@ -44,7 +44,8 @@ def record(base_url: str, model: str, run: str, out: TextIO, temperature: float 
     scenario = load_scenario(REPO / "scenarios" / f"{scenario_id}.yaml")
     settings = LLMSettings(backend="openai", model=model, base_url=base_url, timeout=180.0, temperature=temperature, guard_retries=1)
     client = LLMClient(settings)
-    director, actor, guard = Director(scenario), ScriptedActor(scenario, seed), ReplyGuard(scenario)
+    director, guard = Director(scenario), ReplyGuard(scenario)
+    actor = ScriptedActor(scenario, seed, director.reader.lexicon.quantity_words)
     history: list[tuple[str, str]] = []
     decided: str | None = None
     for index, line in enumerate(script(scenario_id, name, int(rest[0]) if rest else None)):

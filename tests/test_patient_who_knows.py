@@ -31,6 +31,13 @@ def fact(scenario_id: str, fact_id: str):
     return next(f for f in load_scenario(SCENARIOS[scenario_id]).facts if f.id == fact_id)
 
 
+def after_telling(scenario_id: str, opening: str, telling: str, question: str, fact_id: str) -> tuple:
+    """The opening, a turn that brings out `fact_id` (checked), then `question`: (that fact, the reply to it)."""
+    _, replies = play(scenario_id, [opening, telling, question])
+    assert [f.id for f in replies[1].decision.disclosed] == [fact_id]
+    return fact(scenario_id, fact_id), replies[2]
+
+
 @pytest.mark.parametrize("question", [
     "Does the gaffer know you're diabetic, out of interest?",
     "Do any of the girls at work know you've got asthma?",
@@ -74,13 +81,11 @@ def test_who_else_knows_brings_out_no_secret_by_its_topic() -> None:
 
 def test_does_she_know_right_after_telling_something_asks_about_that() -> None:
     """"Does Jean know about that?" after the grey inhaler left in a drawer: whether Jean knows *that*, not his chest."""
-    _, replies = play("copd-low-mood", [
-        "Morning Derek, have a seat. How can I help?",
-        "Talk to me about the grey inhaler, the Anoro. How are you getting on with it?",
-        "Does Jean know about that?",
-    ])
-    assert [f.id for f in replies[1].decision.disclosed] == ["skips_preventer"]
-    assert starts_with_one_of(replies[2].text, fact("copd-low-mood", "skips_preventer").detail("who_knows")), replies[2].text
+    skips, reply = after_telling(
+        "copd-low-mood", "Morning Derek, have a seat. How can I help?",
+        "Talk to me about the grey inhaler, the Anoro. How are you getting on with it?", "Does Jean know about that?", "skips_preventer",
+    )
+    assert starts_with_one_of(reply.text, skips.detail("who_knows")), reply.text
 
 
 def test_with_nothing_written_on_who_knows_the_patient_answers_that_not_their_job() -> None:
@@ -107,26 +112,22 @@ def test_how_are_things_at_home_is_what_home_is_like_not_who_lives_there() -> No
 
 
 def test_how_they_feel_about_it_all_is_not_what_they_eat_said_again() -> None:
-    _, replies = play("t2d-hypo-fear", [
-        "Hiya Gary, grab a seat. What brings you along?",
-        "What's your eating like on a work day?",
-        "And how do you feel about it all, honestly? The sugar creeping up and that?",
-    ])
-    takeaways = fact("t2d-hypo-fear", "takeaway_evenings")
-    assert [f.id for f in replies[1].decision.disclosed] == ["takeaway_evenings"]
-    assert not replies[2].decision.touched_known
-    assert not any(line[:30] in replies[2].text for line in takeaways.says), replies[2].text
+    takeaways, reply = after_telling(
+        "t2d-hypo-fear", "Hiya Gary, grab a seat. What brings you along?", "What's your eating like on a work day?",
+        "And how do you feel about it all, honestly? The sugar creeping up and that?", "takeaway_evenings",
+    )
+    assert not reply.decision.touched_known
+    assert not any(line[:30] in reply.text for line in takeaways.says), reply.text
 
 
 def test_a_question_that_points_back_asks_about_what_was_just_asked_about() -> None:
     """"What's going on on the days it gets missed?" names nothing: it is the water tablet she has just told of."""
-    _, replies = play("heart-failure-carer", [
-        "Hello Pat, come in, sit yourself down. What can I do for you?",
+    skips, reply = after_telling(
+        "heart-failure-carer", "Hello Pat, come in, sit yourself down. What can I do for you?",
         "Tell me about your water tablet, the furosemide. Do you manage to take it every day?",
-        "What's going on on the days it gets missed?",
-    ])
-    assert [f.id for f in replies[1].decision.disclosed] == ["skips_water_tablet"]
-    assert starts_with_one_of(replies[2].text, fact("heart-failure-carer", "skips_water_tablet").detail("what_like")), replies[2].text
+        "What's going on on the days it gets missed?", "skips_water_tablet",
+    )
+    assert starts_with_one_of(reply.text, skips.detail("what_like")), reply.text
 
 
 def test_pointing_back_can_bring_out_what_the_clinician_was_asking_about() -> None:
@@ -213,10 +214,8 @@ def test_a_question_pointing_back_at_a_medicine_is_about_how_they_take_it() -> N
     ])
     assert not replies[1].decision.disclosed and not replies[2].decision.touched_known
     assert not any(line[:40] in replies[2].text for line in letter.says), replies[2].text
-    _, replies = play("t2d-hypo-fear", [
-        "Hiya Gary, come in. What's brought you in?",
-        "And the metformin, how are you getting on with it? Every day?",
-        "How often would you say you miss it, roughly?",
-    ])
-    assert [f.id for f in replies[1].decision.disclosed] == [skips.id]
-    assert starts_with_one_of(replies[2].text, skips.detail("how_often")), replies[2].text
+    _, reply = after_telling(
+        "t2d-hypo-fear", "Hiya Gary, come in. What's brought you in?", "And the metformin, how are you getting on with it? Every day?",
+        "How often would you say you miss it, roughly?", skips.id,
+    )
+    assert starts_with_one_of(reply.text, skips.detail("how_often")), reply.text

@@ -81,7 +81,7 @@ def offers_something(analysis: TurnAnalysis) -> bool:
     """A question that proposes (a plan, a change, help) rather than asks for something the patient knows."""
     if not offers_plan(analysis, analysis.text) or _ASKS_FOR_CONTENT.match(analysis.text):
         return False
-    asked = [h.text for h in analysis.hits if h.code in ("open_question", "closed_question")]
+    asked = analysis.asked
     return not (asked and _LAST_ASKS_FOR_CONTENT.match(asked[-1]))
 
 

@@ -73,6 +73,11 @@ class TurnAnalysis:
         return self.aspects[0] if self.aspects else None
 
     @property
+    def asked(self) -> tuple[str, ...]:
+        """The words of each question it asks (the evidence of its question codes), in order."""
+        return tuple(h.text for h in self.hits if h.code in ("open_question", "closed_question"))
+
+    @property
     def is_question(self) -> bool:
         """Asks something, including a procedural question (permission, teach-back, "anything else?")."""
         return self.question_count > 0 or self.has("open_question", "closed_question", "scale_question")

@@ -16,7 +16,6 @@ import random
 import re
 from collections.abc import Sequence
 
-from simulator.analysis.lexicon import shared_lexicon
 from simulator.patient.asking import asks_leave, says_back
 from simulator.patient.director import AFTER_A_RULER, Decision
 from simulator.patient.followup import SENTENCE_END, closest, gist, repeated, stems, told_holds_it
@@ -49,12 +48,12 @@ TELLING_WORDS = 12  # a statement this long with no code is still information: a
 class ScriptedActor:
     name = "scripted"
 
-    def __init__(self, scenario: Scenario, seed: int = 0, quantities: frozenset[str] | None = None):
+    def __init__(self, scenario: Scenario, seed: int, quantities: frozenset[str]):
         """`quantities`: the words that give a figure, from the lexicon the director reads with (passed in, read once)."""
         self.scenario = scenario
         self.seed = seed
         self.voice = Voice.of(scenario)  # read once per patient, not per line
-        self.quantities = quantities if quantities is not None else shared_lexicon().quantity_words
+        self.quantities = quantities
 
     def reply(self, decision: Decision, state: PatientState, previous_reply: str | None = None) -> str:
         previous_fact, state.last_fact = state.last_fact, None  # what the reply before this one voiced; this one's next

@@ -55,7 +55,7 @@ def only_tells(analysis: TurnAnalysis, topics_in: Callable[[str], tuple[str, ...
         return False
     if analysis.has("check_understanding", "ask_permission") or "?" not in analysis.text:
         return True
-    questions = [h.text for h in analysis.hits if h.code in ("open_question", "closed_question")]
+    questions = analysis.asked
     if questions and all(_TAG_CHECK.search(q) for q in questions):
         return True  # "Seven blue inhalers in six months, that is a lot, aye?" names its subject and still only checks
     if any(topics_in(q) for q in questions):
@@ -88,8 +88,7 @@ def proposes(analysis: TurnAnalysis, lexicon: Lexicon) -> bool:
     OK?"): agreed to, not news and not a question about their life (a question of its own in the turn is that)."""
     if not lexicon.proposes_agenda.search(analysis.text.lower()):
         return False
-    asked = [h.text.lower() for h in analysis.hits if h.code in ("open_question", "closed_question")]
-    return all(lexicon.proposes_agenda.search(q) or lexicon.leave_asks.search(q) for q in asked)
+    return all(lexicon.proposes_agenda.search(q.lower()) or lexicon.leave_asks.search(q.lower()) for q in analysis.asked)
 
 
 def who_helps(knows: Sequence[Knowledge]) -> Knowledge | None:

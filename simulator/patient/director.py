@@ -133,7 +133,8 @@ class Director:
         # what they said last is what is asked about only when the question asks about nothing of its own kind
         # ("You do a lot for everyone. How are things on the days it's just you?" is not about everyone again)
         # (or what it points back to: "Since when have you been doing them?")
-        about = engaged if analysis.kind in (None, "not_covered") or analysis is not read else frozenset(analysis.topics)
+        carried = analysis is not read  # it named nothing and points back at the subject before it (Subject.resolve)
+        about = engaged if analysis.kind in (None, "not_covered") or carried else frozenset(analysis.topics)
         touched_known = tuple(dict.fromkeys(
             f for f in (*self._ice_answers(ice_kinds), *self.scenario.facts)
             if f.id in state.disclosed and f not in disclosed and (set(f.topics) & about or f.kind in ice_kinds)
@@ -160,8 +161,9 @@ class Director:
         )))
         # "When did you stop?", "What made you decide?": that, of what they said last, when it names nothing else
         last = next((f for f in self.scenario.facts if f.id == state.last_fact), None)
-        subject = named - self.reader.lexicon.aspect_topics - (self.reader.lexicon.who_topics if analysis.aspect == "who_knows" else frozenset())
-        if asking and last is not None and last.detail(analysis.aspect) and not subject:
+        # what it asks about, beside the words of what it asks ("when did") and, asking who knows, of whom ("Jean")
+        asked_of = named - self.reader.lexicon.aspect_topics - (self.reader.lexicon.who_topics if analysis.aspect == "who_knows" else frozenset())
+        if asking and last is not None and last.detail(analysis.aspect) and not asked_of:
             touched_known, follows_up = (last, *(f for f in touched_known if f is not last)), True
             if plan is not None and plan.kind != "agreed":
                 plan = None  # "What made you decide to stop?" asks why they stopped, not for a plan
@@ -205,7 +207,7 @@ class Director:
         if knowledge is not None and asks_past_it(analysis, knowledge, touched_known, self._own_topics, self.reader.lexicon):
             knowledge = None  # "How are you managing for money, on your own?" after the money story: the money, again
         if analysis.aspect == "who_knows" and asking and not follows_up:
-            knowledge, touched_known = who_knows(self.scenario.patient.knows, knowledge, touched_known, subject)
+            knowledge, touched_known = who_knows(self.scenario.patient.knows, knowledge, touched_known, asked_of)
         # "Mm. Go on.": a little more about what they were saying, a hint of what lies behind it, else of what is on their mind
         near = frozenset(self.reader.topics_in(previous_patient)) if carry_on and previous_patient else frozenset()
         # asked how often, since when or why of what they told, they answer just that: no hint of something else
