@@ -5,6 +5,7 @@ benchmarks/turnset/written/, each assigned to train/dev/test by consultation, an
     python benchmarks/turnset/prepare.py --batches 280        # and work/batch-NN.txt for labelling
     python benchmarks/turnset/prepare.py --batches 280 --source written --first 21
     python benchmarks/turnset/prepare.py --batches 270 --more --first 31   # the latest draw (train only)
+    python benchmarks/turnset/prepare.py --batches 200 --source played --first 36  # the played everyday consultations
 
 Deterministic: the same inputs give the same selection, split and batches. The ten consultations that
 ../shared/data/README.md keeps aside for independent measurement are never selected.
@@ -39,7 +40,11 @@ LICENCES = {
     "mts-dialog": "CC BY 4.0 (Ben Abacha et al., EACL 2023)",
     "pa-counselling": "Apache-2.0 (Liang et al., SIGDIAL 2021)",
     "written": "MIT (consultsim contributors; written for this corpus)",
+    "played": "MIT (consultsim contributors; everyday practice consultations played through the scripted patient)",
 }
+# The played consultations (make_played.py) of these sets are held out as a test split of everyday typed
+# wording ("everyday"); the rest go to train. dev and test stay exactly as they were.
+PLAYED_HELD_OUT = ("test15-", "test16-")
 _ACI_LINE = re.compile(r"^\[(doctor|patient|patient_guest|doctor_guest|guest_[a-z_]+|nurse)\]\s*(.*)$", re.I)
 _MTS_LINE = re.compile(r"^\s*(Doctor|Patient|Guest_family|Guest_clinician|Guest_\w+)\s*:\s*(.*)$", re.I)
 _WRITTEN_LINE = re.compile(r"^([A-Za-z][A-Za-z .'-]{0,30}):\s*(.*)$")
@@ -151,6 +156,16 @@ def written() -> list[dict]:
     return found
 
 
+def played() -> list[dict]:
+    """The blind rounds' everyday practice consultations (played/, written by make_played.py)."""
+    found = []
+    for path in sorted((HERE / "played").glob("*.txt")):
+        turns = [("clinician" if raw.startswith("Clinician: ") else "patient", raw.split(": ", 1)[1]) for raw in path.read_text(encoding="utf-8").splitlines() if raw and not raw.startswith("#")]
+        split = "everyday" if path.stem.startswith(PLAYED_HELD_OUT) else "train"
+        found.append({"id": f"played/{path.stem}", "source": "played", "turns": merged(turns), "split": split})
+    return found
+
+
 def select() -> list[dict]:
     rng = random.Random(20261205)
     chosen, more, third = [], [], []
@@ -164,7 +179,7 @@ def select() -> list[dict]:
     chosen += pa_counselling() + written()
     for c in more + third:
         c["split"] = "train"
-    chosen += more + third
+    chosen += more + third + played()
     for c in chosen:
         c.setdefault("split", split_of(c["id"]))
         c["licence"] = LICENCES[c["source"]]
@@ -220,7 +235,8 @@ def main() -> None:
         first = int(sys.argv[sys.argv.index("--first") + 1]) if "--first" in sys.argv else 1
         prefix = sys.argv[sys.argv.index("--prefix") + 1] if "--prefix" in sys.argv else ""
         later = "--more" in sys.argv  # only the latest draw's consultations
-        newest = consultations[len(consultations) - (sum(DRAW_MORE.values()) - sum(MORE_BATCHES_FROM.values())):]
+        drawn = [c for c in consultations if c["source"] != "played"]
+        newest = drawn[len(drawn) - (sum(DRAW_MORE.values()) - sum(MORE_BATCHES_FROM.values())):]
         chosen = [c for c in consultations if (only is None or c["source"] == only) and c["id"].startswith(prefix) and (not later or c in newest)]
         write_batches(chosen, size, first)
 
