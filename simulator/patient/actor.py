@@ -139,6 +139,8 @@ class ScriptedActor:
             return [self._pick(f"plan:{outcome.plan.id}", outcome.plan.says, turn, state)]
         if outcome.kind == "proposed" and outcome.plan:
             return [self._pick(f"propose:{outcome.plan.id}", outcome.plan.proposes, turn, state)]
+        if outcome.kind == "leaning" and outcome.plan:
+            return [self._pick(f"lean:{outcome.plan.id}", outcome.plan.leans, turn, state)]
         if outcome.kind == "rejected" and outcome.plan:
             return [self._pick(f"reject:{outcome.plan.id}", outcome.plan.says, turn, state)]
         if outcome.kind == "foreseen":

@@ -96,7 +96,7 @@ class ClaimChecker:
         self.relatives = {g for _, people in self.people_of(corpus, True) for g in people if g not in self.names}
         kinds = {f.id: f.kind for f in scenario.facts}
         theirs = [" ".join(k.says) for k in p.knows if "medication" in k.topics or k.about == "medicines"]
-        theirs += [scenario.briefing, *(line for plan in scenario.accept_plans for line in (*plan.says, *plan.proposes, *plan.says_back))]
+        theirs += [scenario.briefing, *(line for plan in scenario.accept_plans for line in (*plan.says, *plan.proposes, *plan.says_back, *plan.leans))]
         theirs += [c.text for c in self.sources if not c.people and not c.negative and kinds.get(c.source, "knows") not in _NOT_THEIRS]
         self.own_medicines = self.medicines(theirs)
         self.condition_stems = frozenset(s for c in scenario.conditions for s in self.with_synonyms(c))

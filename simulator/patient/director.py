@@ -95,7 +95,7 @@ class Director:
         # offered options and asked to pick ("Which would you be happy to start with?"): a choice, not their life story
         # (what stands in the way of one of them, or an idea of their own, may still come out); a menu of nothing they have
         # a plan for is talked about
-        choosing = analysis.has("options") and plans.asks_to_choose(analysis, text) and self.planner.names_a_plan(text)
+        choosing = self.planner.asked_to_pick(analysis, text) and self.planner.names_a_plan(text)
         # who else knows of it ("Does anyone at work know you've got asthma?") asks nothing new of them
         # and who helps them ("Anybody popping in to check on you?") asks nothing new of them either
         about_others = analysis.aspect in ("who_knows", "who_helps")

@@ -18,7 +18,7 @@ _CONFIDENCE_RULER = re.compile(r"confiden|how sure", re.I)
 
 @dataclass(frozen=True)
 class PlanOutcome:
-    kind: str  # agreed | proposed | barrier | foreseen (a small hurdle to a plan they are sure of) | rejected | no_idea
+    kind: str  # agreed | proposed | leaning (a hesitant pick from a menu) | barrier | foreseen (a small hurdle to a plan they are sure of) | rejected | no_idea
     plan: Plan | None = None
 
 
@@ -44,7 +44,7 @@ class Planner:
             return None  # a ruler asks how they feel about a change, a teach-back what was agreed; neither offers one
         # asked to choose ("Which way are you leaning?"), what it names is on offer
         # (asked what they would like to try, the plan is theirs: below)
-        choosing = analysis.kind == "choice" and not analysis.has("goal_setting")
+        choosing = self.asked_to_pick(analysis, text) and not analysis.has("goal_setting")
         offering = (plans.offers_plan(analysis, text) or choosing) and "lecturing" not in events
         # offered a menu, the first they feel able to do ("paracetamol regular, the physio, or a pill box"), else the first named
         named_all = _named(self._accept, text)
@@ -54,6 +54,9 @@ class Planner:
             if self._able(named) and state.affect != "guarded":
                 state.agree(named.id, "clinician", turn)
                 return PlanOutcome("agreed", named)
+            # asked to pick from a menu, not yet sure of any: the one they lean to, named, hesitantly (not agreed)
+            if named.leans and state.affect != "guarded" and (len(named_all) > 1 or self.asked_to_pick(analysis, text)):
+                return PlanOutcome("leaning", named)
             return PlanOutcome("barrier", named)
         if rejected and offering:
             return PlanOutcome("rejected", rejected)
@@ -82,6 +85,10 @@ class Planner:
         agreed = self._plan_by_id(self.state.plan_agreed) if self.state.plan_agreed else None
         sure = agreed is not None and self._confidence(agreed) >= agreed.min_confidence + self.limits["sure_of_plan"]
         return PlanOutcome("foreseen" if sure else "barrier", agreed)
+
+    def asked_to_pick(self, analysis: TurnAnalysis, text: str) -> bool:
+        """Offered options and asked to pick one ("Which of those would you try first?", "Which sounds more like you?")."""
+        return analysis.kind == "choice" or (analysis.has("options") and plans.asks_to_choose(analysis, text))
 
     def names_a_plan(self, text: str) -> bool:
         """The turn names a plan the patient would take up."""

@@ -108,6 +108,7 @@ class Plan:
     says: tuple[str, ...]
     proposes: tuple[str, ...] = ()
     says_back: tuple[str, ...] = ()  # the plan in the patient's own words, asked to say it back (teach-back)
+    leans: tuple[str, ...] = ()  # picked hesitantly from a menu, when not yet sure they can do it
     min_confidence: float = 0.0
     behaviour: str | None = None
 
@@ -181,6 +182,7 @@ def _plan(data: dict[str, Any]) -> Plan:
         says=_lines(data["says"]),
         proposes=_lines(data.get("proposes")),
         says_back=_lines(data.get("says_back")),
+        leans=_lines(data.get("leans")),
         min_confidence=float(data.get("min_confidence", 0)),
         behaviour=data.get("behaviour"),
     )
