@@ -1,10 +1,11 @@
 """How well the turn reader codes clinician turns, against the first wave's reader and a regex baseline,
 in the same run; and how fast it reads.
 
-    python benchmarks/bench_reader.py [--split test|dev|train] [--json] [--no-first-wave]
+    python benchmarks/bench_reader.py [--split test|dev|train|everyday] [--json] [--no-first-wave]
 
 1. Per-code precision, recall and F1 per turn on benchmarks/turnset/gold.jsonl (`test` unless told:
-   the split nobody tuned on), for the reader, the first wave's keyword reader and a regex baseline.
+   the split nobody tuned on; `everyday`: the held-out typed practice consultations), for the reader, the
+   first wave's keyword reader and a regex baseline.
    `any_question` is open or closed. Codes a reader does not have are shown as "-".
 2. The counselling set's own codes (mPED, RIAS-style, coded by its authors, not us): per-utterance F1
    for question, information, affirmation/approval and orienting, on the dialogues of the chosen split
@@ -120,7 +121,7 @@ def transcript_turns() -> list[tuple[str, str | None]]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--split", default="test", choices=("test", "dev", "train"))
+    parser.add_argument("--split", default="test", choices=("test", "dev", "train", "everyday"))
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--no-first-wave", action="store_true", help="skip the first wave's reader (needs git)")
     args = parser.parse_args()

@@ -43,8 +43,9 @@ THRESHOLDS = tuple(round(t, 2) for t in np.arange(0.1, 0.91, 0.05))
 KEEP_WEIGHT = 0.02
 RULE_MARGIN = 0.02  # F1 the rules must add, over the model alone, to be run at all for a code
 # Codes whose exact phrasings the simulated patient must never miss ("Is there anything worrying you?" opens a
-# hidden concern): their word-list rules always decide with the model ("either"), at the best setting for that.
-KEEP_RULES = frozenset({"elicit_ice"})
+# hidden concern; "One option is a combined inhaler" puts a plan on offer; "What will you tell your wife about the
+# plan?" asks for it back): their word-list rules always decide with the model ("either"), at the best setting for that.
+KEEP_RULES = frozenset({"elicit_ice", "options", "teach_back", "problem_solving"})
 # Whether a unit asks at all is learned as its own target ("question"); open or closed is then the more
 # likely form, with a bias (FORM_BIASES) chosen by cross-validation.
 QUESTION = "question"

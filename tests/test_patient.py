@@ -137,7 +137,8 @@ def test_a_guarded_patient_deflects_and_keeps_open_question_facts(example) -> No
     engine = ScriptedPatient(example)
     run(
         engine,
-        ["Hello Gary.", "Do you smoke?", "Do you drink?", "Do you exercise?", "Do you check your feet?", "Your HbA1c is bad, you must take your tablets."],
+        ["Hello Gary.", "Do you smoke?", "Do you drink?", "Do you exercise?", "Do you check your feet?", "Your HbA1c is bad, you must take your tablets.",
+         "You need to take them every day, no excuses."],
     )
     assert engine.state.affect == "guarded"
     reply = engine.respond("How are you getting on with your tablets?", 20, None).text

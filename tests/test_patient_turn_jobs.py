@@ -54,8 +54,9 @@ def test_a_safety_net_in_one_breath_is_heard_not_taken_for_a_heap_of_questions()
 @pytest.mark.parametrize("scenario_id, turn", [
     ("hypertension-proactive", "We'll get the bloods done next week and then I'll see you again in a month to go through everything."),
     # said in one breath, naming four things checked: still the next appointment, not four questions at once
+    # ("...and ill see you after that yeah" takes leave, as "See you in a month, okay?" does: goodbyes.py)
     ("copd-low-mood", "so well do the bloods in a fortnight and check your kidneys your blood pressure your weight and your sugar "
-                      "and ill see you after that yeah"),
+                      "and then ill ring you with the results yeah"),
 ])
 def test_the_next_appointment_is_agreed_to(scenario_id: str, turn: str) -> None:
     _, replies = play(scenario_id, [OPENINGS[scenario_id], turn])

@@ -1,6 +1,6 @@
 """Agreement between two labellers who labelled the same batches independently.
 
-    python benchmarks/turnset/agreement.py [--json] [--disagreements CODE]
+    python benchmarks/turnset/agreement.py [--json] [--disagreements CODE] [--batches batch-39 batch-40]
 
 Per code: Cohen's kappa on whether a turn carries the code, with both labellers' counts. Per
 whole-consultation rating: exact and within-one agreement and quadratic-weighted kappa for the
@@ -50,8 +50,11 @@ def weighted_kappa(a: list[int], b: list[int], low: int = 1, high: int = 5) -> f
     return None if den == 0 else 1 - num / den
 
 
+ONLY: set[str] = set()  # --batches: only these double-labelled batches (e.g. the played everyday draw, 39 and 40)
+
+
 def pairs() -> list[tuple[str, str, str]]:
-    return [(batch, ls[0], ls[1]) for batch, ls in sorted(assignments().items()) if len(ls) > 1]
+    return [(batch, ls[0], ls[1]) for batch, ls in sorted(assignments().items()) if len(ls) > 1 and (not ONLY or batch in ONLY)]
 
 
 def turn_agreement() -> tuple[dict, list[tuple[str, set, set]]]:
@@ -104,7 +107,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--disagreements", metavar="CODE", help="list the turns where the two labellers differ on CODE")
+    parser.add_argument("--batches", nargs="+", metavar="BATCH", help="only these batches (default: every batch labelled twice)")
     args = parser.parse_args()
+    ONLY.update(args.batches or ())
     turns, rows = turn_agreement()
     sessions = session_agreement()
     if args.disagreements:

@@ -160,7 +160,8 @@ def played() -> list[dict]:
     """The blind rounds' everyday practice consultations (played/, written by make_played.py)."""
     found = []
     for path in sorted((HERE / "played").glob("*.txt")):
-        turns = [("clinician" if raw.startswith("Clinician: ") else "patient", raw.split(": ", 1)[1]) for raw in path.read_text(encoding="utf-8").splitlines() if raw and not raw.startswith("#")]
+        lines = [raw for raw in path.read_text(encoding="utf-8").splitlines() if raw and not raw.startswith("#")]
+        turns = [("clinician" if raw.startswith("Clinician: ") else "patient", raw.split(": ", 1)[1]) for raw in lines]
         split = "everyday" if path.stem.startswith(PLAYED_HELD_OUT) else "train"
         found.append({"id": f"played/{path.stem}", "source": "played", "turns": merged(turns), "split": split})
     return found

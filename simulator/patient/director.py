@@ -99,7 +99,15 @@ class Director:
         # who else knows of it ("Does anyone at work know you've got asthma?") asks nothing new of them
         # and who helps them ("Anybody popping in to check on you?") asks nothing new of them either
         about_others = analysis.aspect in ("who_knows", "who_helps")
-        disclosed = () if stacked or tells or about_others else self._disclose(analysis, turn, opening, choosing=choosing)
+        asking = (analysis.has(*INVITING) or bool(analysis.aspects)) and not tells  # (a "?" the model coded nothing in asks too)
+        # "When did you stop, and what made you decide?": that, of what they said last, when it names nothing else
+        # (why a lapse happened is a concern asked for too, by the codebook: it is still this lapse's why, not a new worry)
+        last = next((f for f in self.scenario.facts if f.id == state.last_fact), None)
+        # what it asks about, beside the words of what it asks ("when did") and, asking who knows, of whom ("Jean")
+        lexicon = self.reader.lexicon
+        asked_of = set(analysis.topics) - lexicon.aspect_topics - (lexicon.who_topics if analysis.aspect == "who_knows" else frozenset())
+        of_last = asking and last is not None and bool(last.detail(analysis.aspect)) and not asked_of
+        disclosed = () if stacked or tells or about_others or of_last else self._disclose(analysis, turn, opening, choosing=choosing)
         if cue_outcome and cue_outcome[0] == "taken_up" and not stacked:
             disclosed = (*disclosed, *self._behind_cue(cue_outcome[1], turn, disclosed))
         # when to ring, when to come back or "does that make sense?" offers no plan and asks for no hurdle
@@ -114,7 +122,6 @@ class Director:
         asked = asked and (scaled or analysis.kind not in AFTER_A_RULER)
         ruler = self.planner.ruler(analysis, text, scaled) if asked else None
         engaged = analysis.engaged_topics
-        asking = (analysis.has(*INVITING) or bool(analysis.aspects)) and not tells  # (a "?" the model coded nothing in asks too)
         touched_hidden = asking and any(
             set(f.topics) & engaged for f in self.scenario.hidden_facts if f.id not in state.disclosed
         )
@@ -159,11 +166,7 @@ class Director:
             not ice_kinds and f.disclose == "ice_elicited",
             -len(words & self._fact_words[f.id]), -state.disclosed.index(f.id) if ice_kinds or follows_up else 0,
         )))
-        # "When did you stop?", "What made you decide?": that, of what they said last, when it names nothing else
-        last = next((f for f in self.scenario.facts if f.id == state.last_fact), None)
-        # what it asks about, beside the words of what it asks ("when did") and, asking who knows, of whom ("Jean")
-        asked_of = named - self.reader.lexicon.aspect_topics - (self.reader.lexicon.who_topics if analysis.aspect == "who_knows" else frozenset())
-        if asking and last is not None and last.detail(analysis.aspect) and not asked_of:
+        if of_last and last is not None:
             touched_known, follows_up = (last, *(f for f in touched_known if f is not last)), True
             if plan is not None and plan.kind != "agreed":
                 plan = None  # "What made you decide to stop?" asks why they stopped, not for a plan
