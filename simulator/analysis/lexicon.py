@@ -115,6 +115,7 @@ class Lexicon:
     aspects: tuple[tuple[str, re.Pattern[str]], ...]  # what a question asks about its subject: how often, since when... (aspects.yaml)
     aspect_topics: frozenset[str]  # topics an aspect's own words name ("when did" is history): they name no subject
     who_topics: frozenset[str]  # topics that name who was told ("Does Jean know?"), not what: no subject of a who_knows question
+    who_at_home: re.Pattern[str]  # "Who's at home with you?": their household, nothing new of them
     aspect_free_kinds: frozenset[str]  # kinds of question that ask no aspect of a subject ("Why that number?")
     points_back: re.Pattern[str]  # "What's the story with it?": a question that names no subject but points back at one
     quantity_words: frozenset[str]  # words that give a figure ("three pillows"): the telling may answer "how many?"
@@ -203,6 +204,7 @@ def shared_lexicon() -> Lexicon:
         aspects=tuple((name, _alternation(patterns)) for name, patterns in aspects_data["aspects"].items()),
         aspect_topics=frozenset(aspects_data["names_no_subject"]),
         who_topics=frozenset(aspects_data["who_topics"]),
+        who_at_home=re.compile(aspects_data["who_at_home"], FLAGS),
         aspect_free_kinds=frozenset(aspects_data["not_with_kinds"]),
         points_back=re.compile(aspects_data["points_back"], FLAGS),
         quantity_words=frozenset(aspects_data["quantity_words"]),

@@ -97,6 +97,11 @@ def who_helps(knows: Sequence[Knowledge]) -> Knowledge | None:
     return next((k for k in knows if k.detail("who_helps")), None)
 
 
+def household(knows: Sequence[Knowledge]) -> Knowledge | None:
+    """"Who's at home with you?": their home entry (who they live with)."""
+    return next((k for k in knows if k.about == "home"), None)
+
+
 def who_knows(
     knows: Sequence[Knowledge], knowledge: Knowledge | None, touched_known: tuple[Fact, ...], subject: frozenset[str]
 ) -> tuple[Knowledge | None, tuple[Fact, ...]]:

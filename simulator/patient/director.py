@@ -13,7 +13,20 @@ from simulator.analysis import TurnAnalysis, TurnReader, plans
 from simulator.analysis.events import detect_events
 from simulator.analysis.features import stem
 from simulator.analysis.reader import STACKED_TOPICS
-from simulator.patient.asking import ASKING, HABITS, INVITING, NOT_ABOUT_THEIR_LIFE, VIEWS, asks_past_it, only_tells, proposes, says_back, who_helps, who_knows
+from simulator.patient.asking import (
+    ASKING,
+    HABITS,
+    INVITING,
+    NOT_ABOUT_THEIR_LIFE,
+    VIEWS,
+    asks_past_it,
+    household,
+    only_tells,
+    proposes,
+    says_back,
+    who_helps,
+    who_knows,
+)
 from simulator.patient.cues import CueTracker
 from simulator.patient.planner import Planner, PlanOutcome, Ruler
 from simulator.patient.state import PatientState, thresholds
@@ -98,7 +111,9 @@ class Director:
         choosing = self.planner.asked_to_pick(analysis, text) and self.planner.names_a_plan(text)
         # who else knows of it ("Does anyone at work know you've got asthma?") asks nothing new of them
         # and who helps them ("Anybody popping in to check on you?") asks nothing new of them either
-        about_others = analysis.aspect in ("who_knows", "who_helps")
+        # and who they live with ("Who's at home with you?") is their household, not a hidden worry about it
+        at_home = bool(self.reader.lexicon.who_at_home.search(text.lower()))
+        about_others = analysis.aspect in ("who_knows", "who_helps") or at_home
         asking = (analysis.has(*INVITING) or bool(analysis.aspects)) and not tells  # (a "?" the model coded nothing in asks too)
         # "When did you stop, and what made you decide?": that, of what they said last, when it names nothing else
         # (why a lapse happened is a concern asked for too, by the codebook: it is still this lapse's why, not a new worry)
@@ -211,6 +226,8 @@ class Director:
             knowledge = None  # "How are you managing for money, on your own?" after the money story: the money, again
         if analysis.aspect == "who_knows" and asking and not follows_up:
             knowledge, touched_known = who_knows(self.scenario.patient.knows, knowledge, touched_known, asked_of)
+        if at_home and asking and (home := household(self.scenario.patient.knows)) is not None:
+            knowledge, touched_known = home, ()  # who they live with, not a worry about them told before
         # "Mm. Go on.": a little more about what they were saying, a hint of what lies behind it, else of what is on their mind
         near = frozenset(self.reader.topics_in(previous_patient)) if carry_on and previous_patient else frozenset()
         # asked how often, since when or why of what they told, they answer just that: no hint of something else
