@@ -254,21 +254,24 @@ class TurnReader:
         aspects = () if not asks or kind in self.lexicon.aspect_free_kinds else self._aspects(asks)
         if previous_patient and (coded & _CONTEXT_CODES or prompt or elliptical) and "agenda_setting" not in coded and kind != "agenda":
             said = previous_patient
-            if coded & _CONTEXT_CODES == {"reflection"} and not prompt:
-                said = self._reflected(previous_patient, reflecting)
+            # a reflection offers back what it reflects, with empathy or not ("It sounds like you've an awful lot on your
+            # plate, looking after Ken": Ken, not the tablets said beside him); empathy alone takes up the whole turn
+            if "reflection" in coded and not prompt and not coded & {"summary", "backchannel"}:
+                said = self._reflected(previous_patient, reflecting, bool(topics))
             context = tuple(t for t in self.topics_in(said) if t not in topics)
         hits.sort(key=lambda h: (h.start, self.vocabulary_index[h.code]))
         goodbye = self.goodbyes.ends_turn([r.unit for r in readings[-2:]], last_asks, questions)
         return TurnAnalysis(text, codes, tuple(hits), topics, context, questions, len(speech.clean.split()), stacked, goodbye, kind, aspects)
 
-    def _reflected(self, said: str, reflecting: list[str]) -> str:
+    def _reflected(self, said: str, reflecting: list[str], own_topic: bool) -> str:
         """The patient's sentences a reflection offers back (those sharing a content word with it), or all of
         them if it shares none: thanks for "two weeks of readings" does not take up "any more tablets" said
-        beside them (empathy, a summary or "go on" take up the whole turn)."""
+        beside them (empathy, a summary or "go on" take up the whole turn). A reflection that shares nothing with
+        the turn and names a subject of its own offers back something said before it, not this turn."""
         mine = self.topics.content(" ".join(reflecting))
         sentences = _SENTENCE_END.split(said)
         kept = [s for s in sentences if self.topics.content(lower_same_length(s)) & mine]
-        return " ".join(kept) if kept else said
+        return " ".join(kept) if kept else ("" if own_topic else said)
 
     def _aspects(self, asking: str) -> tuple[str, ...]:
         """What its questions ask about their subject (aspects.yaml), in the order asked: "When did you stop, and what

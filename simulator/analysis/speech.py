@@ -42,6 +42,7 @@ _SPOKEN_FORMS = {
     **{dropped: dropped + "g" for dropped in _G_DROPPED},
 }
 _H_DROPPED = frozenset(_DATA["h_dropped"])
+_CONTRACTED_BEFORE = {bare: (spec["as"], frozenset(spec["before"])) for bare, spec in _DATA["contractions_before"].items()}
 _YER_IS_YOU = frozenset(_DATA["yer_is_you"])
 _PUNCT_NO_SPACE_BEFORE = frozenset(",.?!;:%)")
 _BOUNDARY = frozenset(".?!;")
@@ -83,10 +84,12 @@ def read_speech(text: str) -> Speech:
     spans: list[tuple[int, int, int, int]] = []
     at = 0
     before = ""  # the word before, lower-cased: "are yer" is "are you", "yer chest" is "your chest"
-    for token, start, end, low in kept:
+    for i, (token, start, end, low) in enumerate(kept):
         if "\u2019" in token:
             token = token.replace("\u2019", "'")
-        if low in _SPOKEN_FORMS:
+        if low in _CONTRACTED_BEFORE and i + 1 < len(kept) and kept[i + 1][3] in _CONTRACTED_BEFORE[low][1]:
+            token = _CONTRACTED_BEFORE[low][0]  # "id like" is "I'd like"
+        elif low in _SPOKEN_FORMS:
             standard = "you" if low == "yer" and before in _YER_IS_YOU else _SPOKEN_FORMS[low]
             token = standard[:1].upper() + standard[1:] if token[0].isupper() else standard
         if pieces and not (token in _PUNCT_NO_SPACE_BEFORE or pieces[-1] in ("(", "'")):

@@ -152,6 +152,8 @@ class ScriptedActor:
             if told is not None and decision.analysis.kind == "barrier":  # asked again what gets in the way: the same hurdle
                 return [self._remembered(f"fact:{told.id}", told.says, decision, state)]
             return [self._pick("barriers", lines["barriers"], turn, state)]
+        if decision.disclosed:
+            return []  # what they have just told answers it ("What do you do when it happens?"): no "You tell me" after it
         return [self._pick("no_plan_idea", lines["no_plan_idea"], turn, state)]
 
     def _fallback(self, decision: Decision, state: PatientState, previous_fact: str | None = None) -> str:

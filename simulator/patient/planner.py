@@ -40,8 +40,8 @@ class Planner:
     def plan(self, analysis: TurnAnalysis, text: str, turn: int, events: tuple[str, ...]) -> PlanOutcome | None:
         """What the turn does to a plan: one agreed, proposed by them, called off, a hurdle, or no idea."""
         state = self.state
-        if analysis.has("scale_question") or says_back(analysis):
-            return None  # a ruler asks how they feel about a change, a teach-back what was agreed; neither offers one
+        if analysis.has("scale_question") or analysis.kind in ("ruler_up", "ruler_why") or says_back(analysis):
+            return None  # a ruler (and what would move it) asks how they feel about a change, a teach-back what was agreed; neither offers one
         # asked to choose ("Which way are you leaning?"), what it names is on offer
         # (asked what they would like to try, the plan is theirs: below)
         choosing = self.asked_to_pick(analysis, text) and not analysis.has("goal_setting")
