@@ -1,7 +1,7 @@
 """Tally a blind before/after hand check of whole consultations (benchmarks/handcheck/blind-whole-*/).
 
-The checker labels two versions of each transcript, X and Y, without knowing which is the newer; key.json
-(written before labelling, opened after) says which letter is which version, per set and scenario.
+The checker labels two versions of each transcript, X and Y (or three, X, Y and Z), without knowing which is
+which; key.json (written before labelling, opened after) says which letter is which version, per set and scenario.
 
 Run: python benchmarks/tally_blind.py benchmarks/handcheck/blind-whole-2026-12-05
 """
@@ -42,8 +42,10 @@ def main() -> int:
     args = parser.parse_args()
     columns = ("replies", "with a problem", *CODES)
     print(f"{'set':6} {'version':8} " + " ".join(f"{c:>14}" for c in columns))
+    key = json.loads((args.folder / "key.json").read_text(encoding="utf-8"))
+    named = [name for name in key if name != "versions"]  # in the order the key names them (before, after; or start, mid, final)
     for split, counts in tally(args.folder).items():
-        for version in ("before", "after"):
+        for version in named:
             count = counts.get(version, Counter())
             print(f"{split:6} {version:8} " + " ".join(f"{count[c]:>14}" for c in columns))
     return 0
