@@ -50,16 +50,14 @@ def weighted_kappa(a: list[int], b: list[int], low: int = 1, high: int = 5) -> f
     return None if den == 0 else 1 - num / den
 
 
-ONLY: set[str] = set()  # --batches: only these double-labelled batches (e.g. the played everyday draw, 39 and 40)
+def pairs(only: frozenset[str] = frozenset()) -> list[tuple[str, str, str]]:
+    """(batch, first labeller, second labeller) for every batch labelled twice, or only these batches."""
+    return [(batch, ls[0], ls[1]) for batch, ls in sorted(assignments().items()) if len(ls) > 1 and (not only or batch in only)]
 
 
-def pairs() -> list[tuple[str, str, str]]:
-    return [(batch, ls[0], ls[1]) for batch, ls in sorted(assignments().items()) if len(ls) > 1 and (not ONLY or batch in ONLY)]
-
-
-def turn_agreement() -> tuple[dict, list[tuple[str, set, set]]]:
+def turn_agreement(only: frozenset[str] = frozenset()) -> tuple[dict, list[tuple[str, set, set]]]:
     rows: list[tuple[str, set, set]] = []
-    for batch, first, second in pairs():
+    for batch, first, second in pairs(only):
         a, b = labels_of(first, batch), labels_of(second, batch)
         for tid in a:
             if tid in b:
@@ -72,9 +70,9 @@ def turn_agreement() -> tuple[dict, list[tuple[str, set, set]]]:
     return {"turns": len(rows), "codes": table}, rows
 
 
-def session_agreement() -> dict:
+def session_agreement(only: frozenset[str] = frozenset()) -> dict:
     a_all, b_all = {}, {}
-    for batch, first, second in pairs():
+    for batch, first, second in pairs(only):
         a_all.update(sessions_of(first, batch))
         b_all.update(sessions_of(second, batch))
     both = [c for c in a_all if c in b_all]
@@ -109,9 +107,9 @@ def main() -> int:
     parser.add_argument("--disagreements", metavar="CODE", help="list the turns where the two labellers differ on CODE")
     parser.add_argument("--batches", nargs="+", metavar="BATCH", help="only these batches (default: every batch labelled twice)")
     args = parser.parse_args()
-    ONLY.update(args.batches or ())
-    turns, rows = turn_agreement()
-    sessions = session_agreement()
+    only = frozenset(args.batches or ())
+    turns, rows = turn_agreement(only)
+    sessions = session_agreement(only)
     if args.disagreements:
         texts = {f"{c['id']}#{t['i']}": t["text"] for c in consultations().values() for t in c["turns"]}
         for tid, a, b in rows:
@@ -121,7 +119,7 @@ def main() -> int:
     if args.json:
         print(json.dumps({"turn_codes": turns, "sessions": sessions}, indent=1))
         return 0
-    print(f"Turn codes: {turns['turns']} turns labelled twice ({', '.join(f'{b} {x}+{y}' for b, x, y in pairs())})")
+    print(f"Turn codes: {turns['turns']} turns labelled twice ({', '.join(f'{b} {x}+{y}' for b, x, y in pairs(only))})")
     print(f"{'code':22} {'kappa':>5} {'first':>6} {'second':>6} {'both':>5}")
     for code, row in turns["codes"].items():
         print(f"{code:22} {fmt(row['kappa'])} {row['first']:6d} {row['second']:6d} {row['both']:5d}")

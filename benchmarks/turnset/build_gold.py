@@ -88,7 +88,7 @@ def main() -> None:
     with (HERE / "gold_sessions.jsonl").open("w", encoding="utf-8") as out:
         for row in sessions:
             out.write(json.dumps(row, ensure_ascii=False) + "\n")
-    splits = {s: sum(r["split"] == s for r in gold) for s in ("train", "dev", "test")}
+    splits = {s: sum(r["split"] == s for r in gold) for s in ("train", "dev", "test", "everyday")}
     print(f"{len(gold)} gold turns {splits}; {len(sessions)} rated consultations")
 
 

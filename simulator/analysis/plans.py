@@ -89,6 +89,12 @@ def invites_plan(analysis: TurnAnalysis) -> bool:
     return analysis.has(*INVITE_CODES)
 
 
+def asked_to_pick(analysis: TurnAnalysis, text: str) -> bool:
+    """Offered options and asked to pick one ("Which of those would you try first?", "Which sounds more like you?"):
+    the kind of question says so, or options with a question that asks to pick."""
+    return analysis.kind == "choice" or (analysis.has("options") and asks_to_choose(analysis, text))
+
+
 def asks_to_choose(analysis: TurnAnalysis, text: str) -> bool:
     """The turn asks the patient to pick or shape the plan ("Which feels most doable?", "What day were
     you thinking of?"): an answer with content is the patient's choice (docs/rating-guide.md, action_plan).

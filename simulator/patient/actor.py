@@ -17,8 +17,9 @@ import re
 from collections.abc import Sequence
 
 from simulator.patient.asking import asks_leave, says_back
-from simulator.patient.director import AFTER_A_RULER, Decision
+from simulator.patient.director import Decision
 from simulator.patient.followup import SENTENCE_END, closest, gist, repeated, stems, told_holds_it
+from simulator.patient.planner import AFTER_A_RULER
 from simulator.patient.state import PatientState
 from simulator.patient.voice import Voice, with_prefix, without_opener
 from simulator.scenario.model import Fact, Knowledge, Plan, Scenario

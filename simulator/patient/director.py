@@ -28,7 +28,7 @@ from simulator.patient.asking import (
     who_knows,
 )
 from simulator.patient.cues import CueTracker
-from simulator.patient.planner import Planner, PlanOutcome, Ruler
+from simulator.patient.planner import AFTER_A_RULER, Planner, PlanOutcome, Ruler
 from simulator.patient.state import PatientState, thresholds
 from simulator.patient.subject import Subject
 from simulator.scenario.model import Cue, Fact, Knowledge, Scenario
@@ -36,7 +36,6 @@ from simulator.session.model import Disclosure
 
 PROMPT_WORDS = 8  # a turn this short that the reader finds nothing in may still ask, as a form does
 _TO_A_CHOICE = ("barrier", "idea")  # kinds of fact a turn asking them to pick an option may bring out
-AFTER_A_RULER = ("ruler_up", "ruler_why")  # "what would take it higher?", "why not lower?": no number again
 GENERAL_MEDICINE = "medication"  # the topic of medicines in general, beside the named ones (reliever, preventer...)
 
 
@@ -108,20 +107,20 @@ class Director:
         # offered options and asked to pick ("Which would you be happy to start with?"): a choice, not their life story
         # (what stands in the way of one of them, or an idea of their own, may still come out); a menu of nothing they have
         # a plan for is talked about
-        choosing = self.planner.asked_to_pick(analysis, text) and self.planner.names_a_plan(text)
+        choosing = plans.asked_to_pick(analysis, text) and self.planner.names_a_plan(text)
         # who else knows of it ("Does anyone at work know you've got asthma?") asks nothing new of them
         # and who helps them ("Anybody popping in to check on you?") asks nothing new of them either
         # and who they live with ("Who's at home with you?") is their household, not a hidden worry about it
-        at_home = bool(self.reader.lexicon.who_at_home.search(text.lower()))
+        lexicon, low = self.reader.lexicon, analysis.text.lower()
+        at_home = bool(lexicon.who_at_home.search(low))
         about_others = analysis.aspect in ("who_knows", "who_helps") or at_home
         asking = (analysis.has(*INVITING) or bool(analysis.aspects)) and not tells  # (a "?" the model coded nothing in asks too)
+        # what it asks about, beside the words of what it asks ("when did") and, asking who knows, of whom ("Jean")
+        asked_of = set(analysis.topics) - lexicon.aspect_topics - (lexicon.who_topics if analysis.aspect == "who_knows" else frozenset())
         # "When did you stop, and what made you decide?": that, of what they said last, when it names nothing else
         # (why a lapse happened is a concern asked for too, by the codebook: it is still this lapse's why, not a new worry)
         last = next((f for f in self.scenario.facts if f.id == state.last_fact), None)
-        # what it asks about, beside the words of what it asks ("when did") and, asking who knows, of whom ("Jean")
-        lexicon = self.reader.lexicon
-        asked_of = set(analysis.topics) - lexicon.aspect_topics - (lexicon.who_topics if analysis.aspect == "who_knows" else frozenset())
-        of_last = asking and last is not None and bool(last.detail(analysis.aspect)) and not asked_of
+        of_last = last if asking and last is not None and last.detail(analysis.aspect) and not asked_of else None
         disclosed = () if stacked or tells or about_others or of_last else self._disclose(analysis, turn, opening, choosing=choosing)
         if cue_outcome and cue_outcome[0] == "taken_up" and not stacked:
             disclosed = (*disclosed, *self._behind_cue(cue_outcome[1], turn, disclosed))
@@ -133,7 +132,7 @@ class Director:
         # "What would take it one number higher?" asks what would help, not for the number again
         # unless the scale is given in the same turn ("Out of ten, how sure are you? And what would make it higher?"): both
         asked = analysis.has("scale_question") or analysis.kind in ("confidence", "importance")
-        scaled = asked and bool(self.reader.lexicon.codes["scale_question"].search(text.lower()))
+        scaled = asked and bool(lexicon.codes["scale_question"].search(low))
         asked = asked and (scaled or analysis.kind not in AFTER_A_RULER)
         ruler = self.planner.ruler(analysis, text, scaled) if asked else None
         engaged = analysis.engaged_topics
@@ -172,7 +171,7 @@ class Director:
         follows_up = analysis.is_question and not named and bool(analysis.context_topics) and not analysis.has("reflection", "empathy", "summary")
         own = named & self._own_topics  # this patient's own subjects say most about what is asked ("pillows", not "breathing")
         # then the one in the question's own words ("the water tablet"); read only when there is a choice to make
-        words = self.reader.topics.content(analysis.text.lower()) if len(touched_known) > 1 else frozenset()
+        words = self.reader.topics.content(low) if len(touched_known) > 1 else frozenset()
         # asked about their worry again ("And what is it about that that bothers you?"): the latest of that kind
         rank = {kind: i for i, kind in enumerate(ice_kinds)}
         # asked how often, since when or why, one they can answer that of ("How many puffs on a bad day?")
@@ -181,24 +180,23 @@ class Director:
             not ice_kinds and f.disclose == "ice_elicited",
             -len(words & self._fact_words[f.id]), -state.disclosed.index(f.id) if ice_kinds or follows_up else 0,
         )))
-        if of_last and last is not None:
-            touched_known, follows_up = (last, *(f for f in touched_known if f is not last)), True
+        if of_last is not None:
+            touched_known, follows_up = (of_last, *(f for f in touched_known if f is not of_last)), True
             if plan is not None and plan.kind != "agreed":
                 plan = None  # "What made you decide to stop?" asks why they stopped, not for a plan
         # "What can I do for you?" after the opening: what they came with, said again
         if analysis.kind == "agenda" and asking and not disclosed:
             came_with = tuple(f for f in self.scenario.facts if f.disclose == "volunteered" and f.id in state.disclosed)
             touched_known = (*came_with, *(f for f in touched_known if f not in came_with))
-            if self.reader.lexicon.asks_for_more.search(analysis.text.lower()):
+            if lexicon.asks_for_more.search(low):
                 touched_known = ()  # "Anything else?" asks for something not yet said, not the same again
         closing = analysis.goodbye and not opening
         if closing:
             state.ended = True
         confused = self._confused(analysis)
         # "Show me how you use your inhaler": a demonstration, not the plan said back ("Show me what you'll do" is that)
-        low = analysis.text.lower()
-        technique = bool(self.reader.lexicon.shows_technique.search(low))  # "Have a go with this dummy one", whatever it is coded
-        showing = technique or (says_back(analysis) and bool(self.reader.lexicon.shows_how.search(low)) and not state.plan_agreed)
+        technique = bool(lexicon.shows_technique.search(low))  # "Have a go with this dummy one", whatever it is coded
+        showing = technique or (says_back(analysis) and bool(lexicon.shows_how.search(low)) and not state.plan_agreed)
         # a clerking prompt, said without a question's shape ("next of kin and their name", "date of birth")
         prompted = not analysis.codes and 0 < analysis.word_count <= PROMPT_WORDS and len(analysis.topics) < STACKED_TOPICS
         # how they have been or feel ("How have things been since then, on your own?") is not where they live, and a question
@@ -214,7 +212,7 @@ class Director:
             # "Show me how you use it" just after they were asked how they use it: that, shown; else they have a go
             # (actor), never what they take, what they came in with nor something told long before
             which = set(analysis.topics) & self._medicine_topics - {GENERAL_MEDICINE}
-            about = which or (frozenset() if self.reader.lexicon.once_more.search(low) else self._medicine_topics)
+            about = which or (frozenset() if lexicon.once_more.search(low) else self._medicine_topics)
             told = [
                 f for f in self.scenario.facts
                 if f.id == state.last_fact and f.disclose != "volunteered" and set(f.topics) & about and f.kind not in VIEWS

@@ -14,6 +14,7 @@ from simulator.patient.state import PatientState
 from simulator.scenario.model import Plan, Scenario
 
 _CONFIDENCE_RULER = re.compile(r"confiden|how sure", re.I)
+AFTER_A_RULER = ("ruler_up", "ruler_why")  # "what would take it higher?", "why not lower?": no number again, and no plan
 
 
 @dataclass(frozen=True)
@@ -40,11 +41,12 @@ class Planner:
     def plan(self, analysis: TurnAnalysis, text: str, turn: int, events: tuple[str, ...]) -> PlanOutcome | None:
         """What the turn does to a plan: one agreed, proposed by them, called off, a hurdle, or no idea."""
         state = self.state
-        if analysis.has("scale_question") or analysis.kind in ("ruler_up", "ruler_why") or says_back(analysis):
+        if analysis.has("scale_question") or analysis.kind in AFTER_A_RULER or says_back(analysis):
             return None  # a ruler (and what would move it) asks how they feel about a change, a teach-back what was agreed; neither offers one
         # asked to choose ("Which way are you leaning?"), what it names is on offer
         # (asked what they would like to try, the plan is theirs: below)
-        choosing = self.asked_to_pick(analysis, text) and not analysis.has("goal_setting")
+        picking = plans.asked_to_pick(analysis, text)
+        choosing = picking and not analysis.has("goal_setting")
         offering = (plans.offers_plan(analysis, text) or choosing) and "lecturing" not in events
         # offered a menu, the first they feel able to do ("paracetamol regular, the physio, or a pill box"), else the first named
         named_all = _named(self._accept, text)
@@ -55,7 +57,7 @@ class Planner:
                 state.agree(named.id, "clinician", turn)
                 return PlanOutcome("agreed", named)
             # asked to pick from a menu, not yet sure of any: the one they lean to, named, hesitantly (not agreed)
-            if named.leans and state.affect != "guarded" and (len(named_all) > 1 or self.asked_to_pick(analysis, text)):
+            if named.leans and state.affect != "guarded" and (len(named_all) > 1 or picking):
                 return PlanOutcome("leaning", named)
             return PlanOutcome("barrier", named)
         if rejected and offering:
@@ -85,10 +87,6 @@ class Planner:
         agreed = self._plan_by_id(self.state.plan_agreed) if self.state.plan_agreed else None
         sure = agreed is not None and self._confidence(agreed) >= agreed.min_confidence + self.limits["sure_of_plan"]
         return PlanOutcome("foreseen" if sure else "barrier", agreed)
-
-    def asked_to_pick(self, analysis: TurnAnalysis, text: str) -> bool:
-        """Offered options and asked to pick one ("Which of those would you try first?", "Which sounds more like you?")."""
-        return analysis.kind == "choice" or (analysis.has("options") and plans.asks_to_choose(analysis, text))
 
     def names_a_plan(self, text: str) -> bool:
         """The turn names a plan the patient would take up."""

@@ -1,0 +1,96 @@
+"""Menus, households, typed contractions, goodbyes with a door left open, and what a reflection takes up (issues 9
+and 10): offered a choice they are not yet sure of, the patient names the one they lean to without agreeing to it;
+asked who they live with, they say so and bring nothing hidden out. Wording is my own."""
+
+from __future__ import annotations
+
+import pytest
+
+from simulator.analysis import TurnReader
+from simulator.analysis.speech import read_speech
+from simulator.scenario import load_scenario
+
+from conftest import SCENARIOS, play, starts_with_one_of
+
+reader = TurnReader()
+MAUREEN_OPENS = "Hello Maureen, come in, have a seat. What can I do for you today?"
+
+
+def plan_of(scenario_id: str, plan_id: str):
+    return next(p for p in load_scenario(SCENARIOS[scenario_id]).accept_plans if p.id == plan_id)
+
+
+def test_every_plan_a_patient_would_accept_has_a_hesitant_pick() -> None:
+    for path in SCENARIOS.values():
+        scenario = load_scenario(path)
+        assert all(plan.leans for plan in scenario.accept_plans), scenario.id
+
+
+def test_a_menu_they_are_not_sure_of_gets_the_one_they_lean_to_and_agrees_nothing() -> None:
+    engine, replies = play("ckd-pain-multimorbidity", [
+        MAUREEN_OPENS,
+        "A couple of things might help the pain without harming your kidneys: a gel you rub on your knees, or some exercises "
+        "from the physio you can do at home. Which would you go for?",
+    ])
+    decision = replies[1].decision
+    assert decision.plan is not None and decision.plan.kind == "leaning" and decision.plan.plan.id == "gel_and_paracetamol"
+    assert starts_with_one_of(replies[1].text, plan_of("ckd-pain-multimorbidity", "gel_and_paracetamol").leans), replies[1].text
+    assert engine.state.plans_agreed == []
+
+
+def test_one_plan_offered_on_its_own_is_a_hurdle_not_a_lean() -> None:
+    engine, replies = play("ckd-pain-multimorbidity", [MAUREEN_OPENS, "Would you try some exercises from the physio you can do at home?"])
+    decision = replies[1].decision
+    assert decision.plan is not None and decision.plan.kind == "barrier", decision.plan
+    assert engine.state.plans_agreed == []
+
+
+def test_a_menu_with_one_they_feel_able_for_is_agreed() -> None:
+    engine, replies = play("copd-low-mood", [
+        "Morning Derek, come on in. How can I help?",
+        "We could keep the grey one by the kettle with your morning cuppa, or have another go with the spacer. Which would suit you?",
+    ])
+    assert replies[1].decision.plan is not None and replies[1].decision.plan.kind == "agreed"
+    assert engine.state.plans_agreed == ["kettle_routine"]
+
+
+@pytest.mark.parametrize("scenario_id, opening, question", [
+    ("t2d-hypo-fear", "Hiya Gary, come in. What's brought you in?", "Who lives with you at home?"),
+    ("hypertension-proactive", "Good morning, come in. What brings you in?", "And who's at home with you these days?"),
+])
+def test_asked_who_they_live_with_they_say_so_and_nothing_hidden_comes_out(scenario_id: str, opening: str, question: str) -> None:
+    _, replies = play(scenario_id, [opening, question])
+    decision = replies[1].decision
+    assert decision.disclosed == () and decision.knowledge is not None and decision.knowledge.about == "home"
+    home = next(k for k in load_scenario(SCENARIOS[scenario_id]).patient.knows if k.about == "home")
+    assert starts_with_one_of(replies[1].text, home.says), replies[1].text
+
+
+@pytest.mark.parametrize("typed, clean", [
+    ("so id like to check your feet", "so I'd like to check your feet"),
+    ("ok ill ring you with the results", "ok I'll ring you with the results"),
+    ("she was ill last week", "she was ill last week"),
+    ("can i see your id card", "can i see your id card"),
+])
+def test_id_and_ill_typed_without_an_apostrophe_are_read_by_the_word_after(typed: str, clean: str) -> None:
+    assert read_speech(typed).clean == clean
+
+
+@pytest.mark.parametrize("turn, ends", [
+    ("Lovely, take care Jade, and give us a ring if it plays up.", True),
+    ("Okay Pat, take care of yourself too. Goodbye, and I speak to you on Friday.", True),
+    ("Cheers my lover, see you dreckly.", True),
+    ("Give us a ring if it plays up.", False),
+    ("I'll speak to you on Friday about the results, and then we can decide.", False),
+])
+def test_a_goodbye_with_a_door_left_open_still_ends(turn: str, ends: bool) -> None:
+    assert reader.analyse(turn).goodbye is ends
+
+
+def test_a_reflection_of_something_said_before_takes_up_nothing_of_the_last_turn() -> None:
+    heart = TurnReader.for_scenario(load_scenario(SCENARIOS["heart-failure-carer"]))
+    said = "Three days out of seven I leave it out. The other days I have it first thing, with my breakfast."
+    about_ken = heart.analyse("It sounds like you've an awful lot on your plate, looking after Ken.", said)
+    assert "reflection" in about_ken.codes and about_ken.context_topics == ()
+    # empathy that names nothing of its own still takes up what they have just said
+    assert heart.analyse("That sounds hard.", said).context_topics
