@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 
 from simulator import resources
+from simulator.analysis.prefilter import Prefilter
 
 # The lexicon's own patterns run on lower-cased text (twice as fast as IGNORECASE); see lower_same_length.
 FLAGS = 0
@@ -131,6 +132,19 @@ class Lexicon:
     topic_families: Mapping[str, str]  # topic -> the subject it is part of, when a question names several
     everyday_topics: Mapping[str, tuple[str, ...]]  # everyday words, shared and scenario topics alike
     vocabulary: tuple[str, ...]
+
+    # Which of a family of patterns could match a text (prefilter.py): made at first use, once per lexicon.
+    @cached_property
+    def code_filter(self) -> Prefilter:
+        return Prefilter({code: pattern for code, pattern in self.codes.items() if code not in self.statement_codes})
+
+    @cached_property
+    def kind_filter(self) -> Prefilter:
+        return Prefilter({kind: pattern for kind, _, pattern, _ in self.question_kinds})
+
+    @cached_property
+    def aspect_filter(self) -> Prefilter:
+        return Prefilter(dict(self.aspects))
 
 
 @cache

@@ -276,7 +276,8 @@ class TurnReader:
     def _aspects(self, asking: str) -> tuple[str, ...]:
         """What its questions ask about their subject (aspects.yaml), in the order asked: "When did you stop, and what
         made you decide?" is since_when, then why."""
-        found = sorted((m.start(), name) for name, pattern in self.lexicon.aspects if (m := pattern.search(asking)))
+        could = self.lexicon.aspect_filter.possible(asking)
+        found = sorted((m.start(), name) for name, pattern in self.lexicon.aspects if name in could and (m := pattern.search(asking)))
         return tuple(name for _, name in found)
 
     def _question_kind(self, asking: str, whole: str, topics: tuple[str, ...], codes: tuple[str, ...]) -> str:

@@ -45,9 +45,10 @@ class Rules:
         """The code patterns (all, or `only` these codes) over the whole cleaned, lower-cased turn."""
         hits = []
         not_after = self.lexicon.not_after
+        possible = self.lexicon.code_filter.possible(low)  # statement codes are searched unit by unit (statement_hits)
         for code, pattern in self.lexicon.codes.items():
-            if (only is not None and code not in only) or code in self.lexicon.statement_codes:
-                continue  # statement codes are searched unit by unit (statement_hits)
+            if code not in possible or (only is not None and code not in only):
+                continue
             for match in pattern.finditer(low):
                 if code in not_after and not_after[code].search(low[max(0, match.start() - 50) : match.start()]):
                     continue

@@ -1,0 +1,158 @@
+"""Which of many word-list patterns could match a text at all, found by a few dictionary look-ups.
+
+The reader searches each turn with dozens of long alternations (codes.yaml, question_kinds.yaml,
+aspects.yaml), and most find nothing in most turns. Python's `re` tries every alternative at every word
+start; here each pattern's possible openings (the literal text any match must start with, up to
+MAX_PREFIX characters, with small alternations and optional parts spelled out) are indexed once, and a
+text is looked up by what starts at each of its positions. A pattern none of whose openings occurs cannot
+match and is not searched; one whose openings cannot be spelled out (a character class, a wildcard) is
+always searched. So the answer is a superset of the patterns that match: searching only those gives
+exactly the same matches, faster.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+try:  # the parser behind re.compile; private, so any surprise means "always search"
+    from re import _constants as _c  # type: ignore[attr-defined]
+    from re import _parser as _p  # type: ignore[attr-defined]
+except ImportError:  # pragma: no cover - Python < 3.11 is not supported anyway
+    _c = _p = None
+
+MAX_PREFIX = 10  # characters of an opening worth spelling out
+MIN_PREFIX = 2  # an opening shorter than this selects nothing: the pattern is always searched
+MAX_OPENINGS = 400  # per alternative; more and the pattern is always searched
+SMALL_SET = 8  # a character set of at most this many literals ([sz]) is spelled out
+_LENGTHS = (2, 3, 6, MAX_PREFIX)  # openings are indexed by their first 2, 3, 4... characters
+
+
+class _Unspellable(Exception):
+    pass
+
+
+class Prefilter:
+    """The names of `patterns` that could match somewhere in a text (every one that does, maybe more)."""
+
+    def __init__(self, patterns: Mapping[str, re.Pattern[str]]):
+        self.always: frozenset[str] = frozenset()
+        index: dict[int, dict[str, set[str]]] = {}
+        always = set()
+        anywhere = False
+        for name, pattern in patterns.items():
+            openings, at_word = _openings(pattern)
+            if openings is None:
+                always.add(name)
+                continue
+            anywhere |= not at_word
+            for opening in openings:
+                size = max(n for n in _LENGTHS if n <= len(opening))
+                index.setdefault(size, {}).setdefault(opening[:size], set()).add(name)
+        self.always = frozenset(always)
+        self._index = tuple((size, {k: frozenset(v) for k, v in keys.items()}) for size, keys in sorted(index.items()))
+        # where a match can start: after a non-word character (every pattern opens at a word start), or anywhere
+        self._heads = re.compile(("" if anywhere else r"(?<!\w)") + rf"(?=(.{{1,{MAX_PREFIX}}}))", re.DOTALL)
+
+    def possible(self, text: str) -> frozenset[str] | set[str]:
+        found = set(self.always)
+        index = self._index
+        for head in self._heads.findall(text):
+            for size, keys in index:
+                names = keys.get(head[:size])
+                if names:
+                    found |= names
+        return found
+
+
+def _openings(pattern: re.Pattern[str]) -> tuple[set[str] | None, bool]:
+    """Every opening of the pattern (None if they cannot be spelled out), and whether every match starts
+    where the character before is not a word character."""
+    if _p is None or pattern.flags & re.IGNORECASE:
+        return None, False
+    try:
+        parsed = _p.parse(pattern.pattern, pattern.flags)
+        branches = _top_branches(list(parsed))
+        openings: set[str] = set()
+        at_word = True
+        for branch in branches:
+            at_word &= _opens_at_word(branch)
+            found = _spelled(branch)
+            if any(len(o) < MIN_PREFIX for o in found):
+                return None, False
+            openings |= found
+        return openings, at_word
+    except Exception:  # noqa: BLE001 - too many openings, or any parser surprise: always search
+        return None, False
+
+
+def _top_branches(items: list) -> list[list]:
+    """The pattern's top-level alternatives (a|b|c), each as a list of parsed items."""
+    if len(items) == 1 and items[0][0] is _c.BRANCH:
+        return [list(b) for b in items[0][1][1]]
+    return [items]
+
+
+def _opens_at_word(items: list) -> bool:
+    """Whether the alternative starts with (?<!\\w) (how lexicon._alternation marks a word start)."""
+    if not items or items[0][0] is not _c.ASSERT_NOT:
+        return False
+    direction, body = items[0][1]
+    body = list(body)
+    return direction == -1 and len(body) == 1 and body[0][0] is _c.IN and list(body[0][1]) == [(_c.CATEGORY, _c.CATEGORY_WORD)]
+
+
+def _spelled(branch: list) -> set[str]:
+    """The openings of one alternative, as long as they can be without spelling out too many."""
+    for limit in (MAX_PREFIX, 6, 4, 3):
+        try:
+            return _spell(branch, 0, "", limit)
+        except _Unspellable:
+            continue
+    raise _Unspellable
+
+
+def _spell(items: list, at: int, prefix: str, limit: int) -> set[str]:
+    """The openings of items[at:] after `prefix`: each stops at `limit` characters, at the end of the
+    items, or where the next item cannot be spelled out (an opening is a prefix of every match it covers)."""
+    if len(prefix) >= limit or at == len(items):
+        return {prefix[:limit]}
+    op, arg = items[at]
+    if op is _c.LITERAL:
+        return _spell(items, at + 1, prefix + chr(arg), limit)
+    if op in (_c.AT, _c.ASSERT, _c.ASSERT_NOT):  # zero-width: ignoring it can only add openings
+        return _spell(items, at + 1, prefix, limit)
+    if op is _c.SUBPATTERN and (arg[1] | arg[2]) & re.IGNORECASE:
+        raise _Unspellable  # (?i:...) inside: its letters are not literal
+    if op is _c.SUBPATTERN or op is getattr(_c, "ATOMIC_GROUP", None):
+        body = list(arg[-1]) if op is _c.SUBPATTERN else list(arg)
+        return _spell(body + items[at + 1 :], 0, prefix, limit)
+    if op is _c.BRANCH:
+        return _limited(set().union(*(_spell(list(b) + items[at + 1 :], 0, prefix, limit) for b in arg[1])))
+    if op is _c.IN:
+        chars = _small_set(arg)
+        if chars is None:
+            return {prefix}
+        return _limited(set().union(*(_spell(items, at + 1, prefix + ch, limit) for ch in chars)))
+    if op in (_c.MAX_REPEAT, _c.MIN_REPEAT, getattr(_c, "POSSESSIVE_REPEAT", None)):
+        low, _, body = arg
+        if low == 0:  # optional: without it, or with it and nothing known after
+            return _limited(_spell(items, at + 1, prefix, limit) | _spell(list(body), 0, prefix, limit))
+        return _spell(list(body), 0, prefix, limit)  # at least once: its first go opens, the rest is unknown
+    return {prefix}  # a wildcard, a back-reference...: the opening ends here
+
+
+def _small_set(arg: Any) -> list[str] | None:
+    chars = []
+    for op, value in arg:
+        if op is not _c.LITERAL:
+            return None
+        chars.append(chr(value))
+    return chars if len(chars) <= SMALL_SET else None
+
+
+def _limited(openings: set[str]) -> set[str]:
+    if len(openings) > MAX_OPENINGS:
+        raise _Unspellable
+    return openings
