@@ -45,7 +45,7 @@ def record(base_url: str, model: str, run: str, out: TextIO, temperature: float 
     settings = LLMSettings(backend="openai", model=model, base_url=base_url, timeout=180.0, temperature=temperature, guard_retries=1)
     client = LLMClient(settings)
     director, guard = Director(scenario), ReplyGuard(scenario)
-    actor = ScriptedActor(scenario, seed, director.reader.lexicon.quantity_words)
+    actor = ScriptedActor(scenario, seed, director.reader.lexicon)
     history: list[tuple[str, str]] = []
     decided: str | None = None
     for index, line in enumerate(script(scenario_id, name, int(rest[0]) if rest else None)):

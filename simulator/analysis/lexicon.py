@@ -97,6 +97,8 @@ class Lexicon:
     leave_asks: re.Pattern[str]  # "Is that alright?" after a proposal: asks only leave
     shows_how: re.Pattern[str]  # "Show me how you take it": a demonstration asked for
     once_more: re.Pattern[str]  # "Have another go for me?": do again what they have just done
+    before_you_go: re.Pattern[str]  # "Anything else before you go?": an invitation at the end, not the opening's
+    asks_for_questions: re.Pattern[str]  # "Anything you want to ask me?": their questions, not whether they followed
     elliptical_questions: re.Pattern[str]  # "How often, roughly?": about what they have just said
     # what questions about the patient's own life are about, by subject, and the shared topics those cover (persona.yaml)
     persona_subjects: Mapping[str, re.Pattern[str]]
@@ -197,6 +199,8 @@ def shared_lexicon() -> Lexicon:
         leave_asks=re.compile(codes_data["leave_asks"], FLAGS),
         shows_how=re.compile(codes_data["shows_how"], FLAGS),
         once_more=re.compile(codes_data["once_more"], FLAGS),
+        before_you_go=re.compile(codes_data["before_you_go"], FLAGS),
+        asks_for_questions=re.compile(codes_data["asks_for_questions"], FLAGS),
         elliptical_questions=re.compile(codes_data["elliptical_questions"], FLAGS),
         persona_subjects={about: re.compile("|".join(f"(?:{p})" for p in patterns)) for about, patterns in persona_data["subjects"].items()},
         persona_subject_topics={about: frozenset(topics) for about, topics in persona_data["topics"].items()},

@@ -16,6 +16,7 @@ import random
 import re
 from collections.abc import Sequence
 
+from simulator.analysis.lexicon import Lexicon
 from simulator.patient.asking import asks_leave, says_back
 from simulator.patient.director import Decision
 from simulator.patient.followup import SENTENCE_END, closest, gist, repeated, stems, told_holds_it
@@ -49,12 +50,14 @@ TELLING_WORDS = 12  # a statement this long with no code is still information: a
 class ScriptedActor:
     name = "scripted"
 
-    def __init__(self, scenario: Scenario, seed: int, quantities: frozenset[str]):
-        """`quantities`: the words that give a figure, from the lexicon the director reads with (passed in, read once)."""
+    def __init__(self, scenario: Scenario, seed: int, lexicon: Lexicon):
+        """`lexicon`: the one the director reads with (passed in, read once): the words that give a figure, and how
+        an invitation at the end or a check for questions is worded."""
         self.scenario = scenario
         self.seed = seed
         self.voice = Voice.of(scenario)  # read once per patient, not per line
-        self.quantities = quantities
+        self.lexicon = lexicon
+        self.quantities = lexicon.quantity_words
 
     def reply(self, decision: Decision, state: PatientState, previous_reply: str | None = None) -> str:
         previous_fact, state.last_fact = state.last_fact, None  # what the reply before this one voiced; this one's next
@@ -180,7 +183,7 @@ class ScriptedActor:
                 # asked to show how ("Have another go for me?"), they have a go; to say back a plan nobody settled, they say so
                 return pick("demonstrate" if decision.showing else "teach_back_no_plan")
         if a.has("check_understanding"):  # "Does that make sense?" is answered yes; "Any questions?" no, not just now
-            asks_for_questions = any(h.code == "check_understanding" and "question" in h.text.lower() for h in a.hits)
+            asks_for_questions = any(h.code == "check_understanding" and self.lexicon.asks_for_questions.search(h.text.lower()) for h in a.hits)
             return pick("no_questions" if asks_for_questions else "understood")
         if decision.stacked:
             return pick("stacked")
@@ -212,6 +215,8 @@ class ScriptedActor:
         if asks_agenda and (question := self._own_question(decision, state, force=True)):
             return question
         if asks_agenda and not decision.touched_hidden:
+            if not decision.touched_known and (state.plan_agreed or self.lexicon.before_you_go.search(a.text.lower())):
+                return pick("no_questions")  # "Anything else before you go?": no, that's everything (not the opening's line again)
             if a.kind == "agenda" and decision.touched_known:
                 fact = decision.touched_known[0]
                 return self._remembered(f"fact:{fact.id}", fact.says, decision, state)

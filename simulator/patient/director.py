@@ -121,8 +121,10 @@ class Director:
         # (why a lapse happened is a concern asked for too, by the codebook: it is still this lapse's why, not a new worry)
         last = next((f for f in self.scenario.facts if f.id == state.last_fact), None)
         of_last = last if asking and last is not None and last.detail(analysis.aspect) and not asked_of else None
-        disclosed = () if stacked or tells or about_others or of_last else self._disclose(analysis, turn, opening, choosing=choosing)
-        if cue_outcome and cue_outcome[0] == "taken_up" and not stacked:
+        # "Show me how you take it", "Want to have another go?": a demonstration asks nothing about their life
+        technique = bool(lexicon.shows_technique.search(low))  # whatever it is coded
+        disclosed = () if stacked or tells or about_others or of_last or technique else self._disclose(analysis, turn, opening, choosing=choosing)
+        if cue_outcome and cue_outcome[0] == "taken_up" and not stacked and not technique:
             disclosed = (*disclosed, *self._behind_cue(cue_outcome[1], turn, disclosed))
         # when to ring, when to come back or "does that make sense?" offers no plan and asks for no hurdle
         winding_up = tells and analysis.has("safety_net", "follow_up", "check_understanding") and not analysis.has("options")
@@ -195,7 +197,6 @@ class Director:
             state.ended = True
         confused = self._confused(analysis)
         # "Show me how you use your inhaler": a demonstration, not the plan said back ("Show me what you'll do" is that)
-        technique = bool(lexicon.shows_technique.search(low))  # "Have a go with this dummy one", whatever it is coded
         showing = technique or (says_back(analysis) and bool(lexicon.shows_how.search(low)) and not state.plan_agreed)
         # a clerking prompt, said without a question's shape ("next of kin and their name", "date of birth")
         prompted = not analysis.codes and 0 < analysis.word_count <= PROMPT_WORDS and len(analysis.topics) < STACKED_TOPICS

@@ -100,7 +100,7 @@ class ScriptedPatient(PatientEngine):
 
     def __init__(self, scenario: Scenario, seed: int = 0, state: PatientState | None = None, ledger: list[Disclosure] | None = None):
         super().__init__(scenario, seed, state, ledger)
-        self.actor = ScriptedActor(scenario, seed, self.director.reader.lexicon.quantity_words)
+        self.actor = ScriptedActor(scenario, seed, self.director.reader.lexicon)
 
     def respond(self, clinician_text: str, turn: int, previous_patient: str | None = None) -> PatientReply:
         decision = self.director.step(clinician_text, turn, previous_patient)

@@ -49,7 +49,7 @@ class LLMPatient(PatientEngine):
         super().__init__(scenario, seed, state, ledger)
         self.settings = settings
         self.client = client or LLMClient(settings)
-        self.actor = ScriptedActor(scenario, seed, self.director.reader.lexicon.quantity_words)
+        self.actor = ScriptedActor(scenario, seed, self.director.reader.lexicon)
         self.guard = ReplyGuard(scenario)
         self.history: list[tuple[str, str]] = list(history or [])
         self.usage = Usage()
