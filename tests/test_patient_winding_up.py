@@ -1,7 +1,8 @@
 """The end of a consultation and checks after a proposal (issue 10): "anything else before you go?" gets "no, that's
 everything" from a patient with nothing more, not the opening's "that's the main thing" again; "anything you want to
 ask me?" asks for questions, not whether they followed; "Fair enough?" after the clinician lays out the order agrees
-to it; "want to have another go?" after a technique tip has another go. Wording is my own, in several voices."""
+to it; "want to have another go?" after a technique tip has another go; "what do you make of that?" after news gets a reaction to
+it, not something told before said again. Wording is my own, in several voices."""
 
 from __future__ import annotations
 
@@ -71,3 +72,40 @@ def test_asked_to_have_another_go_after_a_tip_they_have_a_go() -> None:
         "Not bad at all. If you breathe right out first and then press it nice and slow, more gets down into your lungs. Want to have another go?",
     ])
     assert starts_with_one_of(replies[-1].text, pool("demonstrate", jade)), replies[-1].text
+
+
+MAGGIE = "ckd-pain-multimorbidity"
+NEWS = ("Your kidneys are working at a little under half of what a young person's would, and most people at your stage "
+        "never need dialysis. {check}")
+
+
+@pytest.mark.parametrize("check", ["What do you make of that?", "How does that sit with you?", "So how does that land?"])
+def test_asked_how_news_lands_they_react_to_it_not_repeat_what_they_told(check: str) -> None:
+    _, replies = play(MAGGIE, [
+        "Hello Maggie, come in. What can I do for you today?",
+        "What's the worry with the kidneys, in your mind?",
+        NEWS.format(check=check),
+    ])
+    assert replies[1].decision.disclosed, replies[1].text  # the worry, told
+    last = replies[-1]
+    assert last.decision.reacting and last.decision.touched_known == ()
+    assert starts_with_one_of(last.text, pool("reaction", MAGGIE)), last.text
+
+
+def test_asked_how_news_lands_they_tell_no_habit_it_named() -> None:
+    _, replies = play(GARY, [
+        "Hiya Gary, what's brought you in?",
+        "Most of the newer tablets hardly ever cause a hypo on their own; it's mostly insulin, and one older tablet we'd keep "
+        "away from with your job. How does that sound?",
+    ])
+    assert replies[-1].decision.reacting
+    assert all(f.kind in ("concern", "belief", "expectation", "idea") for f in replies[-1].decision.disclosed), replies[-1].text
+
+
+def test_how_is_that_for_you_about_their_life_is_not_a_check_on_news() -> None:
+    _, replies = play("heart-failure-carer", [
+        "Hello Pat, how have you been since you got home?",
+        "I gather you're the one keeping everything going for Ken. How is that for you?",
+    ])
+    assert not replies[-1].decision.reacting
+    assert not starts_with_one_of(replies[-1].text, pool("reaction", "heart-failure-carer")), replies[-1].text

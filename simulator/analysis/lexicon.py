@@ -99,6 +99,7 @@ class Lexicon:
     once_more: re.Pattern[str]  # "Have another go for me?": do again what they have just done
     before_you_go: re.Pattern[str]  # "Anything else before you go?": an invitation at the end, not the opening's
     asks_for_questions: re.Pattern[str]  # "Anything you want to ask me?": their questions, not whether they followed
+    reaction_checks: re.Pattern[str]  # "How does that sit with you?" after telling them something: how it landed
     elliptical_questions: re.Pattern[str]  # "How often, roughly?": about what they have just said
     # what questions about the patient's own life are about, by subject, and the shared topics those cover (persona.yaml)
     persona_subjects: Mapping[str, re.Pattern[str]]
@@ -201,6 +202,7 @@ def shared_lexicon() -> Lexicon:
         once_more=re.compile(codes_data["once_more"], FLAGS),
         before_you_go=re.compile(codes_data["before_you_go"], FLAGS),
         asks_for_questions=re.compile(codes_data["asks_for_questions"], FLAGS),
+        reaction_checks=re.compile(codes_data["reaction_checks"], FLAGS),
         elliptical_questions=re.compile(codes_data["elliptical_questions"], FLAGS),
         persona_subjects={about: re.compile("|".join(f"(?:{p})" for p in patterns)) for about, patterns in persona_data["subjects"].items()},
         persona_subject_topics={about: frozenset(topics) for about, topics in persona_data["topics"].items()},

@@ -166,6 +166,8 @@ class ScriptedActor:
         pick = lambda pool: self._pick(pool, lines[pool], turn, state)  # noqa: E731
         if decision.proposal:  # "Your list first, then the tablets. OK?": yes, go on
             return pick("permission")
+        if decision.reacting:  # "...most people never need dialysis. What do you make of that?": how it landed; an offer, a view on it
+            return pick("offer" if decision.offer else "reaction")
         # advice they did not ask for, rejected; not when to ring or come back, and not what a turn that also asks or feels with them asks
         rejected = "advice_without_permission" in decision.events and state.affect != "open" and not decision.showing
         if rejected and not a.has("safety_net", "empathy", "reflection", "follow_up") and not a.is_question:

@@ -82,6 +82,14 @@ def asks_past_it(
     return not (asked_for and asked_for.search(analysis.text.lower()) and set(analysis.topics) & subject_topics)
 
 
+def asks_reaction(analysis: TurnAnalysis, lexicon: Lexicon) -> bool:
+    """Tells them something, then asks only how it lands ("...most people never need dialysis. What do you make of
+    that?"): a reaction to what they heard is the answer, not something they told before said again."""
+    if not analysis.has("information", "advice") or not analysis.asked:
+        return False
+    return all(lexicon.reaction_checks.search(q.lower()) for q in analysis.asked)
+
+
 def proposes(analysis: TurnAnalysis, lexicon: Lexicon) -> bool:
     """Proposes what else the consultation will cover and asks, at most, whether that is all right ("I'd also like to
     look at your inhalers, if that's alright.", "Can I also squeeze in the kidneys?", "Your list first, then the tablets.

@@ -20,6 +20,7 @@ from simulator.patient.asking import (
     NOT_ABOUT_THEIR_LIFE,
     VIEWS,
     asks_past_it,
+    asks_reaction,
     household,
     only_tells,
     proposes,
@@ -63,6 +64,7 @@ class Decision:
     checking: bool = False  # tells them something and asks only whether it landed ("...that's a lot, aye?")
     carry_on: bool = False  # only asks them to go on ("Mm. Go on.")
     proposal: bool = False  # proposes what else to cover, asking at most whether that is all right: agreed to
+    reacting: bool = False  # told them something and asks only how it lands: a reaction, not a fact told again
 
 
 class Director:
@@ -123,7 +125,12 @@ class Director:
         of_last = last if asking and last is not None and last.detail(analysis.aspect) and not asked_of else None
         # "Show me how you take it", "Want to have another go?": a demonstration asks nothing about their life
         technique = bool(lexicon.shows_technique.search(low))  # whatever it is coded
-        disclosed = () if stacked or tells or about_others or of_last or technique else self._disclose(analysis, turn, opening, choosing=choosing)
+        # "...most people never need dialysis. What do you make of that?": how the news lands, which may be a worry or a belief
+        # of theirs, never how they live or take their tablets, nor anything they said before
+        reacting = not opening and asks_reaction(analysis, lexicon)
+        disclosed = () if stacked or tells or about_others or of_last or technique else self._disclose(
+            analysis, turn, opening, choosing=choosing, views_only=reacting
+        )
         if cue_outcome and cue_outcome[0] == "taken_up" and not stacked and not technique:
             disclosed = (*disclosed, *self._behind_cue(cue_outcome[1], turn, disclosed))
         # when to ring, when to come back or "does that make sense?" offers no plan and asks for no hurdle
@@ -227,6 +234,8 @@ class Director:
             knowledge, touched_known = who_knows(self.scenario.patient.knows, knowledge, touched_known, asked_of)
         if at_home and asking and (home := household(self.scenario.patient.knows)) is not None:
             knowledge, touched_known = home, ()  # who they live with, not a worry about them told before
+        if reacting:
+            knowledge, touched_known = None, ()
         # "Mm. Go on.": a little more about what they were saying, a hint of what lies behind it, else of what is on their mind
         near = frozenset(self.reader.topics_in(previous_patient)) if carry_on and previous_patient else frozenset()
         # asked how often, since when or why of what they told, they answer just that: no hint of something else
@@ -234,7 +243,7 @@ class Director:
         cue = None if opening or closing or disclosed or stacked or answered else self.cues.offer(analysis, turn, near, anywhere=carry_on)
         return Decision(
             turn, read, events, disclosed, opening, closing, plan, ruler, touched_hidden, touched_known, confused, stacked,
-            knowledge, cue, cue_outcome, offer, showing, tells and analysis.is_question, carry_on, proposal,
+            knowledge, cue, cue_outcome, offer, showing, tells and analysis.is_question, carry_on, proposal, reacting,
         )
 
     def heard_self(self, reply: str) -> None:
@@ -305,7 +314,7 @@ class Director:
 
     # -- disclosure ----------------------------------------------------------------------------
 
-    def _disclose(self, analysis: TurnAnalysis, turn: int, opening: bool, choosing: bool = False) -> tuple[Fact, ...]:
+    def _disclose(self, analysis: TurnAnalysis, turn: int, opening: bool, choosing: bool = False, views_only: bool = False) -> tuple[Fact, ...]:
         state = self.state
         out: list[Fact] = []
         if opening:
@@ -331,12 +340,14 @@ class Director:
         for fact in ice_answers if ice_kinds else self.scenario.facts:
             if fact.id in state.disclosed or len(out) >= self.limits["max_disclosures_per_turn"] or (choosing and fact.kind not in _TO_A_CHOICE):
                 continue
+            if views_only and fact.kind not in VIEWS:
+                continue
             reason = self._reason(fact, analysis, ice_fallback_used or ice_on_topic, ice_kinds, ice_answers)
             if reason:
                 ice_fallback_used = ice_fallback_used or reason.startswith("an ICE question about none")
                 out.append(self._record(fact, turn, reason))
         if not out and not choosing and self._general_invitation(analysis):
-            open_fact = next((f for f in self.scenario.facts if f.disclose == "open_question" and self._free(f)), None)
+            open_fact = next((f for f in self.scenario.facts if f.disclose == "open_question" and self._free(f) and (f.kind in VIEWS or not views_only)), None)
             if open_fact:
                 out.append(self._record(open_fact, turn, "an open question about nothing in particular: what is on the patient's mind"))
         return tuple(out)
