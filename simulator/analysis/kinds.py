@@ -66,14 +66,15 @@ def word_list_kind(lexicon: Lexicon, asking: str, topics: Iterable[str], whole: 
     whole turn; the first that matches decides."""
     named, whole_turn = set(topics), lexicon.whole_turn_kinds
     could_ask = lexicon.kind_filter.possible(asking)  # the kinds whose words could be there at all
-    could_say = lexicon.kind_filter.possible(whole) if whole_turn else could_ask
     for kind, kind_topics, pattern, with_topics in lexicon.question_kinds:
         if with_topics and not with_topics & named:
             continue
         if kind_topics & named:
             return kind
-        text, could = (whole, could_say) if kind in whole_turn else (asking, could_ask)
-        if kind in could and pattern.search(text):
+        if kind in whole_turn:  # few: searched in the whole turn as they are
+            if pattern.search(whole):
+                return kind
+        elif kind in could_ask and pattern.search(asking):
             return kind
     return "not_covered"
 
