@@ -30,7 +30,7 @@ _CHECK = re.compile(
 # A tag that asks only for agreement with what was just said: "Seven inhalers in six months, that is a lot, aye?"
 _TAG_CHECK = re.compile(r"[,\s](?:aye|yeah|right|eh|no|isn't it|innit|ok|okay|yes|don't you think|wouldn't you say)\W*\?\s*$", re.I)
 _WH_START = re.compile(r"\W*(?:so,? |and,? |ok(?:ay)?,? )?(?:which|what|how|where|when|who|why)\b", re.I)
-_TELLING = ("information", "advice", "safety_net", "follow_up", "options", "resources", "check_understanding", "ask_permission")
+TELLING = ("information", "advice", "safety_net", "follow_up", "options", "resources", "check_understanding", "ask_permission")
 _ASKS_SOMETHING = ("open_question", "elicit_ice", "elicit_beliefs", "scale_question", "teach_back", "problem_solving", "goal_setting")
 
 
@@ -51,7 +51,7 @@ def only_tells(analysis: TurnAnalysis, topics_in: Callable[[str], tuple[str, ...
     scenario reader's: a question that names a subject ("Do you still smoke?") asks about it."""
     if analysis.kind == "permission":
         return True  # "Is it okay we do both?": leave to go on, not a question about the things it names
-    if not analysis.has(*_TELLING) or analysis.has(*_ASKS_SOMETHING):
+    if not analysis.has(*TELLING) or analysis.has(*_ASKS_SOMETHING):
         return False
     if analysis.has("check_understanding", "ask_permission") or "?" not in analysis.text:
         return True

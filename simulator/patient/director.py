@@ -14,10 +14,10 @@ from simulator.analysis.events import detect_events
 from simulator.analysis.features import stem
 from simulator.analysis.reader import STACKED_TOPICS
 from simulator.patient.asking import (
-    ASKING,
     HABITS,
     INVITING,
     NOT_ABOUT_THEIR_LIFE,
+    TELLING,
     VIEWS,
     asks_past_it,
     asks_reaction,
@@ -29,6 +29,7 @@ from simulator.patient.asking import (
     who_knows,
 )
 from simulator.patient.cues import CueTracker
+from simulator.patient.disclosure import Gate
 from simulator.patient.planner import AFTER_A_RULER, Planner, PlanOutcome, Ruler
 from simulator.patient.state import PatientState, thresholds
 from simulator.patient.subject import Subject
@@ -36,8 +37,13 @@ from simulator.scenario.model import Cue, Fact, Knowledge, Scenario
 from simulator.session.model import Disclosure
 
 PROMPT_WORDS = 8  # a turn this short that the reader finds nothing in may still ask, as a form does
-_TO_A_CHOICE = ("barrier", "idea")  # kinds of fact a turn asking them to pick an option may bring out
 GENERAL_MEDICINE = "medication"  # the topic of medicines in general, beside the named ones (reliever, preventer...)
+
+
+# Asked who helps, how often or since when, what they have told of it answers before their everyday life: "Who looks
+# after you?" from the carer who told how it is with Ken; "How many puffs on a bad day?" from one who told of the puffs.
+# (Who knows or what it is like stays with their own life: "Does anyone at work know?" is about work.)
+TOLD_ANSWERS_FIRST = ("who_helps", "how_often", "since_when")
 
 
 @dataclass(frozen=True)
@@ -82,6 +88,7 @@ class Director:
         self._fact_words = {f.id: self.reader.topics.content(" ".join(f.says).lower()) for f in scenario.facts}
         self.subject = Subject(self.reader.lexicon)  # what the clinician last asked about, and when
         self._medicine_topics = next(with_topics for kind, _, _, with_topics in self.reader.lexicon.question_kinds if kind == "medicine_use")
+        self.gate = Gate(scenario, self.state, self.ledger, self.limits, self.reader.lexicon, self._medicine_topics)
 
     def step(self, text: str, turn: int, previous_patient: str | None = None) -> Decision:
         """Take one clinician turn (its index in the session) and decide the patient's side of it."""
@@ -128,11 +135,11 @@ class Director:
         # "...most people never need dialysis. What do you make of that?": how the news lands, which may be a worry or a belief
         # of theirs, never how they live or take their tablets, nor anything they said before
         reacting = not opening and asks_reaction(analysis, lexicon)
-        disclosed = () if stacked or tells or about_others or of_last or technique else self._disclose(
+        disclosed = () if stacked or tells or about_others or of_last or technique else self.gate.disclose(
             analysis, turn, opening, choosing=choosing, views_only=reacting
         )
         if cue_outcome and cue_outcome[0] == "taken_up" and not stacked and not technique:
-            disclosed = (*disclosed, *self._behind_cue(cue_outcome[1], turn, disclosed))
+            disclosed = (*disclosed, *self.gate.behind_cue(cue_outcome[1], turn, disclosed))
         # when to ring, when to come back or "does that make sense?" offers no plan and asks for no hurdle
         winding_up = tells and analysis.has("safety_net", "follow_up", "check_understanding") and not analysis.has("options")
         no_plan = opening or stacked or winding_up or proposal or analysis.kind in ("agenda", "permission")
@@ -150,7 +157,7 @@ class Director:
         )
         # a question with another job (their worries, a plan, an offer, permission) is not asking about their life,
         # nor for what they have told already
-        ice_kinds = self._ice_kinds(analysis)
+        ice_kinds = self.gate.ice_kinds(analysis)
         offer = plans.offers_something(analysis) and not ice_kinds  # "What were you hoping we could do?" offers nothing
         # how often or when they take a medicine is not which they take: never the list of their medicines
         other_job = (
@@ -165,8 +172,12 @@ class Director:
         # (or what it points back to: "Since when have you been doing them?")
         carried = analysis is not read  # it named nothing and points back at the subject before it (Subject.resolve)
         about = engaged if analysis.kind in (None, "not_covered") or carried else frozenset(analysis.topics)
+        # "We'll repeat the kidney test in two weeks. Do you have a blood pressure machine at home?": what the question
+        # names, when it names something, not what was told before it
+        if analysis.asked and analysis.has(*TELLING) and (in_question := frozenset(self.reader.topics_in(" ".join(analysis.asked))) - lexicon.aspect_topics):
+            about = about & in_question or in_question
         touched_known = tuple(dict.fromkeys(
-            f for f in (*self._ice_answers(ice_kinds), *self.scenario.facts)
+            f for f in (*self.gate.ice_answers(ice_kinds), *self.scenario.facts)
             if f.id in state.disclosed and f not in disclosed and (set(f.topics) & about or f.kind in ice_kinds)
             # how they take a medicine is not a worry or a hope that mentioned it ("Still taking the metformin?"), and how
             # they feel about it all is not how they live ("How do you feel about it, the sugar going up?" is not the takeaways)
@@ -230,6 +241,9 @@ class Director:
             knowledge = who_helps(self.scenario.patient.knows)
         if knowledge is not None and asks_past_it(analysis, knowledge, touched_known, self._own_topics, self.reader.lexicon):
             knowledge = None  # "How are you managing for money, on your own?" after the money story: the money, again
+        if (knowledge is not None and touched_known and analysis.aspect in TOLD_ANSWERS_FIRST and touched_known[0].detail(analysis.aspect)
+                and set(touched_known[0].topics) & named):
+            knowledge = None  # "Is anybody helping you with Ken?" after telling how it is with Ken: that, not their home in general
         if analysis.aspect == "who_knows" and asking and not follows_up:
             knowledge, touched_known = who_knows(self.scenario.patient.knows, knowledge, touched_known, asked_of)
         if at_home and asking and (home := household(self.scenario.patient.knows)) is not None:
@@ -286,15 +300,6 @@ class Director:
                     return found
         return None
 
-    def _behind_cue(self, cue: Cue, turn: int, already: tuple[Fact, ...]) -> tuple[Fact, ...]:
-        """Taking a cue up opens the fact it leads to, once what it waits for is out and trust allows."""
-        fact = next((f for f in self.scenario.facts if f.id == cue.leads_to), None)
-        if fact is None or fact in already or fact.id in self.state.disclosed or len(already) >= self.limits["max_disclosures_per_turn"]:
-            return ()
-        if not self._free(fact) or self.state.affect == "guarded":
-            return ()
-        return (self._record(fact, turn, f"the patient's cue taken up ({cue.feeling or cue.id})"),)
-
     # -- state ---------------------------------------------------------------------------------
 
     def _apply_effects(self, analysis: TurnAnalysis, events: tuple[str, ...]) -> None:
@@ -311,128 +316,6 @@ class Director:
             for behaviour in targets:
                 state.importance[behaviour] = _clamp(state.importance[behaviour] + effect.get("importance", 0), 0, 10)
                 state.confidence[behaviour] = _clamp(state.confidence[behaviour] + effect.get("confidence", 0), 0, 10)
-
-    # -- disclosure ----------------------------------------------------------------------------
-
-    def _disclose(self, analysis: TurnAnalysis, turn: int, opening: bool, choosing: bool = False, views_only: bool = False) -> tuple[Fact, ...]:
-        state = self.state
-        out: list[Fact] = []
-        if opening:
-            for fact in self.scenario.facts:
-                if fact.disclose == "volunteered" and fact.id not in state.disclosed:
-                    out.append(self._record(fact, turn, "volunteered in the opening"))
-            return tuple(out)
-        ice_fallback_used = False
-        ice_kinds = self._ice_kinds(analysis)
-        ice_answers = self._ice_answers(ice_kinds)
-        # an ICE question that names no topic of any unspoken concern still gets the first of them (a view asked for,
-        # the first unspoken view, of the kind it asks first: "What are the inhalers doing in there?" is a belief)
-        answering = ("ice_elicited", "open_question") if ice_kinds else ("ice_elicited",)
-        # the kind it asks first that they still have to tell is the answer, on its topic or not: "In your mind, what
-        # are the inhalers doing?" is their belief about them, before a worry that names the brown one
-        best = next((k for k in ice_kinds if any(f.kind == k and f.disclose in answering and self._free(f) for f in ice_answers)), None)
-        if best is not None:
-            ice_answers = tuple(f for f in ice_answers if f.kind == best)
-        ice_on_topic = any(
-            f.disclose in answering and f.id not in state.disclosed and set(f.topics) & analysis.engaged_topics
-            for f in ice_answers
-        )
-        for fact in ice_answers if ice_kinds else self.scenario.facts:
-            if fact.id in state.disclosed or len(out) >= self.limits["max_disclosures_per_turn"] or (choosing and fact.kind not in _TO_A_CHOICE):
-                continue
-            if views_only and fact.kind not in VIEWS:
-                continue
-            reason = self._reason(fact, analysis, ice_fallback_used or ice_on_topic, ice_kinds, ice_answers)
-            if reason:
-                ice_fallback_used = ice_fallback_used or reason.startswith("an ICE question about none")
-                out.append(self._record(fact, turn, reason))
-        if not out and not choosing and self._general_invitation(analysis):
-            open_fact = next((f for f in self.scenario.facts if f.disclose == "open_question" and self._free(f) and (f.kind in VIEWS or not views_only)), None)
-            if open_fact:
-                out.append(self._record(open_fact, turn, "an open question about nothing in particular: what is on the patient's mind"))
-        return tuple(out)
-
-    def _ice_kinds(self, analysis: TurnAnalysis) -> tuple[str, ...]:
-        """The kinds of fact that answer this question, best first, if it asks for a concern, an expectation or an idea."""
-        if not analysis.is_question:
-            return ()
-        if analysis.kind == "barrier" and analysis.topics:
-            return ()  # "What might get in the way, with the food?" is about the food too; "What gets in the way?" a hurdle of theirs
-        return self.reader.lexicon.ice_fact_kinds.get(analysis.kind or "", ())
-
-    def _ice_answers(self, kinds: tuple[str, ...]) -> tuple[Fact, ...]:
-        """The facts an ICE question can bring out: those of the kinds it asks for, best first (any, if it does not say)."""
-        if not kinds:
-            return self.scenario.facts
-        return tuple(sorted((f for f in self.scenario.facts if f.kind in kinds), key=lambda f: kinds.index(f.kind)))
-
-    def _general_invitation(self, analysis: TurnAnalysis) -> bool:
-        """"How have things been?", "What's been happening?": open, about no topic, and not guarded."""
-        return (
-            analysis.has("open_question")
-            and analysis.kind in (None, "how_been")  # "how have things been?", not "what's a typical day like?"
-            and not analysis.engaged_topics
-            and not analysis.has("elicit_ice", "scale_question", "teach_back", "check_understanding", "closing")
-            and not self._ice_kinds(analysis)
-            and self.state.affect != "guarded"
-        )
-
-    def _free(self, fact: Fact) -> bool:
-        """Not yet said, with everything it waits for already said and enough rapport."""
-        state = self.state
-        if fact.id in state.disclosed or any(prior not in state.disclosed for prior in fact.after):
-            return False
-        return fact.min_rapport is None or state.rapport >= fact.min_rapport
-
-    def _reason(
-        self, fact: Fact, analysis: TurnAnalysis, ice_fallback_used: bool, ice_kinds: tuple[str, ...], ice_answers: tuple[Fact, ...]
-    ) -> str | None:
-        """Why this turn brings the fact out, or None if it does not."""
-        state = self.state
-        if fact.disclose == "volunteered":
-            return None  # said in the opening; never gated afterwards
-        if ice_kinds and fact.kind not in ice_kinds:
-            return None  # asked what they hoped to go home with: a hope, not what "home" brings to mind
-        if analysis.kind == "medicine_use" and not set(fact.topics) & self._medicine_topics:
-            return None  # "Does the teatime one ever get left out?" is about the tablet, not their tea
-        if any(prior not in state.disclosed for prior in fact.after):
-            return None
-        if fact.min_rapport is not None and state.rapport < fact.min_rapport:
-            return None
-        if state.affect == "guarded" and fact.disclose != "topic_question":
-            return None
-        shared = sorted(set(fact.topics) & analysis.engaged_topics)
-        on = f" about {', '.join(shared)}" if shared else ""
-        rule = fact.disclose
-        if rule == "topic_question" and shared and analysis.has(*ASKING):
-            return f"a question{on}"
-        # asked for their view, open by what it asks whatever its form ("What's your take on the inhalers?"); and a
-        # patient at ease answers a plain question about it too ("Roughly how much do you drink a day?")
-        if rule == "open_question" and shared and (analysis.has("open_question", "reflection") or fact.kind in ice_kinds):
-            return f"an open question or reflection{on}"
-        at_ease = state.affect == "open" and analysis.has(*ASKING) and not analysis.has("agenda_setting")  # "anything else?" asks for more
-        if rule == "open_question" and set(fact.topics) & set(analysis.topics) and at_ease:
-            return f"a question{on}, to a patient at ease"
-        if rule == "open_question" and fact.kind in ice_kinds and not ice_fallback_used:
-            return f"an ICE question about none of their views' topics: the patient's first unspoken {fact.kind}"
-        if rule == "ice_elicited" and (analysis.has("elicit_ice") or ice_kinds):
-            if fact not in ice_answers:
-                return None  # asked what worries them: not what they hoped for today
-            if shared:
-                return f"ideas, concerns or expectations elicited{on}"
-            if not ice_fallback_used:
-                return "an ICE question about none of their concerns' topics: the patient's first unspoken concern"
-        if rule == "after_empathy" and shared and state.empathy_shown and analysis.has(*INVITING):
-            return f"empathy shown, then invited{on}"
-        if rule == "rapport" and shared and analysis.has(*INVITING):
-            return f"rapport {state.rapport:.1f} reached {fact.min_rapport or 0:g}, then invited{on}"
-        return None
-
-    def _record(self, fact: Fact, turn: int, reason: str) -> Fact:
-        self.state.disclosed.append(fact.id)
-        self.ledger.append(Disclosure(fact.id, turn, reason))
-        return fact
-
 
 def _clamp(value: float, low: float, high: float) -> float:
     return round(max(low, min(high, value)), 3)  # rounding keeps sums of tenths from drifting
