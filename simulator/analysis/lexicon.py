@@ -100,6 +100,9 @@ class Lexicon:
     before_you_go: re.Pattern[str]  # "Anything else before you go?": an invitation at the end, not the opening's
     asks_for_questions: re.Pattern[str]  # "Anything you want to ask me?": their questions, not whether they followed
     reaction_checks: re.Pattern[str]  # "How does that sit with you?" after telling them something: how it landed
+    offers_to_show: re.Pattern[str]  # "Can I show you one wee thing?": agreed to, like an order proposed
+    asks_what_they_do: re.Pattern[str]  # "What do you do when that happens?": how they cope now, not a plan
+    asks_what_matters: re.Pattern[str]  # "What matters most to you?": what they hope for
     elliptical_questions: re.Pattern[str]  # "How often, roughly?": about what they have just said
     # what questions about the patient's own life are about, by subject, and the shared topics those cover (persona.yaml)
     persona_subjects: Mapping[str, re.Pattern[str]]
@@ -203,6 +206,9 @@ def shared_lexicon() -> Lexicon:
         before_you_go=re.compile(codes_data["before_you_go"], FLAGS),
         asks_for_questions=re.compile(codes_data["asks_for_questions"], FLAGS),
         reaction_checks=re.compile(codes_data["reaction_checks"], FLAGS),
+        offers_to_show=re.compile(codes_data["offers_to_show"], FLAGS),
+        asks_what_they_do=re.compile(codes_data["asks_what_they_do"], FLAGS),
+        asks_what_matters=re.compile(codes_data["asks_what_matters"], FLAGS),
         elliptical_questions=re.compile(codes_data["elliptical_questions"], FLAGS),
         persona_subjects={about: re.compile("|".join(f"(?:{p})" for p in patterns)) for about, patterns in persona_data["subjects"].items()},
         persona_subject_topics={about: frozenset(topics) for about, topics in persona_data["topics"].items()},

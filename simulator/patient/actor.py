@@ -43,6 +43,8 @@ _GUARDED_KINDS = frozenset({"how_been", "daily_life", "feelings", "past", "futur
 _KIND_POOLS = {"teach_back": "teach_back_no_plan"}  # a kind whose own pool needs a plan to fill it
 TOLD_AFTER = 60  # characters of telling after "can I explain" in an unpunctuated run: it was explained
 TOLD_WORDS = 6  # a sentence after "can I explain?" this short ("It's quite short.") explains nothing yet
+# Lines that say they followed, which a patient who has just said they are lost does not then say
+_FOLLOWED = ("information", "understood", "reaction", "acknowledge")
 MORE_WORDS = 3  # "Go on." hears a sentence of at least this many content words, not "Honestly."
 TELLING_WORDS = 12  # a statement this long with no code is still information: acknowledged, not "Sorry?"
 
@@ -108,7 +110,10 @@ class ScriptedActor:
         extra = [pick("jargon", lines["jargon"])] if decision.confused else []
         if essential:
             return extra + essential, []
-        return extra + [self._fallback(decision, state, previous_fact)], []
+        said = self._fallback(decision, state, previous_fact)
+        if decision.confused and any(said in lines[pool] for pool in _FOLLOWED):
+            return extra, []  # "You've lost me there." and no "That makes sense" after it
+        return extra + [said], []
 
     @staticmethod
     def _asked_of(told: Fact, decision: Decision, previous_fact: str | None) -> bool:
@@ -167,7 +172,7 @@ class ScriptedActor:
         if decision.proposal:  # "Your list first, then the tablets. OK?": yes, go on
             return pick("permission")
         if decision.reacting:  # "...most people never need dialysis. What do you make of that?": how it landed; an offer, a view on it
-            return pick("offer" if decision.offer else "reaction")
+            return pick("offer_explained" if decision.offer else "reaction")
         # advice they did not ask for, rejected; not when to ring or come back, and not what a turn that also asks or feels with them asks
         rejected = "advice_without_permission" in decision.events and state.affect != "open" and not decision.showing
         if rejected and not a.has("safety_net", "empathy", "reflection", "follow_up") and not a.is_question:

@@ -107,7 +107,10 @@ class Director:
             state.empathy_shown = True
         analysis = self.subject.resolve(read, state.clinician_turns)  # what was said moved them (above); what it asks about may lie a turn back
         # "I'd also like to look at your inhalers, if that's alright?": what it names is not asked about
-        proposal = not opening and proposes(analysis, self.reader.lexicon)
+        # ...or offers to show them something ("Can I show you one wee thing?"), asking at most whether that is all right
+        shows, leave = self.reader.lexicon.offers_to_show.search, self.reader.lexicon.leave_asks.search
+        offers_to_show = bool(shows(analysis.text.lower())) and all(shows(q.lower()) or leave(q.lower()) for q in analysis.asked)
+        proposal = not opening and (proposes(analysis, self.reader.lexicon) or offers_to_show)
         # a safety-net or what happens next, said in one breath with a question mark, names many things but asks none of them
         stacked = analysis.stacked and not opening and not proposal and not analysis.has("safety_net", "follow_up")
         # a turn that tells (explains, safety-nets, offers) and asks only whether it made sense or may go on asks
@@ -142,7 +145,8 @@ class Director:
             disclosed = (*disclosed, *self.gate.behind_cue(cue_outcome[1], turn, disclosed))
         # when to ring, when to come back or "does that make sense?" offers no plan and asks for no hurdle
         winding_up = tells and analysis.has("safety_net", "follow_up", "check_understanding") and not analysis.has("options")
-        no_plan = opening or stacked or winding_up or proposal or analysis.kind in ("agenda", "permission")
+        coping = bool(lexicon.asks_what_they_do.search(low))  # "What do you do when that happens?": what they do now
+        no_plan = opening or stacked or winding_up or proposal or coping or analysis.kind in ("agenda", "permission")
         plan = None if no_plan else self.planner.plan(analysis, text, turn, events)
         # a number back only when a scale was given: "How confident do you feel?" is answered in words
         # "What would take it one number higher?" asks what would help, not for the number again

@@ -14,6 +14,9 @@ from simulator.scenario.model import Cue, Fact, Scenario
 from simulator.session.model import Disclosure
 
 _TO_A_CHOICE = ("barrier", "idea")  # kinds of fact a turn asking them to pick an option may bring out
+# Activation (1-4) from which a patient asked for their agenda says what they hope to get out of it: a highly activated
+# patient brings an agenda of their own; a passive one waits to be asked what they hope for.
+BRINGS_AN_AGENDA = 3
 
 
 class Gate:
@@ -22,6 +25,8 @@ class Gate:
     def __init__(self, scenario: Scenario, state: PatientState, ledger: list[Disclosure], limits: dict, lexicon: Lexicon, medicine_topics: frozenset[str]):
         self.scenario, self.state, self.ledger, self.limits = scenario, state, ledger, limits
         self._ice_fact_kinds = lexicon.ice_fact_kinds
+        self._matters = lexicon.asks_what_matters
+        self._hopes = next(pattern for kind, _, pattern, _ in lexicon.question_kinds if kind == "expectations")
         self._medicine_topics = medicine_topics
 
     def behind_cue(self, cue: Cue, turn: int, already: tuple[Fact, ...]) -> tuple[Fact, ...]:
@@ -41,6 +46,10 @@ class Gate:
                 if fact.disclose == "volunteered" and fact.id not in state.disclosed:
                     out.append(self._record(fact, turn, "volunteered in the opening"))
             return tuple(out)
+        if analysis.kind == "agenda" and state.activation < BRINGS_AN_AGENDA and not self._hopes.search(analysis.text.lower()):
+            # "Anything you'd like us to get to?": a passive patient names what they came with again, nothing new
+            # ("What were you hoping we'd sort out?" asks what they hope for, of any patient)
+            return ()
         ice_fallback_used = False
         ice_kinds = self.ice_kinds(analysis)
         ice_answers = self.ice_answers(ice_kinds)
@@ -77,6 +86,8 @@ class Gate:
             return ()
         if analysis.kind == "barrier" and analysis.topics:
             return ()  # "What might get in the way, with the food?" is about the food too; "What gets in the way?" a hurdle of theirs
+        if self._matters.search(analysis.text.lower()):
+            return self._ice_fact_kinds["expectations"]  # "What matters most to you right now?": what they hope for
         return self._ice_fact_kinds.get(analysis.kind or "", ())
 
     def ice_answers(self, kinds: tuple[str, ...]) -> tuple[Fact, ...]:

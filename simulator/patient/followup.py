@@ -64,7 +64,13 @@ def repeated(line: str, question: str) -> str:
     related = sorted((i for i in range(1, len(sentences)) if shared[i]), key=lambda i: -shared[i])
     lead_in = not shared[0] and len(sentences[0].split()) <= LEAD_IN_WORDS and related
     order = [*related, *([] if lead_in else [0]), *(i for i in range(1, len(sentences)) if i not in related)]
-    return " ".join(sentences[i] for i in sorted(order[:REPEAT_SENTENCES]))
+    chosen = set(order[:REPEAT_SENTENCES])
+    # a sentence that leans on the one before ("And the knees.", "She died of it.") keeps it: never "Like I said, and the knees."
+    chosen |= {i - 1 for i in chosen if i > 0 and _LEANS_BACK.match(sentences[i])}
+    return " ".join(sentences[i] for i in sorted(chosen))
+
+
+_LEANS_BACK = re.compile(r"(?:and|but|or|so|then|he|she|they|his|her|their|him|them)\b", re.IGNORECASE)
 
 
 def _singular(word: str) -> str:
