@@ -204,10 +204,13 @@ def test_an_activated_patient_proposes_a_plan_and_a_passive_one_waits_to_be_told
 def test_an_activated_patient_asks_their_own_questions() -> None:
     scenario = scenario_with(lambda d: d["patient"].update(activation=4, rapport=6))
     engine = ScriptedPatient(scenario)
-    replies = run(engine, ["Hello Gary.", "How are things?", "Tell me more.", "How is work?", "How is home?"])
-    assert any("Is this going to mean injections?" in r for r in replies)
+    # asked when told something or checked with, not tacked onto an answer about their life
+    lines = ["Hello Gary.", "How are things?", "Your sugar test came back a bit higher this time.", "How is work?", "Okay.", "How is home?"]
+    replies = run(engine, lines)
+    asked = [i for i, r in enumerate(replies) if "Is this going to mean injections?" in r]
+    assert asked and all(lines[i] not in ("How are things?", "How is work?", "How is home?") for i in asked), replies
     passive = ScriptedPatient(scenario_with(lambda d: d["patient"].update(activation=1, rapport=6)))
-    replies = run(passive, ["Hello Gary.", "How are things?", "Tell me more.", "How is work?", "How is home?"])
+    replies = run(passive, lines)
     assert not any("Is this going to mean injections?" in r for r in replies)
 
 

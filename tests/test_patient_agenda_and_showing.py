@@ -109,3 +109,18 @@ def test_a_repeat_never_starts_on_a_sentence_that_leans_on_the_one_before() -> N
     again = repeated(line, "what did you want to talk about today, the knees?")
     assert not again.startswith("And"), again
     assert "It's me back, mainly. And the knees." in again
+
+
+def test_a_repeat_keeps_who_a_he_or_she_is() -> None:
+    line = ("Our Ray had this. Last two years he were on oxygen, couldn't get from his chair to the toilet. When I wake up "
+            "fighting for breath I think, that's me next. That class weren't for the likes of me.")
+    again = repeated(line, "what goes through your mind when you can't get your breath")
+    assert again.startswith("Our Ray had this."), again
+
+
+def test_an_activated_patient_asks_nothing_while_saying_back_the_plan() -> None:
+    _, replies = play("hypertension-proactive", [
+        "Good morning Mr Hughes, come in. How are you?",
+        "So that's ramipril once a day and home readings for a week. Just so I know I've explained it, can you tell me back what we've agreed?",
+    ])
+    assert "?" not in replies[-1].text, replies[-1].text

@@ -43,6 +43,8 @@ _GUARDED_KINDS = frozenset({"how_been", "daily_life", "feelings", "past", "futur
 _KIND_POOLS = {"teach_back": "teach_back_no_plan"}  # a kind whose own pool needs a plan to fill it
 TOLD_AFTER = 60  # characters of telling after "can I explain" in an unpunctuated run: it was explained
 TOLD_WORDS = 6  # a sentence after "can I explain?" this short ("It's quite short.") explains nothing yet
+# What a clinician turn does that leaves a patient room to ask their own question: tells them something, or checks
+_ROOM_FOR_A_QUESTION = ("information", "advice", "options", "resources", "safety_net", "follow_up", "check_understanding", "summary", "backchannel")
 # Lines that say they followed, which a patient who has just said they are lost does not then say
 _FOLLOWED = ("information", "understood", "reaction", "acknowledge")
 MORE_WORDS = 3  # "Go on." hears a sentence of at least this many content words, not "Honestly."
@@ -363,12 +365,14 @@ class ScriptedActor:
         return with_prefix(self._pick(lead, self.scenario.lines[lead], turn, state), again, self.voice, repeat=True)
 
     def _own_question(self, decision: Decision, state: PatientState, force: bool = False) -> str | None:
-        """Activated patients ask their questions: level 4 every other turn, level 3 every third,
-        and whenever invited to add to the agenda."""
+        """Activated patients ask their questions: level 4 every other turn, level 3 every third, when what was said
+        leaves room for one (they were told something, or checked with), and whenever invited to add to the agenda;
+        never tacked onto something they have just told, nor onto a question about their life."""
         level = state.activation_level
         if decision.opening or decision.closing or level < 3 or state.affect == "guarded":
             return None
-        if not force and decision.turn % (2 if level >= 4 else 3) != 0:
+        room = decision.analysis.has(*_ROOM_FOR_A_QUESTION) and not decision.analysis.has("teach_back")  # not while saying it back
+        if not force and (decision.turn % (2 if level >= 4 else 3) != 0 or decision.disclosed or not room):
             return None
         remaining = [q for q in self.scenario.patient.questions if q not in state.asked]
         if not remaining:

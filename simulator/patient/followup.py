@@ -70,7 +70,9 @@ def repeated(line: str, question: str) -> str:
     return " ".join(sentences[i] for i in sorted(chosen))
 
 
-_LEANS_BACK = re.compile(r"(?:and|but|or|so|then|he|she|they|his|her|their|him|them)\b", re.IGNORECASE)
+# a sentence that opens on "and", "but"... or names someone only as "he" or "she" in its first few words ("Last two years
+# he were on oxygen.")
+_LEANS_BACK = re.compile(r"(?:and|but|or|so|then)\b|(?:[\w']+\W+){0,3}?(?:he|she|they|his|her|their|him|them)\b", re.IGNORECASE)
 
 
 def _singular(word: str) -> str:
