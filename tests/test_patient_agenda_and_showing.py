@@ -124,3 +124,11 @@ def test_an_activated_patient_asks_nothing_while_saying_back_the_plan() -> None:
         "So that's ramipril once a day and home readings for a week. Just so I know I've explained it, can you tell me back what we've agreed?",
     ])
     assert "?" not in replies[-1].text, replies[-1].text
+
+
+def test_a_word_the_patient_uses_in_their_own_lines_is_never_jargon_to_them() -> None:
+    """Gary's whole worry is hypos: "hypo" said by the nurse before he has said it is still his word."""
+    _, replies = play("t2d-hypo-fear", ["Hiya Gary, what's brought you in?", "have you ever had a hypo yourself or seen someone have one"])
+    assert not replies[-1].decision.confused, replies[-1].text
+    _, replies = play("t2d-hypo-fear", ["Hiya Gary, what's brought you in?", "Your HbA1c and eGFR are both a bit off, I'm afraid."])
+    assert replies[-1].decision.confused, replies[-1].text

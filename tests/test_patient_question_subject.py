@@ -66,3 +66,4 @@ def test_it_was_lovely_to_see_you_takes_leave_and_lovely_to_see_you_greets() -> 
     assert reader.analyse("Mind yourself, Maggie, it was lovely to see you.").goodbye
     assert reader.analyse("Right then, Mr Jones. It's been a pleasure talking to you.").goodbye
     assert not reader.analyse("Hello Maggie, lovely to see you. Come in and sit down.").goodbye
+    assert reader.analyse("Thank you, Pat. Go well, and greet Ken for me.").goodbye

@@ -6,6 +6,7 @@ scenario's rules, and every disclosure is written to the ledger with its reason.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from simulator import resources
@@ -88,6 +89,7 @@ class Director:
         self._fact_words = {f.id: self.reader.topics.content(" ".join(f.says).lower()) for f in scenario.facts}
         self.subject = Subject(self.reader.lexicon)  # what the clinician last asked about, and when
         self._medicine_topics = next(with_topics for kind, _, _, with_topics in self.reader.lexicon.question_kinds if kind == "medicine_use")
+        self._their_terms = their_terms(scenario, self.reader.lexicon.jargon)  # "hypo" to a man whose fear is hypos
         self.gate = Gate(scenario, self.state, self.ledger, self.limits, self.reader.lexicon, self._medicine_topics)
 
     def step(self, text: str, turn: int, previous_patient: str | None = None) -> Decision:
@@ -276,7 +278,7 @@ class Director:
         if self.scenario.patient.speech.health_literacy == "high":
             return False
         own = {stem(word) for word in self.state.own_words}  # "a hypo" said, "hypos" heard: their own word still
-        return any(h.code == "jargon" and stem(h.text.lower()) not in own for h in analysis.hits)
+        return any(h.code == "jargon" and stem(h.text.lower()) not in own and stem(h.text.lower()) not in self._their_terms for h in analysis.hits)
 
     def _knowledge(self, analysis: TurnAnalysis, touched_hidden: bool = False) -> Knowledge | None:
         """The thing the patient knows of their own life that best answers the question: by topic, then by
@@ -320,6 +322,16 @@ class Director:
             for behaviour in targets:
                 state.importance[behaviour] = _clamp(state.importance[behaviour] + effect.get("importance", 0), 0, 10)
                 state.confidence[behaviour] = _clamp(state.confidence[behaviour] + effect.get("confidence", 0), 0, 10)
+
+def their_terms(scenario: Scenario, jargon: re.Pattern[str]) -> frozenset[str]:
+    """The technical words the patient uses in their own lines (what they tell, know, hint at or ask): never jargon
+    to them, whether or not they have said them yet in this consultation."""
+    p = scenario.patient
+    lines = [*scenario.opening_says, *p.questions, *(line for c in scenario.cues for line in c.says)]
+    for says, details in [(f.says, f.details) for f in scenario.facts] + [(k.says, k.details) for k in p.knows]:
+        lines += [*says, *(line for _, options in details for line in options)]
+    return frozenset(stem(m.group()) for line in lines for m in jargon.finditer(line.lower()))
+
 
 def _clamp(value: float, low: float, high: float) -> float:
     return round(max(low, min(high, value)), 3)  # rounding keeps sums of tenths from drifting
