@@ -214,3 +214,16 @@ def test_a_bad_marks_file_never_hides_the_others_nor_is_overwritten(data, workdi
         assert (folder / "S1.json").read_bytes() == raw  # marks never lost: the file is left as it was
     else:
         event("read")
+
+
+def test_a_span_written_as_a_float_is_read_again_not_sliced_with(workdir: Path, session_data: dict[str, Any]) -> None:
+    """JSON Schema's "integer" lets 3.0 through; grading reads that turn again instead of failing on it."""
+    raw = copy.deepcopy(session_data)
+    spans = [e for t in raw["turns"] for e in (t.get("evidence") or [])]
+    assert spans, "the sample session records its evidence"
+    for e in spans:
+        e["start"], e["end"] = float(e["start"]), float(e["end"])
+    path = workdir / "float-spans.json"
+    path.write_text(json.dumps(raw), encoding="utf-8")
+    code, out, _ = command("grade", str(path), "--format", "json")
+    assert code == 0 and json.loads(out)["source"] == str(path)

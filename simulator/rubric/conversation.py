@@ -164,4 +164,6 @@ def recorded_reading(turn: Any, reader: TurnReader) -> TurnAnalysis | None:
     known = reader.vocabulary_index
     if not all(code in known for code in turn.codes) or not all(e.code in known for e in turn.evidence):
         return None
+    if not all(type(e.start) is int and type(e.end) is int for e in turn.evidence):
+        return None  # a span JSON Schema lets through as 3.0: read the turn again rather than slice with it
     return TurnAnalysis.from_record(turn.text, turn.codes, turn.evidence, turn.reading)
