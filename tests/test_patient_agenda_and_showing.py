@@ -132,3 +132,13 @@ def test_a_word_the_patient_uses_in_their_own_lines_is_never_jargon_to_them() ->
     assert not replies[-1].decision.confused, replies[-1].text
     _, replies = play("t2d-hypo-fear", ["Hiya Gary, what's brought you in?", "Your HbA1c and eGFR are both a bit off, I'm afraid."])
     assert replies[-1].decision.confused, replies[-1].text
+
+
+def test_an_activated_patient_choosing_from_a_menu_asks_none_of_their_list_questions() -> None:
+    _, replies = play("hypertension-proactive", [
+        "Good morning Mr Hughes, come in. How are you?",
+        "So there are a few ways to go: restart the amlodipine at a lower dose, switch to a different tablet like ramipril, or "
+        "three months of lifestyle changes first with home readings. Which would you prefer?",
+    ])
+    listed = load_scenario(SCENARIOS["hypertension-proactive"]).patient.questions
+    assert not any(q in replies[-1].text for q in listed), replies[-1].text

@@ -371,7 +371,10 @@ class ScriptedActor:
         level = state.activation_level
         if decision.opening or decision.closing or level < 3 or state.affect == "guarded":
             return None
-        room = decision.analysis.has(*_ROOM_FOR_A_QUESTION) and not decision.analysis.has("teach_back")  # not while saying it back
+        # not while saying a plan back, choosing from a menu or taking a plan up, nor once one is agreed (a question from
+        # before it, "How long would you let me try lifestyle changes?", may contradict it): then only when invited
+        room = (decision.analysis.has(*_ROOM_FOR_A_QUESTION) and not decision.analysis.has("teach_back", "options")
+                and decision.plan is None and not state.plan_agreed)
         if not force and (decision.turn % (2 if level >= 4 else 3) != 0 or decision.disclosed or not room):
             return None
         remaining = [q for q in self.scenario.patient.questions if q not in state.asked]
