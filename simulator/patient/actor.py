@@ -189,7 +189,12 @@ class ScriptedActor:
                 return pick("teach_back").replace("{plan}", self._plan_label(state.plan_agreed))
             # "Show me how you use the blue one": how they use it, below; else what they know of it, below
             if decision.knowledge is None and a.kind != "medicine_use" and not (decision.showing and decision.touched_known):
-                # asked to show how ("Have another go for me?"), they have a go; to say back a plan nobody settled, they say so
+                # asked to show how ("Have another go for me?"), they have a go; to say back what was explained with no plan
+                # settled, the part of it the request is about, from their side; with nothing explained, they say so
+                if not decision.showing and state.explained:
+                    told = closest(state.explained, a.text)[-1]
+                    told = told if told.startswith(("I ", "I'")) else told[:1].lower() + told[1:]
+                    return f"So, {told} Is that right?"
                 return pick("demonstrate" if decision.showing else "teach_back_no_plan")
         if a.has("check_understanding"):  # "Does that make sense?" is answered yes; "Any questions?" no, not just now
             asks_for_questions = any(h.code == "check_understanding" and self.lexicon.asks_for_questions.search(h.text.lower()) for h in a.hits)

@@ -31,7 +31,9 @@ from simulator.patient.asking import (
 )
 from simulator.patient.cues import CueTracker
 from simulator.patient.disclosure import Gate
+from simulator.patient.followup import SENTENCE_END
 from simulator.patient.planner import AFTER_A_RULER, Planner, PlanOutcome, Ruler
+from simulator.patient.sayback import said_back
 from simulator.patient.state import PatientState, thresholds
 from simulator.patient.subject import Subject
 from simulator.scenario.model import Cue, Fact, Knowledge, Scenario
@@ -45,6 +47,8 @@ GENERAL_MEDICINE = "medication"  # the topic of medicines in general, beside the
 # after you?" from the carer who told how it is with Ken; "How many puffs on a bad day?" from one who told of the puffs.
 # (Who knows or what it is like stays with their own life: "Does anyone at work know?" is about work.)
 TOLD_ANSWERS_FIRST = ("who_helps", "how_often", "since_when")
+TOLD_TO_SAY_BACK = ("advice", "safety_net")  # what a clinician asks them to do, which they may be asked to say back
+EXPLAINED_KEPT = 6  # sentences of it kept, the latest last
 
 
 @dataclass(frozen=True)
@@ -107,6 +111,7 @@ class Director:
         self._apply_effects(read, events)
         if read.has("empathy"):
             state.empathy_shown = True
+        self._remember_telling(read)
         analysis = self.subject.resolve(read, state.clinician_turns)  # what was said moved them (above); what it asks about may lie a turn back
         # "I'd also like to look at your inhalers, if that's alright?": what it names is not asked about
         # ...or offers to show them something ("Can I show you one wee thing?"), asking at most whether that is all right
@@ -140,7 +145,9 @@ class Director:
         # "...most people never need dialysis. What do you make of that?": how the news lands, which may be a worry or a belief
         # of theirs, never how they live or take their tablets, nor anything they said before
         reacting = not opening and asks_reaction(analysis, lexicon)
-        disclosed = () if stacked or tells or about_others or of_last or technique else self.gate.disclose(
+        # ...nor does asking them to say back what was explained ("tell me in your own words what you'd do if the scales...")
+        saying_back = says_back(analysis) and not self.gate.ice_kinds(analysis)  # ("In your own words, what's going on?" asks their view)
+        disclosed = () if stacked or tells or about_others or of_last or technique or saying_back else self.gate.disclose(
             analysis, turn, opening, choosing=choosing, views_only=reacting
         )
         if cue_outcome and cue_outcome[0] == "taken_up" and not stacked and not technique:
@@ -265,6 +272,15 @@ class Director:
             turn, read, events, disclosed, opening, closing, plan, ruler, touched_hidden, touched_known, confused, stacked,
             knowledge, cue, cue_outcome, offer, showing, tells and analysis.is_question, carry_on, proposal, reacting,
         )
+
+    def _remember_telling(self, analysis: TurnAnalysis) -> None:
+        """What the clinician told, from the patient's side, to say back when asked and no plan was agreed."""
+        if analysis.has("teach_back", "check_understanding") or not analysis.has(*TOLD_TO_SAY_BACK):
+            return
+        sentences = [s for h in analysis.hits if h.code in TOLD_TO_SAY_BACK for s in SENTENCE_END.split(h.text)]
+        told = [back for s in dict.fromkeys(sentences) if (back := said_back(s))]
+        if told:
+            self.state.explained = [*self.state.explained, *told][-EXPLAINED_KEPT:]
 
     def heard_self(self, reply: str) -> None:
         """What the patient said becomes theirs: a technical word they used is never jargon to them."""
