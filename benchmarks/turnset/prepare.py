@@ -167,25 +167,35 @@ def played() -> list[dict]:
     return found
 
 
-def select() -> list[dict]:
+def shuffled_pools() -> dict[str, list[dict]]:
+    """Each external source's consultations in the one fixed shuffled order every draw takes from, in turn."""
     rng = random.Random(20261205)
-    chosen, more, third = [], [], []
+    pools = {}
     for source, loader in (("primock57", primock57), ("aci-bench", aci_bench), ("mts-dialog", mts_dialog)):
-        pool = loader()
-        rng.shuffle(pool)
+        pools[source] = loader()
+        rng.shuffle(pools[source])  # every source, in this order, so the generator stays in step for later draws
+    return pools
+
+
+def as_record(consultation: dict, split: str | None = None) -> dict:
+    """A drawn consultation as consultations.jsonl holds it: its split, licence and numbered turns."""
+    if split is not None:
+        consultation["split"] = split
+    consultation.setdefault("split", split_of(consultation["id"]))
+    consultation["licence"] = LICENCES[consultation["source"]]
+    consultation["turns"] = [{"i": i, "speaker": s, "text": t} for i, (s, t) in enumerate(consultation["turns"])]
+    return consultation
+
+
+def select() -> list[dict]:
+    chosen, more, third = [], [], []
+    for source, pool in shuffled_pools().items():
         chosen += sorted(pool[: DRAW[source]], key=lambda c: c["id"])
         second = DRAW[source] + MORE_BATCHES_FROM.get(source, 0)  # each draw sorted on its own: earlier lines stay put
         more += sorted(pool[DRAW[source] : second], key=lambda c: c["id"])
         third += sorted(pool[second : DRAW[source] + DRAW_MORE[source]], key=lambda c: c["id"])
     chosen += pa_counselling() + written()
-    for c in more + third:
-        c["split"] = "train"
-    chosen += more + third + played()
-    for c in chosen:
-        c.setdefault("split", split_of(c["id"]))
-        c["licence"] = LICENCES[c["source"]]
-        c["turns"] = [{"i": i, "speaker": s, "text": t} for i, (s, t) in enumerate(c["turns"])]
-    return chosen
+    return [as_record(c) for c in chosen] + [as_record(c, "train") for c in more + third] + [as_record(c) for c in played()]
 
 
 def turn_id(consultation: dict, index: int) -> str:

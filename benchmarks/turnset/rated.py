@@ -11,14 +11,13 @@ sets, each set rated by two raters alone (rated/labels/R*/set-*.sessions.jsonl).
 from __future__ import annotations
 
 import json
-import random
 import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent.parent))
 
-from benchmarks.turnset.prepare import DRAW, DRAW_MORE, LICENCES, aci_bench, mts_dialog, primock57  # noqa: E402
+from benchmarks.turnset.prepare import DRAW, DRAW_MORE, as_record, shuffled_pools  # noqa: E402
 
 RATED = HERE / "rated"
 # How many to draw from each source after the earlier draws, and the sets they are rated in.
@@ -27,19 +26,12 @@ SETS = 2
 
 
 def drawn() -> list[dict]:
-    """The same shuffle as prepare.select(), continued past the consultations it took."""
-    rng = random.Random(20261205)
+    """prepare.py's shuffled order, continued past the consultations every earlier draw took."""
     out = []
-    for source, loader in (("primock57", primock57), ("aci-bench", aci_bench), ("mts-dialog", mts_dialog)):
-        pool = loader()
-        rng.shuffle(pool)  # every source is shuffled, as in select(), so the generator stays in step
+    for source, pool in shuffled_pools().items():
         taken = DRAW[source] + DRAW_MORE[source]
         out += sorted(pool[taken : taken + DRAW_RATED.get(source, 0)], key=lambda c: c["id"])
-    for c in out:
-        c["split"] = "rated"
-        c["licence"] = LICENCES[c["source"]]
-        c["turns"] = [{"i": i, "speaker": s, "text": t} for i, (s, t) in enumerate(c["turns"])]
-    return out
+    return [as_record(c, "rated") for c in out]
 
 
 def set_of(index: int) -> str:

@@ -37,7 +37,6 @@ class Prefilter:
     """The names of `patterns` that could match somewhere in a text (every one that does, maybe more)."""
 
     def __init__(self, patterns: Mapping[str, re.Pattern[str]]):
-        self.always: frozenset[str] = frozenset()
         index: dict[int, dict[str, set[str]]] = {}
         always = set()
         anywhere = False
@@ -50,12 +49,12 @@ class Prefilter:
             for opening in openings:
                 size = max(n for n in _LENGTHS if n <= len(opening))
                 index.setdefault(size, {}).setdefault(opening[:size], set()).add(name)
-        self.always = frozenset(always)
+        self.always: frozenset[str] = frozenset(always)
         self._index = tuple((size, {k: frozenset(v) for k, v in keys.items()}) for size, keys in sorted(index.items()))
         # where a match can start: after a non-word character (every pattern opens at a word start), or anywhere
         self._heads = re.compile(("" if anywhere else r"(?<!\w)") + rf"(?=(.{{1,{MAX_PREFIX}}}))", re.DOTALL)
 
-    def possible(self, text: str) -> frozenset[str] | set[str]:
+    def possible(self, text: str) -> set[str]:
         found = set(self.always)
         index = self._index
         for head in self._heads.findall(text):

@@ -146,7 +146,9 @@ class Director:
         # of theirs, never how they live or take their tablets, nor anything they said before
         reacting = not opening and asks_reaction(analysis, lexicon)
         # ...nor does asking them to say back what was explained ("tell me in your own words what you'd do if the scales...")
-        saying_back = says_back(analysis) and not self.gate.ice_kinds(analysis)  # ("In your own words, what's going on?" asks their view)
+        # a question with another job (their worries, a plan, an offer, permission) is not asking about their life (below)
+        ice_kinds = self.gate.ice_kinds(analysis)
+        saying_back = says_back(analysis) and not ice_kinds  # ("In your own words, what's going on?" asks their view)
         disclosed = () if stacked or tells or about_others or of_last or technique or saying_back else self.gate.disclose(
             analysis, turn, opening, choosing=choosing, views_only=reacting
         )
@@ -168,9 +170,7 @@ class Director:
         touched_hidden = asking and any(
             set(f.topics) & engaged for f in self.scenario.hidden_facts if f.id not in state.disclosed
         )
-        # a question with another job (their worries, a plan, an offer, permission) is not asking about their life,
-        # nor for what they have told already
-        ice_kinds = self.gate.ice_kinds(analysis)
+        # (nor for what they have told already)
         offer = plans.offers_something(analysis) and not ice_kinds  # "What were you hoping we could do?" offers nothing
         # how often or when they take a medicine is not which they take: never the list of their medicines
         other_job = (
