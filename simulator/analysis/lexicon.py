@@ -103,6 +103,7 @@ class Lexicon:
     offers_to_show: re.Pattern[str]  # "Can I show you one wee thing?": agreed to, like an order proposed
     asks_what_they_do: re.Pattern[str]  # "What do you do when that happens?": how they cope now, not a plan
     asks_what_matters: re.Pattern[str]  # "What matters most to you?": what they hope for
+    asks_if_a_worry: re.Pattern[str]  # "Is money a worry as well?": whether something named worries them
     elliptical_questions: re.Pattern[str]  # "How often, roughly?": about what they have just said
     # what questions about the patient's own life are about, by subject, and the shared topics those cover (persona.yaml)
     persona_subjects: Mapping[str, re.Pattern[str]]
@@ -209,6 +210,7 @@ def shared_lexicon() -> Lexicon:
         offers_to_show=re.compile(codes_data["offers_to_show"], FLAGS),
         asks_what_they_do=re.compile(codes_data["asks_what_they_do"], FLAGS),
         asks_what_matters=re.compile(codes_data["asks_what_matters"], FLAGS),
+        asks_if_a_worry=re.compile(codes_data["asks_if_a_worry"], FLAGS),
         elliptical_questions=re.compile(codes_data["elliptical_questions"], FLAGS),
         persona_subjects={about: re.compile("|".join(f"(?:{p})" for p in patterns)) for about, patterns in persona_data["subjects"].items()},
         persona_subject_topics={about: frozenset(topics) for about, topics in persona_data["topics"].items()},

@@ -82,10 +82,11 @@ def asks_past_it(
     return not (asked_for and asked_for.search(analysis.text.lower()) and set(analysis.topics) & subject_topics)
 
 
-def asks_reaction(analysis: TurnAnalysis, lexicon: Lexicon) -> bool:
+def asks_reaction(analysis: TurnAnalysis, lexicon: Lexicon, told_before: bool = False) -> bool:
     """Tells them something, then asks only how it lands ("...most people never need dialysis. What do you make of
-    that?"): a reaction to what they heard is the answer, not something they told before said again."""
-    if not analysis.has("information", "advice") or not analysis.asked:
+    that?"), or asks only that just after telling (`told_before`): a reaction to what they heard is the answer, not
+    something they told before said again."""
+    if not (told_before or analysis.has("information", "advice")) or not analysis.asked:
         return False
     return all(lexicon.reaction_checks.search(q.lower()) for q in analysis.asked)
 

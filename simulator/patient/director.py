@@ -94,7 +94,7 @@ class Director:
         self.subject = Subject(self.reader.lexicon)  # what the clinician last asked about, and when
         self._medicine_topics = next(with_topics for kind, _, _, with_topics in self.reader.lexicon.question_kinds if kind == "medicine_use")
         self._their_terms = their_terms(scenario, self.reader.lexicon.jargon)  # "hypo" to a man whose fear is hypos
-        self.gate = Gate(scenario, self.state, self.ledger, self.limits, self.reader.lexicon, self._medicine_topics)
+        self.gate = Gate(scenario, self.state, self.ledger, self.limits, self.reader.lexicon, self._medicine_topics, self.reader.topics_in)
 
     def step(self, text: str, turn: int, previous_patient: str | None = None) -> Decision:
         """Take one clinician turn (its index in the session) and decide the patient's side of it."""
@@ -111,6 +111,7 @@ class Director:
         self._apply_effects(read, events)
         if read.has("empathy"):
             state.empathy_shown = True
+        told_before = state.told_at == state.clinician_turns - 1  # the turn before this one explained something
         self._remember_telling(read)
         analysis = self.subject.resolve(read, state.clinician_turns)  # what was said moved them (above); what it asks about may lie a turn back
         # "I'd also like to look at your inhalers, if that's alright?": what it names is not asked about
@@ -144,7 +145,8 @@ class Director:
         technique = bool(lexicon.shows_technique.search(low))  # whatever it is coded
         # "...most people never need dialysis. What do you make of that?": how the news lands, which may be a worry or a belief
         # of theirs, never how they live or take their tablets, nor anything they said before
-        reacting = not opening and asks_reaction(analysis, lexicon)
+        # ("What do you make of that?" just after the explanation is the same)
+        reacting = not opening and asks_reaction(analysis, lexicon, told_before)
         # ...nor does asking them to say back what was explained ("tell me in your own words what you'd do if the scales...")
         # a question with another job (their worries, a plan, an offer, permission) is not asking about their life (below)
         ice_kinds = self.gate.ice_kinds(analysis)
@@ -186,8 +188,15 @@ class Director:
         carried = analysis is not read  # it named nothing and points back at the subject before it (Subject.resolve)
         about = engaged if analysis.kind in (None, "not_covered") or carried else frozenset(analysis.topics)
         # "We'll repeat the kidney test in two weeks. Do you have a blood pressure machine at home?": what the question
-        # names, when it names something, not what was told before it
-        if analysis.asked and analysis.has(*TELLING) and (in_question := frozenset(self.reader.topics_in(" ".join(analysis.asked))) - lexicon.aspect_topics):
+        # names, when it names something, not what was told or said back before it ("Losartan, and cutting back on the
+        # weekend wine. What makes losartan the one for you?" is the tablet, not the wine)
+        # (not when the question points back at what came before it: "Now, the grey one. When d'you take it?")
+        # ("What makes losartan the one for you?" points at nothing before it; "Ever had one yourself?" does)
+        asking_alone = analysis.asked and not any(
+            m.group(1) not in ("the one", "the ones") for q in analysis.asked for m in lexicon.points_back.finditer(q.lower())
+        ) and not any(re.search(r"(?<!the )\bone\b", q.lower()) for q in analysis.asked)
+        in_question = frozenset(self.reader.topics_in(" ".join(analysis.asked))) - lexicon.aspect_topics if analysis.asked else frozenset()
+        if in_question and (analysis.has(*TELLING) or asking_alone):
             about = about & in_question or in_question
         touched_known = tuple(dict.fromkeys(
             f for f in (*self.gate.ice_answers(ice_kinds), *self.scenario.facts)
@@ -274,7 +283,10 @@ class Director:
         )
 
     def _remember_telling(self, analysis: TurnAnalysis) -> None:
-        """What the clinician told, from the patient's side, to say back when asked and no plan was agreed."""
+        """What the clinician told, from the patient's side, to say back when asked and no plan was agreed; and when
+        they last explained anything, which a question about how it landed asks after."""
+        if analysis.has("information", "advice"):
+            self.state.told_at = self.state.clinician_turns
         if analysis.has("teach_back", "check_understanding") or not analysis.has(*TOLD_TO_SAY_BACK):
             return
         sentences = [s for h in analysis.hits if h.code in TOLD_TO_SAY_BACK for s in SENTENCE_END.split(h.text)]

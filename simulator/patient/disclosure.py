@@ -6,6 +6,8 @@ disclosure to the ledger with its reason.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+
 from simulator.analysis import TurnAnalysis
 from simulator.analysis.lexicon import Lexicon
 from simulator.patient.asking import ASKING, INVITING, VIEWS
@@ -22,8 +24,13 @@ BRINGS_AN_AGENDA = 3
 class Gate:
     """The scenario's disclosure rules over the patient's state; `ledger` is the director's, appended to."""
 
-    def __init__(self, scenario: Scenario, state: PatientState, ledger: list[Disclosure], limits: dict, lexicon: Lexicon, medicine_topics: frozenset[str]):
+    def __init__(
+        self, scenario: Scenario, state: PatientState, ledger: list[Disclosure], limits: dict, lexicon: Lexicon,
+        medicine_topics: frozenset[str], topics_in: Callable[[str], Iterable[str]],
+    ):
+        """`topics_in`: the director's reader's topic finder (the scenario's topics with the shared ones)."""
         self.scenario, self.state, self.ledger, self.limits = scenario, state, ledger, limits
+        self._topics_in, self._if_a_worry = topics_in, lexicon.asks_if_a_worry
         self._ice_fact_kinds = lexicon.ice_fact_kinds
         self._matters = lexicon.asks_what_matters
         self._hopes = next(pattern for kind, _, pattern, _ in lexicon.question_kinds if kind == "expectations")
@@ -88,7 +95,20 @@ class Gate:
             return ()  # "What might get in the way, with the food?" is about the food too; "What gets in the way?" a hurdle of theirs
         if self._matters.search(analysis.text.lower()):
             return self._ice_fact_kinds["expectations"]  # "What matters most to you right now?": what they hope for
-        return self._ice_fact_kinds.get(analysis.kind or "", ())
+        kinds = self._ice_fact_kinds.get(analysis.kind or "", ())
+        return () if kinds and self._names_something_else(analysis, kinds) else kinds
+
+    def _names_something_else(self, analysis: TurnAnalysis, kinds: tuple[str, ...]) -> bool:
+        """"Is money a worry as well?" asks about the money: it names what an unspoken fact of another kind is about,
+        and no unspoken view of the kinds asked shares it, so it is a question about that, not for their first worry."""
+        asked = self._if_a_worry.search(analysis.text.lower())
+        named = set(self._topics_in(asked.group("subject"))) if asked else set()  # what it asks about, nothing else
+        said = self.state.disclosed
+        # ("...driving a forklift all day, that's on your mind too?" is the worry about work, again; "Is money a worry at
+        # all?" after the money story is the money, again)
+        if not named or any((f.kind in kinds or f.id in said) and set(f.topics) & named for f in self.scenario.facts):
+            return False
+        return any(f.kind not in VIEWS and set(f.topics) & named for f in self.scenario.hidden_facts)
 
     def ice_answers(self, kinds: tuple[str, ...]) -> tuple[Fact, ...]:
         """The facts an ICE question can bring out: those of the kinds it asks for, best first (any, if it does not say)."""

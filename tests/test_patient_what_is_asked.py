@@ -1,0 +1,124 @@
+"""The patient answers what the question itself asks (issue 10), found in blind rounds 28-29: "What do you make of
+that?" just after an explanation is a reaction to it, not a worry told again; "Is money a worry at all?" asks about
+the money, not for their first worry; "Do they help?" of a told thing is whether it helps; a question after a summary
+is about what the question names ("Losartan, and the wine. What makes losartan the one for you?"); the patient's own
+trade is their work ("painter and decorator" is not pain); "Good luck with X, and see you in a month." takes leave.
+Wording is my own, in several voices."""
+
+from __future__ import annotations
+
+import pytest
+
+from simulator.analysis.reader import TurnReader
+from simulator.scenario import load_scenario
+
+from conftest import SCENARIOS, play, starts_with_one_of
+
+MAGGIE = "ckd-pain-multimorbidity"
+DEREK = "copd-low-mood"
+MARTIN = "hypertension-proactive"
+HELLO = "Hello, come on in and have a seat. What can I do for you today?"
+
+
+def pool(name: str, scenario_id: str) -> tuple[str, ...]:
+    return load_scenario(SCENARIOS[scenario_id]).lines[name]
+
+
+MAGGIE_TOLD = [
+    HELLO,
+    "When the letter about your kidneys came, what went through your mind?",
+    "Can I tell you what the test shows? Your kidneys are doing about half the work they should, which is common at "
+    "your age, and most people with kidneys like yours never need dialysis.",
+]
+
+
+@pytest.mark.parametrize("line", [
+    "What do you make of that?",
+    "How does that sit with you?",
+    "Is that what you were expecting?",
+    "Does that surprise you at all?",
+    "So how's that sound?",
+])
+def test_asked_how_the_news_landed_just_after_it_they_react_to_it(line: str) -> None:
+    engine, replies = play(MAGGIE, [*MAGGIE_TOLD, line])
+    assert "dialysis_belief" in engine.director.state.disclosed  # told before the news: what a repeat would say again
+    reply = replies[-1].text
+    assert starts_with_one_of(reply, (*pool("reaction", MAGGIE), *pool("offer_explained", MAGGIE))), reply
+    assert "machine" not in reply, reply
+
+
+def test_the_same_question_about_nothing_explained_is_not_a_reaction() -> None:
+    _, replies = play(MAGGIE, [HELLO, "When the letter about your kidneys came, what went through your mind?", "What do you make of that?"])
+    assert not replies[-1].decision.reacting
+
+
+@pytest.mark.parametrize("line", [
+    "Is money a worry at all, with the heating and everything?",
+    "I ask everybody this: is money a bit of a struggle at the moment?",
+    "Are the bills a worry for you, love?",
+])
+def test_asked_whether_something_named_worries_them_they_do_not_tell_their_first_worry(line: str) -> None:
+    engine, replies = play(MAGGIE, [HELLO, line])
+    assert "dialysis_belief" not in engine.director.state.disclosed, replies[-1].text
+
+
+def test_asked_what_worries_them_about_nothing_named_they_still_tell_it() -> None:
+    engine, _ = play(MAGGIE, [HELLO, "Is there anything worrying you about your kidneys?"])
+    assert "dialysis_belief" in engine.director.state.disclosed
+
+
+@pytest.mark.parametrize("line", [
+    "Do they help more than the paracetamol?",
+    "And are they any good, the ibuprofen?",
+    "Do the ibuprofen work for you, would you say?",
+])
+def test_asked_whether_a_told_thing_helps_they_say_how_much(line: str) -> None:
+    scenario = load_scenario(SCENARIOS[MAGGIE])
+    helps = next(f for f in scenario.facts if f.id == "otc_ibuprofen").detail("difference")
+    engine, replies = play(MAGGIE, [HELLO, "Tell me about your back and your knees, how have they been?", line])
+    assert "otc_ibuprofen" in engine.director.state.disclosed  # told before it was asked whether it helps
+    assert any(line_ in replies[-1].text for line_ in helps), replies[-1].text
+
+
+@pytest.mark.parametrize("line", [
+    "You were a painter and decorator, weren't you? How long did you do that for?",
+    "Painter and decorator, was it? Do you miss it?",
+    "How many years were you a painter and decorator, roughly?",
+])
+def test_asked_about_their_own_trade_they_talk_about_their_work(line: str) -> None:
+    scenario = load_scenario(SCENARIOS[DEREK])
+    work = next(k for k in scenario.patient.knows if k.about == "work")
+    said = [*work.says, *(s for _, lines in work.details for s in lines)]
+    _, replies = play(DEREK, [HELLO, line])
+    assert "stairs" not in replies[-1].text, replies[-1].text
+    assert any(s in replies[-1].text for s in said), replies[-1].text
+
+
+def test_a_painter_is_not_in_pain() -> None:
+    reader = TurnReader()
+    assert "pain" not in reader.analyse("What was it like, being a painter all those years?").topics
+    assert "pain" in reader.analyse("Is the pain any better?").topics
+    assert "pain" in reader.analyse("How are the painkillers working?").topics
+
+
+def test_a_question_after_a_summary_is_about_what_it_names() -> None:
+    lines = [
+        HELLO,
+        "How much would you say you drink in a week?",
+        "You mentioned the amlodipine. What happened with that?",
+        "Losartan, and cutting back on the weekend wine. What makes losartan the one for you?",
+    ]
+    engine, replies = play(MARTIN, lines)
+    assert {"alcohol_evenings", "stopped_amlodipine"} <= set(engine.director.state.disclosed)
+    assert "wine" not in replies[-1].text and "red" not in replies[-1].text.split(), replies[-1].text
+
+
+@pytest.mark.parametrize(("line", "ends"), [
+    ("Lovely. Good luck with the new tablets, and see you in a month.", True),
+    ("Good luck with January, Martin, and see you in six weeks.", True),
+    ("Right, good luck with it all. See you after the blood test.", True),
+    ("Good luck with that. What else is on your mind?", False),
+    ("I'll check the results and see you in two weeks about them, but first, how's the sleep?", False),
+])
+def test_good_luck_and_see_you_take_leave(line: str, ends: bool) -> None:
+    assert TurnReader().analyse(line).goodbye is ends
