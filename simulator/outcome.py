@@ -204,7 +204,7 @@ def _prem(
     asked_view = any(c & {"elicit_ice", "elicit_beliefs"} for c in codes)
     understood = max(0, min(4, round(3 * heard + asked_view + (taken > missed) - (missed > taken))))
     plans = final.plans
-    own = bool(plans) and plans[-1].source == "patient"
+    own = any(p.source == "patient" for p in plans)  # an idea of theirs among what was agreed, not only the latest
     shared = any(c & {"options", "partnership", "goal_setting"} for c in codes)
     told = sum("advice" in c for c in codes)
     included = 4 if own else 3 if plans and shared else 2 if shared else 1 if plans or told <= 1 else 0

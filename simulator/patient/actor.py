@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from simulator.analysis.lexicon import Lexicon
 from simulator.patient.asking import asks_leave, says_back
 from simulator.patient.director import Decision
-from simulator.patient.followup import SENTENCE_END, closest, gist, repeated, stems, told_holds_it
+from simulator.patient.followup import REPEAT_STOP, SENTENCE_END, closest, gist, repeated, stems, told_holds_it
 from simulator.patient.planner import AFTER_A_RULER
 from simulator.patient.state import PatientState
 from simulator.patient.voice import Voice, with_prefix, without_opener
@@ -48,6 +48,8 @@ _ROOM_FOR_A_QUESTION = ("information", "advice", "options", "resources", "safety
 # Lines that say they followed, which a patient who has just said they are lost does not then say
 _FOLLOWED = ("information", "understood", "reaction", "acknowledge")
 MORE_WORDS = 3  # "Go on." hears a sentence of at least this many content words, not "Honestly."
+PLANS_SAID_BACK = 2  # asked to say back what was agreed, no plan named: the latest this many
+WHAT_IF_WORDS = 2  # "What would you do if the scales went up?" is what they were told of it when it shares this many words
 TELLING_WORDS = 12  # a statement this long with no code is still information: acknowledged, not "Sorry?"
 
 
@@ -108,7 +110,12 @@ class ScriptedActor:
             value = decision.ruler.value
             pool = f"{decision.ruler.kind}_{'low' if value < 4 else 'mid' if value < 7 else 'high'}"
             essential.append(pick(pool, lines[pool]))
-        essential += self._plan_lines(decision, state)
+        plan_lines = self._plan_lines(decision, state)
+        picked = decision.plan is not None and decision.plan.kind in ("agreed", "leaning") and decision.analysis.has("options")
+        if picked and decision.disclosed and all(f.kind == "barrier" for f in decision.disclosed):
+            essential = plan_lines + essential  # offered a menu: what they pick, then what stands in the way of the rest
+        else:
+            essential += plan_lines
         extra = [pick("jargon", lines["jargon"])] if decision.confused else []
         if essential:
             return extra + essential, []
@@ -182,11 +189,8 @@ class ScriptedActor:
         if decision.showing and not decision.touched_known:  # "Show me how you take it": they have a go
             return pick("demonstrate")
         if says_back(a):
-            if state.plan_agreed and not decision.showing:  # in their own words for that plan, else the shared template with its label
-                agreed = self._accepted(state.plan_agreed)
-                if agreed is not None and agreed.says_back:  # asked again: "As I said, ..."
-                    return self._remembered(f"back:{agreed.id}", agreed.says_back, decision, state)
-                return pick("teach_back").replace("{plan}", self._plan_label(state.plan_agreed))
+            if state.plan_agreed and not decision.showing:
+                return self._say_plans_back(decision, state)
             # "Show me how you use the blue one": how they use it, below; else what they know of it, below
             if decision.knowledge is None and a.kind != "medicine_use" and not (decision.showing and decision.touched_known):
                 # asked to show how ("Have another go for me?"), they have a go; to say back what was explained with no plan
@@ -293,6 +297,50 @@ class ScriptedActor:
             return pick("information")
         return pick("unknown")
 
+    def _say_plans_back(self, decision: Decision, state: PatientState) -> str:
+        """Asked to say back what was agreed: the plans the request names, else the latest agreed (two at most), each
+        in their own words (else the shared template with its label); asked what they would do if something happened
+        ("...if the scales went up?"), what they were told to do then, from their side."""
+        a, turn, low = decision.analysis, decision.turn, decision.analysis.text.lower()
+        then = None  # what they were told to do if it happened, when that is asked
+        if self.lexicon.asks_what_if.search(low) and not self.lexicon.asks_the_plan.search(low):
+            told = closest(state.explained, a.text)[-1] if state.explained else ""
+            if self._tells_what_if(told, a.text):
+                return self._remembered("back:what_if:" + told, (told[:1].upper() + told[1:],), decision, state)
+            return self._pick("what_if", self.scenario.lines["what_if"], turn, state)  # not told of it: they'd ring, not the plan
+        if self.lexicon.asks_what_if.search(low):
+            told = closest(state.explained, a.text)[-1] if state.explained else ""
+            then = told[:1].upper() + told[1:] if self._tells_what_if(told, a.text) else self._pick("what_if", self.scenario.lines["what_if"], turn, state)
+        # the latest of each behaviour: "the one inhaler that does both" then "the brown one by the toothbrush" are one
+        # change chosen twice, not two
+        latest = list({self._behaviour_of(i): i for i in state.plans_agreed}.values())
+        # an idea of their own that the clinician went past ("I could walk to the end of the road") is not said back as
+        # agreed, unless the clinician backed it, it is the latest or the request names it
+        source = {p["plan"]: p["source"] for p in state.plans}
+        taken = [i for i in latest if source.get(i) != "patient" or i in state.endorsed or i == latest[-1]]
+        ids = [i for i in latest if i in decision.plans_named] or taken[-PLANS_SAID_BACK:]
+        if then:  # the plan and what they would do if it happened ("...and what you'd do if you got worse")
+            parts = [self._pick(f"back:{i}", plan.says_back, turn, state) for i in ids if (plan := self._accepted(i)) and plan.says_back]
+            return self._remembered("back:" + "+".join(ids) + ":then", (" ".join([*parts, then]),), decision, state)
+        if len(ids) == 1:  # asked again: "As I said, ..."
+            agreed = self._accepted(ids[0])
+            if agreed is not None and agreed.says_back:
+                return self._remembered(f"back:{agreed.id}", agreed.says_back, decision, state)
+            return self._pick("teach_back", self.scenario.lines["teach_back"], turn, state).replace("{plan}", self._plan_label(ids[0]))
+        parts = []
+        for plan_id in ids:
+            plan = self._accepted(plan_id)
+            own = plan.says_back if plan is not None else ()
+            parts.append(self._pick(f"back:{plan_id}", own, turn, state) if own else self._plan_label(plan_id).capitalize() + ".")
+        return self._remembered("back:" + "+".join(ids), (" ".join(parts),), decision, state)
+
+    @staticmethod
+    def _tells_what_if(told: str, asked: str) -> bool:
+        """What they were told says what to do if the asked thing happened: it is conditional ("If my weight goes up...")
+        and shares the question's words ("weight"), two of them if it is not."""
+        shared = len(stems(told) & stems(asked) - REPEAT_STOP)
+        return shared >= WHAT_IF_WORDS or (shared >= 1 and bool(re.search(r"\b(if|when|whenever)\b", told, re.IGNORECASE)))
+
     def _more_of(self, fact_id: str | None, state: PatientState) -> str | None:
         """Asked to go on after telling something: a sentence of it they have not said yet ("A mate of mine had a
         hypo on a forklift."), from the other ways the scenario has them say it; None if there is nothing more."""
@@ -396,6 +444,10 @@ class ScriptedActor:
 
     def _accepted(self, plan_id: str) -> Plan | None:
         return next((p for p in self.scenario.accept_plans if p.id == plan_id), None)
+
+    def _behaviour_of(self, plan_id: str) -> str:
+        plan = self._accepted(plan_id)
+        return plan.behaviour if plan is not None and plan.behaviour else plan_id
 
     def _plan_label(self, plan_id: str) -> str:
         plan = self._accepted(plan_id)

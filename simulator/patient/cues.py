@@ -29,9 +29,10 @@ class CueTracker:
     def pending(self) -> dict | None:
         return next((r for r in reversed(self.state.cues) if r["outcome"] == "open"), None)
 
-    def outcome(self, analysis: TurnAnalysis, turn: int, carry_on: bool = False) -> tuple[str, Cue] | None:
+    def outcome(self, analysis: TurnAnalysis, turn: int, carry_on: bool = False, checks_plan: bool = False) -> tuple[str, Cue] | None:
         """Whether this clinician turn took up the cue offered before it: ("taken_up" | "missed", cue). `carry_on`: the
-        turn only asks them to go on ("Mm. Go on.")."""
+        turn only asks them to go on ("Mm. Go on."); `checks_plan`: it asks them to say back the plan, which explores
+        nothing ("Tell me back what you'll do about the painkillers")."""
         record = self.pending()
         if record is None:
             return None
@@ -40,7 +41,7 @@ class CueTracker:
             record["outcome"] = "missed"
             return None
         just_said = turn == record["turn"] + 1
-        explores = (carry_on and just_said) or self._explores(analysis, cue, just_said)
+        explores = (carry_on and just_said) or (not checks_plan and self._explores(analysis, cue, just_said))
         if explores:
             record.update(outcome="taken_up", answered=turn)
             self.state.missed_run = 0

@@ -76,6 +76,7 @@ class Decision:
     carry_on: bool = False  # only asks them to go on ("Mm. Go on.")
     proposal: bool = False  # proposes what else to cover, asking at most whether that is all right: agreed to
     reacting: bool = False  # told them something and asks only how it lands: a reaction, not a fact told again
+    plans_named: tuple[str, ...] = ()  # asked to say back what was agreed, the plans the request names ("...about the painkillers")
 
 
 class Director:
@@ -105,7 +106,9 @@ class Director:
         events = detect_events(read, state)
         # "Mm. Go on.": asks them to carry on with what they were saying (a hint in it is taken up)
         carry_on = bool(previous_patient and read.has("backchannel") and self.reader.lexicon.continuers.search(read.text.lower()))
-        cue_outcome = None if opening else self.cues.outcome(read, turn, carry_on)
+        low_read, lexicon = read.text.lower(), self.reader.lexicon
+        checks_plan = says_back(read) and bool(lexicon.asks_the_plan.search(low_read) or lexicon.asks_what_if.search(low_read))
+        cue_outcome = None if opening else self.cues.outcome(read, turn, carry_on, checks_plan)
         if cue_outcome:
             events = (*events, f"cue_{cue_outcome[0]}")
         self._apply_effects(read, events)
@@ -280,6 +283,7 @@ class Director:
         return Decision(
             turn, read, events, disclosed, opening, closing, plan, ruler, touched_hidden, touched_known, confused, stacked,
             knowledge, cue, cue_outcome, offer, showing, tells and analysis.is_question, carry_on, proposal, reacting,
+            self.planner.asked_about(text, frozenset(analysis.topics)) if says_back(analysis) else (),
         )
 
     def _remember_telling(self, analysis: TurnAnalysis) -> None:

@@ -48,10 +48,16 @@ class Planner:
         picking = plans.asked_to_pick(analysis, text)
         choosing = picking and not analysis.has("goal_setting")
         offering = (plans.offers_plan(analysis, text) or choosing) and "lecturing" not in events
-        # offered a menu, the first they feel able to do ("paracetamol regular, the physio, or a pill box"), else the first named
+        # offered a menu, the first they feel able to do ("paracetamol regular, the physio, or a pill box"), else the first named;
+        # one not yet agreed before one said back in the same breath ("Paracetamol and the gel, good. And the pharmacist could
+        # go through your tin. Would that help?" offers the pharmacist)
         named_all = _named(self._accept, text)
-        named = next((p for p in named_all if self._able(p)), named_all[0] if named_all else None)
+        able = [p for p in named_all if self._able(p)]
+        named = next((p for p in able if p.id not in state.plans_agreed), able[0] if able else named_all[0] if named_all else None)
         rejected = _first_named(self._reject, text)
+        if offering:  # a plan of their own named again as the way forward is the clinician's too ("...sounds a good start")
+            own = {p["plan"] for p in state.plans if p["source"] == "patient"}
+            state.endorsed.extend(p.id for p in named_all if p.id in own and p.id not in state.endorsed)
         if named and offering:
             if self._able(named) and state.affect != "guarded":
                 state.agree(named.id, "clinician", turn)
@@ -91,6 +97,12 @@ class Planner:
     def names_a_plan(self, text: str) -> bool:
         """The turn names a plan the patient would take up."""
         return bool(_named(self._accept, text))
+
+    def asked_about(self, text: str, topics: frozenset[str]) -> tuple[str, ...]:
+        """The plans a request to say back what was agreed is about: those it names ("the gel"), else those whose
+        behaviour is about something it names ("what you'll do with the painkillers")."""
+        named = tuple(plan.id for plan in _named(self._accept, text))
+        return named or tuple(plan.id for plan, _ in self._accept if self._plan_topics(plan) & topics)
 
     def _plan_topics(self, plan: Plan) -> set[str]:
         behaviour = next((b for b in self.scenario.patient.behaviours if b.id == plan.behaviour), None)

@@ -46,6 +46,7 @@ class PatientState:
     decided_line: str | None = None
     last_fact: str | None = None  # the fact the last reply voiced (told or said again): "Go on." hears more of it
     explained: list[str] = field(default_factory=list)  # the clinician's latest telling, from the patient's side (sayback.py)
+    endorsed: list[str] = field(default_factory=list)  # plans of their own the clinician then backed ("Walking the dog sounds a good start")
     told_at: int = -1  # the clinician turn (counted from 1) that last explained something: a reaction asked next is to it
     cues: list[dict[str, Any]] = field(default_factory=list)  # cues offered: {cue, turn, outcome, answered}
     missed_run: int = 0  # cues missed in a row
@@ -92,7 +93,7 @@ class PatientState:
     def snapshot(self) -> StateSnapshot:
         """What a session records after each turn."""
         data = asdict(self)
-        for private in ("last_lines", "said", "own_words", "start", "decided_line", "last_fact", "explained", "told_at"):
+        for private in ("last_lines", "said", "own_words", "start", "decided_line", "last_fact", "explained", "told_at", "endorsed"):
             data.pop(private)
         data["affect"] = self.affect
         data["activation_level"] = self.activation_level

@@ -1,0 +1,105 @@
+"""Saying back what was agreed (issue 10), found in ten blind rounds: with two plans agreed, "tell me what you're
+going to do" gets both, in their own words, not only the latest; a request about one ("...for the pain") gets that one;
+two picks of one change ("the one inhaler" after "the brown one by the toothbrush") are one change; "what would you
+do if the scales went up?" is what they would do then, not the plan again; a second plan offered after the first is
+said back is the one taken up; a barrier that comes out of a menu comes after the pick. Wording is my own."""
+
+from __future__ import annotations
+
+import pytest
+
+from simulator.patient import ScriptedPatient
+from simulator.scenario import load_scenario
+
+from conftest import SCENARIOS, play
+
+MAGGIE = "ckd-pain-multimorbidity"
+PAT = "heart-failure-carer"
+HELLO = "Hello, come on in and have a seat. What can I do for you today?"
+TWO_PLANS = [
+    HELLO,
+    "Tell me about your back and your knees, how have they been?",
+    "How about we swap the shop tablets for a rub-on gel for your knees, and you take the paracetamol regular, by the clock?",
+    "And would it help if our pharmacist sat down with you and went through all your tablets, and put them in packs with the days on?",
+]
+
+
+def says_back(scenario_id: str, plan_id: str) -> tuple[str, ...]:
+    return next(p for p in load_scenario(SCENARIOS[scenario_id]).accept_plans if p.id == plan_id).says_back
+
+
+def said(text: str, lines: tuple[str, ...]) -> bool:
+    return any(line in text for line in lines)
+
+
+@pytest.mark.parametrize("line", [
+    "Just so I know I've explained it properly, can you tell me back what you're going to do from tomorrow?",
+    "I've thrown a lot at you, sorry. Could you run it back to me in your own words, so I know I've made sense?",
+    "So I know I haven't waffled, tell me back in your own words what we've agreed.",
+])
+def test_with_two_plans_agreed_both_are_said_back(line: str) -> None:
+    engine, replies = play(MAGGIE, [*TWO_PLANS, line])
+    assert engine.director.state.plans_agreed == ["gel_and_paracetamol", "pharmacist_review"]
+    assert said(replies[-1].text, says_back(MAGGIE, "gel_and_paracetamol")), replies[-1].text
+    assert said(replies[-1].text, says_back(MAGGIE, "pharmacist_review")), replies[-1].text
+
+
+@pytest.mark.parametrize("line", [
+    "Can you tell me back what you'll do for the pain, so I know I've been clear?",
+    "Just so I know I've been clear, tell me back what you'll do about the painkillers.",
+])
+def test_asked_about_one_plan_that_one_is_said_back(line: str) -> None:
+    _, replies = play(MAGGIE, [*TWO_PLANS, line])
+    assert said(replies[-1].text, says_back(MAGGIE, "gel_and_paracetamol")), replies[-1].text
+    assert not said(replies[-1].text, says_back(MAGGIE, "pharmacist_review")), replies[-1].text
+
+
+def test_one_change_chosen_twice_is_said_back_once() -> None:
+    """(The engine played by hand: the first pick is set as agreed at turn 2.)"""
+    engine = ScriptedPatient(load_scenario(SCENARIOS["asthma-young-adult"]))
+    engine.respond("Hi Jade, come on in. What's brought you in today?", 0, None)
+    engine.director.state.agree("toothbrush_alarm", "clinician", 2)
+    engine.respond("Or there's one inhaler that does both jobs, preventer and reliever, so it's the only one you carry. How about that?", 4, None)
+    reply = engine.respond("Just so I know I've explained it, tell me back what you're going to do from tomorrow.", 6, None)
+    assert engine.director.state.plans_agreed == ["toothbrush_alarm", "combined_inhaler"]
+    assert said(reply.text, says_back("asthma-young-adult", "combined_inhaler")), reply.text
+    assert not said(reply.text, says_back("asthma-young-adult", "toothbrush_alarm")), reply.text
+
+
+WEIGH = [
+    "Hello Pat, come in and sit down. How have you been since you got home?",
+    "Tell me how you've been getting on with the water tablet.",
+    "How about taking the water tablet when you get back in on your out days, as long as it's before two?",
+]
+
+
+@pytest.mark.parametrize("line", [
+    "Just so I know I've explained it properly, what would you do if the scales went up two kilos?",
+    "If you stood on the scales on Thursday and you were a kilo and a half up, what would you do?",
+    "tell me what youd do if your ankles started coming up again",
+])
+def test_asked_what_they_would_do_if_it_happened_they_say_that_not_the_plan(line: str) -> None:
+    engine, replies = play(PAT, [*WEIGH, line])
+    assert engine.director.state.plans_agreed, "a plan was agreed before the question"
+    assert not said(replies[-1].text, says_back(PAT, engine.director.state.plans_agreed[-1])), replies[-1].text
+    assert "ring" in replies[-1].text.lower(), replies[-1].text
+
+
+def test_what_they_were_told_to_do_then_is_said_back_from_their_side() -> None:
+    told = "If your weight goes up by two kilos in two or three days, ring the heart failure nurses that same day."
+    engine, replies = play(PAT, [*WEIGH, told, "Just so I know I've explained it, what would you do if your weight went up?"])
+    assert "ring the heart failure nurses that same day" in replies[-1].text, replies[-1].text
+
+
+def test_asked_the_plan_and_what_they_would_do_they_say_both() -> None:
+    line = "Can you tell me back how you'll take the water tablet, and what you'd do if you got more puffed?"
+    engine, replies = play(PAT, [*WEIGH, line])
+    assert said(replies[-1].text, says_back(PAT, engine.director.state.plans_agreed[-1])), replies[-1].text
+    assert "ring" in replies[-1].text.lower(), replies[-1].text
+
+
+def test_a_second_plan_offered_beside_the_first_is_the_one_taken_up() -> None:
+    lines = [*TWO_PLANS[:3], "Paracetamol by the clock and the gel, good. And our pharmacist could go through your tin with you. Would that help?"]
+    engine, replies = play(MAGGIE, lines)
+    assert engine.director.state.plans_agreed == ["gel_and_paracetamol", "pharmacist_review"]
+    assert not said(replies[-1].text, next(p for p in load_scenario(SCENARIOS[MAGGIE]).accept_plans if p.id == "gel_and_paracetamol").says), replies[-1].text
