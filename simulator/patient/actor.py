@@ -49,7 +49,6 @@ _ROOM_FOR_A_QUESTION = ("information", "advice", "options", "resources", "safety
 _FOLLOWED = ("information", "understood", "reaction", "acknowledge")
 MORE_WORDS = 3  # "Go on." hears a sentence of at least this many content words, not "Honestly."
 PLANS_SAID_BACK = 2  # asked to say back what was agreed, no plan named: the latest this many
-WHAT_IF_WORDS = 2  # "What would you do if the scales went up?" is what they were told of it when it shares this many words
 TELLING_WORDS = 12  # a statement this long with no code is still information: acknowledged, not "Sorry?"
 
 
@@ -337,9 +336,8 @@ class ScriptedActor:
     @staticmethod
     def _tells_what_if(told: str, asked: str) -> bool:
         """What they were told says what to do if the asked thing happened: it is conditional ("If my weight goes up...")
-        and shares the question's words ("weight"), two of them if it is not."""
-        shared = len(stems(told) & stems(asked) - REPEAT_STOP)
-        return shared >= WHAT_IF_WORDS or (shared >= 1 and bool(re.search(r"\b(if|when|whenever)\b", told, re.IGNORECASE)))
+        and shares a word of the question ("weight"); advice that is not conditional answers something else."""
+        return bool(stems(told) & stems(asked) - REPEAT_STOP) and bool(re.search(r"\b(if|when|whenever)\b", told, re.IGNORECASE))
 
     def _more_of(self, fact_id: str | None, state: PatientState) -> str | None:
         """Asked to go on after telling something: a sentence of it they have not said yet ("A mate of mine had a
