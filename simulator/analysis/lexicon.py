@@ -91,6 +91,7 @@ class Lexicon:
     jargon_introduced: re.Pattern[str]
     farewell: re.Pattern[str]
     continuers: re.Pattern[str]  # a back-channel that asks them to carry on ("Mm. Go on.")
+    tell_me_more: re.Pattern[str]  # "Tell me a bit more about that.": carry on, asked as a question about nothing named
     shows_technique: re.Pattern[str]  # "Show me how you take it": a demonstration, plan agreed or not
     asks_for_more: re.Pattern[str]  # "Anything else?": something not yet said
     proposes_agenda: re.Pattern[str]  # "I'd also like to look at your inhalers, if that's alright": agreed to, not news
@@ -200,6 +201,7 @@ def shared_lexicon() -> Lexicon:
         jargon_introduced=_alternation(codes_data["jargon_introductions"]),
         farewell=_alternation(codes_data["farewell"]),
         continuers=re.compile(codes_data["continuers"], FLAGS),
+        tell_me_more=re.compile(codes_data["tell_me_more"], FLAGS),
         shows_technique=re.compile(codes_data["shows_technique"], FLAGS),
         asks_for_more=re.compile(codes_data["asks_for_more"], FLAGS),
         proposes_agenda=re.compile(codes_data["proposes_agenda"], FLAGS),

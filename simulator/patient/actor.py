@@ -101,8 +101,10 @@ class ScriptedActor:
             essential += [answer, facts[0]] if answer else [with_prefix(prefix, facts[0], self.voice)]
             essential += facts[1:]
         if decision.ruler and decision.ruler.scaled:
-            template = pick(f"ruler:{decision.ruler.kind}", lines[f"ruler_{decision.ruler.kind}"])
-            essential.append(template.replace("{value}", str(decision.ruler.value)))
+            for ruler in (decision.ruler, decision.second_ruler):  # both, asked how important and how sure in one turn
+                if ruler is not None:
+                    template = pick(f"ruler:{ruler.kind}", lines[f"ruler_{ruler.kind}"])
+                    essential.append(template.replace("{value}", str(ruler.value)))
             if decision.analysis.kind in AFTER_A_RULER:  # "...and what would make it one higher?", asked with it
                 essential.append(pick(decision.analysis.kind, lines[decision.analysis.kind]))
         elif decision.ruler:
@@ -116,6 +118,8 @@ class ScriptedActor:
         else:
             essential += plan_lines
         extra = [pick("jargon", lines["jargon"])] if decision.confused else []
+        if decision.misquoted is not None:  # "A seven, that's good. Why a seven?" after they said four: "I said 4, actually." first
+            extra.insert(0, pick("ruler_misquoted", lines["ruler_misquoted"]).replace("{value}", str(decision.misquoted)))
         if essential:
             return extra + essential, []
         said = self._fallback(decision, state, previous_fact)
@@ -204,7 +208,9 @@ class ScriptedActor:
             return pick("no_questions" if asks_for_questions else "understood")
         if decision.stacked:
             return pick("stacked")
-        if a.has("backchannel"):
+        if a.has("backchannel") or decision.carry_on:  # "Mm.", "Go on.", "Tell me a bit more about that."
+            if not a.has("backchannel") and (more := self._more_of(previous_fact, state)):
+                return more  # "Tell me a bit more about that.": more of what they were saying
             if decision.cue is not None:
                 return ""  # asked to go on, the hint they drop is the reply
             taken = decision.cue_outcome

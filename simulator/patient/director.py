@@ -48,6 +48,14 @@ GENERAL_MEDICINE = "medication"  # the topic of medicines in general, beside the
 # (Who knows or what it is like stays with their own life: "Does anyone at work know?" is about work.)
 TOLD_ANSWERS_FIRST = ("who_helps", "how_often", "since_when")
 TOLD_TO_SAY_BACK = ("advice", "safety_net")  # what a clinician asks them to do, which they may be asked to say back
+CARRY_ON_WORDS = 10  # "Mm. Tell me a bit more about that." asks them to go on; a longer turn asks something of its own
+MISQUOTE_WORDS = 6  # a first sentence this short that opens on a number ("A seven, that's good.") quotes their ruler back
+NUMBER_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+_NUMBER = re.compile(r"\b(zero|one|two|three|four|five|six|seven|eight|nine|ten|\d{1,2})\b")
+_QUOTED_NUMBER = re.compile(
+    r"^\W*(?:so |right,? |okay,? |ok,? )?(?:an? |about (?:an? )?)?"
+    r"(zero|one|two|three|four|five|six|seven|eight|nine|ten|\d{1,2})\b(?! (?:number|point|more|higher|lower|up|down))"
+)
 EXPLAINED_KEPT = 6  # sentences of it kept, the latest last
 
 
@@ -77,6 +85,8 @@ class Decision:
     proposal: bool = False  # proposes what else to cover, asking at most whether that is all right: agreed to
     reacting: bool = False  # told them something and asks only how it lands: a reaction, not a fact told again
     plans_named: tuple[str, ...] = ()  # asked to say back what was agreed, the plans the request names ("...about the painkillers")
+    second_ruler: Ruler | None = None  # "how important, and how confident?" in one turn: the confidence one
+    misquoted: int | None = None  # the ruler number they gave, when the clinician quotes another back ("A seven, that's good.")
 
 
 class Director:
@@ -105,7 +115,10 @@ class Director:
         state.clinician_turns += 1
         events = detect_events(read, state)
         # "Mm. Go on.": asks them to carry on with what they were saying (a hint in it is taken up)
-        carry_on = bool(previous_patient and read.has("backchannel") and self.reader.lexicon.continuers.search(read.text.lower()))
+        # ("Tell me a bit more about that." is the same, said as a question that names nothing)
+        asks_more = read.word_count <= CARRY_ON_WORDS and not read.topics and bool(self.reader.lexicon.tell_me_more.search(read.text.lower()))
+        invites_more = read.has("backchannel") or asks_more
+        carry_on = bool(previous_patient and invites_more and self.reader.lexicon.continuers.search(read.text.lower()))
         low_read, lexicon = read.text.lower(), self.reader.lexicon
         checks_plan = says_back(read) and bool(lexicon.asks_the_plan.search(low_read) or lexicon.asks_what_if.search(low_read))
         cue_outcome = None if opening else self.cues.outcome(read, turn, carry_on, checks_plan)
@@ -170,7 +183,12 @@ class Director:
         asked = analysis.has("scale_question") or analysis.kind in ("confidence", "importance")
         scaled = asked and bool(lexicon.codes["scale_question"].search(low))
         asked = asked and (scaled or analysis.kind not in AFTER_A_RULER)
-        ruler = self.planner.ruler(analysis, text, scaled) if asked else None
+        rulers = self.planner.rulers(analysis, text, scaled) if asked else ()
+        ruler = rulers[0] if rulers else None
+        # "A seven, that's good. Why a seven?" after they said four: they say what they said
+        misquoted = self._misquoted(text) if not asked else None
+        if asked:
+            state.last_ruler = [r.value for r in rulers if r.scaled] or None
         engaged = analysis.engaged_topics
         touched_hidden = asking and any(
             set(f.topics) & engaged for f in self.scenario.hidden_facts if f.id not in state.disclosed
@@ -279,12 +297,27 @@ class Director:
         near = frozenset(self.reader.topics_in(previous_patient)) if carry_on and previous_patient else frozenset()
         # asked how often, since when or why of what they told, they answer just that: no hint of something else
         answered = bool(touched_known) and bool(touched_known[0].detail(analysis.aspect)) and knowledge is None
-        cue = None if opening or closing or disclosed or stacked or answered else self.cues.offer(analysis, turn, near, anywhere=carry_on)
+        # ("Tell me a bit more about that." hears more of that, never whatever else is on their mind)
+        anywhere = carry_on and read.has("backchannel")
+        cue = None if opening or closing or disclosed or stacked or answered else self.cues.offer(analysis, turn, near, anywhere=anywhere)
         return Decision(
             turn, read, events, disclosed, opening, closing, plan, ruler, touched_hidden, touched_known, confused, stacked,
             knowledge, cue, cue_outcome, offer, showing, tells and analysis.is_question, carry_on, proposal, reacting,
             self.planner.asked_about(text, frozenset(analysis.topics)) if says_back(analysis) else (),
+            rulers[1] if len(rulers) > 1 else None, misquoted,
         )
+
+    def _misquoted(self, text: str) -> int | None:
+        """The number they gave on a ruler last turn, when this turn opens by quoting another ("An eight, that's high.");
+        none when it quotes one they gave ("An eight and a five." after both)."""
+        said, self.state.last_ruler = self.state.last_ruler, None
+        if not said:
+            return None
+        first = SENTENCE_END.split(text.strip())[0].lower()
+        if _QUOTED_NUMBER.match(first) is None or len(first.split()) > MISQUOTE_WORDS:
+            return None
+        quoted = {int(n) if n.isdigit() else NUMBER_WORDS.index(n) for n in _NUMBER.findall(first)}
+        return said[-1] if not quoted & set(said) else None
 
     def _remember_telling(self, analysis: TurnAnalysis) -> None:
         """What the clinician told, from the patient's side, to say back when asked and no plan was agreed; and when

@@ -14,6 +14,7 @@ from simulator.patient.state import PatientState
 from simulator.scenario.model import Plan, Scenario
 
 _CONFIDENCE_RULER = re.compile(r"confiden|how sure", re.I)
+_IMPORTANCE_RULER = re.compile(r"\bimportan|\bhow much does it matter|\bhow much it matters", re.I)
 AFTER_A_RULER = ("ruler_up", "ruler_why")  # "what would take it higher?", "why not lower?": no number again, and no plan
 
 
@@ -118,9 +119,16 @@ class Planner:
     def _plan_by_id(self, plan_id: str) -> Plan | None:
         return next((plan for plan in self.scenario.accept_plans if plan.id == plan_id), None)
 
-    def ruler(self, analysis: TurnAnalysis, text: str, scaled: bool) -> Ruler:
+    def rulers(self, analysis: TurnAnalysis, text: str, scaled: bool) -> tuple[Ruler, ...]:
+        """The ruler the turn asks; both, importance first, when a scale asks how important and how sure in one turn
+        ("Out of ten, how important is it, and how confident are you?")."""
+        if scaled and _CONFIDENCE_RULER.search(text) and _IMPORTANCE_RULER.search(text):
+            return self.ruler(analysis, text, scaled, "importance"), self.ruler(analysis, text, scaled, "confidence")
+        return (self.ruler(analysis, text, scaled),)
+
+    def ruler(self, analysis: TurnAnalysis, text: str, scaled: bool, kind: str | None = None) -> Ruler:
         """The number (or words, unscaled) for an importance or confidence question about the behaviour it names."""
-        kind = "confidence" if analysis.kind == "confidence" or _CONFIDENCE_RULER.search(text) else "importance"
+        kind = kind or ("confidence" if analysis.kind == "confidence" or _CONFIDENCE_RULER.search(text) else "importance")
         behaviours = self.scenario.patient.behaviours
         chosen = next((b for b in behaviours if set(b.topics) & analysis.engaged_topics), None)
         if chosen is None and self.state.plan_agreed:
