@@ -74,6 +74,8 @@ def grade_all(items: list[tuple[dict, list[tuple[str, str]]]], judge=None) -> li
             print(f"  {judge.name} {number}/{len(items)} {rating['consultation']}: {out[-1]['ungraded']} ungraded {why or ''}", file=sys.stderr, flush=True)
             continue
         out.append({
+            # the turns each criterion's evidence cites (the indicators that add points)
+            "evidence": {r.id: sorted({e.turn for e in r.evidence if e.points > 0}) for g in (report.kalamazoo, report.self_management) for r in g.values()},
             "kalamazoo": {k: report.kalamazoo[k].value for k in KALAMAZOO_TASKS},
             "points": {k: report.kalamazoo[k].points for k in KALAMAZOO_TASKS},
             "self_management": {
@@ -97,6 +99,7 @@ def model_marks(report, clinician_turns: int) -> dict:
     level = report.coproduction.get("llm", {}).get("value") if hybrid else report.coproduction_level
     graded = [o for o in opinions.values() if o["status"] != "ungraded"]
     return {
+        "evidence": {k: list(o.get("evidence") or []) for k, o in opinions.items()},
         "kalamazoo": {k: opinions[k]["value"] if opinions[k]["status"] == "scored" else None for k in KALAMAZOO_TASKS},
         "self_management": {k: opinions[k]["value"] if opinions[k]["status"] in ("met", "not_met") else None for k in SELF_MANAGEMENT},
         "coproduction_level": level,
@@ -132,6 +135,7 @@ def compare_judges(args: argparse.Namespace) -> int:
         for mode in modes:
             graded = grade_all(items) if mode == "rules" else grade_all(items, model_judge(mode, base_url, model))
             results[mode] = agreement(items, graded)
+            results[mode]["evidence"] = evidence_precision(items, graded)
             if mode != "rules":
                 cited = [c for g in graded for c in g["cited"]]
                 turns = sum(g["clinician_turns"] for g in graded) / len(graded)
@@ -146,11 +150,60 @@ def compare_judges(args: argparse.Namespace) -> int:
     for mode, result in results.items():
         print(f"\n{mode}")
         show("all", result)
+        e = result["evidence"]
+        print(f"    evidence: {e['cited']} turns cited, {e['precision']:.2f} of them labelled with a code of the criterion "
+              f"(gold turn labels; a turn drawn at random {e['chance']:.2f}); {e['criteria_with_evidence']} of {e['criteria_met']} "
+              "criteria met or scored 3+ cite a turn")
         if "model" in result:
             m = result["model"]
             print(f"    ungraded {m['ungraded']}; turns cited per graded criterion {m['mean_turns_cited']:.1f} "
                   f"of {m['mean_clinician_turns']:.0f} clinician turns; disagreements with the rules {m['disagreements_with_rules']}")
     return 0
+
+
+def criterion_codes() -> dict[str, set[str]]:
+    """Per criterion, the reader codes its point-adding indicators look for (rubrics/*.yaml `when: {codes: [...]}`)."""
+    from simulator.rubric.model import load_shipped_rubrics
+
+    def codes_in(when: object) -> set[str]:
+        if isinstance(when, dict):
+            return set(when.get("codes", [])) | {c for v in when.values() for c in codes_in(v)}
+        if isinstance(when, list):
+            return {c for v in when for c in codes_in(v)}
+        return set()
+
+    return {c.id: {code for i in c.indicators if i.points > 0 for code in codes_in(i.when)} for r in load_shipped_rubrics() for c in r.criteria}
+
+
+def evidence_precision(items: list[tuple[dict, list]], graded: list[dict]) -> dict:
+    """How far the cited turns show the behaviour: the share of cited clinician turns that the gold turn labels
+    (benchmarks/turnset/gold.jsonl) give a code the criterion looks for, over criteria that have such codes; and how
+    many criteria met (or Kalamazoo tasks scored 3 or more) cite any turn at all."""
+    gold: dict[str, dict[int, set[str]]] = {}
+    for line in (TURNSET / "gold.jsonl").read_text(encoding="utf-8").splitlines():
+        row = json.loads(line)
+        consultation, _, index = row["id"].rpartition("#")
+        gold.setdefault(consultation, {})[int(index)] = {c["code"] for c in row["codes"]}
+    wanted = criterion_codes()
+    cited = right = met = with_evidence = drawn = drawn_right = 0
+    for (rating, _), g in zip(items, graded):
+        labels = gold.get(rating["consultation"])
+        for codes in (c for cid, c in wanted.items() if c and cid in g.get("evidence", {})) if labels else ():
+            drawn += len(labels)  # what citing a labelled clinician turn at random would score
+            drawn_right += sum(bool(turn_codes & codes) for turn_codes in labels.values())
+        for cid, turns in g.get("evidence", {}).items():
+            value = {**g["kalamazoo"], **g["self_management"]}.get(cid)
+            if value is True or (isinstance(value, int) and not isinstance(value, bool) and value >= 3):
+                met += 1
+                with_evidence += bool(turns)
+            if labels is None or not wanted.get(cid):
+                continue
+            cited += len(turns)
+            right += sum(bool(labels.get(t, set()) & wanted[cid]) for t in turns)
+    return {
+        "cited": cited, "precision": right / cited if cited else 0.0, "chance": drawn_right / drawn if drawn else 0.0,
+        "criteria_met": met, "criteria_with_evidence": with_evidence,
+    }
 
 
 _FIRST_WAVE_RUNNER = """
