@@ -103,3 +103,18 @@ def test_a_second_plan_offered_beside_the_first_is_the_one_taken_up() -> None:
     engine, replies = play(MAGGIE, lines)
     assert engine.director.state.plans_agreed == ["gel_and_paracetamol", "pharmacist_review"]
     assert not said(replies[-1].text, next(p for p in load_scenario(SCENARIOS[MAGGIE]).accept_plans if p.id == "gel_and_paracetamol").says), replies[-1].text
+
+
+@pytest.mark.parametrize("line", [
+    "When you get home and Kerry asks what the doctor said, what'll you tell her?",
+    "what are you gonna tell your daughter tonight about the tablets",
+    "If you were telling your family tonight what we've agreed, what would you say?",
+])
+def test_asked_what_they_will_tell_someone_at_home_they_say_back_what_was_agreed(line: str) -> None:
+    engine, replies = play(MAGGIE, [*TWO_PLANS, line])
+    assert said(replies[-1].text, says_back(MAGGIE, "gel_and_paracetamol")) or said(replies[-1].text, says_back(MAGGIE, "pharmacist_review")), replies[-1].text
+
+
+def test_asked_what_they_would_tell_someone_about_a_medicine_is_their_view_not_a_say_back() -> None:
+    _, replies = play(MAGGIE, [*TWO_PLANS, "What would you tell a friend who asked you about dialysis?"])
+    assert not said(replies[-1].text, says_back(MAGGIE, "gel_and_paracetamol")), replies[-1].text

@@ -107,6 +107,7 @@ class Lexicon:
     asks_if_a_worry: re.Pattern[str]  # "Is money a worry as well?": whether something named worries them
     asks_what_if: re.Pattern[str]  # "What would you do if the scales went up?": what they were told to do then
     asks_the_plan: re.Pattern[str]  # "...what you're going to do from tomorrow": the plan itself
+    tells_someone: re.Pattern[str]  # "What'll you tell Jean tonight?": the plan said back as they would tell it at home
     elliptical_questions: re.Pattern[str]  # "How often, roughly?": about what they have just said
     # what questions about the patient's own life are about, by subject, and the shared topics those cover (persona.yaml)
     persona_subjects: Mapping[str, re.Pattern[str]]
@@ -217,6 +218,7 @@ def shared_lexicon() -> Lexicon:
         asks_if_a_worry=re.compile(codes_data["asks_if_a_worry"], FLAGS),
         asks_what_if=re.compile(codes_data["asks_what_if"], FLAGS),
         asks_the_plan=re.compile(codes_data["asks_the_plan"], FLAGS),
+        tells_someone=re.compile(codes_data["tells_someone"], FLAGS),
         elliptical_questions=re.compile(codes_data["elliptical_questions"], FLAGS),
         persona_subjects={about: re.compile("|".join(f"(?:{p})" for p in patterns)) for about, patterns in persona_data["subjects"].items()},
         persona_subject_topics={about: frozenset(topics) for about, topics in persona_data["topics"].items()},

@@ -191,9 +191,11 @@ class ScriptedActor:
             return pick("advice_rejected")
         if decision.showing and not decision.touched_known:  # "Show me how you take it": they have a go
             return pick("demonstrate")
-        if says_back(a):
+        if says_back(a, self.lexicon):
             if state.plan_agreed and not decision.showing:
                 return self._say_plans_back(decision, state)
+            if not says_back(a):  # "What'll you tell Jean tonight?" with nothing agreed: nothing to tell her
+                return pick("teach_back_no_plan")
             # "Show me how you use the blue one": how they use it, below; else what they know of it, below
             if decision.knowledge is None and a.kind != "medicine_use" and not (decision.showing and decision.touched_known):
                 # asked to show how ("Have another go for me?"), they have a go; to say back what was explained with no plan
@@ -308,12 +310,13 @@ class ScriptedActor:
         ("...if the scales went up?"), what they were told to do then, from their side."""
         a, turn, low = decision.analysis, decision.turn, decision.analysis.text.lower()
         then = None  # what they were told to do if it happened, when that is asked
-        if self.lexicon.asks_what_if.search(low) and not self.lexicon.asks_the_plan.search(low):
+        what_if = bool(self.lexicon.asks_what_if.search(low)) and not self.lexicon.tells_someone.search(low)  # not "If you were telling..."
+        if what_if and not self.lexicon.asks_the_plan.search(low):
             told = closest(state.explained, a.text)[-1] if state.explained else ""
             if self._tells_what_if(told, a.text):
                 return self._remembered("back:what_if:" + told, (told[:1].upper() + told[1:],), decision, state)
             return self._pick("what_if", self.scenario.lines["what_if"], turn, state)  # not told of it: they'd ring, not the plan
-        if self.lexicon.asks_what_if.search(low):
+        if what_if:
             told = closest(state.explained, a.text)[-1] if state.explained else ""
             then = told[:1].upper() + told[1:] if self._tells_what_if(told, a.text) else self._pick("what_if", self.scenario.lines["what_if"], turn, state)
         # the latest of each behaviour: "the one inhaler that does both" then "the brown one by the toothbrush" are one

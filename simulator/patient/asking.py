@@ -34,10 +34,13 @@ TELLING = ("information", "advice", "safety_net", "follow_up", "options", "resou
 _ASKS_SOMETHING = ("open_question", "elicit_ice", "elicit_beliefs", "scale_question", "teach_back", "problem_solving", "goal_setting")
 
 
-def says_back(analysis: TurnAnalysis) -> bool:
+def says_back(analysis: TurnAnalysis, lexicon: Lexicon | None = None) -> bool:
     """Asked to say back what was agreed or show how they do it: the teach-back code, or the learned kind
-    ("can you just tell me back how you're going to do that", said without a question mark)."""
-    return analysis.has("teach_back") or analysis.kind == "teach_back"
+    ("can you just tell me back how you're going to do that", said without a question mark); with the lexicon, also
+    asked what they will tell someone at home ("What'll you tell Jean when she asks what the nurse said?")."""
+    if analysis.has("teach_back") or analysis.kind == "teach_back":
+        return True
+    return lexicon is not None and bool(lexicon.tells_someone.search(analysis.text.lower()))
 
 
 def asks_leave(analysis: TurnAnalysis) -> bool:

@@ -120,7 +120,7 @@ class Director:
         invites_more = read.has("backchannel") or asks_more
         carry_on = bool(previous_patient and invites_more and self.reader.lexicon.continuers.search(read.text.lower()))
         low_read, lexicon = read.text.lower(), self.reader.lexicon
-        checks_plan = says_back(read) and bool(lexicon.asks_the_plan.search(low_read) or lexicon.asks_what_if.search(low_read))
+        checks_plan = says_back(read, lexicon) and any(p.search(low_read) for p in (lexicon.asks_the_plan, lexicon.asks_what_if, lexicon.tells_someone))
         cue_outcome = None if opening else self.cues.outcome(read, turn, carry_on, checks_plan)
         if cue_outcome:
             events = (*events, f"cue_{cue_outcome[0]}")
@@ -166,7 +166,7 @@ class Director:
         # ...nor does asking them to say back what was explained ("tell me in your own words what you'd do if the scales...")
         # a question with another job (their worries, a plan, an offer, permission) is not asking about their life (below)
         ice_kinds = self.gate.ice_kinds(analysis)
-        saying_back = says_back(analysis) and not ice_kinds  # ("In your own words, what's going on?" asks their view)
+        saying_back = says_back(analysis, lexicon) and not ice_kinds  # ("In your own words, what's going on?" asks their view)
         disclosed = () if stacked or tells or about_others or of_last or technique or saying_back else self.gate.disclose(
             analysis, turn, opening, choosing=choosing, views_only=reacting
         )
@@ -258,7 +258,7 @@ class Director:
             state.ended = True
         confused = self._confused(analysis)
         # "Show me how you use your inhaler": a demonstration, not the plan said back ("Show me what you'll do" is that)
-        showing = technique or (says_back(analysis) and bool(lexicon.shows_how.search(low)) and not state.plan_agreed)
+        showing = technique or (says_back(analysis, lexicon) and bool(lexicon.shows_how.search(low)) and not state.plan_agreed)
         # a clerking prompt, said without a question's shape ("next of kin and their name", "date of birth")
         prompted = not analysis.codes and 0 < analysis.word_count <= PROMPT_WORDS and len(analysis.topics) < STACKED_TOPICS
         # how they have been or feel ("How have things been since then, on your own?") is not where they live, and a question
@@ -268,7 +268,7 @@ class Director:
         knowledge = self._knowledge(analysis, touched_hidden) if answers_life else None
         if about_them and knowledge is not None and not knowledge.detail(analysis.aspect):
             knowledge = None  # ...but "How are things at home?" is what it is like there, when they have that to say
-        if says_back(analysis) and not showing:
+        if says_back(analysis, lexicon) and not showing:
             knowledge = None  # "Tell me back what you'll do tomorrow" with no plan agreed: they say so (actor)
         if showing:
             # "Show me how you use it" just after they were asked how they use it: that, shown; else they have a go
@@ -303,7 +303,7 @@ class Director:
         return Decision(
             turn, read, events, disclosed, opening, closing, plan, ruler, touched_hidden, touched_known, confused, stacked,
             knowledge, cue, cue_outcome, offer, showing, tells and analysis.is_question, carry_on, proposal, reacting,
-            self.planner.asked_about(text, frozenset(analysis.topics)) if says_back(analysis) else (),
+            self.planner.asked_about(text, frozenset(analysis.topics)) if says_back(analysis, self.reader.lexicon) else (),
             rulers[1] if len(rulers) > 1 else None, misquoted,
         )
 
