@@ -19,11 +19,12 @@ from collections.abc import Sequence
 from simulator.analysis.lexicon import Lexicon
 from simulator.patient.asking import asks_leave, says_back
 from simulator.patient.director import Decision
-from simulator.patient.followup import REPEAT_STOP, SENTENCE_END, closest, gist, repeated, stems, told_holds_it
+from simulator.patient.followup import SENTENCE_END, closest, gist, repeated, stems, told_holds_it
+from simulator.patient.plan_voice import PlanVoice
 from simulator.patient.planner import AFTER_A_RULER
 from simulator.patient.state import PatientState
 from simulator.patient.voice import Voice, with_prefix, without_opener
-from simulator.scenario.model import Fact, Knowledge, Plan, Scenario
+from simulator.scenario.model import Fact, Knowledge, Scenario
 
 MAX_PARTS = {"terse": 2, "moderate": 3, "chatty": 4}
 IMPATIENT_AFTER = 2  # the same thing asked this many times before: the patient gets a little short
@@ -48,11 +49,10 @@ _ROOM_FOR_A_QUESTION = ("information", "advice", "options", "resources", "safety
 # Lines that say they followed, which a patient who has just said they are lost does not then say
 _FOLLOWED = ("information", "understood", "reaction", "acknowledge")
 MORE_WORDS = 3  # "Go on." hears a sentence of at least this many content words, not "Honestly."
-PLANS_SAID_BACK = 2  # asked to say back what was agreed, no plan named: the latest this many
 TELLING_WORDS = 12  # a statement this long with no code is still information: acknowledged, not "Sorry?"
 
 
-class ScriptedActor:
+class ScriptedActor(PlanVoice):
     name = "scripted"
 
     def __init__(self, scenario: Scenario, seed: int, lexicon: Lexicon):
@@ -151,31 +151,6 @@ class ScriptedActor:
         if unspoken and state.affect == "open" and not state.plan_agreed:
             return "closing_unsaid"
         return "closing_agreed" if state.plan_agreed else "closing_not_agreed"
-
-    def _plan_lines(self, decision: Decision, state: PatientState) -> list[str]:
-        outcome, lines, turn = decision.plan, self.scenario.lines, decision.turn
-        if outcome is None:
-            return []
-        if outcome.kind == "agreed" and outcome.plan:
-            return [self._pick(f"plan:{outcome.plan.id}", outcome.plan.says, turn, state)]
-        if outcome.kind == "proposed" and outcome.plan:
-            return [self._pick(f"propose:{outcome.plan.id}", outcome.plan.proposes, turn, state)]
-        if outcome.kind == "leaning" and outcome.plan:
-            return [self._pick(f"lean:{outcome.plan.id}", outcome.plan.leans, turn, state)]
-        if outcome.kind == "rejected" and outcome.plan:
-            return [self._pick(f"reject:{outcome.plan.id}", outcome.plan.says, turn, state)]
-        if outcome.kind == "foreseen":
-            return [self._pick("foreseen", lines["foreseen"], turn, state)]
-        if outcome.kind == "barrier":
-            if any(f.kind in ("barrier", "idea") for f in decision.disclosed):
-                return []  # the barrier they have just told is the answer; an idea of their own is not then called off
-            told = next((f for f in decision.touched_known if f.kind == "barrier"), None)
-            if told is not None and decision.analysis.kind == "barrier":  # asked again what gets in the way: the same hurdle
-                return [self._remembered(f"fact:{told.id}", told.says, decision, state)]
-            return [self._pick("barriers", lines["barriers"], turn, state)]
-        if decision.disclosed:
-            return []  # what they have just told answers it ("What do you do when it happens?"): no "You tell me" after it
-        return [self._pick("no_plan_idea", lines["no_plan_idea"], turn, state)]
 
     def _fallback(self, decision: Decision, state: PatientState, previous_fact: str | None = None) -> str:
         """No fact, ruler or plan to voice: answer the kind of turn it was, in character."""
@@ -304,50 +279,6 @@ class ScriptedActor:
             return pick("information")
         return pick("unknown")
 
-    def _say_plans_back(self, decision: Decision, state: PatientState) -> str:
-        """Asked to say back what was agreed: the plans the request names, else the latest agreed (two at most), each
-        in their own words (else the shared template with its label); asked what they would do if something happened
-        ("...if the scales went up?"), what they were told to do then, from their side."""
-        a, turn, low = decision.analysis, decision.turn, decision.analysis.text.lower()
-        then = None  # what they were told to do if it happened, when that is asked
-        what_if = bool(self.lexicon.asks_what_if.search(low)) and not self.lexicon.tells_someone.search(low)  # not "If you were telling..."
-        if what_if and not self.lexicon.asks_the_plan.search(low):
-            told = closest(state.explained, a.text)[-1] if state.explained else ""
-            if self._tells_what_if(told, a.text):
-                return self._remembered("back:what_if:" + told, (told[:1].upper() + told[1:],), decision, state)
-            return self._pick("what_if", self.scenario.lines["what_if"], turn, state)  # not told of it: they'd ring, not the plan
-        if what_if:
-            told = closest(state.explained, a.text)[-1] if state.explained else ""
-            then = told[:1].upper() + told[1:] if self._tells_what_if(told, a.text) else self._pick("what_if", self.scenario.lines["what_if"], turn, state)
-        # the latest of each behaviour: "the one inhaler that does both" then "the brown one by the toothbrush" are one
-        # change chosen twice, not two
-        latest = list({self._behaviour_of(i): i for i in state.plans_agreed}.values())
-        # an idea of their own that the clinician went past ("I could walk to the end of the road") is not said back as
-        # agreed, unless the clinician backed it, it is the latest or the request names it
-        source = {p["plan"]: p["source"] for p in state.plans}
-        taken = [i for i in latest if source.get(i) != "patient" or i in state.endorsed or i == latest[-1]]
-        ids = [i for i in latest if i in decision.plans_named] or taken[-PLANS_SAID_BACK:]
-        if then:  # the plan and what they would do if it happened ("...and what you'd do if you got worse")
-            parts = [self._pick(f"back:{i}", plan.says_back, turn, state) for i in ids if (plan := self._accepted(i)) and plan.says_back]
-            return self._remembered("back:" + "+".join(ids) + ":then", (" ".join([*parts, then]),), decision, state)
-        if len(ids) == 1:  # asked again: "As I said, ..."
-            agreed = self._accepted(ids[0])
-            if agreed is not None and agreed.says_back:
-                return self._remembered(f"back:{agreed.id}", agreed.says_back, decision, state)
-            return self._pick("teach_back", self.scenario.lines["teach_back"], turn, state).replace("{plan}", self._plan_label(ids[0]))
-        parts = []
-        for plan_id in ids:
-            plan = self._accepted(plan_id)
-            own = plan.says_back if plan is not None else ()
-            parts.append(self._pick(f"back:{plan_id}", own, turn, state) if own else self._plan_label(plan_id).capitalize() + ".")
-        return self._remembered("back:" + "+".join(ids), (" ".join(parts),), decision, state)
-
-    @staticmethod
-    def _tells_what_if(told: str, asked: str) -> bool:
-        """What they were told says what to do if the asked thing happened: it is conditional ("If my weight goes up...")
-        and shares a word of the question ("weight"); advice that is not conditional answers something else."""
-        return bool(stems(told) & stems(asked) - REPEAT_STOP) and bool(re.search(r"\b(if|when|whenever)\b", told, re.IGNORECASE))
-
     def _more_of(self, fact_id: str | None, state: PatientState) -> str | None:
         """Asked to go on after telling something: a sentence of it they have not said yet ("A mate of mine had a
         hypo on a forklift."), from the other ways the scenario has them say it; None if there is nothing more."""
@@ -448,18 +379,6 @@ class ScriptedActor:
         if rng.random() < 0.5:
             return ""
         return self._pick(f"prefix:{state.affect}", self.scenario.voice[state.affect]["prefixes"], turn, state)
-
-    def _accepted(self, plan_id: str) -> Plan | None:
-        return next((p for p in self.scenario.accept_plans if p.id == plan_id), None)
-
-    def _behaviour_of(self, plan_id: str) -> str:
-        plan = self._accepted(plan_id)
-        return plan.behaviour if plan is not None and plan.behaviour else plan_id
-
-    def _plan_label(self, plan_id: str) -> str:
-        plan = self._accepted(plan_id)
-        behaviour = next((b for b in self.scenario.patient.behaviours if plan and b.id == plan.behaviour), None)
-        return behaviour.label if behaviour else plan_id.replace("_", " ")
 
     def _pick(self, pool: str, options: Sequence[str], turn: int, state: PatientState, salt: str = "") -> str:
         """A seeded choice that never repeats the line this pool gave last time."""

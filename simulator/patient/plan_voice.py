@@ -1,0 +1,111 @@
+"""How the scripted patient voices plans: taking one up, a hurdle or no idea (`_plan_lines`), and saying back what
+was agreed when asked (`_say_plans_back`: the plans the request is about, else the latest agreed, two at most; what
+they would do if something happened). A part of the scripted actor (simulator/patient/actor.py), kept apart so that
+each module holds one idea."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from simulator.analysis.lexicon import Lexicon
+from simulator.patient.director import Decision
+from simulator.patient.followup import REPEAT_STOP, closest, stems
+from simulator.patient.state import PatientState
+from simulator.scenario.model import Plan, Scenario
+
+PLANS_SAID_BACK = 2  # asked to say back what was agreed, no plan named: the latest this many
+
+
+class PlanVoice:
+    """Mixed into ScriptedActor, whose scenario, lexicon and line choosers it uses."""
+
+    scenario: Scenario
+    lexicon: Lexicon
+
+    def _pick(self, pool: str, options: Sequence[str], turn: int, state: PatientState, salt: str = "") -> str:
+        raise NotImplementedError
+
+    def _remembered(self, key: str, options: Sequence[str], decision: Decision, state: PatientState, pool: str | None = None) -> str:
+        raise NotImplementedError
+
+    def _plan_lines(self, decision: Decision, state: PatientState) -> list[str]:
+        outcome, lines, turn = decision.plan, self.scenario.lines, decision.turn
+        if outcome is None:
+            return []
+        if outcome.kind == "agreed" and outcome.plan:
+            return [self._pick(f"plan:{outcome.plan.id}", outcome.plan.says, turn, state)]
+        if outcome.kind == "proposed" and outcome.plan:
+            return [self._pick(f"propose:{outcome.plan.id}", outcome.plan.proposes, turn, state)]
+        if outcome.kind == "leaning" and outcome.plan:
+            return [self._pick(f"lean:{outcome.plan.id}", outcome.plan.leans, turn, state)]
+        if outcome.kind == "rejected" and outcome.plan:
+            return [self._pick(f"reject:{outcome.plan.id}", outcome.plan.says, turn, state)]
+        if outcome.kind == "foreseen":
+            return [self._pick("foreseen", lines["foreseen"], turn, state)]
+        if outcome.kind == "barrier":
+            if any(f.kind in ("barrier", "idea") for f in decision.disclosed):
+                return []  # the barrier they have just told is the answer; an idea of their own is not then called off
+            told = next((f for f in decision.touched_known if f.kind == "barrier"), None)
+            if told is not None and decision.analysis.kind == "barrier":  # asked again what gets in the way: the same hurdle
+                return [self._remembered(f"fact:{told.id}", told.says, decision, state)]
+            return [self._pick("barriers", lines["barriers"], turn, state)]
+        if decision.disclosed:
+            return []  # what they have just told answers it ("What do you do when it happens?"): no "You tell me" after it
+        return [self._pick("no_plan_idea", lines["no_plan_idea"], turn, state)]
+
+    def _say_plans_back(self, decision: Decision, state: PatientState) -> str:
+        """Asked to say back what was agreed: the plans the request names, else the latest agreed (two at most), each
+        in their own words (else the shared template with its label); asked what they would do if something happened
+        ("...if the scales went up?"), what they were told to do then, from their side."""
+        a, turn, low = decision.analysis, decision.turn, decision.analysis.text.lower()
+        then = None  # what they were told to do if it happened, when that is asked
+        what_if = bool(self.lexicon.asks_what_if.search(low)) and not self.lexicon.tells_someone.search(low)  # not "If you were telling..."
+        if what_if and not self.lexicon.asks_the_plan.search(low):
+            told = closest(state.explained, a.text)[-1] if state.explained else ""
+            if self._tells_what_if(told, a.text):
+                return self._remembered("back:what_if:" + told, (told[:1].upper() + told[1:],), decision, state)
+            return self._pick("what_if", self.scenario.lines["what_if"], turn, state)  # not told of it: they'd ring, not the plan
+        if what_if:
+            told = closest(state.explained, a.text)[-1] if state.explained else ""
+            then = told[:1].upper() + told[1:] if self._tells_what_if(told, a.text) else self._pick("what_if", self.scenario.lines["what_if"], turn, state)
+        # the latest of each behaviour: "the one inhaler that does both" then "the brown one by the toothbrush" are one
+        # change chosen twice, not two
+        latest = list({self._behaviour_of(i): i for i in state.plans_agreed}.values())
+        # an idea of their own that the clinician went past ("I could walk to the end of the road") is not said back as
+        # agreed, unless the clinician backed it, it is the latest or the request names it
+        source = {p["plan"]: p["source"] for p in state.plans}
+        taken = [i for i in latest if source.get(i) != "patient" or i in state.endorsed or i == latest[-1]]
+        ids = [i for i in latest if i in decision.plans_named] or taken[-PLANS_SAID_BACK:]
+        if then:  # the plan and what they would do if it happened ("...and what you'd do if you got worse")
+            parts = [self._pick(f"back:{i}", plan.says_back, turn, state) for i in ids if (plan := self._accepted(i)) and plan.says_back]
+            return self._remembered("back:" + "+".join(ids) + ":then", (" ".join([*parts, then]),), decision, state)
+        if len(ids) == 1:  # asked again: "As I said, ..."
+            agreed = self._accepted(ids[0])
+            if agreed is not None and agreed.says_back:
+                return self._remembered(f"back:{agreed.id}", agreed.says_back, decision, state)
+            return self._pick("teach_back", self.scenario.lines["teach_back"], turn, state).replace("{plan}", self._plan_label(ids[0]))
+        parts = []
+        for plan_id in ids:
+            plan = self._accepted(plan_id)
+            own = plan.says_back if plan is not None else ()
+            parts.append(self._pick(f"back:{plan_id}", own, turn, state) if own else self._plan_label(plan_id).capitalize() + ".")
+        return self._remembered("back:" + "+".join(ids), (" ".join(parts),), decision, state)
+
+    def _accepted(self, plan_id: str) -> Plan | None:
+        return next((p for p in self.scenario.accept_plans if p.id == plan_id), None)
+
+    def _behaviour_of(self, plan_id: str) -> str:
+        plan = self._accepted(plan_id)
+        return plan.behaviour if plan is not None and plan.behaviour else plan_id
+
+    def _plan_label(self, plan_id: str) -> str:
+        plan = self._accepted(plan_id)
+        behaviour = next((b for b in self.scenario.patient.behaviours if plan and b.id == plan.behaviour), None)
+        return behaviour.label if behaviour else plan_id.replace("_", " ")
+
+    @staticmethod
+    def _tells_what_if(told: str, asked: str) -> bool:
+        """What they were told says what to do if the asked thing happened: it is conditional ("If my weight goes up...")
+        and shares a word of the question ("weight"); advice that is not conditional answers something else."""
+        return bool(stems(told) & stems(asked) - REPEAT_STOP) and bool(re.search(r"\b(if|when|whenever)\b", told, re.IGNORECASE))
