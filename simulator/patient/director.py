@@ -51,11 +51,10 @@ TOLD_TO_SAY_BACK = ("advice", "safety_net")  # what a clinician asks them to do,
 CARRY_ON_WORDS = 10  # "Mm. Tell me a bit more about that." asks them to go on; a longer turn asks something of its own
 MISQUOTE_WORDS = 6  # a first sentence this short that opens on a number ("A seven, that's good.") quotes their ruler back
 NUMBER_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
-_NUMBER = re.compile(r"\b(zero|one|two|three|four|five|six|seven|eight|nine|ten|\d{1,2})\b")
-_QUOTED_NUMBER = re.compile(
-    r"^\W*(?:so |right,? |okay,? |ok,? )?(?:an? |about (?:an? )?)?"
-    r"(zero|one|two|three|four|five|six|seven|eight|nine|ten|\d{1,2})\b(?! (?:number|point|more|higher|lower|up|down))"
-)
+_A_NUMBER = rf"({'|'.join(NUMBER_WORDS)}|\d{{1,2}})\b"
+_NUMBER = re.compile(rf"\b{_A_NUMBER}")
+_QUOTED_NUMBER = re.compile(rf"^\W*(?:so |right,? |okay,? |ok,? )?(?:an? |about (?:an? )?)?{_A_NUMBER}(?! (?:number|point|more|higher|lower|up|down))")
+_BARE_ONE = re.compile(r"(?<!the )\bone\b")  # "Ever had one yourself?" points back; "the one for you" does not
 EXPLAINED_KEPT = 6  # sentences of it kept, the latest last
 
 
@@ -114,12 +113,11 @@ class Director:
         opening = state.clinician_turns == 0
         state.clinician_turns += 1
         events = detect_events(read, state)
+        lexicon, low_read = self.reader.lexicon, read.text.lower()
         # "Mm. Go on.": asks them to carry on with what they were saying (a hint in it is taken up)
         # ("Tell me a bit more about that." is the same, said as a question that names nothing)
-        asks_more = read.word_count <= CARRY_ON_WORDS and not read.topics and bool(self.reader.lexicon.tell_me_more.search(read.text.lower()))
-        invites_more = read.has("backchannel") or asks_more
-        carry_on = bool(previous_patient and invites_more and self.reader.lexicon.continuers.search(read.text.lower()))
-        low_read, lexicon = read.text.lower(), self.reader.lexicon
+        asks_more = read.word_count <= CARRY_ON_WORDS and not read.topics and bool(lexicon.tell_me_more.search(low_read))
+        carry_on = bool(previous_patient and (read.has("backchannel") or asks_more) and lexicon.continuers.search(low_read))
         checks_plan = says_back(read, lexicon) and any(p.search(low_read) for p in (lexicon.asks_the_plan, lexicon.asks_what_if, lexicon.tells_someone))
         cue_outcome = None if opening else self.cues.outcome(read, turn, carry_on, checks_plan)
         if cue_outcome:
@@ -147,7 +145,7 @@ class Director:
         # who else knows of it ("Does anyone at work know you've got asthma?") asks nothing new of them
         # and who helps them ("Anybody popping in to check on you?") asks nothing new of them either
         # and who they live with ("Who's at home with you?") is their household, not a hidden worry about it
-        lexicon, low = self.reader.lexicon, analysis.text.lower()
+        low = analysis.text.lower()
         at_home = bool(lexicon.who_at_home.search(low))
         about_others = analysis.aspect in ("who_knows", "who_helps") or at_home
         asking = (analysis.has(*INVITING) or bool(analysis.aspects)) and not tells  # (a "?" the model coded nothing in asks too)
@@ -166,9 +164,10 @@ class Director:
         # ...nor does asking them to say back what was explained ("tell me in your own words what you'd do if the scales...")
         # a question with another job (their worries, a plan, an offer, permission) is not asking about their life (below)
         ice_kinds = self.gate.ice_kinds(analysis)
-        saying_back = says_back(analysis, lexicon) and not ice_kinds  # ("In your own words, what's going on?" asks their view)
+        asked_back = says_back(analysis, lexicon)
+        saying_back = asked_back and not ice_kinds  # ("In your own words, what's going on?" asks their view)
         disclosed = () if stacked or tells or about_others or of_last or technique or saying_back else self.gate.disclose(
-            analysis, turn, opening, choosing=choosing, views_only=reacting
+            analysis, turn, opening, ice_kinds, choosing=choosing, views_only=reacting
         )
         if cue_outcome and cue_outcome[0] == "taken_up" and not stacked and not technique:
             disclosed = (*disclosed, *self.gate.behind_cue(cue_outcome[1], turn, disclosed))
@@ -186,9 +185,8 @@ class Director:
         rulers = self.planner.rulers(analysis, text, scaled) if asked else ()
         ruler = rulers[0] if rulers else None
         # "A seven, that's good. Why a seven?" after they said four: they say what they said
-        misquoted = self._misquoted(text) if not asked else None
-        if asked:
-            state.last_ruler = [r.value for r in rulers if r.scaled] or None
+        said_last, state.last_ruler = state.last_ruler, [r.value for r in rulers if r.scaled] or None
+        misquoted = None if asked else misquoted_ruler(text, said_last)
         engaged = analysis.engaged_topics
         touched_hidden = asking and any(
             set(f.topics) & engaged for f in self.scenario.hidden_facts if f.id not in state.disclosed
@@ -215,7 +213,7 @@ class Director:
         # ("What makes losartan the one for you?" points at nothing before it; "Ever had one yourself?" does)
         asking_alone = analysis.asked and not any(
             m.group(1) not in ("the one", "the ones") for q in analysis.asked for m in lexicon.points_back.finditer(q.lower())
-        ) and not any(re.search(r"(?<!the )\bone\b", q.lower()) for q in analysis.asked)
+        ) and not any(_BARE_ONE.search(q.lower()) for q in analysis.asked)
         in_question = frozenset(self.reader.topics_in(" ".join(analysis.asked))) - lexicon.aspect_topics if analysis.asked else frozenset()
         if in_question and (analysis.has(*TELLING) or asking_alone):
             about = about & in_question or in_question
@@ -258,7 +256,7 @@ class Director:
             state.ended = True
         confused = self._confused(analysis)
         # "Show me how you use your inhaler": a demonstration, not the plan said back ("Show me what you'll do" is that)
-        showing = technique or (says_back(analysis, lexicon) and bool(lexicon.shows_how.search(low)) and not state.plan_agreed)
+        showing = technique or (asked_back and bool(lexicon.shows_how.search(low)) and not state.plan_agreed)
         # a clerking prompt, said without a question's shape ("next of kin and their name", "date of birth")
         prompted = not analysis.codes and 0 < analysis.word_count <= PROMPT_WORDS and len(analysis.topics) < STACKED_TOPICS
         # how they have been or feel ("How have things been since then, on your own?") is not where they live, and a question
@@ -268,7 +266,7 @@ class Director:
         knowledge = self._knowledge(analysis, touched_hidden) if answers_life else None
         if about_them and knowledge is not None and not knowledge.detail(analysis.aspect):
             knowledge = None  # ...but "How are things at home?" is what it is like there, when they have that to say
-        if says_back(analysis, lexicon) and not showing:
+        if asked_back and not showing:
             knowledge = None  # "Tell me back what you'll do tomorrow" with no plan agreed: they say so (actor)
         if showing:
             # "Show me how you use it" just after they were asked how they use it: that, shown; else they have a go
@@ -303,21 +301,9 @@ class Director:
         return Decision(
             turn, read, events, disclosed, opening, closing, plan, ruler, touched_hidden, touched_known, confused, stacked,
             knowledge, cue, cue_outcome, offer, showing, tells and analysis.is_question, carry_on, proposal, reacting,
-            self.planner.asked_about(text, frozenset(analysis.topics)) if says_back(analysis, self.reader.lexicon) else (),
+            self.planner.asked_about(text, frozenset(analysis.topics)) if asked_back else (),
             rulers[1] if len(rulers) > 1 else None, misquoted,
         )
-
-    def _misquoted(self, text: str) -> int | None:
-        """The number they gave on a ruler last turn, when this turn opens by quoting another ("An eight, that's high.");
-        none when it quotes one they gave ("An eight and a five." after both)."""
-        said, self.state.last_ruler = self.state.last_ruler, None
-        if not said:
-            return None
-        first = SENTENCE_END.split(text.strip())[0].lower()
-        if _QUOTED_NUMBER.match(first) is None or len(first.split()) > MISQUOTE_WORDS:
-            return None
-        quoted = {int(n) if n.isdigit() else NUMBER_WORDS.index(n) for n in _NUMBER.findall(first)}
-        return said[-1] if not quoted & set(said) else None
 
     def _remember_telling(self, analysis: TurnAnalysis) -> None:
         """What the clinician told, from the patient's side, to say back when asked and no plan was agreed; and when
@@ -387,6 +373,18 @@ class Director:
             for behaviour in targets:
                 state.importance[behaviour] = _clamp(state.importance[behaviour] + effect.get("importance", 0), 0, 10)
                 state.confidence[behaviour] = _clamp(state.confidence[behaviour] + effect.get("confidence", 0), 0, 10)
+
+def misquoted_ruler(text: str, said: list[int] | None) -> int | None:
+    """The number they gave on a ruler last turn (`said`), when this turn opens by quoting another ("An eight, that's
+    high."); none when it quotes one they gave ("An eight and a five." after both)."""
+    if not said:
+        return None
+    first = SENTENCE_END.split(text.strip())[0].lower()
+    if _QUOTED_NUMBER.match(first) is None or len(first.split()) > MISQUOTE_WORDS:
+        return None
+    quoted = {int(n) if n.isdigit() else NUMBER_WORDS.index(n) for n in _NUMBER.findall(first)}
+    return said[-1] if not quoted & set(said) else None
+
 
 def their_terms(scenario: Scenario, jargon: re.Pattern[str]) -> frozenset[str]:
     """The technical words the patient uses in their own lines (what they tell, know, hint at or ask): never jargon

@@ -45,7 +45,10 @@ class Gate:
             return ()
         return (self._record(fact, turn, f"the patient's cue taken up ({cue.feeling or cue.id})"),)
 
-    def disclose(self, analysis: TurnAnalysis, turn: int, opening: bool, choosing: bool = False, views_only: bool = False) -> tuple[Fact, ...]:
+    def disclose(
+        self, analysis: TurnAnalysis, turn: int, opening: bool, ice_kinds: tuple[str, ...], choosing: bool = False, views_only: bool = False
+    ) -> tuple[Fact, ...]:
+        """`ice_kinds`: this turn's, as `ice_kinds(analysis)` gives them (the director reads them once per turn)."""
         state = self.state
         out: list[Fact] = []
         if opening:
@@ -58,7 +61,6 @@ class Gate:
             # ("What were you hoping we'd sort out?" asks what they hope for, of any patient)
             return ()
         ice_fallback_used = False
-        ice_kinds = self.ice_kinds(analysis)
         ice_answers = self.ice_answers(ice_kinds)
         # an ICE question that names no topic of any unspoken concern still gets the first of them (a view asked for,
         # the first unspoken view, of the kind it asks first: "What are the inhalers doing in there?" is a belief)
@@ -81,7 +83,7 @@ class Gate:
             if reason:
                 ice_fallback_used = ice_fallback_used or reason.startswith("an ICE question about none")
                 out.append(self._record(fact, turn, reason))
-        if not out and not choosing and self._general_invitation(analysis):
+        if not out and not choosing and not ice_kinds and self._general_invitation(analysis):
             open_fact = next((f for f in self.scenario.facts if f.disclose == "open_question" and self.free(f) and (f.kind in VIEWS or not views_only)), None)
             if open_fact:
                 out.append(self._record(open_fact, turn, "an open question about nothing in particular: what is on the patient's mind"))
@@ -117,13 +119,13 @@ class Gate:
         return tuple(sorted((f for f in self.scenario.facts if f.kind in kinds), key=lambda f: kinds.index(f.kind)))
 
     def _general_invitation(self, analysis: TurnAnalysis) -> bool:
-        """"How have things been?", "What's been happening?": open, about no topic, and not guarded."""
+        """"How have things been?", "What's been happening?": open, about no topic, and not guarded (and, the caller
+        checks, no ICE question)."""
         return (
             analysis.has("open_question")
             and analysis.kind in (None, "how_been")  # "how have things been?", not "what's a typical day like?"
             and not analysis.engaged_topics
             and not analysis.has("elicit_ice", "scale_question", "teach_back", "check_understanding", "closing")
-            and not self.ice_kinds(analysis)
             and self.state.affect != "guarded"
         )
 

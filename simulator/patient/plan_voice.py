@@ -59,16 +59,13 @@ class PlanVoice:
         in their own words (else the shared template with its label); asked what they would do if something happened
         ("...if the scales went up?"), what they were told to do then, from their side."""
         a, turn, low = decision.analysis, decision.turn, decision.analysis.text.lower()
-        then = None  # what they were told to do if it happened, when that is asked
-        what_if = bool(self.lexicon.asks_what_if.search(low)) and not self.lexicon.tells_someone.search(low)  # not "If you were telling..."
-        if what_if and not self.lexicon.asks_the_plan.search(low):
+        then = None  # what they would do if it happened, when that is asked
+        if self.lexicon.asks_what_if.search(low) and not self.lexicon.tells_someone.search(low):  # not "If you were telling..."
             told = closest(state.explained, a.text)[-1] if state.explained else ""
-            if self._tells_what_if(told, a.text):
-                return self._remembered("back:what_if:" + told, (told[:1].upper() + told[1:],), decision, state)
-            return self._pick("what_if", self.scenario.lines["what_if"], turn, state)  # not told of it: they'd ring, not the plan
-        if what_if:
-            told = closest(state.explained, a.text)[-1] if state.explained else ""
-            then = told[:1].upper() + told[1:] if self._tells_what_if(told, a.text) else self._pick("what_if", self.scenario.lines["what_if"], turn, state)
+            told = told[:1].upper() + told[1:] if self._tells_what_if(told, a.text) else ""
+            if not self.lexicon.asks_the_plan.search(low):  # that alone: what they were told, else they'd ring; not the plan
+                return self._remembered("back:what_if:" + told, (told,), decision, state) if told else self._what_if(turn, state)
+            then = told or self._what_if(turn, state)
         # the latest of each behaviour: "the one inhaler that does both" then "the brown one by the toothbrush" are one
         # change chosen twice, not two
         latest = list({self._behaviour_of(i): i for i in state.plans_agreed}.values())
@@ -77,20 +74,23 @@ class PlanVoice:
         source = {p["plan"]: p["source"] for p in state.plans}
         taken = [i for i in latest if source.get(i) != "patient" or i in state.endorsed or i == latest[-1]]
         ids = [i for i in latest if i in decision.plans_named] or taken[-PLANS_SAID_BACK:]
-        if then:  # the plan and what they would do if it happened ("...and what you'd do if you got worse")
-            parts = [self._pick(f"back:{i}", plan.says_back, turn, state) for i in ids if (plan := self._accepted(i)) and plan.says_back]
-            return self._remembered("back:" + "+".join(ids) + ":then", (" ".join([*parts, then]),), decision, state)
-        if len(ids) == 1:  # asked again: "As I said, ..."
+        if len(ids) == 1 and not then:  # asked again: "As I said, ..."
             agreed = self._accepted(ids[0])
             if agreed is not None and agreed.says_back:
                 return self._remembered(f"back:{agreed.id}", agreed.says_back, decision, state)
             return self._pick("teach_back", self.scenario.lines["teach_back"], turn, state).replace("{plan}", self._plan_label(ids[0]))
-        parts = []
-        for plan_id in ids:
-            plan = self._accepted(plan_id)
-            own = plan.says_back if plan is not None else ()
-            parts.append(self._pick(f"back:{plan_id}", own, turn, state) if own else self._plan_label(plan_id).capitalize() + ".")
-        return self._remembered("back:" + "+".join(ids), (" ".join(parts),), decision, state)
+        # several, or the plan and what they would do if it happened ("...and what you'd do if you got worse")
+        parts = [self._in_own_words(plan_id, turn, state) for plan_id in ids] + ([then] if then else [])
+        return self._remembered("back:" + "+".join(ids) + (":then" if then else ""), (" ".join(parts),), decision, state)
+
+    def _in_own_words(self, plan_id: str, turn: int, state: PatientState) -> str:
+        """An agreed plan as they would say it back, else its label."""
+        plan = self._accepted(plan_id)
+        own = plan.says_back if plan is not None else ()
+        return self._pick(f"back:{plan_id}", own, turn, state) if own else self._plan_label(plan_id).capitalize() + "."
+
+    def _what_if(self, turn: int, state: PatientState) -> str:
+        return self._pick("what_if", self.scenario.lines["what_if"], turn, state)
 
     def _accepted(self, plan_id: str) -> Plan | None:
         return next((p for p in self.scenario.accept_plans if p.id == plan_id), None)
