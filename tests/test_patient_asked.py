@@ -498,6 +498,12 @@ def test_a_continuer_among_acknowledgements_is_a_back_channel(line) -> None:
     assert TurnReader().analyse(line, "It's been a rough few months.").codes == ("backchannel",)
 
 
+@pytest.mark.parametrize("line", ["spot on thats it", "Perfect, that's it.", "That's right.", "Nice one."])
+def test_praise_that_only_agrees_is_a_back_channel_not_a_puzzle(line) -> None:
+    # said after a teach-back: the patient hears agreement, not something to answer "Hm, not sure." to
+    assert TurnReader().analyse(line, "So I take the new one with my breakfast.").codes == ("backchannel",)
+
+
 def test_being_on_nights_is_work_not_sleep() -> None:
     topics = TurnReader().analyse("Could you do a morning, or are you on nights that week?", "Okay.").topics
     assert "work" in topics and "sleep" not in topics

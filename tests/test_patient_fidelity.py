@@ -143,6 +143,8 @@ def test_everything_the_ledger_records_is_said_even_by_a_terse_patient(gary) -> 
         "Cheers, ta. Say hi to your mum for me.",  # regards sent home: said only at parting
         "Okay. Give my love to Sandra.",
         "Okay, bye for now, Gary.",  # "now" before a name is part of the goodbye
+        "Right, that's it for today.",
+        "Okay, that's it.",
         "Right, see you after Christmas then, Gary.",
         "Grand, see you at the diabetes clinic in the autumn.",
         "Bye Gary, and happy birthday for Sunday.",
@@ -176,6 +178,8 @@ def test_a_goodbye_ends_the_consultation(gary, line: str) -> None:
         "See you in a minute, I'm just grabbing the nurse.",
         "I'll see you at the door once I've printed your form.",
         "Hello there, thanks for coming in. So it's your diabetes review today.",
+        "spot on thats it",  # praise for a teach-back (speech-to-text), not leave-taking
+        "Yes, that's it exactly.",
     ],
 )
 def test_a_farewell_word_in_a_greeting_question_or_advice_does_not(gary, line: str) -> None:
