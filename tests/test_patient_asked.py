@@ -420,7 +420,20 @@ def test_go_on_gets_a_little_more_about_what_they_were_saying_not_a_bare_mm() ->
     ])
     last = replies[-1].decision
     assert last.analysis.has("backchannel") and last.disclosed == ()  # nothing new told on a back-channel
-    assert last.cue is not None and any(line in replies[-1].text for line in last.cue.says)
+    # what the nights are like: more of the cough they were telling, not a hint of something else
+    night = next(f for f in engine.scenario.facts if f.id == "night_cough")
+    assert last.cue is None and replies[-1].text in night.detail("what_like"), replies[-1].text
+
+
+def test_go_on_with_nothing_more_to_tell_drops_a_hint_of_what_is_on_their_mind() -> None:
+    engine, replies = play("asthma-young-adult", ["Hiya Jade, have a seat.", "How have the nights been, with the cough?"])
+    for turn in range(2, 7):  # each "go on" carries the telling on, never the same line twice, until it runs out
+        replies.append(engine.respond("Mm. Go on.", 2 * turn, replies[-1].text))
+        told = replies[-1].decision
+        assert told.disclosed == () and replies[-1].text not in [r.text for r in replies[:-1]], replies[-1].text
+        if told.cue is not None:
+            break
+    assert told.cue is not None and any(line in replies[-1].text for line in told.cue.says), replies[-1].text
 
 
 def test_offered_a_menu_they_take_the_first_they_feel_able_to_do() -> None:
@@ -701,4 +714,5 @@ def test_go_on_after_something_told_brings_a_little_more_of_it_when_no_hint_is_l
     fact = next(f for f in engine.scenario.facts if f.id == "hypo_fear")
     more = engine.respond("Mm, go on.", 4, replies[1].text)
     assert more.decision.carry_on and not more.decision.disclosed and more.decision.cue is None
-    assert more.text not in replies[1].text and any(more.text in line for line in fact.says), more.text
+    carried_on = (*fact.says, *fact.detail("what_like"), *fact.detail("why"))  # its telling, or what it was like, or why
+    assert more.text not in replies[1].text and any(more.text in line for line in carried_on), more.text

@@ -74,3 +74,14 @@ def test_asked_to_tell_more_they_go_on_not_a_stock_line(line: str) -> None:
 def test_tell_me_more_about_something_named_is_a_question_about_it() -> None:
     _, replies = play(PAT, [HELLO, "Tell me how you've been getting on with the water tablet.", "Tell me more about Ken and how he's been managing."])
     assert not replies[-1].decision.carry_on
+
+
+@pytest.mark.parametrize("line", ["Go on.", "Mm. Go on, I'm listening.", "mm go on"])
+def test_asked_to_go_on_after_telling_something_they_carry_it_on_not_drop_a_hint(line: str) -> None:
+    engine, replies = play(PAT, [HELLO, "Have you been weighing yourself at home?"])
+    weighing = next(f for f in engine.scenario.facts if f.id == "not_weighing")
+    assert [f.id for f in replies[1].decision.disclosed] == ["not_weighing"], replies[1].text
+    reply = engine.respond(line, 4, replies[1].text)
+    # the scales, the glasses, then why: more of the same telling ("And first thing I'm straight in the kitchen..."),
+    # not a hint about something else ("Ken didn't do so well while I was in.")
+    assert reply.decision.cue is None and reply.text in weighing.detail("why"), reply.text

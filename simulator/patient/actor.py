@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from simulator.analysis.lexicon import Lexicon
 from simulator.patient.asking import asks_leave, says_back
 from simulator.patient.director import Decision
-from simulator.patient.followup import SENTENCE_END, closest, gist, repeated, stems, told_holds_it
+from simulator.patient.followup import closest, gist, more_of, repeated, told_holds_it, told_so_far
 from simulator.patient.plan_voice import PlanVoice
 from simulator.patient.planner import AFTER_A_RULER
 from simulator.patient.state import PatientState
@@ -48,7 +48,6 @@ TOLD_WORDS = 6  # a sentence after "can I explain?" this short ("It's quite shor
 _ROOM_FOR_A_QUESTION = ("information", "advice", "options", "resources", "safety_net", "follow_up", "check_understanding", "summary", "backchannel")
 # Lines that say they followed, which a patient who has just said they are lost does not then say
 _FOLLOWED = ("information", "understood", "reaction", "acknowledge")
-MORE_WORDS = 3  # "Go on." hears a sentence of at least this many content words, not "Honestly."
 TELLING_WORDS = 12  # a statement this long with no code is still information: acknowledged, not "Sorry?"
 
 
@@ -186,8 +185,8 @@ class ScriptedActor(PlanVoice):
         if decision.stacked:
             return pick("stacked")
         if a.has("backchannel") or decision.carry_on:  # "Mm.", "Go on.", "Tell me a bit more about that."
-            if not a.has("backchannel") and (more := self._more_of(previous_fact, state)):
-                return more  # "Tell me a bit more about that.": more of what they were saying
+            if decision.carry_on and decision.cue is None and (more := self._more_of(previous_fact, state)):
+                return more  # "Go on.", "Tell me a bit more about that.": more of what they were saying
             if decision.cue is not None:
                 return ""  # asked to go on, the hint they drop is the reply
             taken = decision.cue_outcome
@@ -280,22 +279,15 @@ class ScriptedActor(PlanVoice):
         return pick("unknown")
 
     def _more_of(self, fact_id: str | None, state: PatientState) -> str | None:
-        """Asked to go on after telling something: a sentence of it they have not said yet ("A mate of mine had a
-        hypo on a forklift."), from the other ways the scenario has them say it; None if there is nothing more."""
+        """Asked to go on after telling something: more of it they have not said yet ("A mate of mine had a hypo on a
+        forklift."), from the other ways the scenario has them say it or a detail that carries it on (followup.more_of)."""
         fact = next((f for f in self.scenario.facts if f.id == fact_id), None)
         if fact is None:
             return None
-        said = state.last_lines.get(f"said:fact:{fact.id}", "")
-        heard = stems(said)
-        novel = [  # (share of its words already heard, sentence): the least heard first
-            (len(words & heard) / len(words), sentence)
-            for line in fact.says for sentence in SENTENCE_END.split(line.strip())
-            if sentence not in said and len(words := stems(sentence)) >= MORE_WORDS
-        ]
-        share, sentence = min(novel, default=(1.0, ""), key=lambda pair: pair[0])
-        if share >= 0.5:
+        sentence = more_of(fact, told_so_far(fact.id, state.last_lines))
+        if sentence is None:
             return None
-        state.last_lines[f"said:fact:{fact.id}"] = f"{said} {sentence}".strip()
+        state.last_lines[f"said:fact:{fact.id}"] = f"{state.last_lines.get(f'said:fact:{fact.id}', '')} {sentence}".strip()
         state.last_fact = fact.id
         return sentence
 

@@ -31,7 +31,7 @@ from simulator.patient.asking import (
 )
 from simulator.patient.cues import CueTracker
 from simulator.patient.disclosure import Gate
-from simulator.patient.followup import SENTENCE_END
+from simulator.patient.followup import SENTENCE_END, more_of, told_so_far
 from simulator.patient.planner import AFTER_A_RULER, Planner, PlanOutcome, Ruler
 from simulator.patient.sayback import said_back
 from simulator.patient.state import PatientState, thresholds
@@ -101,6 +101,7 @@ class Director:
         self.planner = Planner(scenario, self.state, self.limits, self.reader.lexicon.obstacle_questions)
         self._own_topics = frozenset(scenario.topics) - frozenset(self.reader.lexicon.shared_topics)  # this patient's own subjects
         self._fact_words = {f.id: self.reader.topics.content(" ".join(f.says).lower()) for f in scenario.facts}
+        self._facts = {f.id: f for f in scenario.facts}
         self.subject = Subject(self.reader.lexicon)  # what the clinician last asked about, and when
         self._medicine_topics = next(with_topics for kind, _, _, with_topics in self.reader.lexicon.question_kinds if kind == "medicine_use")
         self._their_terms = their_terms(scenario, self.reader.lexicon.jargon)  # "hypo" to a man whose fear is hypos
@@ -297,7 +298,10 @@ class Director:
         answered = bool(touched_known) and bool(touched_known[0].detail(analysis.aspect)) and knowledge is None
         # ("Tell me a bit more about that." hears more of that, never whatever else is on their mind)
         anywhere = carry_on and read.has("backchannel")
-        cue = None if opening or closing or disclosed or stacked or answered else self.cues.offer(analysis, turn, near, anywhere=anywhere)
+        # ...and with more of what they were telling still to say, that, not a hint of something else
+        going_on = carry_on and (last_told := self._facts.get(state.last_fact or "")) is not None and more_of(
+            last_told, told_so_far(last_told.id, state.last_lines)) is not None
+        cue = None if opening or closing or disclosed or stacked or answered or going_on else self.cues.offer(analysis, turn, near, anywhere=anywhere)
         return Decision(
             turn, read, events, disclosed, opening, closing, plan, ruler, touched_hidden, touched_known, confused, stacked,
             knowledge, cue, cue_outcome, offer, showing, tells and analysis.is_question, carry_on, proposal, reacting,

@@ -7,7 +7,9 @@ fact's `details` for the question's aspect (lexicon/aspects.yaml). Headless and 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+
+from simulator.scenario.model import Fact
 
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 REPEAT_STOP = frozenset("some like get feel all anything something people who much many more really".split())
@@ -77,3 +79,33 @@ _LEANS_BACK = re.compile(r"(?:and|but|or|so|then)\b|(?:[\w']+\W+){0,3}?(?:he|she
 
 def _singular(word: str) -> str:
     return word[:-1] if word.endswith("s") and len(word) > 3 else word
+
+
+MORE_WORDS = 3  # "Go on." hears a sentence of at least this many content words, not "Honestly."
+# Details that carry a telling on when asked to go on: what it was like, then why ("And first thing I'm straight in the
+# kitchen doing Ken's breakfast."); how often or since when answer a question nobody asked
+MORE_DETAILS = ("what_like", "why")
+
+
+def told_so_far(fact_id: str, last_lines: Mapping[str, str]) -> str:
+    """What the patient has said of a fact: its telling and the details that carry it on (state.last_lines)."""
+    parts = [last_lines.get(f"said:fact:{fact_id}", ""), *(last_lines.get(f"said:detail:{fact_id}:{aspect}", "") for aspect in MORE_DETAILS)]
+    return " ".join(part for part in parts if part)
+
+
+def more_of(fact: Fact, said: str) -> str | None:
+    """Asked to go on after telling `fact`: a detail line that carries it on (what it was like, why), else a sentence of
+    its telling not said yet (the least heard first; its other tellings mostly say it again in other words); None if
+    everything is said or what is left mostly repeats it."""
+    heard = stems(said)
+    for line in (line for aspect in MORE_DETAILS for line in fact.detail(aspect)):
+        words = stems(line)
+        if line not in said and len(words) >= MORE_WORDS and len(words & heard) / len(words) < 0.5:
+            return line
+    novel = [
+        (len(words & heard) / len(words), sentence)
+        for line in fact.says for sentence in SENTENCE_END.split(line.strip())
+        if sentence not in said and len(words := stems(sentence)) >= MORE_WORDS
+    ]
+    share, sentence = min(novel, default=(1.0, ""), key=lambda pair: pair[0])
+    return sentence if share < 0.5 else None
