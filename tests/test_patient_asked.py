@@ -716,3 +716,22 @@ def test_go_on_after_something_told_brings_a_little_more_of_it_when_no_hint_is_l
     assert more.decision.carry_on and not more.decision.disclosed and more.decision.cue is None
     carried_on = (*fact.says, *fact.detail("what_like"), *fact.detail("why"))  # its telling, or what it was like, or why
     assert more.text not in replies[1].text and any(more.text in line for line in carried_on), more.text
+
+
+@pytest.mark.parametrize("question", [
+    "Can I ask a bit about home, Maggie? How are things day to day, since you lost your husband?",
+    "Is it alright if I ask about your days? What's a normal day like for you now?",
+])
+def test_a_question_asked_after_asking_leave_is_answered_not_given_leave(question: str) -> None:
+    engine, replies = play("ckd-pain-multimorbidity", ["Hello Maggie, come on in.", "What did you want to get sorted today?", question])
+    permission = engine.scenario.lines["permission"]
+    assert not any(replies[-1].text.startswith(line) for line in permission), replies[-1].text
+
+
+@pytest.mark.parametrize("leave", [
+    "Would it be okay if I shared a couple of things that might help, and then you tell me what fits your life?",
+    "Can I tell you what the blood tests actually show? And then you tell me what you make of it.",
+])
+def test_leave_asked_in_more_than_one_breath_is_still_only_leave(leave: str) -> None:
+    engine, replies = play("ckd-pain-multimorbidity", ["Hello Maggie, come on in.", leave])
+    assert any(replies[-1].text.startswith(line) for line in engine.scenario.lines["permission"]), replies[-1].text

@@ -29,6 +29,9 @@ _CHECK = re.compile(
 )
 # A tag that asks only for agreement with what was just said: "Seven inhalers in six months, that is a lot, aye?"
 _TAG_CHECK = re.compile(r"[,\s](?:aye|yeah|right|eh|no|isn't it|innit|ok|okay|yes|don't you think|wouldn't you say)\W*\?\s*$", re.I)
+_SENTENCE_MARK = re.compile(r"[.?!]+")
+# after a leave, more of the leave: another ("First, can I see how you use it?") or what comes after it ("And then you tell me.")
+_MORE_LEAVE = re.compile(r"\W*(?:(?:and|so|first|okay|ok|right|but),?\s+)*(?:(?:can|may|could|shall) (?:i|we)\b|then\b)", re.I)
 _WH_START = re.compile(r"\W*(?:so,? |and,? |ok(?:ay)?,? )?(?:which|what|how|where|when|who|why)\b", re.I)
 TELLING = ("information", "advice", "safety_net", "follow_up", "options", "resources", "check_understanding", "ask_permission")
 _ASKS_SOMETHING = ("open_question", "elicit_ice", "elicit_beliefs", "scale_question", "teach_back", "problem_solving", "goal_setting")
@@ -48,6 +51,27 @@ def asks_leave(analysis: TurnAnalysis) -> bool:
     return analysis.has("ask_permission") or analysis.kind == "permission"
 
 
+def questions_after_leave(analysis: TurnAnalysis) -> tuple[str, ...]:
+    """The questions a turn asks in sentences after the one that asks leave ("Can I ask a bit about home? | How are things
+    day to day?"): each wants answering, not the leave; () if it asks no leave or nothing after it. A question in the
+    leave's own sentence is part of it ("Would it be okay if I shared a few things, and then you tell me what fits?"), and
+    a turn that tells something asks only how it landed."""
+    if analysis.has(*(code for code in TELLING if code != "ask_permission")):
+        return ()  # "Can I explain? <the explanation> What do you make of it?": it tells, then checks how it landed
+    text = analysis.text
+    ends = [_SENTENCE_MARK.search(text, max(0, h.end - 1)) for h in analysis.hits if h.code == "ask_permission"]
+    if not ends:
+        return ()
+    after = max(m.end() if m else len(text) for m in ends)
+    return tuple(
+        h.text for h in analysis.hits if h.code in ("open_question", "closed_question") and h.start >= after and not _MORE_LEAVE.match(h.text)
+    )
+
+
+def asks_after_leave(analysis: TurnAnalysis) -> bool:
+    return bool(questions_after_leave(analysis))
+
+
 def only_tells(analysis: TurnAnalysis, topics_in: Callable[[str], tuple[str, ...]]) -> bool:
     """The turn tells the patient something and asks nothing but "Does that make sense?", "Can I explain?",
     "Does that suit?" or nothing at all ("If you get a temperature, ring us the same day."). `topics_in` is the
@@ -56,9 +80,10 @@ def only_tells(analysis: TurnAnalysis, topics_in: Callable[[str], tuple[str, ...
         return True  # "Is it okay we do both?": leave to go on, not a question about the things it names
     if not analysis.has(*TELLING) or analysis.has(*_ASKS_SOMETHING):
         return False
-    if analysis.has("check_understanding", "ask_permission") or "?" not in analysis.text:
+    after_leave = questions_after_leave(analysis)  # "Can I check something? Do you take it every day?" asks that
+    if analysis.has("check_understanding") or (analysis.has("ask_permission") and not after_leave) or "?" not in analysis.text:
         return True
-    questions = analysis.asked
+    questions = after_leave or analysis.asked
     if questions and all(_TAG_CHECK.search(q) for q in questions):
         return True  # "Seven blue inhalers in six months, that is a lot, aye?" names its subject and still only checks
     if any(topics_in(q) for q in questions):
