@@ -20,7 +20,7 @@ from typing import Any
 from simulator.records import KEEP_NULL, to_json
 from simulator.scenario.model import Fact, Scenario
 from simulator.session import Session
-from simulator.session.model import CueRecord, StateSnapshot
+from simulator.session.model import CueRecord, PlanRecord, StateSnapshot
 
 WOULD_OPEN = {
     "topic_question": "a question about {topics}",
@@ -46,7 +46,7 @@ class Measure:
 
 @dataclass
 class PlanOutlook:
-    """The plan agreed last: whose it was and how likely this patient is to carry it out, and why."""
+    """An agreed plan: whose it was and how likely this patient is to carry it out, and why."""
 
     plan: str
     source: str = field(metadata={"enum": ["patient", "clinician"]})
@@ -111,6 +111,7 @@ class PatientOutcome:
     cues: list[CueOutcome]
     prem: Prem
     comment: str | None = None  # a model patient's own words on how it went (consultation.py asks once)
+    also_agreed: list[PlanOutlook] = field(default_factory=list)  # plans for other behaviours agreed before the last one
 
     def to_dict(self) -> dict[str, Any]:
         return to_json(self)
@@ -135,13 +136,15 @@ def patient_outcome(session: Session, scenario: Scenario) -> PatientOutcome | No
     facts = {f.id: f for f in scenario.facts}
     disclosed = set(final.disclosed)
     cues = _cues(final.cues, scenario, session, facts)
+    plan, also_agreed = _plans(final, scenario, codes, name)
     return PatientOutcome(
         patient=first.name,
         rapport=measure(first.rapport, "rapport"),
         activation=measure(float(first.activation), "activation"),
         importance={labels[b.id]: measure(b.importance, "importance", b.id) for b in first.behaviours},
         confidence={labels[b.id]: measure(b.confidence, "confidence", b.id) for b in first.behaviours},
-        plan=_plan(final, scenario, codes, name),
+        plan=plan,
+        also_agreed=also_agreed,
         unspoken=[_unspoken(f, name, cues) for f in scenario.hidden_facts if f.id not in disclosed and f.kind in ("concern", "belief", "social", "idea")],
         cues=cues,
         prem=_prem(session, scenario, final, codes, cues, disclosed),
@@ -149,13 +152,27 @@ def patient_outcome(session: Session, scenario: Scenario) -> PatientOutcome | No
     )
 
 
-def _plan(final: StateSnapshot, scenario: Scenario, codes: list[set[str]], name: str) -> PlanOutlook | None:
-    plans = final.plans
-    if not plans:
-        return None
-    agreed = plans[-1]
-    plan = next((p for p in scenario.accept_plans if p.id == agreed.plan), None)
-    behaviour = next((b for b in scenario.patient.behaviours if plan and b.id == plan.behaviour), None)
+def _plans(final: StateSnapshot, scenario: Scenario, codes: list[set[str]], name: str) -> tuple[PlanOutlook | None, list[PlanOutlook]]:
+    """The plan agreed last, and the others still standing beside it: the last agreed for each other behaviour (a plan
+    agreed again for the same behaviour replaces the one before), in the order agreed."""
+    if not final.plans:
+        return None, []
+    standing: dict[str, PlanRecord] = {}
+    for agreed in final.plans:
+        standing.pop(_behaviour_of(agreed.plan, scenario), None)
+        standing[_behaviour_of(agreed.plan, scenario)] = agreed
+    *others, last = (_outlook(agreed, final, scenario, codes, name) for agreed in standing.values())
+    return last, others
+
+
+def _behaviour_of(plan_id: str, scenario: Scenario) -> str:
+    plan = next((p for p in scenario.accept_plans if p.id == plan_id), None)
+    return plan.behaviour if plan is not None and plan.behaviour else plan_id
+
+
+def _outlook(agreed: PlanRecord, final: StateSnapshot, scenario: Scenario, codes: list[set[str]], name: str) -> PlanOutlook:
+    """Whose the plan was and how likely this patient is to carry it out, and why."""
+    behaviour = next((b for b in scenario.patient.behaviours if b.id == _behaviour_of(agreed.plan, scenario)), None)
     confidence = final.confidence.get(behaviour.id) if behaviour else None
     own = agreed.source == "patient"
     solved = any("problem_solving" in c for c in codes)
@@ -263,8 +280,9 @@ def outcome_text(outcome: dict[str, Any], kalamazoo: dict[str, Any] | None = Non
             )
     plan = outcome["plan"]
     if plan:
-        whose = "their own" if plan["source"] == "patient" else "the clinician’s"
-        lines.append(f"  Plan: {plan['plan']} ({whose}); {plan['likelihood']} to be carried out: {plan['why']}.")
+        for agreed in (*outcome.get("also_agreed", ()), plan):
+            whose = "their own" if agreed["source"] == "patient" else "the clinician’s"
+            lines.append(f"  Plan: {agreed['plan']} ({whose}); {agreed['likelihood']} to be carried out: {agreed['why']}.")
     else:
         lines.append("  Plan: none agreed.")
     for item in outcome["unspoken"]:

@@ -10,7 +10,7 @@ import pytest
 
 from simulator import resources
 from simulator.consultation import Consultation
-from simulator.outcome import patient_outcome
+from simulator.outcome import outcome_text, patient_outcome
 from simulator.patient import ScriptedPatient
 from simulator.rubric import grade_session
 from simulator.scenario import load_scenario
@@ -241,6 +241,23 @@ def test_how_the_patient_left_is_read_from_the_record(gary) -> None:
     assert prem["understood"] <= 1 and prem["included"] <= 1
     report = grade_session(consultation.session, gary)
     assert report.outcome and report.to_dict()["outcome"]["prem"]["total"] == outcome.prem.total
+
+
+def test_every_plan_still_standing_is_in_how_the_patient_left(gary) -> None:
+    # the good consultation agrees Gary's own walk, then the clinician's slow-release metformin: both stand, the walk
+    # is not dropped from the outcome because a plan for another behaviour came after it
+    lines = (Path(__file__).resolve().parent / "consultations" / "t2d-hypo-fear" / "good.txt").read_text(encoding="utf-8").splitlines()
+    consultation = Consultation.start(gary, seed=0, autosave=False)
+    for line in (line.strip() for line in lines if line.strip() and not line.startswith("#")):
+        if not consultation.ended:
+            consultation.say(line)
+    outcome = patient_outcome(consultation.session, gary)
+    assert outcome is not None and outcome.plan is not None
+    standing = [*outcome.also_agreed, outcome.plan]
+    assert [p.source for p in standing] == ["patient", "clinician"] and len({p.plan for p in standing}) == 2
+    assert outcome.plan.turn > outcome.also_agreed[0].turn
+    text = "\n".join(outcome_text(outcome.to_dict(), visual=False))
+    assert all(f"Plan: {p.plan}" in text for p in standing)
 
 
 PROBES = Path(__file__).resolve().parent.parent / "benchmarks" / "probes"

@@ -93,7 +93,7 @@ def test_feedback_self_management_item(snap_compare, size) -> None:
 
     async def run_before(pilot) -> None:
         await _open_feedback(pilot)
-        await pilot.press(*["down"] * 9)  # past the seven tasks and a heading
+        await pilot.press(*["down"] * 10)  # past the patient's side (two plans stand in this consultation) to a task
 
     assert snap_compare(frozen_app(), terminal_size=size, run_before=run_before)
 
@@ -104,7 +104,7 @@ def test_feedback_evidence_in_the_transcript(snap_compare, size) -> None:
 
     async def run_before(pilot) -> None:
         await _open_feedback(pilot)
-        await pilot.press("down", "enter", "down", "enter")  # second task, its second evidence turn
+        await pilot.press("down", "down", "enter", "down", "enter")  # the plan agreed last, and the turn that agreed it
         await pilot.pause()
 
     assert snap_compare(frozen_app(), terminal_size=size, run_before=run_before)

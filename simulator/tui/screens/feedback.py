@@ -91,11 +91,16 @@ def outcome_items(report: GradeReport, session: Session) -> list[Item | str]:
     items.append(Item("outcome.state", Text(f"◆ Rapport {rapport['start']:g} → {rapport['end']:g}, confidence and importance"), detail, ()))
     plan = o["plan"]
     if plan:
-        whose = "their own" if plan["source"] == "patient" else "the clinician's"
-        detail = Text(f"The plan: {plan['plan']}\n", style="bold")
-        detail.append(f"{whose.capitalize()}; {plan['likelihood']} to be carried out: {plan['why']}.")
-        quote = (plan["turn"], _clip(session.turns[plan["turn"]].text) if plan["turn"] < len(session.turns) else "", True)
-        items.append(Item("outcome.plan", Text(f"◆ Plan ({whose}): {plan['likelihood']}"), detail, (quote,)))
+        # each plan still standing, the one agreed last last ("outcome.plan")
+        standing = [(f"outcome.plan.{n}", p) for n, p in enumerate(o.get("also_agreed") or ())] + [("outcome.plan", plan)]
+        for key, agreed in standing:
+            whose = "their own" if agreed["source"] == "patient" else "the clinician's"
+            detail = Text(f"The plan: {agreed['plan']}\n", style="bold")
+            detail.append(f"{whose.capitalize()}; {agreed['likelihood']} to be carried out: {agreed['why']}.")
+            quote = (agreed["turn"], _clip(session.turns[agreed["turn"]].text) if agreed["turn"] < len(session.turns) else "", True)
+            named = f", {_clip(agreed['plan'], 24)}" if len(standing) > 1 else ""
+            label = f"◆ Plan{named} ({whose}): {agreed['likelihood']}"
+            items.append(Item(key, Text(label), detail, (quote,)))
     else:
         items.append(Item("outcome.plan", Text("◆ No plan agreed"), Text("No plan was agreed.", style="bold"), ()))
     for n, unsaid in enumerate(o["unspoken"]):
