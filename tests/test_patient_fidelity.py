@@ -144,6 +144,9 @@ def test_everything_the_ledger_records_is_said_even_by_a_terse_patient(gary) -> 
         "Okay. Give my love to Sandra.",
         "Okay, bye for now, Gary.",  # "now" before a name is part of the goodbye
         "Right, that's it for today.",
+        "Lovely to meet you, Gary. Take care of that back.",
+        "Thank you, Gary. You are carrying a lot. Please greet Sandra for me.",
+        "Brilliant. Thanks for coming in, Gary, even if the letter made you. Go and get some sleep.",
         "Right, see you after Christmas then, Gary.",
         "Grand, see you at the diabetes clinic in the autumn.",
         "Bye Gary, and happy birthday for Sunday.",
@@ -179,6 +182,7 @@ def test_a_goodbye_ends_the_consultation(gary, line: str) -> None:
         "Hello there, thanks for coming in. So it's your diabetes review today.",
         "spot on thats it",  # praise for a teach-back (speech-to-text), not leave-taking
         "Breathe right out first, then in slow through the spacer, and hold it. That's it.",  # like that
+        "You need to take care of your feet, Gary.",
         "Yes, that's it exactly.",
     ],
 )
