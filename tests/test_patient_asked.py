@@ -735,3 +735,14 @@ def test_a_question_asked_after_asking_leave_is_answered_not_given_leave(questio
 def test_leave_asked_in_more_than_one_breath_is_still_only_leave(leave: str) -> None:
     engine, replies = play("ckd-pain-multimorbidity", ["Hello Maggie, come on in.", leave])
     assert any(replies[-1].text.startswith(line) for line in engine.scenario.lines["permission"]), replies[-1].text
+
+
+def test_after_a_summary_the_question_asks_about_what_it_names_not_what_was_summed_up() -> None:
+    engine, replies = play("copd-low-mood", [
+        "Hello Derek, come on in.", "And the inhalers, talk me through a normal day. What do you use, and when?",
+        "So the grey one's more when you remember, and the blue one's the one you reach for. What is it about the blue one?",
+    ])
+    told = {f.id for f in replies[1].decision.disclosed}
+    assert {"reliever_overuse", "skips_preventer"} <= told, replies[1].text
+    blue = next(f for f in engine.scenario.facts if f.id == "reliever_overuse")
+    assert replies[-1].decision.touched_known[0] is blue, replies[-1].text
