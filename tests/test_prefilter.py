@@ -45,6 +45,21 @@ def test_optional_parts_and_small_sets_are_spelled_both_ways():
     assert pf.possible("you fee") == set()
 
 
+def test_an_optional_part_is_spelled_with_what_follows_it_not_alone():
+    # "(good ?)?bye": "good" alone would let every "good" through; "goodbye", "good bye" and "bye" are the openings
+    pf = Prefilter({"bye": at_word(r"(good ?-?)?bye")})
+    assert pf.possible("okay, good bye then") == {"bye"} and pf.possible("good-bye") == {"bye"}
+    assert pf.possible("that's a good idea") == set()
+
+
+def test_spaces_or_punctuation_before_an_opening_are_skipped_and_the_text_start_is_a_word_start():
+    pf = Prefilter({"morning": at_word(r"^\W*morning"), "sum": re.compile(r"^\s*so you've said")})
+    assert pf._heads.pattern.startswith("(?<!\\w)")  # "^" opens at a word start: no look-up at every character
+    assert pf.possible("  -- morning, come in") == {"morning"}
+    assert pf.possible(" so you've said two things") == {"sum"}
+    assert pf.possible("good evening") == set()
+
+
 def test_what_cannot_be_spelled_is_always_searched():
     pf = Prefilter({"class": at_word(r"\w+ing"), "case": re.compile("hello", re.IGNORECASE), "short": at_word("a(?:b|c)?")})
     assert pf.always == {"class", "case", "short"}
@@ -67,13 +82,14 @@ def gold_turns() -> list[str]:
     return [lower_same_length(json.loads(line)["text"]) for line in lines]
 
 
-@pytest.mark.parametrize("family", ["codes", "kinds", "aspects"])
+@pytest.mark.parametrize("family", ["codes", "kinds", "aspects", "goodbyes"])
 def test_every_shipped_pattern_that_matches_a_real_turn_is_named(family, gold_turns):
     lexicon = shared_lexicon()
     patterns, pf = {
         "codes": ({c: p for c, p in lexicon.codes.items() if c not in lexicon.statement_codes}, lexicon.code_filter),
         "kinds": ({k: p for k, _, p, _ in lexicon.question_kinds}, lexicon.kind_filter),
         "aspects": (dict(lexicon.aspects), lexicon.aspect_filter),
+        "goodbyes": ({str(i): re.compile(rf"(?<!\w)(?:{p})") for i, p in enumerate(lexicon.goodbye_words)}, lexicon.goodbye_filter),
     }[family]
     matched = left_out = 0
     for text in gold_turns:

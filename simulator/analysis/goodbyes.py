@@ -49,7 +49,8 @@ class Goodbyes:
         low = lower_same_length(last.text)
         # every form tried below is the sentence with its end cut off, so a goodbye at a form's end is one in the
         # sentence: one scan for the words rules out most sentences (the end-anchored patterns try every position)
-        if not self.lexicon.goodbye_anywhere.search(low) or self.lexicon.welcome.search(low):
+        lex = self.lexicon
+        if not lex.goodbye_filter.possible(low) or not lex.goodbye_anywhere.search(low) or lex.welcome.search(low):
             return False
         if not self._ends_with_goodbye(last.text):
             # a goodbye followed by thanks, a wish or a word about what comes next ("Goodbye, Mr Patel, and thank you.",

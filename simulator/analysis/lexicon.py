@@ -116,6 +116,7 @@ class Lexicon:
     obstacle_questions: re.Pattern[str]  # "What got in the way?": their hurdles, not what they could do
     goodbye: re.Pattern[str]  # a last sentence that ends the consultation, matched at its end
     goodbye_anywhere: re.Pattern[str]  # the same words anywhere: a sentence without them cannot end with them
+    goodbye_words: tuple[str, ...]  # the goodbye patterns one by one (for goodbye_filter)
     goodbye_tail: re.Pattern[str]  # what may follow a goodbye in its sentence (thanks, a wish), matched at the end
     welcome: re.Pattern[str]  # an invitation in or to sit down: the sentence greets, whatever else it says
     # kind, topics, patterns, and the topics one of which the turn must also name (empty: none needed)
@@ -156,6 +157,11 @@ class Lexicon:
     @cached_property
     def aspect_filter(self) -> Prefilter:
         return Prefilter(dict(self.aspects))
+
+    @cached_property
+    def goodbye_filter(self) -> Prefilter:
+        """Whether a sentence could hold a goodbye at all: each starts after a non-word character, as in `goodbyes`."""
+        return Prefilter({str(i): re.compile(rf"(?<!\w)(?:{p})", FLAGS) for i, p in enumerate(self.goodbye_words)})
 
 
 @cache
@@ -226,6 +232,7 @@ def shared_lexicon() -> Lexicon:
         obstacle_questions=re.compile(codes_data["obstacle_questions"], FLAGS),
         goodbye=re.compile(rf"{goodbyes}\W*$", FLAGS),
         goodbye_anywhere=re.compile(goodbyes, FLAGS),
+        goodbye_words=tuple(codes_data["goodbyes"]),
         welcome=_alternation(codes_data["welcomes"]),
         # matched on the sentence as said (its names keep their capitals), so without regard to case
         goodbye_tail=re.compile(r"[\s,;-]+(?:and\s+)?(?:" + "|".join(f"(?:{p})" for p in codes_data["goodbye_tails"]) + r")\W*$", re.IGNORECASE),

@@ -94,7 +94,10 @@ def _top_branches(items: list) -> list[list]:
 
 
 def _opens_at_word(items: list) -> bool:
-    """Whether the alternative starts with (?<!\\w) (how lexicon._alternation marks a word start)."""
+    """Whether the alternative starts with (?<!\\w) (how lexicon._alternation marks a word start), or at the start of
+    the text ("^"), which is a word start too."""
+    if items and items[0][0] is _c.AT and items[0][1] in (_c.AT_BEGINNING, _c.AT_BEGINNING_STRING):
+        return True
     if not items or items[0][0] is not _c.ASSERT_NOT:
         return False
     direction, body = items[0][1]
@@ -135,11 +138,25 @@ def _spell(items: list, at: int, prefix: str, limit: int) -> set[str]:
             return {prefix}
         return _limited(set().union(*(_spell(items, at + 1, prefix + ch, limit) for ch in chars)))
     if op in (_c.MAX_REPEAT, _c.MIN_REPEAT, getattr(_c, "POSSESSIVE_REPEAT", None)):
-        low, _, body = arg
-        if low == 0:  # optional: without it, or with it and nothing known after
+        low, high, body = arg
+        if low == 0 and not prefix and _is_gap(body):  # "^\W*morning": what follows starts at a word start too
+            return _spell(items, at + 1, prefix, limit)
+        if low == 0 and high == 1:  # "x?": without it, or with it once and then the rest
+            return _limited(_spell(items, at + 1, prefix, limit) | _spell(list(body) + items[at + 1 :], 0, prefix, limit))
+        if low == 0:  # optional and repeatable: without it, or with it and nothing known after
             return _limited(_spell(items, at + 1, prefix, limit) | _spell(list(body), 0, prefix, limit))
         return _spell(list(body), 0, prefix, limit)  # at least once: its first go opens, the rest is unknown
     return {prefix}  # a wildcard, a back-reference...: the opening ends here
+
+
+def _is_gap(body: Any) -> bool:
+    """A run of spaces or other non-word characters (\\s, \\W) before the opening: skipped, because the first word
+    character after it is itself where a match could start (every pattern indexed here opens at a word start)."""
+    items = list(body)
+    if len(items) != 1 or items[0][0] is not _c.IN:
+        return False
+    members = list(items[0][1])
+    return len(members) == 1 and members[0][0] is _c.CATEGORY and members[0][1] in (_c.CATEGORY_NOT_WORD, _c.CATEGORY_SPACE)
 
 
 def _small_set(arg: Any) -> list[str] | None:
