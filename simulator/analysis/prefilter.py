@@ -13,7 +13,7 @@ exactly the same matches, faster.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 try:  # the parser behind re.compile; private, so any surprise means "always search"
@@ -51,18 +51,41 @@ class Prefilter:
                 index.setdefault(size, {}).setdefault(opening[:size], set()).add(name)
         self.always: frozenset[str] = frozenset(always)
         self._index = tuple((size, {k: frozenset(v) for k, v in keys.items()}) for size, keys in sorted(index.items()))
-        # where a match can start: after a non-word character (every pattern opens at a word start), or anywhere
-        self._heads = re.compile(("" if anywhere else r"(?<!\w)") + rf"(?=(.{{1,{MAX_PREFIX}}}))", re.DOTALL)
+        # The indexed openings as one trie-shaped regex, tried where a match can start (after a non-word character, as
+        # every pattern opens at a word start, or anywhere): it captures the longest opening found there, and every
+        # shorter one that also starts there is a prefix of it (`_under`), so one scan in C finds them all.
+        keys = {key: names for _, by_key in self._index for key, names in by_key.items()}
+        self._under = {key: frozenset().union(*(keys.get(key[:n], ()) for n in _LENGTHS if n <= len(key))) for key in keys}
+        start = "" if anywhere else r"(?<!\w)"
+        self._heads = re.compile(start + "(?=(" + _trie(keys) + "))", re.DOTALL) if keys else None
 
     def possible(self, text: str) -> set[str]:
         found = set(self.always)
-        index = self._index
-        for head in self._heads.findall(text):
-            for size, keys in index:
-                names = keys.get(head[:size])
-                if names:
-                    found |= names
+        if self._heads is not None:
+            under = self._under
+            for key in self._heads.findall(text):
+                found |= under[key]
         return found
+
+
+def _trie(words: Iterable[str]) -> str:
+    """A regex matching any of `words`, the longest where several start at the same place, shaped as a trie so the
+    engine follows one branch per character instead of trying every word."""
+    root: dict = {}
+    for word in words:
+        node = root
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}  # a word ends here
+
+    def shape(node: dict) -> str:
+        branches = [re.escape(ch) + shape(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return shape(root)
 
 
 def _openings(pattern: re.Pattern[str]) -> tuple[set[str] | None, bool]:
