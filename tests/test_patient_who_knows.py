@@ -181,6 +181,8 @@ def test_how_bad_of_what_they_came_with_is_answered_before_anything_new_it_bring
     ("heart-failure-carer", "Morning Pat, come on in. What can I do for you?", "Anybody popping in to check on you, or is it all down to you?"),
     ("ckd-pain-multimorbidity", "Hello Maggie, come in, love. What's brought you in today?", "Who helps you at home, then?"),
     ("copd-low-mood", "Morning Derek. How can I help?", "Is there anyone to give you a hand?"),
+    ("ckd-pain-multimorbidity", "Hello Maggie, come in, love. What's brought you in today?", "Who've you got about? Family, neighbours?"),
+    ("copd-low-mood", "Morning Derek. How can I help?", "Have you got people around you?"),
 ])
 def test_who_helps_them_is_answered_not_who_lives_with_them(scenario_id: str, opening: str, question: str) -> None:
     """Asked who gives them a hand, they say who does (home's who_helps), bring nothing out by the question's words
