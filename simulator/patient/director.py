@@ -237,13 +237,13 @@ class Director:
         # ...and after a summary or reflection, the one its question names over one the lead-in names back ("So the grey
         # one's when you remember. What is it about the blue one?": the blue one)
         summed_up = len(touched_known) > 1 and analysis.has("summary", "reflection")
-        in_question = frozenset(t for q in analysis.asked for t in self.reader.topics_in(q)) - lexicon.aspect_topics if summed_up else frozenset()
+        question_names = in_question if summed_up else frozenset()
         # asked about their worry again ("And what is it about that that bothers you?"): the latest of that kind
         rank = {kind: i for i, kind in enumerate(ice_kinds)}
         # asked how often, since when or why, one they can answer that of ("How many puffs on a bad day?")
         touched_known = tuple(sorted(touched_known, key=lambda f: (
-            not set(f.topics) & named, not set(f.topics) & in_question, not f.detail(analysis.aspect), -len(set(f.topics) & own), -len(set(f.topics) & named),
-            rank.get(f.kind, len(rank)),
+            not set(f.topics) & named, not set(f.topics) & question_names, not f.detail(analysis.aspect),
+            -len(set(f.topics) & own), -len(set(f.topics) & named), rank.get(f.kind, len(rank)),
             not ice_kinds and f.disclose == "ice_elicited",
             -len(words & self._fact_words[f.id]), -state.disclosed.index(f.id) if ice_kinds or follows_up else 0,
         )))
