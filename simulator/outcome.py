@@ -159,20 +159,16 @@ def _plans(final: StateSnapshot, scenario: Scenario, codes: list[set[str]], name
         return None, []
     standing: dict[str, PlanRecord] = {}
     for agreed in final.plans:
-        standing.pop(_behaviour_of(agreed.plan, scenario), None)
-        standing[_behaviour_of(agreed.plan, scenario)] = agreed
+        behaviour = scenario.behaviour_of(agreed.plan)
+        standing.pop(behaviour, None)  # agreed again: it moves to where it was agreed last
+        standing[behaviour] = agreed
     *others, last = (_outlook(agreed, final, scenario, codes, name) for agreed in standing.values())
     return last, others
 
 
-def _behaviour_of(plan_id: str, scenario: Scenario) -> str:
-    plan = next((p for p in scenario.accept_plans if p.id == plan_id), None)
-    return plan.behaviour if plan is not None and plan.behaviour else plan_id
-
-
 def _outlook(agreed: PlanRecord, final: StateSnapshot, scenario: Scenario, codes: list[set[str]], name: str) -> PlanOutlook:
     """Whose the plan was and how likely this patient is to carry it out, and why."""
-    behaviour = next((b for b in scenario.patient.behaviours if b.id == _behaviour_of(agreed.plan, scenario)), None)
+    behaviour = next((b for b in scenario.patient.behaviours if b.id == scenario.behaviour_of(agreed.plan)), None)
     confidence = final.confidence.get(behaviour.id) if behaviour else None
     own = agreed.source == "patient"
     solved = any("problem_solving" in c for c in codes)

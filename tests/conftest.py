@@ -21,6 +21,20 @@ def starts_with_one_of(text: str, lines) -> bool:
     return any(text.startswith(line) for line in lines)
 
 
+def pool(name: str, scenario_id: str) -> tuple[str, ...]:
+    """A shipped scenario's response pool (its own lines, else the shared ones)."""
+    return load_scenario(SCENARIOS[scenario_id]).lines[name]
+
+
+def knows(scenario_id: str, about: str):
+    """What a shipped scenario's patient knows of their own life about `about` (home, work, family...)."""
+    return next(k for k in load_scenario(SCENARIOS[scenario_id]).patient.knows if k.about == about)
+
+
+def fact(scenario_id: str, fact_id: str):
+    return load_scenario(SCENARIOS[scenario_id]).fact(fact_id)
+
+
 def play(scenario_id: str, lines: list[str]) -> tuple[ScriptedPatient, list]:
     """A shipped scenario's scripted patient, played the clinician's lines in turn: the engine and every reply."""
     engine = ScriptedPatient(load_scenario(SCENARIOS[scenario_id]))

@@ -9,11 +9,7 @@ import pytest
 from simulator.patient.followup import repeated
 from simulator.scenario import load_scenario
 
-from conftest import SCENARIOS, play, starts_with_one_of
-
-
-def pool(name: str, scenario_id: str) -> tuple[str, ...]:
-    return load_scenario(SCENARIOS[scenario_id]).lines[name]
+from conftest import SCENARIOS, play, pool, starts_with_one_of
 
 
 @pytest.mark.parametrize(("scenario_id", "opening", "agenda"), [

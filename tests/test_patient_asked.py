@@ -17,7 +17,7 @@ from conftest import SCENARIOS, play
 
 
 def _fact(engine: ScriptedPatient, fact_id: str):
-    return next(f for f in engine.scenario.facts if f.id == fact_id)
+    return engine.scenario.fact(fact_id)
 
 
 def says(reply: str, lines) -> bool:
@@ -421,7 +421,7 @@ def test_go_on_gets_a_little_more_about_what_they_were_saying_not_a_bare_mm() ->
     last = replies[-1].decision
     assert last.analysis.has("backchannel") and last.disclosed == ()  # nothing new told on a back-channel
     # what the nights are like: more of the cough they were telling, not a hint of something else
-    night = next(f for f in engine.scenario.facts if f.id == "night_cough")
+    night = engine.scenario.fact("night_cough")
     assert last.cue is None and replies[-1].text in night.detail("what_like"), replies[-1].text
 
 
@@ -711,7 +711,7 @@ def test_go_on_after_something_told_brings_a_little_more_of_it_when_no_hint_is_l
     told = {f.id for f in replies[1].decision.disclosed} | {f.id for f in replies[1].decision.touched_known}
     assert "hypo_fear" in told, replies[1].text
     engine.state.missed_run = 9  # no hint left to drop: only more of what was said
-    fact = next(f for f in engine.scenario.facts if f.id == "hypo_fear")
+    fact = engine.scenario.fact("hypo_fear")
     more = engine.respond("Mm, go on.", 4, replies[1].text)
     assert more.decision.carry_on and not more.decision.disclosed and more.decision.cue is None
     carried_on = (*fact.says, *fact.detail("what_like"), *fact.detail("why"))  # its telling, or what it was like, or why
@@ -744,5 +744,5 @@ def test_after_a_summary_the_question_asks_about_what_it_names_not_what_was_summ
     ])
     told = {f.id for f in replies[1].decision.disclosed}
     assert {"reliever_overuse", "skips_preventer"} <= told, replies[1].text
-    blue = next(f for f in engine.scenario.facts if f.id == "reliever_overuse")
+    blue = engine.scenario.fact("reliever_overuse")
     assert replies[-1].decision.touched_known[0] is blue, replies[-1].text

@@ -25,7 +25,7 @@ TWO_PLANS = [
 
 
 def says_back(scenario_id: str, plan_id: str) -> tuple[str, ...]:
-    return next(p for p in load_scenario(SCENARIOS[scenario_id]).accept_plans if p.id == plan_id).says_back
+    return load_scenario(SCENARIOS[scenario_id]).accepted_plan(plan_id).says_back
 
 
 def said(text: str, lines: tuple[str, ...]) -> bool:
@@ -102,7 +102,7 @@ def test_a_second_plan_offered_beside_the_first_is_the_one_taken_up() -> None:
     lines = [*TWO_PLANS[:3], "Paracetamol by the clock and the gel, good. And our pharmacist could go through your tin with you. Would that help?"]
     engine, replies = play(MAGGIE, lines)
     assert engine.director.state.plans_agreed == ["gel_and_paracetamol", "pharmacist_review"]
-    assert not said(replies[-1].text, next(p for p in load_scenario(SCENARIOS[MAGGIE]).accept_plans if p.id == "gel_and_paracetamol").says), replies[-1].text
+    assert not said(replies[-1].text, load_scenario(SCENARIOS[MAGGIE]).accepted_plan("gel_and_paracetamol").says), replies[-1].text
 
 
 @pytest.mark.parametrize("line", [

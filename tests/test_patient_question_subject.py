@@ -5,17 +5,12 @@ order laid out at more length still agreed to; a goodbye said in the past tense 
 from __future__ import annotations
 
 from simulator.analysis import TurnReader
-from simulator.scenario import load_scenario
 
-from conftest import SCENARIOS, play, starts_with_one_of
+from conftest import play, pool, starts_with_one_of
 
 MAGGIE = "ckd-pain-multimorbidity"
 MAGGIE_OPENS = "Hello Maggie, come in and sit down. What can I do for you today?"
 KIDNEY_WORRY = "When you got our letter about your kidneys, what went through your mind?"
-
-
-def pool(name: str, scenario_id: str) -> tuple[str, ...]:
-    return load_scenario(SCENARIOS[scenario_id]).lines[name]
 
 
 def test_a_question_after_news_is_about_what_it_names_not_what_the_news_named() -> None:

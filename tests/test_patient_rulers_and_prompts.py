@@ -9,17 +9,11 @@ import re
 
 import pytest
 
-from simulator.scenario import load_scenario
-
-from conftest import SCENARIOS, play
+from conftest import play, pool
 
 DEREK = "copd-low-mood"
 PAT = "heart-failure-carer"
 HELLO = "Hello, come on in and have a seat. How have you been?"
-
-
-def pool(name: str, scenario_id: str) -> tuple[str, ...]:
-    return load_scenario(SCENARIOS[scenario_id]).lines[name]
 
 
 def numbers(text: str) -> list[int]:
@@ -79,7 +73,7 @@ def test_tell_me_more_about_something_named_is_a_question_about_it() -> None:
 @pytest.mark.parametrize("line", ["Go on.", "Mm. Go on, I'm listening.", "mm go on"])
 def test_asked_to_go_on_after_telling_something_they_carry_it_on_not_drop_a_hint(line: str) -> None:
     engine, replies = play(PAT, [HELLO, "Have you been weighing yourself at home?"])
-    weighing = next(f for f in engine.scenario.facts if f.id == "not_weighing")
+    weighing = engine.scenario.fact("not_weighing")
     assert [f.id for f in replies[1].decision.disclosed] == ["not_weighing"], replies[1].text
     reply = engine.respond(line, 4, replies[1].text)
     # the scales, the glasses, then why: more of the same telling ("And first thing I'm straight in the kitchen..."),

@@ -10,18 +10,13 @@ from __future__ import annotations
 import pytest
 
 from simulator.analysis.reader import TurnReader
-from simulator.scenario import load_scenario
 
-from conftest import SCENARIOS, play, starts_with_one_of
+from conftest import fact, knows, play, pool, starts_with_one_of
 
 MAGGIE = "ckd-pain-multimorbidity"
 DEREK = "copd-low-mood"
 MARTIN = "hypertension-proactive"
 HELLO = "Hello, come on in and have a seat. What can I do for you today?"
-
-
-def pool(name: str, scenario_id: str) -> tuple[str, ...]:
-    return load_scenario(SCENARIOS[scenario_id]).lines[name]
 
 
 MAGGIE_TOLD = [
@@ -73,8 +68,7 @@ def test_asked_what_worries_them_about_nothing_named_they_still_tell_it() -> Non
     "Do the ibuprofen work for you, would you say?",
 ])
 def test_asked_whether_a_told_thing_helps_they_say_how_much(line: str) -> None:
-    scenario = load_scenario(SCENARIOS[MAGGIE])
-    helps = next(f for f in scenario.facts if f.id == "otc_ibuprofen").detail("difference")
+    helps = fact(MAGGIE, "otc_ibuprofen").detail("difference")
     engine, replies = play(MAGGIE, [HELLO, "Tell me about your back and your knees, how have they been?", line])
     assert "otc_ibuprofen" in engine.director.state.disclosed  # told before it was asked whether it helps
     assert any(line_ in replies[-1].text for line_ in helps), replies[-1].text
@@ -86,8 +80,7 @@ def test_asked_whether_a_told_thing_helps_they_say_how_much(line: str) -> None:
     "How many years were you a painter and decorator, roughly?",
 ])
 def test_asked_about_their_own_trade_they_talk_about_their_work(line: str) -> None:
-    scenario = load_scenario(SCENARIOS[DEREK])
-    work = next(k for k in scenario.patient.knows if k.about == "work")
+    work = knows(DEREK, "work")
     said = [*work.says, *(s for _, lines in work.details for s in lines)]
     _, replies = play(DEREK, [HELLO, line])
     assert "stairs" not in replies[-1].text, replies[-1].text

@@ -12,23 +12,14 @@ import yaml
 
 from simulator.analysis import TurnReader
 from simulator.patient import ScriptedPatient
-from simulator.scenario import load_scenario
 from simulator.scenario.model import build_scenario
 
-from conftest import SCENARIOS, play, starts_with_one_of
+from conftest import SCENARIOS, fact, knows, play, starts_with_one_of
 
 
 @pytest.fixture(scope="module")
 def reader() -> TurnReader:
     return TurnReader()
-
-
-def knows(scenario_id: str, about: str):
-    return next(k for k in load_scenario(SCENARIOS[scenario_id]).patient.knows if k.about == about)
-
-
-def fact(scenario_id: str, fact_id: str):
-    return next(f for f in load_scenario(SCENARIOS[scenario_id]).facts if f.id == fact_id)
 
 
 def after_telling(scenario_id: str, opening: str, telling: str, question: str, fact_id: str) -> tuple:

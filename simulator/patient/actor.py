@@ -17,7 +17,7 @@ import re
 from collections.abc import Sequence
 
 from simulator.analysis.lexicon import Lexicon
-from simulator.patient.asking import asks_after_leave, asks_leave, says_back
+from simulator.patient.asking import asks_leave, questions_after_leave, says_back
 from simulator.patient.director import Decision
 from simulator.patient.followup import closest, gist, more_of, repeated, told_holds_it, told_so_far
 from simulator.patient.plan_voice import PlanVoice
@@ -195,7 +195,7 @@ class ScriptedActor(PlanVoice):
                 return self._pick(f"cue:{taken[1].id}", taken[1].says, turn, state)
             more = self._more_of(previous_fact, state) if decision.carry_on else None
             return more or pick("backchannel")
-        if asks_leave(a) and not asks_after_leave(a):  # "Can I explain? <the explanation>": what was said, not a go-ahead after it
+        if asks_leave(a) and not questions_after_leave(a):  # "Can I explain? <the explanation>": what was said, not a go-ahead after it
             asked_at = max((h.end for h in a.hits if h.code == "ask_permission"), default=len(a.text))
             mark = a.text.find("?", asked_at)  # "Can I explain | the difference between the two?": the asking runs to its mark
             asked_at = mark + 1 if mark != -1 and not re.search(r"[.!]", a.text[asked_at:mark]) else asked_at

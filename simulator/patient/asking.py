@@ -68,10 +68,6 @@ def questions_after_leave(analysis: TurnAnalysis) -> tuple[str, ...]:
     )
 
 
-def asks_after_leave(analysis: TurnAnalysis) -> bool:
-    return bool(questions_after_leave(analysis))
-
-
 def only_tells(analysis: TurnAnalysis, topics_in: Callable[[str], tuple[str, ...]]) -> bool:
     """The turn tells the patient something and asks nothing but "Does that make sense?", "Can I explain?",
     "Does that suit?" or nothing at all ("If you get a temperature, ring us the same day."). `topics_in` is the

@@ -12,7 +12,7 @@ from simulator.analysis.lexicon import Lexicon
 from simulator.patient.director import Decision
 from simulator.patient.followup import REPEAT_STOP, closest, stems
 from simulator.patient.state import PatientState
-from simulator.scenario.model import Plan, Scenario
+from simulator.scenario.model import Scenario
 
 PLANS_SAID_BACK = 2  # asked to say back what was agreed, no plan named: the latest this many
 
@@ -68,14 +68,14 @@ class PlanVoice:
             then = told or self._what_if(turn, state)
         # the latest of each behaviour: "the one inhaler that does both" then "the brown one by the toothbrush" are one
         # change chosen twice, not two
-        latest = list({self._behaviour_of(i): i for i in state.plans_agreed}.values())
+        latest = list({self.scenario.behaviour_of(i): i for i in state.plans_agreed}.values())
         # an idea of their own that the clinician went past ("I could walk to the end of the road") is not said back as
         # agreed, unless the clinician backed it, it is the latest or the request names it
         source = {p["plan"]: p["source"] for p in state.plans}
         taken = [i for i in latest if source.get(i) != "patient" or i in state.endorsed or i == latest[-1]]
         ids = [i for i in latest if i in decision.plans_named] or taken[-PLANS_SAID_BACK:]
         if len(ids) == 1 and not then:  # asked again: "As I said, ..."
-            agreed = self._accepted(ids[0])
+            agreed = self.scenario.accepted_plan(ids[0])
             if agreed is not None and agreed.says_back:
                 return self._remembered(f"back:{agreed.id}", agreed.says_back, decision, state)
             return self._pick("teach_back", self.scenario.lines["teach_back"], turn, state).replace("{plan}", self._plan_label(ids[0]))
@@ -85,22 +85,15 @@ class PlanVoice:
 
     def _in_own_words(self, plan_id: str, turn: int, state: PatientState) -> str:
         """An agreed plan as they would say it back, else its label."""
-        plan = self._accepted(plan_id)
+        plan = self.scenario.accepted_plan(plan_id)
         own = plan.says_back if plan is not None else ()
         return self._pick(f"back:{plan_id}", own, turn, state) if own else self._plan_label(plan_id).capitalize() + "."
 
     def _what_if(self, turn: int, state: PatientState) -> str:
         return self._pick("what_if", self.scenario.lines["what_if"], turn, state)
 
-    def _accepted(self, plan_id: str) -> Plan | None:
-        return next((p for p in self.scenario.accept_plans if p.id == plan_id), None)
-
-    def _behaviour_of(self, plan_id: str) -> str:
-        plan = self._accepted(plan_id)
-        return plan.behaviour if plan is not None and plan.behaviour else plan_id
-
     def _plan_label(self, plan_id: str) -> str:
-        plan = self._accepted(plan_id)
+        plan = self.scenario.accepted_plan(plan_id)
         behaviour = next((b for b in self.scenario.patient.behaviours if plan and b.id == plan.behaviour), None)
         return behaviour.label if behaviour else plan_id.replace("_", " ")
 

@@ -91,7 +91,7 @@ class Planner:
     def _hurdle(self) -> PlanOutcome:
         """What stands in the way of the plan agreed (or of any, with none): a plan they feel sure of has small
         hurdles ("Just remembering it"), not a reason it cannot work."""
-        agreed = self._plan_by_id(self.state.plan_agreed) if self.state.plan_agreed else None
+        agreed = self.scenario.accepted_plan(self.state.plan_agreed) if self.state.plan_agreed else None
         sure = agreed is not None and self._confidence(agreed) >= agreed.min_confidence + self.limits["sure_of_plan"]
         return PlanOutcome("foreseen" if sure else "barrier", agreed)
 
@@ -116,9 +116,6 @@ class Planner:
         behaviour = plan.behaviour or next(iter(self.state.confidence))
         return self.state.confidence.get(behaviour, 0)
 
-    def _plan_by_id(self, plan_id: str) -> Plan | None:
-        return next((plan for plan in self.scenario.accept_plans if plan.id == plan_id), None)
-
     def rulers(self, analysis: TurnAnalysis, text: str, scaled: bool) -> tuple[Ruler, ...]:
         """The ruler the turn asks; both, importance first, when a scale asks how important and how sure in one turn
         ("Out of ten, how important is it, and how confident are you?")."""
@@ -132,7 +129,7 @@ class Planner:
         behaviours = self.scenario.patient.behaviours
         chosen = next((b for b in behaviours if set(b.topics) & analysis.engaged_topics), None)
         if chosen is None and self.state.plan_agreed:
-            plan = self._plan_by_id(self.state.plan_agreed)
+            plan = self.scenario.accepted_plan(self.state.plan_agreed)
             chosen = next((b for b in behaviours if plan and b.id == plan.behaviour), None)
         chosen = chosen or behaviours[0]
         value = getattr(self.state, kind)[chosen.id]

@@ -166,6 +166,14 @@ class Scenario:
     def fact(self, fact_id: str) -> Fact:
         return next(f for f in self.facts if f.id == fact_id)
 
+    def accepted_plan(self, plan_id: str) -> Plan | None:
+        return next((p for p in self.accept_plans if p.id == plan_id), None)
+
+    def behaviour_of(self, plan_id: str) -> str:
+        """The behaviour a plan changes (the plan's own id if it names none): plans for one behaviour replace each other."""
+        plan = self.accepted_plan(plan_id)
+        return plan.behaviour if plan is not None and plan.behaviour else plan_id
+
     @property
     def hidden_facts(self) -> tuple[Fact, ...]:
         return tuple(f for f in self.facts if f.hidden)
