@@ -82,6 +82,10 @@ def test_id_and_ill_typed_without_an_apostrophe_are_read_by_the_word_after(typed
     ("Cheers my lover, see you dreckly.", True),
     ("Give us a ring if it plays up.", False),
     ("I'll speak to you on Friday about the results, and then we can decide.", False),
+    ("Go on, get yourself home before the rain comes.", True),
+    ("Right, you get off and enjoy your weekend.", True),
+    ("How do you get yourself home after a night shift?", False),
+    ("So you get off the bus and then what?", False),
 ])
 def test_a_goodbye_with_a_door_left_open_still_ends(turn: str, ends: bool) -> None:
     assert reader.analyse(turn).goodbye is ends
@@ -94,3 +98,47 @@ def test_a_reflection_of_something_said_before_takes_up_nothing_of_the_last_turn
     assert "reflection" in about_ken.codes and about_ken.context_topics == ()
     # empathy that names nothing of its own still takes up what they have just said
     assert heart.analyse("That sounds hard.", said).context_topics
+
+
+# A menu in the clinician's own words names no plan by the scenario's keywords ("the grey one every morning" is not
+# "kettle"); asked to pick from it, the patient picks one whose behaviour it names, and tells no hidden fact instead.
+# Written for this test in voices of my own, not taken from the everyday sets.
+DEREK_OPENS = "Morning Derek, come on in. How have you been keeping?"
+
+
+@pytest.mark.parametrize("menu", [
+    "There's a few things we could try: the grey one every morning, another go at rehab in a smaller group, or some help "
+    "with the cigarettes. I don't want to pile it all on. Which one would you pick to start with?",
+    "so um we could get the inhalers sorted have another go at the classes look at the smoking or have a chat about how "
+    "youve been feeling which one feels most doable to start with",
+])
+def test_a_menu_in_the_clinicians_words_gets_a_pick_not_a_fact_or_a_muddle(menu: str) -> None:
+    warm = "That sounds like a rotten winter, love. It must really get you down, not being able to do what you used to."
+    engine, replies = play("copd-low-mood", [DEREK_OPENS, warm, menu])
+    decision = replies[-1].decision
+    assert decision.plan is not None and decision.plan.kind in ("agreed", "leaning"), decision.plan
+    assert decision.plan.plan is not None and decision.plan.plan.behaviour in ("inhalers", "activity")
+    assert not decision.stacked and decision.disclosed == (), (decision.disclosed, replies[-1].text)
+    plan = decision.plan.plan
+    assert starts_with_one_of(replies[-1].text, plan.says if decision.plan.kind == "agreed" else plan.leans), replies[-1].text
+
+
+def test_a_choice_between_what_may_be_true_is_not_a_menu_of_plans() -> None:
+    # "either you've a stash or you've stopped it": which is true, nothing to take up
+    engine, replies = play("hypertension-proactive", [
+        "Morning Martin, come in. What can I do for you?",
+        "The computer says your last prescription went out four months ago. So either you've a stash in a drawer or you've "
+        "stopped them. No row either way. Which is it?",
+    ])
+    assert replies[1].decision.plan is None or replies[1].decision.plan.kind != "agreed", replies[1].decision.plan
+    assert engine.state.plans_agreed == []
+
+
+def test_a_ruler_that_names_the_plan_asks_how_sure_and_agrees_nothing() -> None:
+    # unpunctuated, the reader may not code the ruler; its kind is still confidence, and a ruler offers no plan
+    engine, replies = play("copd-low-mood", [
+        DEREK_OPENS,
+        "the grey one with your first cup of tea ok and out of ten how sure are you that you could do that every morning",
+    ])
+    assert replies[1].decision.ruler is not None and replies[1].decision.plan is None
+    assert engine.state.plans_agreed == []

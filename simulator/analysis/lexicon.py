@@ -102,6 +102,7 @@ class Lexicon:
     asks_for_questions: re.Pattern[str]  # "Anything you want to ask me?": their questions, not whether they followed
     reaction_checks: re.Pattern[str]  # "How does that sit with you?" after telling them something: how it landed
     offers_to_show: re.Pattern[str]  # "Can I show you one wee thing?": agreed to, like an order proposed
+    plan_menu: re.Pattern[str]  # "...or the weekly jab. What do you fancy?": things to do on offer, not facts to pick between
     asks_what_they_do: re.Pattern[str]  # "What do you do when that happens?": how they cope now, not a plan
     asks_what_matters: re.Pattern[str]  # "What matters most to you?": what they hope for
     asks_if_a_worry: re.Pattern[str]  # "Is money a worry as well?": whether something named worries them
@@ -219,6 +220,7 @@ def shared_lexicon() -> Lexicon:
         asks_for_questions=re.compile(codes_data["asks_for_questions"], FLAGS),
         reaction_checks=re.compile(codes_data["reaction_checks"], FLAGS),
         offers_to_show=re.compile(codes_data["offers_to_show"], FLAGS),
+        plan_menu=re.compile(codes_data["plan_menu"], FLAGS),
         asks_what_they_do=re.compile(codes_data["asks_what_they_do"], FLAGS),
         asks_what_matters=re.compile(codes_data["asks_what_matters"], FLAGS),
         asks_if_a_worry=re.compile(codes_data["asks_if_a_worry"], FLAGS),

@@ -104,6 +104,12 @@ def asks_to_choose(analysis: TurnAnalysis, text: str) -> bool:
     return analysis.has("goal_setting") or (analysis.has("options") and bool(_PICK.search(text)))
 
 
+def question_asks_to_pick(analysis: TurnAnalysis) -> bool:
+    """The question itself asks them to pick ("...or the weekly jab. What do you fancy?"), not only a word somewhere
+    in the turn ("...which is higher than we'd like. Does that make sense?")."""
+    return analysis.kind == "choice" or any(_PICK.search(question) for question in analysis.asked)
+
+
 def chooses(reply: str) -> bool:
     """A reply that picks or sets something: words of its own, neither a refusal, a don't-know nor a question."""
     refuses = reply.rstrip().endswith("?") or _DECLINES.search(reply) or _UNSURE.search(reply)

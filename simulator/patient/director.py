@@ -98,7 +98,7 @@ class Director:
         defaults = resources.data_file("affect.yaml")["effects"]
         self.effects = {**defaults, **scenario.effects}
         self.cues = CueTracker(scenario, self.state)
-        self.planner = Planner(scenario, self.state, self.limits, self.reader.lexicon.obstacle_questions)
+        self.planner = Planner(scenario, self.state, self.limits, self.reader.lexicon.obstacle_questions, self.reader.lexicon.plan_menu)
         self._own_topics = frozenset(scenario.topics) - frozenset(self.reader.lexicon.shared_topics)  # this patient's own subjects
         self._fact_words = {f.id: self.reader.topics.content(" ".join(f.says).lower()) for f in scenario.facts}
         self._facts = {f.id: f for f in scenario.facts}
@@ -134,15 +134,16 @@ class Director:
         shows, leave = self.reader.lexicon.offers_to_show.search, self.reader.lexicon.leave_asks.search
         offers_to_show = bool(shows(analysis.text.lower())) and all(shows(q.lower()) or leave(q.lower()) for q in analysis.asked)
         proposal = not opening and (proposes(analysis, self.reader.lexicon) or offers_to_show)
-        # a safety-net or what happens next, said in one breath with a question mark, names many things but asks none of them
-        stacked = analysis.stacked and not opening and not proposal and not analysis.has("safety_net", "follow_up")
+        # offered options ("the grey one every morning, another go at rehab...") and asked to pick: a choice, not their life
+        # story (a hurdle or an idea of their own may still come out); a menu of nothing they have a plan for is talked about
+        choosing = plans.asked_to_pick(analysis, text) and (self.planner.names_a_plan(text) or self.planner.picks_from_menu(analysis, text))
+        # a safety-net or what happens next, said in one breath with a question mark, names many things but asks none of
+        # them; nor does a menu
+        menu = choosing or self.planner.offers_a_menu(analysis, text)
+        stacked = analysis.stacked and not opening and not proposal and not menu and not analysis.has("safety_net", "follow_up")
         # a turn that tells (explains, safety-nets, offers) and asks only whether it made sense or may go on asks
         # nothing about their life: nothing comes out of it, and nothing told is said again
         tells = (only_tells(analysis, self.reader.topics_in) or proposal) and not opening
-        # offered options and asked to pick ("Which would you be happy to start with?"): a choice, not their life story
-        # (what stands in the way of one of them, or an idea of their own, may still come out); a menu of nothing they have
-        # a plan for is talked about
-        choosing = plans.asked_to_pick(analysis, text) and self.planner.names_a_plan(text)
         # who else knows of it ("Does anyone at work know you've got asthma?") asks nothing new of them
         # and who helps them ("Anybody popping in to check on you?") asks nothing new of them either
         # and who they live with ("Who's at home with you?") is their household, not a hidden worry about it

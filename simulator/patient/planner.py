@@ -15,6 +15,7 @@ from simulator.scenario.model import Plan, Scenario
 
 _CONFIDENCE_RULER = re.compile(r"confiden|how sure", re.I)
 _IMPORTANCE_RULER = re.compile(r"\bimportan|\bhow much does it matter|\bhow much it matters", re.I)
+RULERS = ("confidence", "importance")  # asked in words or out of ten, however the reader codes it ("...and out of ten how sure")
 AFTER_A_RULER = ("ruler_up", "ruler_why")  # "what would take it higher?", "why not lower?": no number again, and no plan
 
 
@@ -33,40 +34,39 @@ class Ruler:
 
 
 class Planner:
-    def __init__(self, scenario: Scenario, state: PatientState, limits: dict[str, Any], obstacles: re.Pattern[str]):
+    def __init__(self, scenario: Scenario, state: PatientState, limits: dict[str, Any], obstacles: re.Pattern[str], menu: re.Pattern[str]):
         self.scenario, self.state, self.limits = scenario, state, limits
         self._obstacles = obstacles  # the lexicon's obstacle_questions
+        self._menu_words = menu  # the lexicon's plan_menu
         self._accept = [(plan, keyword_pattern(plan.keywords)) for plan in scenario.accept_plans]
         self._reject = [(plan, keyword_pattern(plan.keywords)) for plan in scenario.reject_plans]
 
     def plan(self, analysis: TurnAnalysis, text: str, turn: int, events: tuple[str, ...]) -> PlanOutcome | None:
         """What the turn does to a plan: one agreed, proposed by them, called off, a hurdle, or no idea."""
-        state = self.state
-        if analysis.has("scale_question") or analysis.kind in AFTER_A_RULER or says_back(analysis):
+        if analysis.has("scale_question") or analysis.kind in (*AFTER_A_RULER, *RULERS) or says_back(analysis):
             return None  # a ruler (and what would move it) asks how they feel about a change, a teach-back what was agreed; neither offers one
+        outcome = self._plan(analysis, text, turn, events)
+        if outcome is not None and outcome.kind not in _NOTHING_TAKEN_UP or "lecturing" in events:
+            return outcome
+        # a menu in the clinician's own words ("the grey one every morning, another go at rehab... which would you start
+        # with?") that names no plan by its keywords: one of the plans whose behaviour it names is picked, not a hurdle
+        menu = self._menu(analysis, text)
+        return self._take_up(menu, True, turn) if menu else outcome
+
+    def _plan(self, analysis: TurnAnalysis, text: str, turn: int, events: tuple[str, ...]) -> PlanOutcome | None:
+        state = self.state
         # asked to choose ("Which way are you leaning?"), what it names is on offer
         # (asked what they would like to try, the plan is theirs: below)
         picking = plans.asked_to_pick(analysis, text)
         choosing = picking and not analysis.has("goal_setting")
         offering = (plans.offers_plan(analysis, text) or choosing) and "lecturing" not in events
-        # offered a menu, the first they feel able to do ("paracetamol regular, the physio, or a pill box"), else the first named;
-        # one not yet agreed before one said back in the same breath ("Paracetamol and the gel, good. And the pharmacist could
-        # go through your tin. Would that help?" offers the pharmacist)
         named_all = _named(self._accept, text)
-        able = [p for p in named_all if self._able(p)]
-        named = next((p for p in able if p.id not in state.plans_agreed), able[0] if able else named_all[0] if named_all else None)
         rejected = _first_named(self._reject, text)
         if offering:  # a plan of their own named again as the way forward is the clinician's too ("...sounds a good start")
             own = {p["plan"] for p in state.plans if p["source"] == "patient"}
             state.endorsed.extend(p.id for p in named_all if p.id in own and p.id not in state.endorsed)
-        if named and offering:
-            if self._able(named) and state.affect != "guarded":
-                state.agree(named.id, "clinician", turn)
-                return PlanOutcome("agreed", named)
-            # asked to pick from a menu, not yet sure of any: the one they lean to, named, hesitantly (not agreed)
-            if named.leans and state.affect != "guarded" and (len(named_all) > 1 or picking):
-                return PlanOutcome("leaning", named)
-            return PlanOutcome("barrier", named)
+        if named_all and offering:
+            return self._take_up(named_all, picking, turn)
         if rejected and offering:
             return PlanOutcome("rejected", rejected)
         if analysis.kind == "barrier" and not analysis.has("goal_setting"):  # "What could make it hard?": a hurdle, not a plan
@@ -77,8 +77,8 @@ class Planner:
             return self._hurdle()
         if not state.plan_agreed and not analysis.has("goal_setting") and self._obstacles.search(text.lower()):
             return PlanOutcome("barrier")  # asked what got in the way, with nothing agreed: their hurdles, not a plan
-        ready = state.activation_level >= 3 or (state.activation_level >= 2 and state.affect == "open")
-        feasible = [p for p, _ in self._accept if p.id not in state.plans_agreed and p.proposes and self._able(p)]
+        ready = self._ready()
+        feasible = self._feasible()
         on_topic = [p for p in feasible if self._plan_topics(p) & analysis.engaged_topics]
         if ready and (on_topic or feasible):
             choice = (on_topic or feasible)[0]
@@ -88,6 +88,14 @@ class Planner:
             return None
         return PlanOutcome("barrier" if ready else "no_idea")
 
+    def _ready(self) -> bool:
+        """Activated enough, or open enough, to put a plan of their own forward when asked."""
+        return self.state.activation_level >= 3 or (self.state.activation_level >= 2 and self.state.affect == "open")
+
+    def _feasible(self) -> list[Plan]:
+        """The plans they could propose themselves: not yet agreed, with words to propose them, and able to do."""
+        return [p for p, _ in self._accept if p.id not in self.state.plans_agreed and p.proposes and self._able(p)]
+
     def _hurdle(self) -> PlanOutcome:
         """What stands in the way of the plan agreed (or of any, with none): a plan they feel sure of has small
         hurdles ("Just remembering it"), not a reason it cannot work."""
@@ -95,9 +103,45 @@ class Planner:
         sure = agreed is not None and self._confidence(agreed) >= agreed.min_confidence + self.limits["sure_of_plan"]
         return PlanOutcome("foreseen" if sure else "barrier", agreed)
 
+    def _take_up(self, named_all: list[Plan], picking: bool, turn: int) -> PlanOutcome:
+        """Offered these plans: the first they feel able to do, agreed, else the first named ("paracetamol regular, the
+        physio, or a pill box"); one not yet agreed before one said back in the same breath ("Paracetamol and the gel,
+        good. And the pharmacist could go through your tin. Would that help?" offers the pharmacist)."""
+        state = self.state
+        able = [p for p in named_all if self._able(p)]
+        named = next((p for p in able if p.id not in state.plans_agreed), able[0] if able else named_all[0])
+        if self._able(named) and state.affect != "guarded":
+            state.agree(named.id, "clinician", turn)
+            return PlanOutcome("agreed", named)
+        # asked to pick from a menu, not yet sure of any: the one they lean to, named, hesitantly (not agreed)
+        if named.leans and state.affect != "guarded" and (len(named_all) > 1 or picking):
+            return PlanOutcome("leaning", named)
+        return PlanOutcome("barrier", named)
+
     def names_a_plan(self, text: str) -> bool:
-        """The turn names a plan the patient would take up."""
+        """The turn names a plan the patient would take up, by its keywords."""
         return bool(_named(self._accept, text))
+
+    def offers_a_menu(self, analysis: TurnAnalysis, text: str) -> bool:
+        """The turn asks them to pick from a menu naming no plan by its keywords but some by their behaviour (`_menu`)."""
+        return bool(self._menu(analysis, text))
+
+    def picks_from_menu(self, analysis: TurnAnalysis, text: str) -> bool:
+        """`offers_a_menu`, and they will pick from it rather than put forward a plan of their own (asked what they think of the options,
+        a ready patient makes one specific: `plan`)."""
+        if not self.offers_a_menu(analysis, text):
+            return False
+        own = analysis.has("goal_setting", "problem_solving") and not (analysis.has("problem_solving") and self.state.plan_agreed)
+        return not (own and self._ready() and self._feasible())
+
+    def _menu(self, analysis: TurnAnalysis, text: str) -> list[Plan]:
+        """Asked to pick from a menu of things to do that names no plan by its keywords, the plans whose behaviour it
+        names, in the scenario's order: a menu is said in the clinician's words, not the plan's."""
+        if _named(self._accept, text) or not (plans.asked_to_pick(analysis, text) and plans.question_asks_to_pick(analysis)):
+            return []
+        if not self._menu_words.search(text):
+            return []  # "So either you've a stash in a drawer or you've stopped it. Which is it?" offers nothing
+        return [plan for plan, _ in self._accept if self._plan_topics(plan) & set(analysis.topics)]
 
     def asked_about(self, text: str, topics: frozenset[str]) -> tuple[str, ...]:
         """The plans a request to say back what was agreed is about: those it names ("the gel"), else those whose
@@ -134,6 +178,9 @@ class Planner:
         chosen = chosen or behaviours[0]
         value = getattr(self.state, kind)[chosen.id]
         return Ruler(kind, chosen.id, int(round(value)), scaled)
+
+
+_NOTHING_TAKEN_UP = ("no_idea", "barrier", "foreseen")  # outcomes a menu pick replaces
 
 
 def _named(candidates: list[tuple[Plan, re.Pattern[str]]], text: str) -> list[Plan]:
