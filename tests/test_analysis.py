@@ -84,6 +84,9 @@ NEGATIVE = [
     ("closing", "Hello Mrs Adeyemi, thanks for coming back."),
     ("jargon", "Your HbA1c, which is a measure of your average sugar over three months, has gone up."),
     ("jargon", "That means you have high blood pressure, what we call hypertension."),
+    ("jargon", "Your long-term sugar test, the HbA1c, is 71 now."),  # named after the everyday thing it is
+    ("jargon", "So the main number, the eGFR, is a bit like a percentage of how well your kidneys filter."),
+    ("jargon", "So, the HbA1c — it is like the average sugar over three months — it was 58 last year."),
     # back-channels are not questions, even with a question mark
     ("open_question", "Mm?"),
     ("closed_question", "Okay."),

@@ -102,6 +102,9 @@ class Lexicon:
     asks_for_questions: re.Pattern[str]  # "Anything you want to ask me?": their questions, not whether they followed
     reaction_checks: re.Pattern[str]  # "How does that sit with you?" after telling them something: how it landed
     offers_to_show: re.Pattern[str]  # "Can I show you one wee thing?": agreed to, like an order proposed
+    news_good: re.Pattern[str]  # "...the good news is none of it means insulin": news that eases
+    news_bad: re.Pattern[str]  # "...it's gone up a fair bit": news that worries
+    asks_if_surprised: re.Pattern[str]  # "Does that surprise you?": whether they saw it coming
     plan_menu: re.Pattern[str]  # "...or the weekly jab. What do you fancy?": things to do on offer, not facts to pick between
     asks_what_they_do: re.Pattern[str]  # "What do you do when that happens?": how they cope now, not a plan
     asks_what_matters: re.Pattern[str]  # "What matters most to you?": what they hope for
@@ -221,6 +224,9 @@ def shared_lexicon() -> Lexicon:
         reaction_checks=re.compile(codes_data["reaction_checks"], FLAGS),
         offers_to_show=re.compile(codes_data["offers_to_show"], FLAGS),
         plan_menu=re.compile(codes_data["plan_menu"], FLAGS),
+        news_good=re.compile(codes_data["news_good"], FLAGS),
+        news_bad=re.compile(codes_data["news_bad"], FLAGS),
+        asks_if_surprised=re.compile(codes_data["asks_if_surprised"], FLAGS),
         asks_what_they_do=re.compile(codes_data["asks_what_they_do"], FLAGS),
         asks_what_matters=re.compile(codes_data["asks_what_matters"], FLAGS),
         asks_if_a_worry=re.compile(codes_data["asks_if_a_worry"], FLAGS),

@@ -17,7 +17,7 @@ import re
 from collections.abc import Sequence
 
 from simulator.analysis.lexicon import Lexicon
-from simulator.patient.asking import asks_leave, questions_after_leave, says_back
+from simulator.patient.asking import asks_leave, news_in, questions_after_leave, says_back
 from simulator.patient.director import Decision
 from simulator.patient.followup import closest, gist, more_of, repeated, told_holds_it, told_so_far
 from simulator.patient.plan_voice import PlanVoice
@@ -47,7 +47,7 @@ TOLD_WORDS = 6  # a sentence after "can I explain?" this short ("It's quite shor
 # What a clinician turn does that leaves a patient room to ask their own question: tells them something, or checks
 _ROOM_FOR_A_QUESTION = ("information", "advice", "options", "resources", "safety_net", "follow_up", "check_understanding", "summary", "backchannel")
 # Lines that say they followed, which a patient who has just said they are lost does not then say
-_FOLLOWED = ("information", "understood", "reaction", "acknowledge")
+_FOLLOWED = ("information", "understood", "reaction", "reaction_good", "reaction_bad", "surprised", "surprised_good", "surprised_bad", "acknowledge")
 TELLING_WORDS = 12  # a statement this long with no code is still information: acknowledged, not "Sorry?"
 
 
@@ -151,6 +151,15 @@ class ScriptedActor(PlanVoice):
             return "closing_unsaid"
         return "closing_agreed" if state.plan_agreed else "closing_not_agreed"
 
+    def _reaction(self, decision: Decision, state: PatientState) -> str:
+        """The pool for how news landed: eased or worried by it (asking.news_in), and whether it surprised them when
+        asked; the news is this turn's telling, else the explanation just before ("What do you make of that?")."""
+        a = decision.analysis
+        told = a.text if a.has("information", "advice") else (state.explained[-1] if state.explained else "")
+        news = news_in(told, self.lexicon)
+        base = "surprised" if any(self.lexicon.asks_if_surprised.search(q.lower()) for q in a.asked) else "reaction"
+        return f"{base}_{news}" if news else base
+
     def _fallback(self, decision: Decision, state: PatientState, previous_fact: str | None = None) -> str:
         """No fact, ruler or plan to voice: answer the kind of turn it was, in character."""
         a, lines, turn = decision.analysis, self.scenario.lines, decision.turn
@@ -158,7 +167,7 @@ class ScriptedActor(PlanVoice):
         if decision.proposal:  # "Your list first, then the tablets. OK?": yes, go on
             return pick("permission")
         if decision.reacting:  # "...most people never need dialysis. What do you make of that?": how it landed; an offer, a view on it
-            return pick("offer_explained" if decision.offer else "reaction")
+            return pick("offer_explained" if decision.offer else self._reaction(decision, state))
         # advice they did not ask for, rejected; not when to ring or come back, and not what a turn that also asks or feels with them asks
         rejected = "advice_without_permission" in decision.events and state.affect != "open" and not decision.showing
         if rejected and not a.has("safety_net", "empathy", "reflection", "follow_up") and not a.is_question:

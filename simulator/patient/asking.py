@@ -115,6 +115,15 @@ def asks_reaction(analysis: TurnAnalysis, lexicon: Lexicon, told_before: bool = 
     return all(lexicon.reaction_checks.search(q.lower()) for q in analysis.asked)
 
 
+def news_in(told: str, lexicon: Lexicon) -> str | None:
+    """How the news in a telling runs for the patient: "good", "bad", or None for neither. The last framing decides:
+    "...it's gone up a fair bit. The good news is none of it means insulin." is good news."""
+    low = told.lower()
+    good = max((m.end() for m in lexicon.news_good.finditer(low)), default=-1)
+    bad = max((m.end() for m in lexicon.news_bad.finditer(low)), default=-1)
+    return None if good == bad else "good" if good > bad else "bad"
+
+
 def proposes(analysis: TurnAnalysis, lexicon: Lexicon) -> bool:
     """Proposes what else the consultation will cover and asks, at most, whether that is all right ("I'd also like to
     look at your inhalers, if that's alright.", "Can I also squeeze in the kidneys?", "Your list first, then the tablets.

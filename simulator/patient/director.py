@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from simulator import resources
 from simulator.analysis import TurnAnalysis, TurnReader, plans
 from simulator.analysis.events import detect_events
-from simulator.analysis.features import stem
 from simulator.analysis.reader import STACKED_TOPICS
 from simulator.patient.asking import (
     HABITS,
@@ -36,6 +35,7 @@ from simulator.patient.planner import AFTER_A_RULER, Planner, PlanOutcome, Ruler
 from simulator.patient.sayback import said_back
 from simulator.patient.state import PatientState, thresholds
 from simulator.patient.subject import Subject
+from simulator.patient.words import TheirWords
 from simulator.scenario.model import Cue, Fact, Knowledge, Scenario
 from simulator.session.model import Disclosure
 
@@ -104,13 +104,14 @@ class Director:
         self._facts = {f.id: f for f in scenario.facts}
         self.subject = Subject(self.reader.lexicon)  # what the clinician last asked about, and when
         self._medicine_topics = next(with_topics for kind, _, _, with_topics in self.reader.lexicon.question_kinds if kind == "medicine_use")
-        self._their_terms = their_terms(scenario, self.reader.lexicon.jargon)  # "hypo" to a man whose fear is hypos
+        self.words = TheirWords(scenario, self.reader.lexicon.jargon, self.state)
         self.gate = Gate(scenario, self.state, self.ledger, self.limits, self.reader.lexicon, self._medicine_topics, self.reader.topics_in)
 
     def step(self, text: str, turn: int, previous_patient: str | None = None) -> Decision:
         """Take one clinician turn (its index in the session) and decide the patient's side of it."""
         state = self.state
         read = self.reader.analyse(text, previous_patient)  # as the grader reads it: the same input
+        self.words.heard(read)
         opening = state.clinician_turns == 0
         state.clinician_turns += 1
         events = detect_events(read, state)
@@ -261,7 +262,7 @@ class Director:
         closing = analysis.goodbye and not opening
         if closing:
             state.ended = True
-        confused = self._confused(analysis)
+        confused = self.words.confused(analysis)
         # "Show me how you use your inhaler": a demonstration, not the plan said back ("Show me what you'll do" is that)
         showing = technique or (asked_back and bool(lexicon.shows_how.search(low)) and not state.plan_agreed)
         # a clerking prompt, said without a question's shape ("next of kin and their name", "date of birth")
@@ -328,18 +329,7 @@ class Director:
             self.state.explained = [*self.state.explained, *told][-EXPLAINED_KEPT:]
 
     def heard_self(self, reply: str) -> None:
-        """What the patient said becomes theirs: a technical word they used is never jargon to them."""
-        own = self.state.own_words
-        for match in self.reader.lexicon.jargon.finditer(reply.lower()):
-            if match.group() not in own:
-                own.append(match.group())
-
-    def _confused(self, analysis: TurnAnalysis) -> bool:
-        """Unexplained jargon, for a patient who will not follow it, unless they used the word themselves."""
-        if self.scenario.patient.speech.health_literacy == "high":
-            return False
-        own = {stem(word) for word in self.state.own_words}  # "a hypo" said, "hypos" heard: their own word still
-        return any(h.code == "jargon" and stem(h.text.lower()) not in own and stem(h.text.lower()) not in self._their_terms for h in analysis.hits)
+        self.words.said(reply)
 
     def _knowledge(self, analysis: TurnAnalysis, touched_hidden: bool = False) -> Knowledge | None:
         """The thing the patient knows of their own life that best answers the question: by topic, then by
@@ -394,16 +384,6 @@ def misquoted_ruler(text: str, said: list[int] | None) -> int | None:
         return None
     quoted = {int(n) if n.isdigit() else NUMBER_WORDS.index(n) for n in _NUMBER.findall(first)}
     return said[-1] if not quoted & set(said) else None
-
-
-def their_terms(scenario: Scenario, jargon: re.Pattern[str]) -> frozenset[str]:
-    """The technical words the patient uses in their own lines (what they tell, know, hint at or ask): never jargon
-    to them, whether or not they have said them yet in this consultation."""
-    p = scenario.patient
-    lines = [*scenario.opening_says, *p.questions, *(line for c in scenario.cues for line in c.says)]
-    for says, details in [(f.says, f.details) for f in scenario.facts] + [(k.says, k.details) for k in p.knows]:
-        lines += [*says, *(line for _, options in details for line in options)]
-    return frozenset(stem(m.group()) for line in lines for m in jargon.finditer(line.lower()))
 
 
 def _clamp(value: float, low: float, high: float) -> float:
