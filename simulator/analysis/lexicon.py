@@ -100,6 +100,7 @@ class Lexicon:
     once_more: re.Pattern[str]  # "Have another go for me?": do again what they have just done
     before_you_go: re.Pattern[str]  # "Anything else before you go?": an invitation at the end, not the opening's
     asks_for_questions: re.Pattern[str]  # "Anything you want to ask me?": their questions, not whether they followed
+    invites_questions: re.Pattern[str]  # "Fire away with your questions.": an activated patient asks one
     reaction_checks: re.Pattern[str]  # "How does that sit with you?" after telling them something: how it landed
     offers_to_show: re.Pattern[str]  # "Can I show you one wee thing?": agreed to, like an order proposed
     news_good: re.Pattern[str]  # "...the good news is none of it means insulin": news that eases
@@ -221,6 +222,7 @@ def shared_lexicon() -> Lexicon:
         once_more=re.compile(codes_data["once_more"], FLAGS),
         before_you_go=re.compile(codes_data["before_you_go"], FLAGS),
         asks_for_questions=re.compile(codes_data["asks_for_questions"], FLAGS),
+        invites_questions=re.compile(codes_data["invites_questions"], FLAGS),
         reaction_checks=re.compile(codes_data["reaction_checks"], FLAGS),
         offers_to_show=re.compile(codes_data["offers_to_show"], FLAGS),
         plan_menu=re.compile(codes_data["plan_menu"], FLAGS),

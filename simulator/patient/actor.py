@@ -188,9 +188,14 @@ class ScriptedActor(PlanVoice):
                     told = told if told.startswith(("I ", "I'")) else told[:1].lower() + told[1:]
                     return f"So, {told} Is that right?"
                 return pick("demonstrate" if decision.showing else "teach_back_no_plan")
-        if a.has("check_understanding"):  # "Does that make sense?" is answered yes; "Any questions?" no, not just now
-            asks_for_questions = any(h.code == "check_understanding" and self.lexicon.asks_for_questions.search(h.text.lower()) for h in a.hits)
-            return pick("no_questions" if asks_for_questions else "understood")
+        # "Fire away with your questions.", "Any questions for me?": an activated patient's own question, if one is left
+        asks_for_questions = any(h.code == "check_understanding" and self.lexicon.asks_for_questions.search(h.text.lower()) for h in a.hits)
+        invited = asks_for_questions or bool(self.lexicon.invites_questions.search(a.text.lower()))
+        # (once a plan is agreed, their list may have been answered by it: "Will I still need a blue one?")
+        if invited and not state.plan_agreed and (question := self._own_question(decision, state, force=True)):
+            return question
+        if a.has("check_understanding") or invited:  # "Does that make sense?" is answered yes; "Any questions?" no, not just now
+            return pick("no_questions" if invited else "understood")
         if decision.stacked:
             return pick("stacked")
         if a.has("backchannel") or decision.carry_on:  # "Mm.", "Go on.", "Tell me a bit more about that."
