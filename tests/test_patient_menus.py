@@ -85,6 +85,18 @@ def test_id_and_ill_typed_without_an_apostrophe_are_read_by_the_word_after(typed
     ("Go on, get yourself home before the rain comes.", True),
     ("Right, you get off and enjoy your weekend.", True),
     ("How do you get yourself home after a night shift?", False),
+    # fresh test41/test42 goodbyes that did not end (2026-12-06): a place or time after the wish, a tag, a term of
+    # address with "me", a lower-case name in a transcript, "it's been a pleasure"
+    ("Okay Jade, lovely to meet you. Look after yourself on those nights, yes?", True),
+    ("okay gary thank you very much take care of yourself and stay safe at work", True),
+    ("Lovely to meet you, Maggie. You take care, me duck, and ring us if you're stuck with anything.", True),
+    ("Ta-ra pet, and look after yourself for once, eh?", True),
+    ("Thank you, Mr Hale. It's been a pleasure. Good afternoon to you.", True),
+    ("lovely take care derek and um tell your wife i said hello", True),
+    ("Right, go on then, take care Jade, and ring if anything's not right, honestly, don't sit on it.", True),
+    ("fair enough . that's all right . um , if it bothers you , that's why i recommended it", False),
+    ("the numbers are high that's all um look what about alcohol free beers", False),
+    ("Good afternoon to you, come on in and sit down.", False),
     ("So you get off the bus and then what?", False),
 ])
 def test_a_goodbye_with_a_door_left_open_still_ends(turn: str, ends: bool) -> None:

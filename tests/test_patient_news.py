@@ -45,3 +45,18 @@ def test_asked_how_news_lands_the_reaction_fits_the_news(scenario_id: str, openi
     last = replies[-1]
     assert last.decision.reacting and last.decision.disclosed == (), last.text
     assert starts_with_one_of(last.text, pool(pool_name, scenario_id)), (pool_name, last.text)
+
+
+def test_news_after_a_hint_does_not_take_the_hint_up() -> None:
+    # told something and asked how it lands, the patient's hint is not explored: the cat stays unsaid (issue 10: a cue is
+    # missed when the clinician "gives advice instead"); an open question about the hint's subject still explores it
+    opens = ["Hiya Jade, come on in. What's brought you in today?", "Has anything changed lately?"]
+    _, replies = play(JADE, opens)
+    assert replies[-1].decision.cue is not None and replies[-1].decision.cue.id == "since_things_changed"
+    told = "Your breathing tubes get swollen and twitchy, and the brown one calms that down over a few weeks. How does that sound?"
+    engine, after = play(JADE, [*opens, told])
+    assert after[-1].decision.cue_outcome is None or after[-1].decision.cue_outcome[0] != "taken_up", after[-1].decision.cue_outcome
+    assert "boyfriends_cat" not in engine.state.disclosed
+    explored = "Sounds like things have been a bit up in the air. What's changed at home?"
+    _, asked = play(JADE, [*opens, explored])
+    assert asked[-1].decision.cue_outcome is not None and asked[-1].decision.cue_outcome[0] == "taken_up"

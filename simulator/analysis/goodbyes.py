@@ -16,10 +16,12 @@ _NAME = r"[\s,]+(?:(?:mr|mrs|ms|miss|dr)\.?\s+)?[A-Z][\w'-]*"  # ", Mr Patel", "
 # alligator", "Cheerio the now, hen"
 _AFTER_GOODBYE = ("then", "now", "both", "all", "drive", "po", "y'hear", "you hear", "alligator", "again")
 _NAMED = re.compile(rf"(?:{_NAME})+[\s.!]*$")
+_LOWER_NAME = re.compile(r"[\s,]+[a-z][\w'-]*[\s.!]*$")
 _REPORTED = re.compile(r"\b(said|says|told|tells|asked|asks|wrote|called out|shouted)\b")  # "she said see you later"
 MAX_TAILS = 3  # "bye now, and I'll ring you Monday, and don't forget your bloods": tails cut one by one
 # A tag that waits for no answer after a goodbye: "Take care, yeah?", "See you in a month, okay?"
-_TAG = re.compile(r"[,\s]+(?:yeah|yes|ok|okay|alright|all right|right|aye|eh)\W*\?\s*$", re.I)
+# (or only its mark, the tag itself read as a filler: "look after yourself for once, eh?" is read "...for once,?")
+_TAG = re.compile(r"[,\s]+(?:yeah|yes|ok|okay|alright|all right|right|aye|eh)?\W*\?\s*$", re.I)
 QUESTION_WORDS = frozenset("what how why when where who which do does did is are can could would will any".split())
 
 
@@ -27,7 +29,7 @@ class Goodbyes:
     def __init__(self, lexicon: Lexicon):
         self.lexicon = lexicon
         terms = "|".join(re.escape(t).replace(r"\ ", " ") for t in (*_AFTER_GOODBYE, *lexicon.address_terms))
-        term = rf"[\s,]+(?:my\s+)?(?:{terms})"
+        term = rf"[\s,]+(?:my\s+|me\s+)?(?:{terms})"  # "You take care, me duck"
         self._address = re.compile(rf"(?:{_NAME}|{term})*[\s.!]*$")
         self._one_address = re.compile(rf"(?:{_NAME}|{term})[\s.!]*$")  # only the last: "Cheerio the now, hen" keeps "the now"
 
@@ -37,8 +39,14 @@ class Goodbyes:
         if not last_two:
             return False
         last = last_two[-1]
+        # said without punctuation, a goodbye's tail the model reads as asking ("lovely take care derek and tell your wife
+        # i said hello") asks nothing: no question mark, and the goodbye must still come at the end, tails aside
+        unpunctuated = not any(mark in unit.text for unit in last_two for mark in ".?!")
         if not last.asks and not last_asks:
             return any(self.says_goodbye(unit, questions) for unit in last_two)
+        if not last.asks and unpunctuated:  # ...the goodbye last, or said just before a tail that is all the last run says
+            tail_only = bool(self.lexicon.goodbye_tail.fullmatch(" " + last.text))
+            return self.says_goodbye(last, 0) or (tail_only and len(last_two) == 2 and self.says_goodbye(last_two[0], 0))
         untagged = self._without_tag(last) if last.asks else None
         return untagged is not None and self.says_goodbye(untagged, questions - 1)
 
@@ -88,4 +96,6 @@ class Goodbyes:
                 tried.add(form)
                 if goodbye.search(lower_same_length(form)):
                     return True
-        return False
+        # a transcript in lower case names them in lower case too: "lovely take care derek", "bye karen"
+        unnamed = _LOWER_NAME.sub("", said).rstrip(" ,")
+        return said == said.lower() and unnamed != said and bool(self.lexicon.goodbyes_before_a_name.search(unnamed))

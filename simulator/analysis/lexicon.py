@@ -122,6 +122,7 @@ class Lexicon:
     goodbye: re.Pattern[str]  # a last sentence that ends the consultation, matched at its end
     goodbye_anywhere: re.Pattern[str]  # the same words anywhere: a sentence without them cannot end with them
     goodbye_words: tuple[str, ...]  # the goodbye patterns one by one (for goodbye_filter)
+    goodbyes_before_a_name: re.Pattern[str]  # "take care jacqueline": a lower-case name may follow these in a transcript
     goodbye_tail: re.Pattern[str]  # what may follow a goodbye in its sentence (thanks, a wish), matched at the end
     welcome: re.Pattern[str]  # an invitation in or to sit down: the sentence greets, whatever else it says
     # kind, topics, patterns, and the topics one of which the turn must also name (empty: none needed)
@@ -245,6 +246,7 @@ def shared_lexicon() -> Lexicon:
         goodbye_words=tuple(codes_data["goodbyes"]),
         welcome=_alternation(codes_data["welcomes"]),
         # matched on the sentence as said (its names keep their capitals), so without regard to case
+        goodbyes_before_a_name=re.compile(codes_data["goodbyes_before_a_name"], FLAGS),
         goodbye_tail=re.compile(r"[\s,;-]+(?:and\s+)?(?:" + "|".join(f"(?:{p})" for p in codes_data["goodbye_tails"]) + r")\W*$", re.IGNORECASE),
         question_kinds=tuple(
             (kind, frozenset(spec.get("topics", ())), _alternation(spec["patterns"]), frozenset(spec.get("with_topics", ())))

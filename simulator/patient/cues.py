@@ -29,10 +29,13 @@ class CueTracker:
     def pending(self) -> dict | None:
         return next((r for r in reversed(self.state.cues) if r["outcome"] == "open"), None)
 
-    def outcome(self, analysis: TurnAnalysis, turn: int, carry_on: bool = False, checks_plan: bool = False) -> tuple[str, Cue] | None:
+    def outcome(
+        self, analysis: TurnAnalysis, turn: int, carry_on: bool = False, checks_plan: bool = False, asked_about: frozenset[str] | None = None
+    ) -> tuple[str, Cue] | None:
         """Whether this clinician turn took up the cue offered before it: ("taken_up" | "missed", cue). `carry_on`: the
         turn only asks them to go on ("Mm. Go on."); `checks_plan`: it asks them to say back the plan, which explores
-        nothing ("Tell me back what you'll do about the painkillers")."""
+        nothing ("Tell me back what you'll do about the painkillers"); `asked_about`: for a turn that tells them
+        something (explains, advises), the topics its questions name."""
         record = self.pending()
         if record is None:
             return None
@@ -41,7 +44,7 @@ class CueTracker:
             record["outcome"] = "missed"
             return None
         just_said = turn == record["turn"] + 1
-        explores = (carry_on and just_said) or (not checks_plan and self._explores(analysis, cue, just_said))
+        explores = (carry_on and just_said) or (not checks_plan and self._explores(analysis, cue, just_said, asked_about))
         if explores:
             record.update(outcome="taken_up", answered=turn)
             self.state.missed_run = 0
@@ -54,11 +57,15 @@ class CueTracker:
         return None
 
     @staticmethod
-    def _explores(analysis: TurnAnalysis, cue: Cue, just_said: bool) -> bool:
+    def _explores(analysis: TurnAnalysis, cue: Cue, just_said: bool, asked_about: frozenset[str] | None = None) -> bool:
         """The turn goes into what the cue hints at: its subject, or a bare "go on" to the reply that held it.
         A reflection of something else, a new subject ("Tell me about your week") or "anything else?" does not."""
         if analysis.has("agenda_setting"):
             return False  # "anything else?" asks for something new
+        if asked_about is not None and not analysis.has("reflection", "empathy"):
+            # telling them something (an explanation, advice) explores a hint only by an open question about its subject
+            # ("Cats can set it off. How do you get on with Liam's?"); "How does that sound?" asks how the news landed
+            return bool(set(cue.topics) & asked_about) and analysis.has("open_question")
         # what the patient said last is the cue's reply only straight after it, and a turn that names subjects of its
         # own is about those ("So it's the coughing at night that gets to you" does not take up the brown inhaler)
         taken_from_reply = set(analysis.context_topics) if just_said and not analysis.topics else set()

@@ -121,7 +121,8 @@ class Director:
         asks_more = read.word_count <= CARRY_ON_WORDS and not read.topics and bool(lexicon.tell_me_more.search(low_read))
         carry_on = bool(previous_patient and (read.has("backchannel") or asks_more) and lexicon.continuers.search(low_read))
         checks_plan = says_back(read, lexicon) and any(p.search(low_read) for p in (lexicon.asks_the_plan, lexicon.asks_what_if, lexicon.tells_someone))
-        cue_outcome = None if opening else self.cues.outcome(read, turn, carry_on, checks_plan)
+        telling_asks = frozenset(self.reader.topics_in(" ".join(read.asked))) if read.has("information", "advice") else None
+        cue_outcome = None if opening else self.cues.outcome(read, turn, carry_on, checks_plan, telling_asks)
         if cue_outcome:
             events = (*events, f"cue_{cue_outcome[0]}")
         self._apply_effects(read, events)
