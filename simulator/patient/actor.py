@@ -119,6 +119,9 @@ class ScriptedActor(PlanVoice):
         extra = [pick("jargon", lines["jargon"])] if decision.confused else []
         if decision.misquoted is not None:  # "A seven, that's good. Why a seven?" after they said four: "I said 4, actually." first
             extra.insert(0, pick("ruler_misquoted", lines["ruler_misquoted"]).replace("{value}", str(decision.misquoted)))
+        elif decision.misquoted_detail:  # "Your dad had a stroke at sixty-two": "Sixty-three, actually." first
+            corrected = pick("detail_misquoted", lines["detail_misquoted"]).replace("{value}", decision.misquoted_detail)
+            extra.insert(0, corrected[:1].upper() + corrected[1:])
         if essential:
             return extra + essential, []
         said = self._fallback(decision, state, previous_fact)

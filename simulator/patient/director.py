@@ -31,6 +31,7 @@ from simulator.patient.asking import (
 from simulator.patient.cues import CueTracker
 from simulator.patient.disclosure import Gate
 from simulator.patient.followup import SENTENCE_END, more_of, told_so_far
+from simulator.patient.misquotes import misquoted_detail, told_lines
 from simulator.patient.planner import AFTER_A_RULER, Planner, PlanOutcome, Ruler
 from simulator.patient.sayback import said_back
 from simulator.patient.state import PatientState, thresholds
@@ -86,6 +87,7 @@ class Decision:
     plans_named: tuple[str, ...] = ()  # asked to say back what was agreed, the plans the request names ("...about the painkillers")
     second_ruler: Ruler | None = None  # "how important, and how confident?" in one turn: the confidence one
     misquoted: int | None = None  # the ruler number they gave, when the clinician quotes another back ("A seven, that's good.")
+    misquoted_detail: str | None = None  # a number they told, as they said it, when the turn says it back wrong (misquotes.py)
 
 
 class Director:
@@ -315,6 +317,7 @@ class Director:
             knowledge, cue, cue_outcome, offer, showing, tells and analysis.is_question, carry_on, proposal, reacting,
             self.planner.asked_about(text, frozenset(analysis.topics)) if asked_back else (),
             rulers[1] if len(rulers) > 1 else None, misquoted,
+            None if opening else misquoted_detail(text, told_lines(state.last_lines), lexicon.echo_stopwords),
         )
 
     def _remember_telling(self, analysis: TurnAnalysis) -> None:
