@@ -46,7 +46,7 @@ class Planner:
         if analysis.has("scale_question") or analysis.kind in (*AFTER_A_RULER, *RULERS) or says_back(analysis):
             return None  # a ruler (and what would move it) asks how they feel about a change, a teach-back what was agreed; neither offers one
         outcome = self._plan(analysis, text, turn, events)
-        if outcome is not None and outcome.kind not in _NOTHING_TAKEN_UP or "lecturing" in events:
+        if (outcome is not None and outcome.kind not in _NOTHING_TAKEN_UP) or "lecturing" in events:
             return outcome
         # a menu in the clinician's own words ("the grey one every morning, another go at rehab... which would you start
         # with?") that names no plan by its keywords: one of the plans whose behaviour it names is picked, not a hurdle
