@@ -31,7 +31,7 @@ from simulator.patient.asking import (
 from simulator.patient.cues import CueTracker
 from simulator.patient.disclosure import Gate
 from simulator.patient.followup import SENTENCE_END, more_of, told_so_far
-from simulator.patient.misquotes import misquoted_detail, told_lines
+from simulator.patient.misquotes import misquoted_detail
 from simulator.patient.planner import AFTER_A_RULER, Planner, PlanOutcome, Ruler
 from simulator.patient.sayback import said_back
 from simulator.patient.state import PatientState, thresholds
@@ -123,7 +123,9 @@ class Director:
         asks_more = read.word_count <= CARRY_ON_WORDS and not read.topics and bool(lexicon.tell_me_more.search(low_read))
         carry_on = bool(previous_patient and (read.has("backchannel") or asks_more) and lexicon.continuers.search(low_read))
         checks_plan = says_back(read, lexicon) and any(p.search(low_read) for p in (lexicon.asks_the_plan, lexicon.asks_what_if, lexicon.tells_someone))
-        telling_asks = frozenset(self.reader.topics_in(" ".join(read.asked))) if read.has("information", "advice") else None
+        # (the topics a telling turn's questions name: read only with a hint waiting to be taken up)
+        telling = read.has("information", "advice") and self.cues.pending() is not None
+        telling_asks = frozenset(self.reader.topics_in(" ".join(read.asked))) if telling else None
         cue_outcome = None if opening else self.cues.outcome(read, turn, carry_on, checks_plan, telling_asks)
         if cue_outcome:
             events = (*events, f"cue_{cue_outcome[0]}")
@@ -140,10 +142,12 @@ class Director:
         proposal = not opening and (proposes(analysis, self.reader.lexicon) or offers_to_show)
         # offered options ("the grey one every morning, another go at rehab...") and asked to pick: a choice, not their life
         # story (a hurdle or an idea of their own may still come out); a menu of nothing they have a plan for is talked about
-        choosing = plans.asked_to_pick(analysis, text) and (self.planner.names_a_plan(text) or self.planner.picks_from_menu(analysis, text))
+        on_menu = self.planner.offers_a_menu(analysis, text)
+        choosing = plans.asked_to_pick(analysis, text) and (
+            self.planner.names_a_plan(text) or (on_menu and not self.planner.puts_own_forward(analysis)))
         # a safety-net or what happens next, said in one breath with a question mark, names many things but asks none of
         # them; nor does a menu
-        menu = choosing or self.planner.offers_a_menu(analysis, text)
+        menu = choosing or on_menu
         stacked = analysis.stacked and not opening and not proposal and not menu and not analysis.has("safety_net", "follow_up")
         # a turn that tells (explains, safety-nets, offers) and asks only whether it made sense or may go on asks
         # nothing about their life: nothing comes out of it, and nothing told is said again
@@ -159,7 +163,7 @@ class Director:
         asked_of = set(analysis.topics) - lexicon.aspect_topics - (lexicon.who_topics if analysis.aspect == "who_knows" else frozenset())
         # "When did you stop, and what made you decide?": that, of what they said last, when it names nothing else
         # (why a lapse happened is a concern asked for too, by the codebook: it is still this lapse's why, not a new worry)
-        last = next((f for f in self.scenario.facts if f.id == state.last_fact), None)
+        last = self._facts.get(state.last_fact or "")
         of_last = last if asking and last is not None and last.detail(analysis.aspect) and not asked_of else None
         # "Show me how you take it", "Want to have another go?": a demonstration asks nothing about their life
         technique = bool(lexicon.shows_technique.search(low))  # whatever it is coded
@@ -317,7 +321,7 @@ class Director:
             knowledge, cue, cue_outcome, offer, showing, tells and analysis.is_question, carry_on, proposal, reacting,
             self.planner.asked_about(text, frozenset(analysis.topics)) if asked_back else (),
             rulers[1] if len(rulers) > 1 else None, misquoted,
-            None if opening else misquoted_detail(text, told_lines(state.last_lines), lexicon.echo_stopwords),
+            None if opening else misquoted_detail(text, (told_so_far(f, state.last_lines) for f in state.disclosed), lexicon.echo_stopwords),
         )
 
     def _remember_telling(self, analysis: TurnAnalysis) -> None:

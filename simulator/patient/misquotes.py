@@ -10,7 +10,7 @@ two are near (a slip, not another figure) and the clinician's number is none the
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 
 from simulator.analysis.features import stem
 
@@ -65,24 +65,19 @@ def misquoted_detail(turn: str, told: Iterable[str], stopwords: frozenset[str]) 
     """The number as the patient said it, when the turn says it back as another; else None. Only a figure of theirs said
     back as theirs (its sentence says "you" or "your": "Your dad had a stroke at sixty-two"), of ten or more (small
     counts number options and weeks), and not a target ("if your average is under 135 over 85")."""
-    said = [(text, value, context) for line in told for text, value, context in _numbers(line, stopwords)]
-    if not said:
+    # the turn's candidates first: most turns say no figure of theirs back, and then what they told is never read
+    candidates = [
+        (value, context) for sentence in _SENTENCE.split(turn) if _THEIRS.search(sentence)
+        for text, value, context in _numbers(sentence, stopwords)
+        if context and min(value) >= SMALLEST and not _TARGET.search(sentence[: sentence.lower().find(text.lower())])
+    ]
+    if not candidates:
         return None
+    said = [(text, value, context) for line in told for text, value, context in _numbers(line, stopwords)]
     values = {value for _, value, _ in said}
-    for sentence in _SENTENCE.split(turn):
-        if not _THEIRS.search(sentence):
-            continue
-        for text, value, context in _numbers(sentence, stopwords):
-            if value in values or not context or min(value) < SMALLEST:
-                continue
-            if _TARGET.search(sentence[: sentence.lower().find(text.lower())]):
-                continue
+    for value, context in candidates:
+        if value not in values:
             same_thing = [said_as for said_as, theirs, their_context in said if context & their_context and _near(value, theirs)]
             if same_thing:
                 return same_thing[-1]
     return None
-
-
-def told_lines(last_lines: Mapping[str, str]) -> list[str]:
-    """What the patient has said of their hidden facts, as they said it (the actor keeps each under "said:fact:<id>")."""
-    return [line for key, line in last_lines.items() if key.startswith("said:fact:")]

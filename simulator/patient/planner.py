@@ -126,21 +126,19 @@ class Planner:
         """The turn asks them to pick from a menu naming no plan by its keywords but some by their behaviour (`_menu`)."""
         return bool(self._menu(analysis, text))
 
-    def picks_from_menu(self, analysis: TurnAnalysis, text: str) -> bool:
-        """`offers_a_menu`, and they will pick from it rather than put forward a plan of their own (asked what they think of the options,
-        a ready patient makes one specific: `plan`)."""
-        if not self.offers_a_menu(analysis, text):
-            return False
+    def puts_own_forward(self, analysis: TurnAnalysis) -> bool:
+        """Asked what they think of the options, a ready patient makes one specific as their own (`plan`) rather than
+        picking from the menu."""
         own = analysis.has("goal_setting", "problem_solving") and not (analysis.has("problem_solving") and self.state.plan_agreed)
-        return not (own and self._ready() and self._feasible())
+        return own and self._ready() and bool(self._feasible())
 
     def _menu(self, analysis: TurnAnalysis, text: str) -> list[Plan]:
         """Asked to pick from a menu of things to do that names no plan by its keywords, the plans whose behaviour it
         names, in the scenario's order: a menu is said in the clinician's words, not the plan's."""
-        if _named(self._accept, text) or not (plans.asked_to_pick(analysis, text) and plans.question_asks_to_pick(analysis)):
+        if not (plans.asked_to_pick(analysis, text) and plans.question_asks_to_pick(analysis)) or not self._menu_words.search(text):
+            return []  # ("So either you've a stash in a drawer or you've stopped it. Which is it?" offers nothing)
+        if _named(self._accept, text):
             return []
-        if not self._menu_words.search(text):
-            return []  # "So either you've a stash in a drawer or you've stopped it. Which is it?" offers nothing
         return [plan for plan, _ in self._accept if self._plan_topics(plan) & set(analysis.topics)]
 
     def asked_about(self, text: str, topics: frozenset[str]) -> tuple[str, ...]:
