@@ -79,3 +79,42 @@ def test_asked_to_go_on_after_telling_something_they_carry_it_on_not_drop_a_hint
     # the scales, the glasses, then why: more of the same telling ("And first thing I'm straight in the kitchen..."),
     # not a hint about something else ("Ken didn't do so well while I was in.")
     assert reply.decision.cue is None and reply.text in weighing.detail("why"), reply.text
+
+
+# From the used sets test37-test42: a follow-up said without its question mark, or on a new ruler, still gets the
+# number put right; "why X and not Y?" is the reasons, not the ruler again in words ("Fairly important, I'd say.").
+@pytest.mark.parametrize("quote", [
+    "nine ok why a nine and not a five",  # speech-to-text, no marks
+    "a ten thats brilliant what would make it even higher",
+    "Nine. And how important is it to you, out of ten, to weigh every morning?",  # a new ruler asked straight after
+])
+def test_a_ruler_number_quoted_wrong_in_a_run_or_before_a_new_ruler_is_put_right(quote: str) -> None:
+    engine, replies = play(PAT, [HELLO, "Out of ten, how confident are you that you can weigh yourself every morning?", quote])
+    said = numbers(replies[1].text)[0]
+    assert said not in (9, 10), "the scenario's confidence must not be the number quoted for this test to mean anything"
+    assert replies[-1].decision.misquoted == said, replies[-1].text
+
+
+@pytest.mark.parametrize("line", ["Why eight, and not a two?", "how come a nine but not a three", "what makes it a ten and not a five then"])
+def test_why_that_number_and_not_lower_asks_their_reasons(line: str) -> None:
+    engine, replies = play(PAT, [HELLO, "Out of ten, how important is it to you to weigh yourself every morning?", line])
+    assert replies[-1].decision.analysis.kind == "ruler_why", replies[-1].decision.analysis
+    assert replies[-1].decision.ruler is None, "the reasons, not the ruler again in words"
+    assert any(reason in replies[-1].text for reason in pool("ruler_why", PAT)), replies[-1].text
+
+
+@pytest.mark.parametrize(("scenario_id", "line"), [
+    ("hypertension-proactive", "On a scale of nought to ten, how important is it for you to bring the pressure down?"),
+    ("ckd-pain-multimorbidity", "Out of ten, love, how important is keeping them kidneys as they are?"),
+    ("t2d-hypo-fear", "nought to ten how important is it to you getting your sugars under control"),
+])
+def test_a_ruler_about_the_goal_gives_how_much_the_goal_matters(scenario_id: str, line: str) -> None:
+    engine, replies = play(scenario_id, ["Hello there, have a seat.", line])
+    patient = engine.director.scenario.patient
+    assert patient.goal_importance is not None and patient.goal_importance > min(b.importance for b in patient.behaviours)
+    assert numbers(replies[-1].text)[:1] == [round(patient.goal_importance)], replies[-1].text
+
+
+def test_a_ruler_naming_a_behaviour_and_the_goal_is_about_the_behaviour() -> None:
+    engine, replies = play("hypertension-proactive", [HELLO, "Out of ten, how important is cutting the salt, to get the pressure down?"])
+    assert replies[-1].decision.ruler.behaviour == "salt", replies[-1].decision.ruler

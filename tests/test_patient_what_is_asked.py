@@ -117,3 +117,19 @@ def test_a_question_after_a_summary_is_about_what_it_names() -> None:
 ])
 def test_good_luck_and_see_you_take_leave(line: str, ends: bool) -> None:
     assert TurnReader().analyse(line).goodbye is ends
+
+
+@pytest.mark.parametrize(("line", "ends"), [
+    # a date made in the middle of the plan, with more of the plan after it: not a goodbye yet
+    ("Bloods in a fortnight, and I'll see you in six weeks about the inhaler. We'll check your technique again then.", False),
+    ("So I'll see you in a month with your diary. Write down what you ate before any low, even a rough guess.", False),
+    ("We'll see you back in three months. In the meantime the nurse will ring you with the kidney results.", False),
+    # ...and said before a parting word, a wish or thanks, or last of all, it takes leave
+    ("Okay, I'll see you in six weeks. Mind how you go.", True),
+    ("See you in a month, Derek. Thanks for coming in.", True),
+    ("I'll see you in the new year. Bye for now, and all my love to your mum.", True),
+    ("Right, I'll see you at the clinic in four weeks. Go steady.", True),
+    ("Lovely, that's the plan then, and I'll see you in a month.", True),
+])
+def test_a_date_made_mid_plan_is_not_a_goodbye(line: str, ends: bool) -> None:
+    assert TurnReader().analyse(line).goodbye is ends

@@ -22,6 +22,9 @@ MAX_TAILS = 3  # "bye now, and I'll ring you Monday, and don't forget your blood
 # A tag that waits for no answer after a goodbye: "Take care, yeah?", "See you in a month, okay?"
 # (or only its mark, the tag itself read as a filler: "look after yourself for once, eh?" is read "...for once,?")
 _TAG = re.compile(r"[,\s]+(?:yeah|yes|ok|okay|alright|all right|right|aye|eh)?\W*\?\s*$", re.I)
+# A date made rather than leave taken: "I'll see you in a month about the pain plan." said before more of the plan
+# ("We'll look then at the omeprazole.") arranges the next visit; only said last, or before a wish, does it take leave.
+_ARRANGES = re.compile(r"\W*see (?:you|ya) (?:again |back )?(?:in|at|on|next|after|when|with|before)\b")
 QUESTION_WORDS = frozenset("what how why when where who which do does did is are can could would will any".split())
 
 
@@ -43,10 +46,14 @@ class Goodbyes:
         # i said hello") asks nothing: no question mark, and the goodbye must still come at the end, tails aside
         unpunctuated = not any(mark in unit.text for unit in last_two for mark in ".?!")
         if not last.asks and not last_asks:
-            return any(self.says_goodbye(unit, questions) for unit in last_two)
+            if self.says_goodbye(last, questions):
+                return True
+            before = last_two[0] if len(last_two) == 2 else None
+            return before is not None and self.says_goodbye(before, questions) and (
+                not self._only_arranges(before) or self._tail_only(last) or bool(self.lexicon.goodbye_anywhere.search(lower_same_length(last.text)))
+            )
         if not last.asks and unpunctuated:  # ...the goodbye last, or said just before a tail that is all the last run says
-            tail_only = bool(self.lexicon.goodbye_tail.fullmatch(" " + last.text))
-            return self.says_goodbye(last, 0) or (tail_only and len(last_two) == 2 and self.says_goodbye(last_two[0], 0))
+            return self.says_goodbye(last, 0) or (self._tail_only(last) and len(last_two) == 2 and self.says_goodbye(last_two[0], 0))
         untagged = self._without_tag(last) if last.asks else None
         return untagged is not None and self.says_goodbye(untagged, questions - 1)
 
@@ -77,6 +84,15 @@ class Goodbyes:
             else:
                 return False
         return not _REPORTED.search(low)
+
+    def _tail_only(self, unit: Unit) -> bool:
+        """The sentence is only what may follow a goodbye: thanks, a wish, a parting reminder."""
+        return bool(self.lexicon.goodbye_tail.fullmatch(" " + unit.text))
+
+    def _only_arranges(self, unit: Unit) -> bool:
+        """Its only parting words make a date ("I'll see you in a month"), and nothing else in it takes leave."""
+        low = lower_same_length(unit.text)
+        return all(_ARRANGES.match(low, found.start()) for found in self.lexicon.goodbye_anywhere.finditer(low))
 
     def _without_tag(self, last: Unit) -> Unit | None:
         """The sentence without a closing tag ("Take care, yeah?" is "Take care"), or None if it has none."""

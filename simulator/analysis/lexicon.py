@@ -107,6 +107,8 @@ class Lexicon:
     news_bad: re.Pattern[str]  # "...it's gone up a fair bit": news that worries
     asks_if_surprised: re.Pattern[str]  # "Does that surprise you?": whether they saw it coming
     plan_menu: re.Pattern[str]  # "...or the weekly jab. What do you fancy?": things to do on offer, not facts to pick between
+    goal_ruler: re.Pattern[str]  # an importance ruler about the health goal, not a behaviour
+    unmarked_questions: re.Pattern[str]  # ruler follow-ups that ask without a question mark
     asks_what_they_do: re.Pattern[str]  # "What do you do when that happens?": how they cope now, not a plan
     asks_what_matters: re.Pattern[str]  # "What matters most to you?": what they hope for
     asks_if_a_worry: re.Pattern[str]  # "Is money a worry as well?": whether something named worries them
@@ -231,6 +233,8 @@ def shared_lexicon() -> Lexicon:
         news_bad=re.compile(codes_data["news_bad"], FLAGS),
         asks_if_surprised=re.compile(codes_data["asks_if_surprised"], FLAGS),
         asks_what_they_do=re.compile(codes_data["asks_what_they_do"], FLAGS),
+        unmarked_questions=re.compile(codes_data["unmarked_questions"], FLAGS),
+        goal_ruler=re.compile(codes_data["goal_ruler"], FLAGS),
         asks_what_matters=re.compile(codes_data["asks_what_matters"], FLAGS),
         asks_if_a_worry=re.compile(codes_data["asks_if_a_worry"], FLAGS),
         asks_what_if=re.compile(codes_data["asks_what_if"], FLAGS),

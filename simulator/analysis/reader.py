@@ -321,6 +321,8 @@ class TurnReader:
             chosen.discard("reflection")
             if "greeting" in chosen and not self.lexicon.codes["greeting"].search(reading.unit.text.lower()):
                 chosen.discard("greeting")  # "How are you getting on with the inhalers?" asks; it does not greet
+        if not chosen & set(QUESTION_FORMS) and not reading.unit.asks and self.lexicon.unmarked_questions.search(reading.unit.text.lower()):
+            chosen.add("open_question")  # "seven what would make it an eight": asks, with or without its mark
         if "reflection" in chosen and chosen & set(QUESTION_FORMS) and reading.unit.asks:
             # a reflection said with a question mark offers the patient's meaning back; it asks nothing new
             question = probs.get("question", max(probs.get(c, -30.0) for c in QUESTION_FORMS))

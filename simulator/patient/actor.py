@@ -247,6 +247,8 @@ class ScriptedActor(PlanVoice):
             if a.has(*codes) and not a.is_question:
                 return pick(pool)
         guarded = decision.touched_hidden and state.affect == "guarded"
+        if a.kind in AFTER_A_RULER and a.is_question and not guarded:  # "Why a nine and not a three?": their reasons
+            return pick(a.kind)
         if a.kind == "risk" and not guarded:  # asked about self-harm: a plain answer, never a told line again
             return self._by_kind(decision, state)
         # how and when they take it, not which they take: what they have said of it, else neither telling nor denying

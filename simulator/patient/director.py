@@ -31,7 +31,7 @@ from simulator.patient.asking import (
 from simulator.patient.cues import CueTracker
 from simulator.patient.disclosure import Gate
 from simulator.patient.followup import SENTENCE_END, more_of, told_so_far
-from simulator.patient.misquotes import misquoted_detail
+from simulator.patient.misquotes import misquoted_detail, misquoted_ruler
 from simulator.patient.planner import AFTER_A_RULER, Planner, PlanOutcome, Ruler
 from simulator.patient.sayback import said_back
 from simulator.patient.state import PatientState, thresholds
@@ -50,11 +50,6 @@ GENERAL_MEDICINE = "medication"  # the topic of medicines in general, beside the
 TOLD_ANSWERS_FIRST = ("who_helps", "how_often", "since_when")
 TOLD_TO_SAY_BACK = ("advice", "safety_net")  # what a clinician asks them to do, which they may be asked to say back
 CARRY_ON_WORDS = 10  # "Mm. Tell me a bit more about that." asks them to go on; a longer turn asks something of its own
-MISQUOTE_WORDS = 6  # a first sentence this short that opens on a number ("A seven, that's good.") quotes their ruler back
-NUMBER_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
-_A_NUMBER = rf"({'|'.join(NUMBER_WORDS)}|\d{{1,2}})\b"
-_NUMBER = re.compile(rf"\b{_A_NUMBER}")
-_QUOTED_NUMBER = re.compile(rf"^\W*(?:so |right,? |okay,? |ok,? )?(?:an? |about (?:an? )?)?{_A_NUMBER}(?! (?:number|point|more|higher|lower|up|down))")
 _BARE_ONE = re.compile(r"(?<!the )\bone\b")  # "Ever had one yourself?" points back; "the one for you" does not
 EXPLAINED_KEPT = 6  # sentences of it kept, the latest last
 
@@ -100,7 +95,8 @@ class Director:
         defaults = resources.data_file("affect.yaml")["effects"]
         self.effects = {**defaults, **scenario.effects}
         self.cues = CueTracker(scenario, self.state)
-        self.planner = Planner(scenario, self.state, self.limits, self.reader.lexicon.obstacle_questions, self.reader.lexicon.plan_menu)
+        lex = self.reader.lexicon
+        self.planner = Planner(scenario, self.state, self.limits, lex.obstacle_questions, lex.plan_menu, lex.goal_ruler)
         self._own_topics = frozenset(scenario.topics) - frozenset(self.reader.lexicon.shared_topics)  # this patient's own subjects
         self._fact_words = {f.id: self.reader.topics.content(" ".join(f.says).lower()) for f in scenario.facts}
         self._facts = {f.id: f for f in scenario.facts}
@@ -196,7 +192,7 @@ class Director:
         ruler = rulers[0] if rulers else None
         # "A seven, that's good. Why a seven?" after they said four: they say what they said
         said_last, state.last_ruler = state.last_ruler, [r.value for r in rulers if r.scaled] or None
-        misquoted = None if asked else misquoted_ruler(text, said_last)
+        misquoted = misquoted_ruler(text, said_last)  # "Eight, okay. And how sure are you...?" after a five: put right first
         engaged = analysis.engaged_topics
         touched_hidden = asking and any(
             set(f.topics) & engaged for f in self.scenario.hidden_facts if f.id not in state.disclosed
@@ -381,18 +377,6 @@ class Director:
             for behaviour in targets:
                 state.importance[behaviour] = _clamp(state.importance[behaviour] + effect.get("importance", 0), 0, 10)
                 state.confidence[behaviour] = _clamp(state.confidence[behaviour] + effect.get("confidence", 0), 0, 10)
-
-def misquoted_ruler(text: str, said: list[int] | None) -> int | None:
-    """The number they gave on a ruler last turn (`said`), when this turn opens by quoting another ("An eight, that's
-    high."); none when it quotes one they gave ("An eight and a five." after both)."""
-    if not said:
-        return None
-    first = SENTENCE_END.split(text.strip())[0].lower()
-    if _QUOTED_NUMBER.match(first) is None or len(first.split()) > MISQUOTE_WORDS:
-        return None
-    quoted = {int(n) if n.isdigit() else NUMBER_WORDS.index(n) for n in _NUMBER.findall(first)}
-    return said[-1] if not quoted & set(said) else None
-
 
 def _clamp(value: float, low: float, high: float) -> float:
     return round(max(low, min(high, value)), 3)  # rounding keeps sums of tenths from drifting

@@ -1,6 +1,6 @@
 """A detail the patient told, said back wrong: "Your dad had a stroke at sixty-two" after "...a stroke at
 sixty-three". A patient who said it puts it right ("Sixty-three, actually."), as they do a ruler number quoted
-back wrong (director.misquoted_ruler); checkers flagged the patient letting it pass in every fresh set.
+back wrong (`misquoted_ruler`, below); checkers flagged the patient letting it pass in every fresh set.
 
 A number in the clinician's turn misquotes one the patient said when a content word just before each is the same
 ("stroke at sixty-two" / "stroke at sixty-three", "average is roughly 148 over 92" / "average is 146 over 91"), the
@@ -81,3 +81,39 @@ def misquoted_detail(turn: str, told: Iterable[str], stopwords: frozenset[str]) 
             if same_thing:
                 return same_thing[-1]
     return None
+
+
+# -- a ruler number quoted back wrong ---------------------------------------------------------------------
+
+MISQUOTE_WORDS = 6  # a first sentence this short that opens on a number ("A seven, that's good.") quotes their ruler back
+NUMBER_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+_A_NUMBER = rf"({'|'.join(NUMBER_WORDS)}|\d{{1,2}})\b"
+_RULER_NUMBER = re.compile(rf"\b{_A_NUMBER}")
+_QUOTED_NUMBER = re.compile(
+    rf"^\W*(?:so |right,? |okay,? |ok,? )?(?:an? |about (?:an? )?)?{_A_NUMBER}"
+    r"(?! (?:number|point|more|higher|lower|up|down|to|out|being|thing|question|days?|weeks?|months?|years?|times?|hours?|minutes?|puffs?|tablets?|units?))"
+)
+# said without a full stop, the number quoted opens the run and an acknowledgement or a question follows it
+# ("seven what would make it an eight", "six okay why a six and not a three", "an eight thats high what makes it...")
+_QUOTED_THEN = re.compile(
+    r"^\W*(?:so |right,? |okay,? |ok,? )?(?:an? |about (?:an? )?)?\w+\W+(?:okay|ok|right|good|great|lovely|thats|that's|then|yeah|what|why|how|and)\b"
+)
+
+
+def misquoted_ruler(text: str, said: list[int] | None) -> int | None:
+    """The number they gave on a ruler last turn (`said`), when this turn opens by quoting another ("An eight, that's
+    high."); none when it quotes one they gave ("An eight and a five." after both)."""
+    if not said:
+        return None
+    first = _SENTENCE.split(text.strip())[0].lower()
+    opening = _QUOTED_NUMBER.match(first)
+    if opening is None:
+        return None
+    if len(first.split()) <= MISQUOTE_WORDS:
+        numbers = _RULER_NUMBER.findall(first)  # "An eight and a five." after both: both quoted
+    elif _QUOTED_THEN.match(first):
+        numbers = [opening.group(1)]  # only the number it opens on is theirs
+    else:
+        return None
+    quoted = {int(n) if n.isdigit() else NUMBER_WORDS.index(n) for n in numbers}
+    return said[-1] if not quoted & set(said) else None

@@ -15,6 +15,7 @@ from simulator.scenario.model import Plan, Scenario
 
 _CONFIDENCE_RULER = re.compile(r"confiden|how sure", re.I)
 _IMPORTANCE_RULER = re.compile(r"\bimportan|\bhow much does it matter|\bhow much it matters", re.I)
+GOAL = "goal"  # a ruler's subject when it asks about the health goal, not a behaviour
 RULERS = ("confidence", "importance")  # asked in words or out of ten, however the reader codes it ("...and out of ten how sure")
 AFTER_A_RULER = ("ruler_up", "ruler_why")  # "what would take it higher?", "why not lower?": no number again, and no plan
 
@@ -34,8 +35,11 @@ class Ruler:
 
 
 class Planner:
-    def __init__(self, scenario: Scenario, state: PatientState, limits: dict[str, Any], obstacles: re.Pattern[str], menu: re.Pattern[str]):
+    def __init__(
+        self, scenario: Scenario, state: PatientState, limits: dict[str, Any], obstacles: re.Pattern[str], menu: re.Pattern[str], goal: re.Pattern[str]
+    ):
         self.scenario, self.state, self.limits = scenario, state, limits
+        self._goal = goal  # the lexicon's goal_ruler: "how important is it to get this number down?"
         self._obstacles = obstacles  # the lexicon's obstacle_questions
         self._menu_words = menu  # the lexicon's plan_menu
         self._accept = [(plan, keyword_pattern(plan.keywords)) for plan in scenario.accept_plans]
@@ -169,6 +173,9 @@ class Planner:
         """The number (or words, unscaled) for an importance or confidence question about the behaviour it names."""
         kind = kind or ("confidence" if analysis.kind == "confidence" or _CONFIDENCE_RULER.search(text) else "importance")
         behaviours = self.scenario.patient.behaviours
+        if kind == "importance" and self._goal.search(text.lower()) and not any(set(b.topics) & set(analysis.topics) for b in behaviours):
+            # the goal, not a way to it ("...to keep your kidneys where they are?"): how much staying well matters to them
+            return Ruler(kind, GOAL, int(round(self.scenario.patient.goal_value)), scaled)
         chosen = next((b for b in behaviours if set(b.topics) & analysis.engaged_topics), None)
         if chosen is None and self.state.plan_agreed:
             plan = self.scenario.accepted_plan(self.state.plan_agreed)

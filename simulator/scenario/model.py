@@ -77,6 +77,13 @@ class Patient:
     behaviours: tuple[Behaviour, ...]
     questions: tuple[str, ...] = ()
     knows: tuple[Knowledge, ...] = ()
+    # how much the goal itself matters to them (the number down, the kidneys kept as they are), 0-10: a ruler about the
+    # goal is answered with it, not with the importance of the first behaviour; unset, their highest behaviour's
+    goal_importance: float | None = None
+
+    @property
+    def goal_value(self) -> float:
+        return self.goal_importance if self.goal_importance is not None else max(b.importance for b in self.behaviours)
 
 
 @dataclass(frozen=True)
@@ -218,6 +225,7 @@ def build_scenario(data: dict[str, Any], source: str = "", sha256: str = "") -> 
         knows=tuple(
             Knowledge(k["about"], tuple(k["topics"]), _lines(k["says"]), tuple(k.get("names", ())), _details(k)) for k in p.get("knows", ())
         ),
+        goal_importance=float(p["goal_importance"]) if "goal_importance" in p else None,
     )
     facts = tuple(
         Fact(
