@@ -118,3 +118,16 @@ def test_asked_what_they_will_tell_someone_at_home_they_say_back_what_was_agreed
 def test_asked_what_they_would_tell_someone_about_a_medicine_is_their_view_not_a_say_back() -> None:
     _, replies = play(MAGGIE, [*TWO_PLANS, "What would you tell a friend who asked you about dialysis?"])
     assert not said(replies[-1].text, says_back(MAGGIE, "gel_and_paracetamol")), replies[-1].text
+
+
+# From the used sets test37-test42: a request put as telling someone at home, or as what they will do tomorrow, is a
+# teach-back too; "if your sister asked..." is not a question about what they would do if something happened.
+@pytest.mark.parametrize("line", [
+    "Lovely. So I know I've not gabbled, tell me the plan the way you'd explain it to your Kerry tonight.",
+    "Right then, tell me what you'll do from tomorrow, like you were telling a friend.",
+    "If your grandson asked you what's changing after today, what would you tell him?",
+])
+def test_told_as_to_someone_at_home_or_for_tomorrow_they_say_the_plans_back(line: str) -> None:
+    engine, replies = play(MAGGIE, [*TWO_PLANS, line])
+    assert said(replies[-1].text, says_back(MAGGIE, "gel_and_paracetamol")), replies[-1].text
+    assert not said(replies[-1].text, load_scenario(SCENARIOS[MAGGIE]).lines["what_if"]), "nothing was asked about what if"
