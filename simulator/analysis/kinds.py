@@ -57,6 +57,8 @@ def accepted(kind: str, probability: float, threshold: float, asking: str, topic
     needs = lexicon.kind_needs_topics.get(kind)
     if needs and not needs & set(topics):
         return False
+    if kind in lexicon.agreement_check_not and lexicon.agreement_check.match(asking.strip()):
+        return False  # "Is that a deal?" after the tablets were named checks they agree; it asks nothing of the tablets
     veto = lexicon.learned_vetoes.get(kind)
     return not (veto and veto[0].search(asking) and not veto[1].search(asking))
 

@@ -107,6 +107,7 @@ class Lexicon:
     news_bad: re.Pattern[str]  # "...it's gone up a fair bit": news that worries
     asks_if_surprised: re.Pattern[str]  # "Does that surprise you?": whether they saw it coming
     plan_menu: re.Pattern[str]  # "...or the weekly jab. What do you fancy?": things to do on offer, not facts to pick between
+    arrangement_choice: re.Pattern[str]  # a follow-up question asking which time or way suits them
     goal_ruler: re.Pattern[str]  # an importance ruler about the health goal, not a behaviour
     unmarked_questions: re.Pattern[str]  # ruler follow-ups that ask without a question mark
     asks_what_they_do: re.Pattern[str]  # "What do you do when that happens?": how they cope now, not a plan
@@ -129,6 +130,8 @@ class Lexicon:
     welcome: re.Pattern[str]  # an invitation in or to sit down: the sentence greets, whatever else it says
     # kind, topics, patterns, and the topics one of which the turn must also name (empty: none needed)
     question_kinds: tuple[tuple[str, frozenset[str], re.Pattern[str], frozenset[str]], ...]
+    agreement_check: re.Pattern[str]  # a question that only checks they agree...
+    agreement_check_not: frozenset[str]  # ...is none of these learned kinds
     answered_kinds: frozenset[str]  # kinds the learned reading may name (kinds.py)
     learned_vetoes: dict[str, tuple[re.Pattern[str], re.Pattern[str]]]  # kind -> (asks, unless): where it may not
     learned_min_probability: dict[str, float]  # kind -> how sure the learned reading must be, above its threshold
@@ -235,6 +238,7 @@ def shared_lexicon() -> Lexicon:
         asks_what_they_do=re.compile(codes_data["asks_what_they_do"], FLAGS),
         unmarked_questions=re.compile(codes_data["unmarked_questions"], FLAGS),
         goal_ruler=re.compile(codes_data["goal_ruler"], FLAGS),
+        arrangement_choice=re.compile(codes_data["arrangement_choice"], FLAGS),
         asks_what_matters=re.compile(codes_data["asks_what_matters"], FLAGS),
         asks_if_a_worry=re.compile(codes_data["asks_if_a_worry"], FLAGS),
         asks_what_if=re.compile(codes_data["asks_what_if"], FLAGS),
@@ -257,6 +261,8 @@ def shared_lexicon() -> Lexicon:
             for kind, spec in kinds_data["kinds"].items()
         ),
         answered_kinds=frozenset(kinds_data["learned_kinds"]),
+        agreement_check=re.compile(kinds_data["agreement_check"], FLAGS),
+        agreement_check_not=frozenset(kinds_data["agreement_check_not"]),
         learned_min_probability=dict(kinds_data.get("learned_min_probability", {})),
         learned_vetoes={k: (re.compile(v["asks"]), re.compile(v["unless"])) for k, v in kinds_data.get("learned_vetoes", {}).items()},
         kind_needs_topics={kind: frozenset(spec["with_topics"]) for kind, spec in kinds_data["kinds"].items() if spec.get("with_topics")},

@@ -55,6 +55,7 @@ _PSEUDO = frozenset({"question", "request"})
 RULE_BONUS = 0.5  # in log-odds: a near thing between two such codes goes to the one the rules found
 # Codes decided for the turn as a whole, not per unit.
 _TURN_CODES = frozenset({"backchannel", "jargon"})
+_VERB_FIRST = ("would", "could", "will", "does", "do")  # an unmarked question that starts so asks yes or no
 
 
 @dataclass(frozen=True)
@@ -321,8 +322,9 @@ class TurnReader:
             chosen.discard("reflection")
             if "greeting" in chosen and not self.lexicon.codes["greeting"].search(reading.unit.text.lower()):
                 chosen.discard("greeting")  # "How are you getting on with the inhalers?" asks; it does not greet
-        if not chosen & set(QUESTION_FORMS) and not reading.unit.asks and self.lexicon.unmarked_questions.search(reading.unit.text.lower()):
-            chosen.add("open_question")  # "seven what would make it an eight": asks, with or without its mark
+        if not chosen & set(QUESTION_FORMS) and not reading.unit.asks and (found := self.lexicon.unmarked_questions.search(reading.unit.text.lower())):
+            # "seven what would make it an eight": asks, with or without its mark ("would a saturday suit": a closed one)
+            chosen.add("closed_question" if found.group().startswith(_VERB_FIRST) else "open_question")
         if "reflection" in chosen and chosen & set(QUESTION_FORMS) and reading.unit.asks:
             # a reflection said with a question mark offers the patient's meaning back; it asks nothing new
             question = probs.get("question", max(probs.get(c, -30.0) for c in QUESTION_FORMS))

@@ -242,7 +242,8 @@ class ScriptedActor(PlanVoice):
             return pick("safety_net")
         # when they come back, not how they take a tablet nor which of a menu they would pick
         if a.has("follow_up") and not a.has("open_question", "options") and a.kind != "choice" and not decision.touched_known:
-            return pick("follow_up")
+            # "Is a phone call best, or text?", "Would a Saturday suit?": which suits them, not "Right. I'll do that."
+            return pick("follow_up_choice" if a.is_question and self.lexicon.arrangement_choice.search(a.text.lower()) else "follow_up")
         for codes, pool in ((("summary",), "summary"), (("affirmation",), "affirmed"), (("empathy", "reflection"), "acknowledge")):
             if a.has(*codes) and not a.is_question:
                 return pick(pool)

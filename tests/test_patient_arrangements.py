@@ -1,0 +1,46 @@
+"""Checking agreement and arranging the next contact (issue 10), from the used sets test37-test42: "Is that a deal?"
+after a plan named the tablets is not a question about how they take them ("I just follow what's on the box"); asked
+which way or time suits them for the next contact, they pick, in their own voice, not "Right. I'll do that."; "Does
+that suit?" after a plan agrees to it. Wording is my own, in several voices."""
+
+from __future__ import annotations
+
+import pytest
+
+from simulator.analysis import TurnReader
+
+from conftest import play, pool
+
+GARY = "t2d-hypo-fear"
+MARTIN = "hypertension-proactive"
+HELLO = "Hello, come on in and have a seat. How have things been?"
+
+
+@pytest.mark.parametrize("line", [
+    "So we swap the amlodipine for losartan and check your kidneys in a fortnight. Is that a deal?",
+    "I'd keep the tablets as they are for now and look again in six weeks. Would that suit?",
+    "Right, the new tablet once a day with your tea, and we'll see how the stomach is. How would that be?",
+])
+def test_a_check_that_they_agree_is_not_about_taking_the_tablets(line: str) -> None:
+    analysis = TurnReader().analyse(line)
+    assert analysis.kind != "medicine_use", analysis
+
+
+@pytest.mark.parametrize("line", [
+    "We'll check your bloods again in three months. Would you rather I phoned or sent a text with the results?",
+    "i'll book you in with the nurse, would a morning or a friday be better for you",
+    "The nurse will call in two weeks to see how it's going. Is a weekday evening easier for you?",
+])
+def test_asked_which_way_or_time_suits_them_they_pick(line: str) -> None:
+    _, replies = play(GARY, [HELLO, line])
+    assert replies[-1].text in pool("follow_up_choice", GARY), replies[-1].text
+
+
+@pytest.mark.parametrize("line", [
+    "I'll see you in six weeks with the readings, and we'll take it from there.",
+    "Let's do the blood test in a fortnight, and a review in two months. Does that suit?",
+    "We can talk about the cholesterol today or leave it for next time, whichever you prefer?",
+])
+def test_a_date_or_a_plan_without_a_choice_of_time_or_way_is_not_a_pick(line: str) -> None:
+    _, replies = play(MARTIN, [HELLO, line])
+    assert not any(choice in replies[-1].text for choice in pool("follow_up_choice", MARTIN)), replies[-1].text
