@@ -28,7 +28,7 @@ from simulator.analysis.goodbyes import Goodbyes
 from simulator.analysis.kinds import KindModel, read_kind, shipped_kind_model
 from simulator.analysis.lexicon import Lexicon, behaviour_vocabulary, closing_in_last_turn, lower_same_length, shared_lexicon
 from simulator.analysis.model import UnitModel, sigmoid
-from simulator.analysis.rules import DECLARATIVE, RuleHit, Rules
+from simulator.analysis.rules import DECLARATIVE, RuleHit, Rules, echoes, informs
 from simulator.analysis.speech import BACKCHANNEL_WORDS, Speech, read_speech
 from simulator.analysis.topics import TopicFinder
 from simulator.analysis.turns import CodeHit, TurnAnalysis
@@ -185,15 +185,15 @@ class TurnReader:
         lex = self.lexicon
         if kind == DECLARATIVE:
             core = text.strip()
-            if not lex.checks_not_reflects.match(core) and (lex.codes["reflection"].search(core) or _echoes(unit, heard, lex)):
+            if not lex.checks_not_reflects.match(core) and (lex.codes["reflection"].search(core) or echoes(unit, heard, lex)):
                 return {"reflection"}
             return {"closed_question"}
         if kind:
             return {kind}
         found = set()
-        if _echoes(unit, heard, lex):
+        if echoes(unit, heard, lex):
             found.add("reflection")
-        elif _informs(text.strip(), lex):
+        elif informs(text.strip(), lex):
             found.add("information")
         return found
 
@@ -400,20 +400,3 @@ def _sentence_start(low: str, at: int) -> int:
 
 def _strip_lead(text: str) -> str:
     return _LEAD.sub("", text.strip())
-
-
-def _echoes(unit: Unit, heard: frozenset[str] | None, lex: Lexicon) -> bool:
-    """Most of the unit's content words are the patient's own (a short unit: most of all its words)."""
-    if not heard or len(unit.words) > lex.echo_max_words:
-        return False
-    content = [stem(w) for w in unit.words if w not in lex.echo_stopwords]
-    if not content or (len(content) < lex.echo_min_content and len(unit.words) < lex.echo_min_words):
-        return False
-    return sum(w in heard for w in content) >= lex.echo_min_share * len(content)
-
-
-def _informs(core: str, lex: Lexicon) -> bool:
-    """A declarative sentence about something other than the two speakers, not an acknowledgement."""
-    if core.count(" ") + 1 < lex.info_min_words or lex.info_not_starting.match(core):
-        return False
-    return bool(lex.info_subject.match(core) or ((comma := core.find(", ")) > 0 and lex.info_subject.match(core, comma + 2)))

@@ -11,7 +11,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from simulator.analysis.features import stem
 from simulator.analysis.lexicon import Lexicon
+from simulator.analysis.units import Unit
 
 # Fillers that do not change what a sentence is: "So, what ..." is still a what-question.
 _LEAD_FILLER = re.compile(
@@ -105,3 +107,22 @@ class Rules:
         if lex.closed_start.match(core) and (asks or _AUX_SUBJECT.match(core) or lex.closed_without_mark.match(core)):
             return "closed_question"
         return None
+
+
+# -- what the rules read of a unit besides its codes: an echo of the patient, a statement that informs --------
+
+def echoes(unit: Unit, heard: frozenset[str] | None, lex: Lexicon) -> bool:
+    """Most of the unit's content words are the patient's own (a short unit: most of all its words)."""
+    if not heard or len(unit.words) > lex.echo_max_words:
+        return False
+    content = [stem(w) for w in unit.words if w not in lex.echo_stopwords]
+    if not content or (len(content) < lex.echo_min_content and len(unit.words) < lex.echo_min_words):
+        return False
+    return sum(w in heard for w in content) >= lex.echo_min_share * len(content)
+
+
+def informs(core: str, lex: Lexicon) -> bool:
+    """A declarative sentence about something other than the two speakers, not an acknowledgement."""
+    if core.count(" ") + 1 < lex.info_min_words or lex.info_not_starting.match(core):
+        return False
+    return bool(lex.info_subject.match(core) or ((comma := core.find(", ")) > 0 and lex.info_subject.match(core, comma + 2)))
