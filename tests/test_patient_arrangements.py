@@ -44,3 +44,17 @@ def test_asked_which_way_or_time_suits_them_they_pick(line: str) -> None:
 def test_a_date_or_a_plan_without_a_choice_of_time_or_way_is_not_a_pick(line: str) -> None:
     _, replies = play(MARTIN, [HELLO, line])
     assert not any(choice in replies[-1].text for choice in pool("follow_up_choice", MARTIN)), replies[-1].text
+
+
+
+def test_a_booking_that_names_something_told_books_and_does_not_tell_it_again() -> None:
+    """A used set's whole consultation (test41, written by a helper; its labels are read): turn 23 books a call
+    "to see what the scales are saying" after the dial-scales story was told, and got that story again."""
+    from pathlib import Path
+    probe = Path(__file__).resolve().parent.parent / "benchmarks" / "probes" / "everyday" / "heart-failure-carer.test41.txt"
+    lines = [line.strip() for line in probe.read_text(encoding="utf-8").splitlines() if line.strip() and not line.startswith("#")]
+    booking = next(i for i, line in enumerate(lines) if "see what the scales are saying" in line)
+    _, replies = play("heart-failure-carer", lines[: booking + 1])
+    told = {sentence for reply in replies[:-1] for sentence in reply.text.split(". ") if len(sentence) > 20}
+    assert replies[-1].text in pool("follow_up", "heart-failure-carer"), replies[-1].text
+    assert not any(sentence in replies[-1].text for sentence in told), replies[-1].text

@@ -241,7 +241,9 @@ class ScriptedActor(PlanVoice):
         if a.has("safety_net") and not a.has("open_question"):  # when to ring, heard before any summary it comes with
             return pick("safety_net")
         # when they come back, not how they take a tablet nor which of a menu they would pick
-        if a.has("follow_up") and not a.has("open_question", "options") and a.kind != "choice" and not decision.touched_known:
+        # (a booking that names what they told, "I'll ring Friday to see what the scales say", books; it asks nothing of it)
+        booking = not decision.touched_known or (not a.aspects and a.kind in (None, "not_covered"))
+        if a.has("follow_up") and not a.has("open_question", "options") and a.kind != "choice" and booking:
             # "Is a phone call best, or text?", "Would a Saturday suit?": which suits them, not "Right. I'll do that."
             return pick("follow_up_choice" if a.is_question and self.lexicon.arrangement_choice.search(a.text.lower()) else "follow_up")
         for codes, pool in ((("summary",), "summary"), (("affirmation",), "affirmed"), (("empathy", "reflection"), "acknowledge")):
