@@ -58,3 +58,13 @@ def test_a_booking_that_names_something_told_books_and_does_not_tell_it_again() 
     told = {sentence for reply in replies[:-1] for sentence in reply.text.split(". ") if len(sentence) > 20}
     assert replies[-1].text in pool("follow_up", "heart-failure-carer"), replies[-1].text
     assert not any(sentence in replies[-1].text for sentence in told), replies[-1].text
+
+
+@pytest.mark.parametrize(("greeting", "said"), [
+    ("Good afternoon, Mr Hale, come on in and take a seat.", "Good afternoon"),
+    ("good evening martin, sorry you've had a wait", "Good evening"),
+    ("Hello Martin, come in.", "Good morning"),  # no time of day given: their own line as written
+])
+def test_the_opening_greets_with_the_time_of_day_the_clinician_gave(greeting: str, said: str) -> None:
+    _, replies = play(MARTIN, [greeting])
+    assert replies[0].text.startswith(said), replies[0].text

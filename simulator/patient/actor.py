@@ -23,7 +23,7 @@ from simulator.patient.followup import closest, gist, more_of, repeated, told_ho
 from simulator.patient.plan_voice import PlanVoice
 from simulator.patient.planner import AFTER_A_RULER
 from simulator.patient.state import PatientState
-from simulator.patient.voice import Voice, with_prefix, without_opener
+from simulator.patient.voice import Voice, as_greeted, with_prefix, without_opener
 from simulator.scenario.model import Fact, Knowledge, Scenario
 
 MAX_PARTS = {"terse": 2, "moderate": 3, "chatty": 4}
@@ -86,7 +86,8 @@ class ScriptedActor(PlanVoice):
         pick = lambda pool, options: self._pick(pool, options, turn, state)  # noqa: E731
         if decision.opening:  # asked what to call them, they say so first
             called = [self._name_line(decision, state)] if decision.analysis.kind == "name" else []
-            return [*called, pick("opening", s.opening_says), *(self._say_fact(f.id, f.says, turn, state) for f in decision.disclosed)], []
+            opening = as_greeted(pick("opening", s.opening_says), decision.analysis.text)  # "Good afternoon" back, not "Good morning"
+            return [*called, opening, *(self._say_fact(f.id, f.says, turn, state) for f in decision.disclosed)], []
         if decision.closing:
             return [pick("closing", lines[self._closing_pool(state)])], []
         essential: list[str] = []

@@ -60,6 +60,18 @@ def without_opener(line: str, voice: Voice) -> str:
     return line
 
 
+def as_greeted(line: str, heard: str) -> str:
+    """A line that opens on the time of day says the one the clinician said: "Good morning" back to "Good afternoon"."""
+    said = _TIME_OF_DAY.search(heard)
+    own = _OPENS_ON_TIME.match(line)
+    if not said or not own or own.group(2).lower() == said.group(1).lower():
+        return line
+    time = said.group(1).lower()
+    return line[: own.start(2)] + (time.capitalize() if own.group(2)[0].isupper() else time) + line[own.end(2) :]
+
+
+_TIME_OF_DAY = re.compile(r"\bgood (morning|afternoon|evening)\b", re.I)
+_OPENS_ON_TIME = re.compile(r"^(\W*(?:good |Good )?)(morning|afternoon|evening|Morning|Afternoon|Evening)\b")
 _MID_CAPITAL = re.compile(r"(?<=[a-z,;] )([A-Z][a-z]+)")
 
 
