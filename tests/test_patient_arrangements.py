@@ -68,3 +68,21 @@ def test_a_booking_that_names_something_told_books_and_does_not_tell_it_again() 
 def test_the_opening_greets_with_the_time_of_day_the_clinician_gave(greeting: str, said: str) -> None:
     _, replies = play(MARTIN, [greeting])
     assert replies[0].text.startswith(said), replies[0].text
+
+
+def test_a_yes_or_no_about_something_told_is_answered_from_it_not_denied() -> None:
+    _, replies = play(MARTIN, [
+        HELLO, "And how are you getting on with the amlodipine, honestly?", "Right. Was it the ankles, then?",
+    ])
+    assert "stopped_amlodipine" in [f.id for r in replies for f in r.decision.disclosed]
+    assert not replies[-1].text.startswith(("No", "Not")), replies[-1].text
+    assert "ankles" in replies[-1].text or "swelling" in replies[-1].text, replies[-1].text
+
+
+@pytest.mark.parametrize("check", ["Is that a fair summary?", "is that about right", "Have I got that right?"])
+def test_what_they_said_offered_back_and_checked_gets_a_yes(check: str) -> None:
+    _, replies = play(MARTIN, [
+        HELLO, "And how are you getting on with the amlodipine, honestly?",
+        f"So your ankles swelled up by the end of the day, and you stopped taking it. {check}",
+    ])
+    assert replies[-1].text.startswith(pool("summary", MARTIN)), replies[-1].text

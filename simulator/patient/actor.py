@@ -17,9 +17,9 @@ import re
 from collections.abc import Sequence
 
 from simulator.analysis.lexicon import Lexicon
-from simulator.patient.asking import asks_leave, news_in, questions_after_leave, says_back
+from simulator.patient.asking import asks_leave, questions_after_leave, says_back
 from simulator.patient.director import Decision
-from simulator.patient.followup import closest, gist, more_of, repeated, told_holds_it, told_so_far
+from simulator.patient.followup import closest, gist, more_of, repeated, told_about, told_holds_it, told_so_far
 from simulator.patient.plan_voice import PlanVoice
 from simulator.patient.planner import AFTER_A_RULER
 from simulator.patient.state import PatientState
@@ -146,24 +146,6 @@ class ScriptedActor(PlanVoice):
         state.last_lines[f"said:fact:{fact_id}"] = line  # asked again, the same thing again
         return line
 
-    def _closing_pool(self, state: PatientState) -> str:
-        """The goodbye fits how it went: warmth, a plan, a worry left unspoken."""
-        if state.affect == "guarded":
-            return "closing_cool"
-        unspoken = [f for f in self.scenario.hidden_facts if f.id not in state.disclosed and f.kind in ("concern", "belief")]
-        if unspoken and state.affect == "open" and not state.plan_agreed:
-            return "closing_unsaid"
-        return "closing_agreed" if state.plan_agreed else "closing_not_agreed"
-
-    def _reaction(self, decision: Decision, state: PatientState) -> str:
-        """The pool for how news landed: eased or worried by it (asking.news_in), and whether it surprised them when
-        asked; the news is this turn's telling, else the explanation just before ("What do you make of that?")."""
-        a = decision.analysis
-        told = a.text if a.has("information", "advice") else (state.explained[-1] if state.explained else "")
-        news = news_in(told, self.lexicon)
-        base = "surprised" if any(self.lexicon.asks_if_surprised.search(q.lower()) for q in a.asked) else "reaction"
-        return f"{base}_{news}" if news else base
-
     def _fallback(self, decision: Decision, state: PatientState, previous_fact: str | None = None) -> str:
         """No fact, ruler or plan to voice: answer the kind of turn it was, in character."""
         a, lines, turn = decision.analysis, self.scenario.lines, decision.turn
@@ -247,6 +229,10 @@ class ScriptedActor(PlanVoice):
         if a.has("follow_up") and not a.has("open_question", "options") and a.kind != "choice" and booking:
             # "Is a phone call best, or text?", "Would a Saturday suit?": which suits them, not "Right. I'll do that."
             return pick("follow_up_choice" if a.is_question and self.lexicon.arrangement_choice.search(a.text.lower()) else "follow_up")
+        # what they said, offered back and checked ("...and you weren't keen on the word steroid, is that about right?"): yes
+        checked = bool(a.asked) and all(self.lexicon.agreement_check.match(q.lower().strip()) for q in a.asked)
+        if checked and a.has("summary", "reflection") and not (decision.touched_hidden and state.affect == "guarded"):
+            return pick("summary")
         for codes, pool in ((("summary",), "summary"), (("affirmation",), "affirmed"), (("empathy", "reflection"), "acknowledge")):
             if a.has(*codes) and not a.is_question:
                 return pick(pool)
@@ -349,6 +335,10 @@ class ScriptedActor(PlanVoice):
         if pool is None:
             pool = a.kind if a.kind != "not_covered" or a.has("open_question") else "not_covered_closed"
             pool = _KIND_POOLS.get(pool, pool)
+        # a yes-or-no about something they told ("Was it the ankles?"): what they said of it, never "No. Why do you ask?"
+        told = [(f, told_so_far(f, state.last_lines)) for f in state.disclosed] if pool == "not_covered_closed" else []
+        if told and not decision.touched_hidden and (said := told_about(" ".join(a.asked), told)):
+            return with_prefix(self._pick("repeat", self.scenario.lines["repeat"], decision.turn, state), repeated(said, a.text), self.voice, repeat=True)
         asked = gist(a.text)
         if not asked:  # too little to know whether it was asked before
             return self._pick(pool, self.scenario.lines[pool], decision.turn, state)

@@ -273,7 +273,8 @@ class Director:
         # how they have been or feel ("How have things been since then, on your own?") is not where they live, and a question
         # booking them in ("Is there a time that suits your shifts?") is not what their job is
         about_them = analysis.kind in ("how_been", "feelings") or analysis.has("follow_up")
-        answers_life = (asking or showing or prompted) and not (other_job or follows_up or disclosed or closing)
+        checks = bool(analysis.asked) and all(lexicon.agreement_check.match(q.lower().strip()) for q in analysis.asked)
+        answers_life = (asking or showing or prompted) and not (other_job or follows_up or disclosed or closing or checks)
         knowledge = self._knowledge(analysis, touched_hidden) if answers_life else None
         if about_them and knowledge is not None and not knowledge.detail(analysis.aspect):
             knowledge = None  # ...but "How are things at home?" is what it is like there, when they have that to say

@@ -1,6 +1,7 @@
 """How the scripted patient voices plans: taking one up, a hurdle or no idea (`_plan_lines`), and saying back what
 was agreed when asked (`_say_plans_back`: the plans the request is about, else the latest agreed, two at most; what
-they would do if something happened). A part of the scripted actor (simulator/patient/actor.py), kept apart so that
+they would do if something happened); and how what they were told lands (`_reaction`) and how they leave
+(`_closing_pool`), which both turn on what was explained and agreed. A part of the scripted actor (simulator/patient/actor.py), kept apart so that
 each module holds one idea."""
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ import re
 from collections.abc import Sequence
 
 from simulator.analysis.lexicon import Lexicon
+from simulator.patient.asking import news_in
 from simulator.patient.director import Decision
 from simulator.patient.followup import REPEAT_STOP, closest, stems
 from simulator.patient.state import PatientState
@@ -102,3 +104,21 @@ class PlanVoice:
         """What they were told says what to do if the asked thing happened: it is conditional ("If my weight goes up...")
         and shares a word of the question ("weight"); advice that is not conditional answers something else."""
         return bool(stems(told) & stems(asked) - REPEAT_STOP) and bool(re.search(r"\b(if|when|whenever)\b", told, re.IGNORECASE))
+
+    def _closing_pool(self, state: PatientState) -> str:
+        """The goodbye fits how it went: warmth, a plan, a worry left unspoken."""
+        if state.affect == "guarded":
+            return "closing_cool"
+        unspoken = [f for f in self.scenario.hidden_facts if f.id not in state.disclosed and f.kind in ("concern", "belief")]
+        if unspoken and state.affect == "open" and not state.plan_agreed:
+            return "closing_unsaid"
+        return "closing_agreed" if state.plan_agreed else "closing_not_agreed"
+
+    def _reaction(self, decision: Decision, state: PatientState) -> str:
+        """The pool for how news landed: eased or worried by it (asking.news_in), and whether it surprised them when
+        asked; the news is this turn's telling, else the explanation just before ("What do you make of that?")."""
+        a = decision.analysis
+        told = a.text if a.has("information", "advice") else (state.explained[-1] if state.explained else "")
+        news = news_in(told, self.lexicon)
+        base = "surprised" if any(self.lexicon.asks_if_surprised.search(q.lower()) for q in a.asked) else "reaction"
+        return f"{base}_{news}" if news else base
