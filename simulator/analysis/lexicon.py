@@ -107,6 +107,7 @@ class Lexicon:
     news_bad: re.Pattern[str]  # "...it's gone up a fair bit": news that worries
     asks_if_surprised: re.Pattern[str]  # "Does that surprise you?": whether they saw it coming
     plan_menu: re.Pattern[str]  # "...or the weekly jab. What do you fancy?": things to do on offer, not facts to pick between
+    not_a_subject: frozenset[str]  # words a yes-or-no shares with something told that do not say it is about it
     arrangement_choice: re.Pattern[str]  # a follow-up question asking which time or way suits them
     goal_ruler: re.Pattern[str]  # an importance ruler about the health goal, not a behaviour
     unmarked_questions: re.Pattern[str]  # ruler follow-ups that ask without a question mark
@@ -239,6 +240,7 @@ def shared_lexicon() -> Lexicon:
         unmarked_questions=re.compile(codes_data["unmarked_questions"], FLAGS),
         goal_ruler=re.compile(codes_data["goal_ruler"], FLAGS),
         arrangement_choice=re.compile(codes_data["arrangement_choice"], FLAGS),
+        not_a_subject=frozenset(codes_data["not_a_subject"].split()),
         asks_what_matters=re.compile(codes_data["asks_what_matters"], FLAGS),
         asks_if_a_worry=re.compile(codes_data["asks_if_a_worry"], FLAGS),
         asks_what_if=re.compile(codes_data["asks_what_if"], FLAGS),

@@ -17,7 +17,7 @@ import re
 from collections.abc import Sequence
 
 from simulator.analysis.lexicon import Lexicon
-from simulator.patient.asking import asks_leave, questions_after_leave, says_back
+from simulator.patient.asking import asks_leave, only_checks_agreement, questions_after_leave, says_back
 from simulator.patient.director import Decision
 from simulator.patient.followup import closest, gist, more_of, repeated, told_about, told_holds_it, told_so_far
 from simulator.patient.plan_voice import PlanVoice
@@ -230,8 +230,7 @@ class ScriptedActor(PlanVoice):
             # "Is a phone call best, or text?", "Would a Saturday suit?": which suits them, not "Right. I'll do that."
             return pick("follow_up_choice" if a.is_question and self.lexicon.arrangement_choice.search(a.text.lower()) else "follow_up")
         # what they said, offered back and checked ("...and you weren't keen on the word steroid, is that about right?"): yes
-        checked = bool(a.asked) and all(self.lexicon.agreement_check.match(q.lower().strip()) for q in a.asked)
-        if checked and a.has("summary", "reflection") and not (decision.touched_hidden and state.affect == "guarded"):
+        if a.has("summary", "reflection") and only_checks_agreement(a, self.lexicon) and not (decision.touched_hidden and state.affect == "guarded"):
             return pick("summary")
         for codes, pool in ((("summary",), "summary"), (("affirmation",), "affirmed"), (("empathy", "reflection"), "acknowledge")):
             if a.has(*codes) and not a.is_question:
@@ -336,8 +335,8 @@ class ScriptedActor(PlanVoice):
             pool = a.kind if a.kind != "not_covered" or a.has("open_question") else "not_covered_closed"
             pool = _KIND_POOLS.get(pool, pool)
         # a yes-or-no about something they told ("Was it the ankles?"): what they said of it, never "No. Why do you ask?"
-        told = [(f, told_so_far(f, state.last_lines)) for f in state.disclosed] if pool == "not_covered_closed" else []
-        if told and not decision.touched_hidden and (said := told_about(" ".join(a.asked), told)):
+        told = [told_so_far(f, state.last_lines) for f in state.disclosed] if pool == "not_covered_closed" else []
+        if told and not decision.touched_hidden and (said := told_about(" ".join(a.asked), told, self.lexicon.not_a_subject)):
             return with_prefix(self._pick("repeat", self.scenario.lines["repeat"], decision.turn, state), repeated(said, a.text), self.voice, repeat=True)
         asked = gist(a.text)
         if not asked:  # too little to know whether it was asked before

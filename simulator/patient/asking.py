@@ -115,6 +115,12 @@ def asks_reaction(analysis: TurnAnalysis, lexicon: Lexicon, told_before: bool = 
     return all(lexicon.reaction_checks.search(q.lower()) for q in analysis.asked)
 
 
+def only_checks_agreement(analysis: TurnAnalysis, lexicon: Lexicon) -> bool:
+    """Every question it asks only checks they agree ("Is that a deal?", "...is that a fair summary?", "Have I got that
+    right?": question_kinds.yaml agreement_check); it asks nothing of their life."""
+    return bool(analysis.asked) and all(lexicon.agreement_check.match(q.lower().strip()) for q in analysis.asked)
+
+
 def news_in(told: str, lexicon: Lexicon) -> str | None:
     """How the news in a telling runs for the patient: "good", "bad", or None for neither. The last framing decides:
     "...it's gone up a fair bit. The good news is none of it means insulin." is good news."""

@@ -22,6 +22,7 @@ from simulator.patient.asking import (
     asks_past_it,
     asks_reaction,
     household,
+    only_checks_agreement,
     only_tells,
     proposes,
     says_back,
@@ -97,13 +98,13 @@ class Director:
         self.cues = CueTracker(scenario, self.state)
         lex = self.reader.lexicon
         self.planner = Planner(scenario, self.state, self.limits, lex.obstacle_questions, lex.plan_menu, lex.goal_ruler)
-        self._own_topics = frozenset(scenario.topics) - frozenset(self.reader.lexicon.shared_topics)  # this patient's own subjects
+        self._own_topics = frozenset(scenario.topics) - frozenset(lex.shared_topics)  # this patient's own subjects
         self._fact_words = {f.id: self.reader.topics.content(" ".join(f.says).lower()) for f in scenario.facts}
         self._facts = {f.id: f for f in scenario.facts}
-        self.subject = Subject(self.reader.lexicon)  # what the clinician last asked about, and when
-        self._medicine_topics = next(with_topics for kind, _, _, with_topics in self.reader.lexicon.question_kinds if kind == "medicine_use")
-        self.words = TheirWords(scenario, self.reader.lexicon.jargon, self.state)
-        self.gate = Gate(scenario, self.state, self.ledger, self.limits, self.reader.lexicon, self._medicine_topics, self.reader.topics_in)
+        self.subject = Subject(lex)  # what the clinician last asked about, and when
+        self._medicine_topics = next(with_topics for kind, _, _, with_topics in lex.question_kinds if kind == "medicine_use")
+        self.words = TheirWords(scenario, lex.jargon, self.state)
+        self.gate = Gate(scenario, self.state, self.ledger, self.limits, lex, self._medicine_topics, self.reader.topics_in)
 
     def step(self, text: str, turn: int, previous_patient: str | None = None) -> Decision:
         """Take one clinician turn (its index in the session) and decide the patient's side of it."""
@@ -273,7 +274,7 @@ class Director:
         # how they have been or feel ("How have things been since then, on your own?") is not where they live, and a question
         # booking them in ("Is there a time that suits your shifts?") is not what their job is
         about_them = analysis.kind in ("how_been", "feelings") or analysis.has("follow_up")
-        checks = bool(analysis.asked) and all(lexicon.agreement_check.match(q.lower().strip()) for q in analysis.asked)
+        checks = only_checks_agreement(analysis, lexicon)
         answers_life = (asking or showing or prompted) and not (other_job or follows_up or disclosed or closing or checks)
         knowledge = self._knowledge(analysis, touched_hidden) if answers_life else None
         if about_them and knowledge is not None and not knowledge.detail(analysis.aspect):

@@ -7,7 +7,7 @@ fact's `details` for the question's aspect (lexicon/aspects.yaml). Headless and 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from simulator.scenario.model import Fact
 
@@ -18,12 +18,7 @@ _GIST_STOP = frozenset("the and you your what how are have has was were did does
 _WORD = re.compile(r"[a-z0-9][a-z0-9'-]*")
 QUANTITY_REACH = 3  # "three pillows", "two or three times a week": a figure this many words before what was asked
 REPEAT_SENTENCES = 2  # said again, a long answer is cut to this many sentences
-SHARED_WORD = 5  # "ankles", "swelling": a word this long shared with what they told says what a question is about...
-# ...unless it says how or when rather than what ("was that the worst it's been?" is not about "nights are the worst")
-_NOT_A_SUBJECT = frozenset(
-    "worst worse better there their these those thing things other others which where would could should being having doing "
-    "going every never since still again always think thought really getting taking started right about after before first".split()
-)
+SHARED_WORD = 5  # "ankles", "swelling": a word this long shared with what they told says what a question is about
 LEAD_IN_WORDS = 6  # a first sentence this short that shares nothing with the question only leads in
 
 
@@ -117,9 +112,11 @@ def more_of(fact: Fact, said: str) -> str | None:
     return sentence if share < 0.5 else None
 
 
-def told_about(question: str, told: Sequence[tuple[str, str]]) -> str | None:
+def told_about(question: str, told: Iterable[str], not_subjects: frozenset[str]) -> str | None:
     """What they said of a fact told that the question takes up ("Was it the ankles?" after "My ankles were swelling up
-    ..."), by the longer words they share (SHARED_WORD letters or more): the telling that shares most, None if none does."""
-    asked = {w for w in stems(question) - REPEAT_STOP - _NOT_A_SUBJECT if len(w) >= SHARED_WORD}
-    best = max(((len(asked & stems(said)), said) for _, said in told if said), default=(0, ""))
-    return best[1] if best[0] else None
+    ..."), by the longer words they share (SHARED_WORD letters or more, none of `not_subjects`: "was that the worst it's
+    been?" is not about "nights are the worst"): the latest telling that shares most, None if none shares one."""
+    asked = {w for w in stems(question) - REPEAT_STOP - not_subjects if len(w) >= SHARED_WORD}
+    # (the latest told of those sharing most: what is freshest in the talk)
+    shared, _, said = max(((len(asked & stems(line)), i, line) for i, line in enumerate(told) if line), default=(0, 0, ""))
+    return said if shared else None

@@ -71,7 +71,7 @@ def as_greeted(line: str, heard: str) -> str:
 
 
 _TIME_OF_DAY = re.compile(r"\bgood (morning|afternoon|evening)\b", re.I)
-_OPENS_ON_TIME = re.compile(r"^(\W*(?:good |Good )?)(morning|afternoon|evening|Morning|Afternoon|Evening)\b")
+_OPENS_ON_TIME = re.compile(r"^(\W*(?:good )?)(morning|afternoon|evening)\b", re.I)
 _MID_CAPITAL = re.compile(r"(?<=[a-z,;] )([A-Z][a-z]+)")
 
 
