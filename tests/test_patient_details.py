@@ -156,3 +156,32 @@ def test_asked_how_many_of_what_they_said_with_a_figure_they_say_it_again() -> N
 def test_leave_asked_with_a_short_promise_is_given_not_taken_as_the_explanation(ask: str) -> None:
     engine, replies = play("heart-failure-carer", ["Hello Pat, come in, sit yourself down. How have you been since you got home?", ask])
     assert starts_with_one_of(replies[1].text, engine.scenario.lines["permission"]), replies[1].text
+
+
+# Asked something of their life other than what it is ("Do you miss it?", "how far can you get?"), the patient's plain
+# line about it ("Painter and decorator. Forty year, on me own.") answers nothing; what it is like there does.
+@pytest.mark.parametrize("scenario_id, opening, question, about", [
+    ("copd-low-mood", "Morning Derek, come in.", "You were a decorator, weren't you? Do you miss the work?", "work"),
+    ("copd-low-mood", "Morning Derek, come in.", "so the stairs at home how far up do you get before you have to stop", "home"),
+    ("heart-failure-carer", "Hello Pat, have a seat.", "How are things at home with Ken, day to day?", "home"),
+    ("hypertension-proactive", "Morning Martin.", "How's the day job treating you at the minute, busy season?", "work"),
+])
+def test_a_question_asking_something_else_of_their_life_gets_what_it_is_like_not_what_it_is(
+    scenario_id: str, opening: str, question: str, about: str
+) -> None:
+    _, replies = play(scenario_id, [opening, question])
+    knows = next(k for k in load_scenario(SCENARIOS[scenario_id]).patient.knows if k.about == about)
+    assert replies[1].text.startswith(knows.detail("what_like")), replies[1].text
+    assert not any(said in replies[1].text for said in knows.says), replies[1].text
+
+
+@pytest.mark.parametrize("scenario_id, opening, question, about", [
+    ("copd-low-mood", "Morning Derek, come in.", "What did you do for work before you retired?", "work"),
+    ("copd-low-mood", "Morning Derek, come in.", "who's at home with you these days", "home"),
+    ("hypertension-proactive", "Morning Martin.", "And what line of work are you in?", "work"),
+    ("heart-failure-carer", "Hello Pat, have a seat.", "Who lives with you, Pat?", "home"),
+])
+def test_a_question_asking_what_their_life_is_still_gets_their_plain_line(scenario_id: str, opening: str, question: str, about: str) -> None:
+    _, replies = play(scenario_id, [opening, question])
+    knows = next(k for k in load_scenario(SCENARIOS[scenario_id]).patient.knows if k.about == about)
+    assert any(said in replies[1].text for said in knows.says), replies[1].text

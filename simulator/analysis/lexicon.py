@@ -122,6 +122,7 @@ class Lexicon:
     persona_subjects: Mapping[str, re.Pattern[str]]
     persona_subject_topics: Mapping[str, frozenset[str]]
     persona_topics: frozenset[str]
+    persona_identity: Mapping[str, re.Pattern[str]]  # questions that ask the subject itself, which its plain line answers
     obstacle_questions: re.Pattern[str]  # "What got in the way?": their hurdles, not what they could do
     goodbye: re.Pattern[str]  # a last sentence that ends the consultation, matched at its end
     goodbye_anywhere: re.Pattern[str]  # the same words anywhere: a sentence without them cannot end with them
@@ -250,6 +251,7 @@ def shared_lexicon() -> Lexicon:
         persona_subjects={about: re.compile("|".join(f"(?:{p})" for p in patterns)) for about, patterns in persona_data["subjects"].items()},
         persona_subject_topics={about: frozenset(topics) for about, topics in persona_data["topics"].items()},
         persona_topics=frozenset(t for topics in persona_data["topics"].values() for t in topics),
+        persona_identity={about: re.compile("|".join(f"(?:{p})" for p in patterns)) for about, patterns in persona_data["identity"].items()},
         obstacle_questions=re.compile(codes_data["obstacle_questions"], FLAGS),
         goodbye=re.compile(rf"{goodbyes}\W*$", FLAGS),
         goodbye_anywhere=re.compile(goodbyes, FLAGS),

@@ -17,7 +17,7 @@ import re
 from collections.abc import Sequence
 
 from simulator.analysis.lexicon import Lexicon
-from simulator.patient.asking import asks_leave, only_checks_agreement, questions_after_leave, says_back
+from simulator.patient.asking import asks_itself, asks_leave, only_checks_agreement, questions_after_leave, says_back
 from simulator.patient.director import Decision
 from simulator.patient.followup import closest, gist, more_of, repeated, told_about, told_holds_it, told_so_far
 from simulator.patient.plan_voice import PlanVoice
@@ -315,7 +315,9 @@ class ScriptedActor(PlanVoice):
     def _known(self, knows: Knowledge, decision: Decision, state: PatientState) -> str:
         """What they know of their own life; asked how often, since when or why of it, that ("How long have you been there?")."""
         index, aspect = self.scenario.patient.knows.index(knows), decision.analysis.aspect
-        if detail := knows.detail(aspect):
+        if not (detail := knows.detail(aspect)) and not asks_itself(decision.analysis, knows, self.lexicon):
+            aspect, detail = "what_like", knows.detail("what_like")  # "Do you miss it?" of their work: what it was like, not what it was
+        if detail:
             return self._remembered(f"knows:{index}:{aspect}", closest(detail, decision.analysis.text), decision, state)
         return self._of_aspect(decision, state) or self._remembered(f"knows:{index}", knows.says, decision, state)
 
