@@ -222,6 +222,19 @@ def test_the_patient_closes_when_the_clinician_closes(example) -> None:
     assert reply.text in example.lines["closing_not_agreed"]
 
 
+def test_going_along_with_what_they_were_told_is_not_leaving_to_carry_on_as_before(example) -> None:
+    """Told what to do and asked what they think, they said they would try it; no plan of their own was agreed, so the
+    goodbye is neither "I'll have a think" nor thanks for a plan they made."""
+    engine = ScriptedPatient(example)
+    replies = run(engine, [
+        "Hello Gary.",
+        "The new tablet works by making you wee out the extra sugar. I'd like you to try it, one a day with breakfast. How do you feel about that?",
+        "Right, that's us for today. Take care, Gary.",
+    ])
+    assert engine.state.went_along and not engine.state.plan_agreed, replies
+    assert replies[-1] in example.lines["closing_told"], replies[-1]
+
+
 def test_the_same_line_is_never_said_twice_in_a_row(example) -> None:
     engine = ScriptedPatient(example)
     replies = run(engine, ["Hello Gary."] + ["Okay."] * 12 + ["Do you drive?"] * 6)

@@ -107,6 +107,11 @@ def test_why_that_number_and_not_lower_asks_their_reasons(line: str) -> None:
     ("hypertension-proactive", "On a scale of nought to ten, how important is it for you to bring the pressure down?"),
     ("ckd-pain-multimorbidity", "Out of ten, love, how important is keeping them kidneys as they are?"),
     ("t2d-hypo-fear", "nought to ten how important is it to you getting your sugars under control"),
+    # the goal in other words: sorted, back down, to target, looked after
+    ("asthma-young-adult", "Scale of nought to ten, how much does getting the asthma sorted out matter to you?"),
+    ("t2d-hypo-fear", "how important out of ten is it for you to get the HbA1c back down"),
+    ("hypertension-proactive", "Zero to ten, how important is it to you to get your blood pressure on target?"),
+    ("ckd-pain-multimorbidity", "On a scale of one to ten, love, how important is looking after those kidneys to you?"),
 ])
 def test_a_ruler_about_the_goal_gives_how_much_the_goal_matters(scenario_id: str, line: str) -> None:
     engine, replies = play(scenario_id, ["Hello there, have a seat.", line])

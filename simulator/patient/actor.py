@@ -153,7 +153,10 @@ class ScriptedActor(PlanVoice):
         if decision.proposal:  # "Your list first, then the tablets. OK?": yes, go on
             return pick("permission")
         if decision.reacting:  # "...most people never need dialysis. What do you make of that?": how it landed; an offer, a view on it
-            return pick("offer_explained" if decision.offer else self._reaction(decision, state))
+            if decision.offer:
+                state.went_along = True
+                return pick("offer_explained")
+            return pick(self._reaction(decision, state))
         # advice they did not ask for, rejected; not when to ring or come back, and not what a turn that also asks or feels with them asks
         rejected = "advice_without_permission" in decision.events and state.affect != "open" and not decision.showing
         if rejected and not a.has("safety_net", "empathy", "reflection", "follow_up") and not a.is_question:
@@ -277,6 +280,7 @@ class ScriptedActor(PlanVoice):
         if line := self._of_aspect(decision, state):  # "Does anyone at work know?" of something the scenario does not cover
             return line
         if a.is_question and decision.offer:  # "Would it help to bring Sandra along?": a view on the offer
+            state.went_along = True
             return pick("offer")
         if a.kind is not None:
             return self._by_kind(decision, state)

@@ -112,7 +112,10 @@ class PlanVoice:
         unspoken = [f for f in self.scenario.hidden_facts if f.id not in state.disclosed and f.kind in ("concern", "belief")]
         if unspoken and state.affect == "open" and not state.plan_agreed:
             return "closing_unsaid"
-        return "closing_agreed" if state.plan_agreed else "closing_not_agreed"
+        if state.plan_agreed:
+            return "closing_agreed"
+        # "I could give that a go" to what they were told: not "I'll just carry on as I am", nor a plan of their own
+        return "closing_told" if state.went_along else "closing_not_agreed"
 
     def _reaction(self, decision: Decision, state: PatientState) -> str:
         """The pool for how news landed: eased or worried by it (asking.news_in), and whether it surprised them when

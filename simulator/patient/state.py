@@ -47,6 +47,7 @@ class PatientState:
     last_fact: str | None = None  # the fact the last reply voiced (told or said again): "Go on." hears more of it
     explained: list[str] = field(default_factory=list)  # the clinician's latest telling, from the patient's side (sayback.py)
     endorsed: list[str] = field(default_factory=list)  # plans of their own the clinician then backed ("Walking the dog sounds a good start")
+    went_along: bool = False  # said they would try what they were offered or told, with no plan of their own agreed
     last_ruler: list[int] | None = None  # the numbers they gave on rulers in their last reply, if they gave any
     told_at: int = -1  # the clinician turn (counted from 1) that last explained something: a reaction asked next is to it
     cues: list[dict[str, Any]] = field(default_factory=list)  # cues offered: {cue, turn, outcome, answered}
@@ -94,7 +95,7 @@ class PatientState:
     def snapshot(self) -> StateSnapshot:
         """What a session records after each turn."""
         data = asdict(self)
-        for private in ("last_lines", "said", "own_words", "start", "decided_line", "last_fact", "explained", "told_at", "endorsed", "last_ruler"):
+        for private in ("last_lines", "said", "own_words", "start", "decided_line", "last_fact", "explained", "told_at", "endorsed", "last_ruler", "went_along"):
             data.pop(private)
         data["affect"] = self.affect
         data["activation_level"] = self.activation_level

@@ -251,6 +251,7 @@ def build_scenario(data: dict[str, Any], source: str = "", sha256: str = "") -> 
     lines["ruler_confidence"] = _lines(rulers.get("confidence") or defaults["rulers"]["confidence"])
     lines["closing_agreed"] = _lines(closing.get("agreed") or defaults["closing"]["agreed"])
     lines["closing_not_agreed"] = _lines(closing.get("not_agreed") or defaults["closing"]["not_agreed"])
+    lines["closing_told"] = _lines(closing.get("told") or defaults["closing"]["told"])
     lines["closing_cool"] = _lines(closing.get("cool") or defaults["closing"]["cool"])
     lines["closing_unsaid"] = _lines(closing.get("unsaid") or defaults["closing"]["unsaid"])
     voice_data = data.get("affect", {}).get("voice", {})
