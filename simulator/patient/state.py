@@ -95,8 +95,9 @@ class PatientState:
     def snapshot(self) -> StateSnapshot:
         """What a session records after each turn."""
         data = asdict(self)
-        for private in ("last_lines", "said", "own_words", "start", "decided_line", "last_fact", "explained", "told_at", "endorsed", "last_ruler", "went_along"):
-            data.pop(private)
+        private = ("last_lines", "said", "own_words", "start", "decided_line", "last_fact", "explained", "told_at", "endorsed", "last_ruler", "went_along")
+        for name in private:
+            data.pop(name)
         data["affect"] = self.affect
         data["activation_level"] = self.activation_level
         data["plan_agreed"] = self.plan_agreed
