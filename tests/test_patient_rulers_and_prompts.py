@@ -123,3 +123,13 @@ def test_a_ruler_about_the_goal_gives_how_much_the_goal_matters(scenario_id: str
 def test_a_ruler_naming_a_behaviour_and_the_goal_is_about_the_behaviour() -> None:
     engine, replies = play("hypertension-proactive", [HELLO, "Out of ten, how important is cutting the salt, to get the pressure down?"])
     assert replies[-1].decision.ruler.behaviour == "salt", replies[-1].decision.ruler
+
+
+@pytest.mark.parametrize("line", [
+    "And how sure are you that you'll manage it, same scale?",
+    "same scale how confident are you you'll keep it up",
+])
+def test_a_second_ruler_on_the_same_scale_gets_a_number(line: str) -> None:
+    engine, replies = play(PAT, [HELLO, "Nought to ten, how important is it to you to weigh yourself every morning?", line])
+    assert replies[-1].decision.ruler is not None and replies[-1].decision.ruler.scaled, replies[-1].decision
+    assert numbers(replies[-1].text), replies[-1].text
