@@ -249,11 +249,12 @@ class ScriptedActor(PlanVoice):
         if use:
             # "How often do you use the blue one?": how often, as they would tell anyone, unless a secret is near
             how = next((k for k in self.scenario.patient.knows if set(k.topics) & set(a.topics) and k.detail(a.aspect)), None)
-            if how is not None and not decision.touched_hidden:
-                return self._known(how, decision, state)
+            if how is not None and not decision.touched_hidden and (known := self._known(how, decision, state)) is not None:
+                return known
             return pick("medicine_use_evasive" if decision.touched_hidden else "medicine_use")
-        if decision.knowledge is not None and not guarded:  # their own life, as they'd tell anyone; the secret stays unsaid
-            return self._known(decision.knowledge, decision, state)
+        # their own life, as they'd tell anyone; the secret stays unsaid
+        if decision.knowledge is not None and not guarded and (known := self._known(decision.knowledge, decision, state)) is not None:
+            return known
         # asked again about what they have told, they say it again, even when the topic also touches a secret
         # ("Is your back still bad?" to the patient who came about her back); guarded (which needs a secret touched), they
         # deflect; asked how often, since when or why of it, the answer to that ("Ten puffs, on a bad day.")
@@ -316,11 +317,14 @@ class ScriptedActor(PlanVoice):
             state.last_fact = fact.id  # "And why was that?" next is still about it
         return " ".join(lines) or None
 
-    def _known(self, knows: Knowledge, decision: Decision, state: PatientState) -> str:
-        """What they know of their own life; asked how often, since when or why of it, that ("How long have you been there?")."""
+    def _known(self, knows: Knowledge, decision: Decision, state: PatientState) -> str | None:
+        """What they know of their own life; asked how often, since when or why of it, that ("How long have you been there?").
+        None when the question asks something else of it that the entry does not hold and they have told something it is about."""
         index, aspect = self.scenario.patient.knows.index(knows), decision.analysis.aspect
         if not (detail := knows.detail(aspect)) and not asks_itself(decision.analysis, knows, self.lexicon):
             aspect, detail = "what_like", knows.detail("what_like")  # "Do you miss it?" of their work: what it was like, not what it was
+            if not detail and decision.touched_known and decision.touched_known[0].detail(decision.analysis.aspect):
+                return None  # "What was behind that?" after they stopped a tablet: why they stopped, not what they take
         if detail:
             return self._remembered(f"knows:{index}:{aspect}", closest(detail, decision.analysis.text), decision, state)
         return self._of_aspect(decision, state) or self._remembered(f"knows:{index}", knows.says, decision, state)

@@ -108,12 +108,10 @@ def asks_past_it(
 
 def asks_itself(analysis: TurnAnalysis, knowledge: Knowledge, lexicon: Lexicon) -> bool:
     """The question asks for the life subject itself (what they do, who is at home, what they take: persona.yaml
-    `identity`), or asks an aspect of it, or the subject has no such list: its plain line answers. "Is it worse on
+    `identity`), or the subject has no such list: its plain line answers. "Is it worse on
     days or nights?" names the shifts but asks about the cough, so the job's line would answer something else."""
     identity = lexicon.persona_identity.get(knowledge.about)
-    if identity is None or analysis.aspects:
-        return True
-    return bool(identity.search(analysis.text.lower()))
+    return identity is None or bool(identity.search(analysis.text.lower()))
 
 
 def asks_reaction(analysis: TurnAnalysis, lexicon: Lexicon, told_before: bool = False) -> bool:
