@@ -321,13 +321,16 @@ class ScriptedActor(PlanVoice):
         """What they know of their own life; asked how often, since when or why of it, that ("How long have you been there?").
         None when the question asks something else of it that the entry does not hold and they have told something it is about."""
         index, aspect = self.scenario.patient.knows.index(knows), decision.analysis.aspect
-        if not (detail := knows.detail(aspect)) and not asks_itself(decision.analysis, knows, self.lexicon):
-            aspect, detail = "what_like", knows.detail("what_like")  # "Do you miss it?" of their work: what it was like, not what it was
-            if not detail and decision.touched_known and decision.touched_known[0].detail(decision.analysis.aspect):
-                return None  # "What was behind that?" after they stopped a tablet: why they stopped, not what they take
+        if not (detail := knows.detail(aspect)):
+            if line := self._of_aspect(decision, state):  # "Does your boss know?" with nothing written on it: who knows
+                return line
+            if not asks_itself(decision.analysis, knows, self.lexicon):
+                aspect, detail = "what_like", knows.detail("what_like")  # "Do you miss it?" of their work: what it was like, not what it was
+                if not detail and decision.touched_known and decision.touched_known[0].detail(decision.analysis.aspect):
+                    return None  # "What was behind that?" after they stopped a tablet: why they stopped, not what they take
         if detail:
             return self._remembered(f"knows:{index}:{aspect}", closest(detail, decision.analysis.text), decision, state)
-        return self._of_aspect(decision, state) or self._remembered(f"knows:{index}", knows.says, decision, state)
+        return self._remembered(f"knows:{index}", knows.says, decision, state)
 
     def _name_line(self, decision: Decision, state: PatientState) -> str:
         return self._pick("name", self.scenario.lines["name"], decision.turn, state).replace("{name}", self.voice.called)
