@@ -197,3 +197,18 @@ def test_a_why_of_something_told_is_not_answered_with_their_plain_line_about_its
     _, replies = play("hypertension-proactive", lines[:8])
     assert lines[7].startswith("What was behind that"), lines[7]
     assert replies[7].text.startswith(stopped.detail("why")), replies[7].text
+
+
+@pytest.mark.parametrize("prompt", ["Mm. And then?", "right and then what", "Okay... what happened next?"])
+def test_a_bare_and_then_asks_them_to_carry_on(prompt: str) -> None:
+    _, replies = play("heart-failure-carer", ["Hello Pat, have a seat. How have you been since you got home?", prompt])
+    assert replies[1].decision.carry_on, replies[1].decision
+    assert not replies[1].text.startswith(("No", "Not")), replies[1].text
+
+
+@pytest.mark.parametrize("question", ["What's an ordinary day like for you now, from when you get up?", "talk me through a normal day from the morning"])
+def test_a_normal_day_is_their_day_not_one_habit(question: str) -> None:
+    scenario = load_scenario(SCENARIOS["copd-low-mood"])
+    habits = [said for k in scenario.patient.knows if k.about == "habits" for said in k.says]
+    _, replies = play("copd-low-mood", ["Morning Derek, come in.", question])
+    assert not any(said in replies[1].text for said in habits), replies[1].text
