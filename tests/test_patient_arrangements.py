@@ -93,3 +93,15 @@ def test_asked_at_the_door_what_to_call_them_they_say_so_first(greeting: str) ->
     _, replies = play(MARTIN, [greeting])
     assert replies[0].decision.analysis.kind == "name", replies[0].decision.analysis
     assert replies[0].text.startswith(tuple(line.replace("{name}", "Martin") for line in pool("name", MARTIN))), replies[0].text
+
+
+@pytest.mark.parametrize(("scenario_id", "greeting", "called"), [
+    ("ckd-pain-multimorbidity", "Mrs Doyle? Come through. What should I call you?", "Maggie"),
+    ("heart-failure-carer", "Hello, I'm one of the nurses here. Would you like me to call you Patricia or Pat?", "Pat"),
+    ("hypertension-proactive", "Good morning. How would you like me to address you?", "Martin"),
+    ("asthma-young-adult", "hiya come in, would you rather I called you Jade or something else?", "Jade"),
+])
+def test_asked_what_to_call_them_in_other_words_they_say_the_name_they_go_by(scenario_id: str, greeting: str, called: str) -> None:
+    _, replies = play(scenario_id, [greeting])
+    assert replies[0].decision.analysis.kind == "name", replies[0].decision.analysis
+    assert replies[0].text.startswith(tuple(line.replace("{name}", called) for line in pool("name", scenario_id))), replies[0].text
