@@ -163,10 +163,6 @@ class Lexicon:
         return Prefilter({code: pattern for code, pattern in self.codes.items() if code not in self.statement_codes})
 
     @cached_property
-    def statement_filter(self) -> Prefilter:
-        return Prefilter({code: self.codes[code] for code in self.statement_codes})
-
-    @cached_property
     def kind_filter(self) -> Prefilter:
         return Prefilter({kind: pattern for kind, _, pattern, _ in self.question_kinds})
 

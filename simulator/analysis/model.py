@@ -20,7 +20,7 @@ import json
 import math
 import struct
 import zlib
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,18 +39,19 @@ def bucket_of(feature: str, buckets: int) -> int:
     return zlib.crc32(feature.encode("utf-8")) % buckets
 
 
-class _Remembered(dict):
-    """A function's value for each key asked for, worked out at the first asking (up to _CACHE_LIMIT keys, then afresh)."""
+class _FeatureRows(dict):
+    """Each feature's packed row (0: its bucket has none), looked up at its first use and remembered (up to
+    _CACHE_LIMIT features, then afresh)."""
 
-    def __init__(self, work: Callable[[str], int]):
+    def __init__(self, rows: PackedRows, buckets: int):
         super().__init__()
-        self._work = work
+        self._get, self._buckets = rows.get, buckets
 
-    def __missing__(self, key: str) -> int:
+    def __missing__(self, feature: str) -> int:
         if len(self) > _CACHE_LIMIT:
             self.clear()
-        value = self[key] = self._work(key)
-        return value
+        row = self[feature] = self._get(zlib.crc32(feature.encode("utf-8")) % self._buckets) or 0
+        return row
 
 
 class PackedRows:
@@ -87,7 +88,7 @@ class UnitModel:
     scale: float = 1.0  # a quantised weight times this is the real weight
 
     def __post_init__(self) -> None:
-        self._row_of = _Remembered(self._row)  # each feature's packed row (0: its bucket has none)
+        self._row_of = _FeatureRows(self.rows, self.buckets)
         self._unpack = struct.Struct(f"<{len(self.codes) + 1}I").unpack
         self._width = _width(len(self.codes))
         self.logit_thresholds = {c: _logit(t) for c, t in self.thresholds.items()}
@@ -138,10 +139,6 @@ class UnitModel:
             lanes = _as_old_lanes(lanes)
         scale, offset = self.scale, OFFSET * count
         return [b + scale * (lane - offset) for lane, b in zip(lanes, self.bias)]
-
-    def _row(self, feature: str) -> int:
-        row = self.rows.get(zlib.crc32(feature.encode("utf-8")) % self.buckets)
-        return row or 0
 
     def scores(self, features: Iterable[str]) -> dict[str, float]:
         return dict(zip(self.codes, self.logits(features)))

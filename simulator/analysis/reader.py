@@ -158,11 +158,10 @@ class TurnReader:
         heard = self._heard(previous_patient)
         patient_asked = bool(previous_patient and previous_patient.rstrip().endswith("?"))
         unpunctuated = not any(c in text for c in ".?!,")
-        statements = self.rules.statement_codes(low, [unit.start for unit in units])
         out = []
         for unit in units:
             inside = tuple(h for h in hits if h.start < unit.end and h.end > unit.start)
-            inside += self.rules.statement_hits(low, unit.start, unit.end, statements)
+            inside += self.rules.statement_hits(low, unit.start, unit.end)
             form = self._rule_form(unit, low, heard)
             rule_codes = {h.code for h in inside} | form
             if form & set(QUESTION_FORMS):

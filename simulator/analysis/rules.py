@@ -9,7 +9,6 @@ Patterns live in simulator/data/lexicon/codes.yaml and run on lower-cased, clean
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from simulator.analysis.features import stem
@@ -30,7 +29,6 @@ _AUX_SUBJECT = re.compile(
     r"^(?:do|does|did|is|are|was|were|have|has|had|can|could|will|would|should|any|anything)\s+"
     r"(?:you|your|there|it|that|anything|anyone|he|she|they|things)\b"
 )
-_WORD_CHAR = re.compile(r"\w")
 DECLARATIVE = "declarative"  # ends with "?" but has no question word: a reflection or a closed question
 
 
@@ -61,21 +59,12 @@ class Rules:
                     return hits
         return hits
 
-    def statement_codes(self, low: str, unit_starts: Iterable[int]) -> frozenset[str] | set[str]:
-        """The statement codes that could match in some unit of the turn (prefilter.py), or all of them where a unit
-        starts just after a word character (the prefilter reads the whole turn, where that character comes before)."""
-        if any(at and _WORD_CHAR.match(low, at - 1) for at in unit_starts):
-            return self.lexicon.statement_codes
-        return self.lexicon.statement_filter.possible(low)
-
-    def statement_hits(self, low: str, start: int, end: int, possible: frozenset[str] | set[str] | None = None) -> tuple[RuleHit, ...]:
+    def statement_hits(self, low: str, start: int, end: int) -> tuple[RuleHit, ...]:
         """The statement codes (reflection, information, advice), whose patterns read a sentence from its
-        start, searched in one unit (only those `possible`, from statement_codes, if given)."""
+        start, searched in one unit."""
         text = low[start:end]
         found = []
         for code in self.lexicon.statement_codes:
-            if possible is not None and code not in possible:
-                continue
             if match := self.lexicon.codes[code].search(text):
                 found.append(RuleHit(code, start + match.start(), start + match.end()))
         return tuple(found)

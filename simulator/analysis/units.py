@@ -60,9 +60,12 @@ def split_units(clean: str) -> list[Unit]:
             continue
         start = match.start() + len(raw) - len(raw.lstrip())
         end = match.end() - (len(raw) - len(raw.rstrip()))
-        for s, e in _split_run(low, start, end):
+        spans = [(m.start(), m.group()) for m in _WORD.finditer(low, start, end)]
+        pieces = _split_run(low, start, end, spans)
+        for s, e in pieces:
             text = clean[s:e]
-            words = tuple(_WORD.findall(low[s:e]))
+            # a piece's words are the sentence's between its ends (pieces start at a word and end after one)
+            words = tuple(w for _, w in spans) if len(pieces) == 1 else tuple(w for at, w in spans if s <= at < e)
             if not words and units:  # stray punctuation belongs to the unit before
                 prev = units[-1]
                 units[-1] = Unit(prev.start, e, clean[prev.start : e], prev.words, prev.asks or "?" in text, prev.index)
@@ -71,9 +74,9 @@ def split_units(clean: str) -> list[Unit]:
     return units
 
 
-def _split_run(low: str, start: int, end: int) -> list[tuple[int, int]]:
-    """A sentence that holds a statement and then a question, with no punctuation between them."""
-    spans = [(m.start() + start, m.group()) for m in _WORD.finditer(low[start:end])]
+def _split_run(low: str, start: int, end: int, spans: list[tuple[int, str]]) -> list[tuple[int, int]]:
+    """A sentence that holds a statement and then a question, with no punctuation between them (`spans`: its words
+    and where they start)."""
     if len(spans) < MIN_RUN_WORDS + 2:
         return [(start, end)]
     cuts = []
