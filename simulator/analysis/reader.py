@@ -224,10 +224,10 @@ class TurnReader:
             for code in chosen:
                 hits.append(self._evidence(text, speech, reading, code))
         coded = {h.code for h in hits}
-        if self._is_backchannel(speech, coded):
+        if self._is_backchannel(speech, [w for r in readings for w in r.unit.words]):
             hits = [CodeHit("backchannel", 0, len(text), text.strip())]
             coded = {"backchannel"}
-        hits.extend(self._jargon(text, speech))
+        hits.extend(self._jargon(text, speech, low))
         coded = {h.code for h in hits}
         dropped = set() if self.model else {other for code, others in self.lexicon.exclusive.items() if code in coded for other in others}
         if dropped:
@@ -340,11 +340,11 @@ class TurnReader:
         start, end = speech.to_original(rule.start, rule.end) if rule else reading.span
         return CodeHit(code, start, end, text[start:end])
 
-    def _is_backchannel(self, speech: Speech, coded: set[str]) -> bool:
-        """Only an acknowledgement or a continuer ("Mm.", "Okay, right.", "Go on."): not a question."""
+    def _is_backchannel(self, speech: Speech, words: list[str]) -> bool:
+        """Only an acknowledgement or a continuer ("Mm.", "Okay, right.", "Go on."): not a question. `words`: the
+        turn's, lower-cased (its units')."""
         if speech.fillers_only:
             return True
-        words = _TOKEN.findall(speech.clean.lower())
         short = " ".join(words)
         if not words or len(words) > BACKCHANNEL_WORDS_MAX:
             return False
@@ -360,10 +360,9 @@ class TurnReader:
     def _address_words(self) -> frozenset[str]:
         return frozenset(word for term in self.lexicon.address_terms for word in term.split())
 
-    def _jargon(self, text: str, speech: Speech) -> list[CodeHit]:
+    def _jargon(self, text: str, speech: Speech, low: str) -> list[CodeHit]:
         found = []
         lex = self.lexicon
-        low = lower_same_length(speech.clean)
         for match in lex.jargon.finditer(low):
             if lex.jargon_explained.match(low, match.end(), match.end() + 40):
                 continue
