@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from functools import cache, cached_property
 from typing import Any
 
-from simulator.analysis.cues import cue_lexicon
+from simulator.analysis.cues import cue_lexicon, may_name_feelings
 from simulator.analysis.features import FEATURE_VERSION, stem, unit_features
 from simulator.analysis.goodbyes import Goodbyes
 from simulator.analysis.kinds import KindModel, read_kind, shipped_kind_model
@@ -32,7 +32,7 @@ from simulator.analysis.rules import DECLARATIVE, RuleHit, Rules, echoes, inform
 from simulator.analysis.speech import BACKCHANNEL_WORDS, Speech, read_speech
 from simulator.analysis.topics import TopicFinder
 from simulator.analysis.turns import CodeHit, TurnAnalysis
-from simulator.analysis.units import QUESTION_STARTS, Unit, split_units
+from simulator.analysis.units import Unit, is_examples, sentence_start, split_units, strip_lead
 
 _TOKEN = re.compile(r"[a-z0-9][a-z0-9'-]*")
 _CONTEXT_CODES = frozenset({"reflection", "empathy", "summary"})
@@ -158,6 +158,8 @@ class TurnReader:
         heard = self._heard(previous_patient)
         patient_asked = bool(previous_patient and previous_patient.rstrip().endswith("?"))
         unpunctuated = not any(c in text for c in ".?!,")
+        # no unit names a feeling if the turn cannot (its units' lower case is the turn's when it is all ASCII)
+        feeling = self._feeling if not speech.clean.isascii() or may_name_feelings(low) else None
         out = []
         for unit in units:
             inside = tuple(h for h in hits if h.start < unit.end and h.end > unit.start)
@@ -166,9 +168,9 @@ class TurnReader:
             rule_codes = {h.code for h in inside} | form
             if form & set(QUESTION_FORMS):
                 rule_codes.add("question")
-            if self.lexicon.requests.match(_strip_lead(low[unit.start : unit.end])):
+            if self.lexicon.requests.match(strip_lead(low[unit.start : unit.end])):
                 rule_codes.add("request")
-            feats = unit_features(unit, len(units), heard, patient_asked, unpunctuated, sorted(form | (rule_codes & FEATURE_RULES)), self._stop, self._feeling)
+            feats = unit_features(unit, len(units), heard, patient_asked, unpunctuated, sorted(form | (rule_codes & FEATURE_RULES)), self._stop, feeling)
             out.append(UnitReading(unit, speech.to_original(unit.start, unit.end), tuple(feats), inside, frozenset(rule_codes)))
         return speech, out
 
@@ -212,7 +214,7 @@ class TurnReader:
             chosen = self._unit_codes(reading)
             if "reflection" in chosen:
                 reflecting.append(low[reading.unit.start : reading.unit.end])
-            examples = last_asks and _is_examples(reading.unit)  # "...wake you at all? Coughing, tight, wheezy?"
+            examples = last_asks and is_examples(reading.unit)  # "...wake you at all? Coughing, tight, wheezy?"
             last_asks = bool(chosen & set(QUESTION_FORMS))
             if last_asks:
                 questions += 1
@@ -220,7 +222,7 @@ class TurnReader:
                 asked.append([] if examples else self.topics.mentions(low[reading.unit.start : reading.unit.end]))
                 # the whole sentence it asks in: a question split off a run keeps its start ("If ten's certain, how
                 # confident | are you that...?")
-                asking.append(low[_sentence_start(low, reading.unit.start) : reading.unit.end])
+                asking.append(low[sentence_start(low, reading.unit.start) : reading.unit.end])
             for code in chosen:
                 hits.append(self._evidence(text, speech, reading, code))
         coded = {h.code for h in hits}
@@ -383,19 +385,3 @@ class TurnReader:
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")  # the patient's sentences; split_units also splits run-on questions
 _NOTES = re.compile(r"<[^<>]{0,60}>|\[[^\[\]]{0,60}\]")
-_LEAD = re.compile(r"^(?:(?:so|and|ok|okay|right|well|now|alright|um|erm|just|then|but|go on|please|kindly)\b[,\s]*)+")
-
-
-def _is_examples(unit: Unit) -> bool:
-    """A unit that only lists things ("Coughing, tight chest, wheezy?", "Vapes, pets, dust, the weather?"): it asks,
-    opens with no question word and holds a comma."""
-    return unit.asks and "," in unit.text and bool(unit.words) and unit.words[0] not in QUESTION_STARTS
-
-
-def _sentence_start(low: str, at: int) -> int:
-    """Where the sentence holding position `at` begins (after the last full stop, question or exclamation mark)."""
-    return max(low.rfind(mark, 0, at) for mark in ".?!") + 1
-
-
-def _strip_lead(text: str) -> str:
-    return _LEAD.sub("", text.strip())

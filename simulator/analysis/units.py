@@ -122,3 +122,24 @@ def _trim_end(low: str, start: int, end: int) -> int:
     while end > start and low[end - 1] in " ,;":
         end -= 1
     return end
+
+
+# -- what the reader asks of a unit and its sentence --------------------------------------------------
+
+_LEAD = re.compile(r"^(?:(?:so|and|ok|okay|right|well|now|alright|um|erm|just|then|but|go on|please|kindly)\b[,\s]*)+")
+
+
+def is_examples(unit: Unit) -> bool:
+    """A unit that only lists things ("Coughing, tight chest, wheezy?", "Vapes, pets, dust, the weather?"): it asks,
+    opens with no question word and holds a comma."""
+    return unit.asks and "," in unit.text and bool(unit.words) and unit.words[0] not in QUESTION_STARTS
+
+
+def sentence_start(low: str, at: int) -> int:
+    """Where the sentence holding position `at` begins (after the last full stop, question or exclamation mark)."""
+    return max(low.rfind(mark, 0, at) for mark in ".?!") + 1
+
+
+def strip_lead(text: str) -> str:
+    """The text without the discourse markers it opens with ("So, okay, tell me..." is "tell me...")."""
+    return _LEAD.sub("", text.strip())
