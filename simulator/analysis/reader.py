@@ -37,6 +37,7 @@ from simulator.analysis.units import Unit, is_examples, sentence_start, split_un
 _TOKEN = re.compile(r"[a-z0-9][a-z0-9'-]*")
 _CONTEXT_CODES = frozenset({"reflection", "empathy", "summary"})
 QUESTION_FORMS = ("open_question", "closed_question")
+_FORMS = frozenset(QUESTION_FORMS)
 # One question about this many subjects (or this many questions about different subjects in one turn) is
 # a list, not a question about each: "Tell me about your tablets, your diet, your family and work?"
 # A subject is a run of mentions that share a topic ("your inhalers, the blue one and the brown one" is
@@ -166,7 +167,7 @@ class TurnReader:
             inside += self.rules.statement_hits(low, unit.start, unit.end)
             form = self._rule_form(unit, low, heard)
             rule_codes = {h.code for h in inside} | form
-            if form & set(QUESTION_FORMS):
+            if form & _FORMS:
                 rule_codes.add("question")
             if self.lexicon.requests.match(strip_lead(low[unit.start : unit.end])):
                 rule_codes.add("request")
@@ -215,7 +216,7 @@ class TurnReader:
             if "reflection" in chosen:
                 reflecting.append(low[reading.unit.start : reading.unit.end])
             examples = last_asks and is_examples(reading.unit)  # "...wake you at all? Coughing, tight, wheezy?"
-            last_asks = bool(chosen & set(QUESTION_FORMS))
+            last_asks = bool(chosen & _FORMS)
             if last_asks:
                 questions += 1
                 # a list of examples after a question is that question's examples, not more questions to stack
@@ -316,7 +317,7 @@ class TurnReader:
                 # how far each is past its threshold; the one the word lists found too gets RULE_BONUS more
                 margin = {c: probs.get(c, -30.0) - model.logit_thresholds.get(c, 0.0) + RULE_BONUS * (c in reading.rule_codes) for c in (first, second)}
                 chosen.discard(second if margin[first] >= margin[second] else first)
-        forms = chosen & set(QUESTION_FORMS)
+        forms = chosen & _FORMS
         if len(forms) == 2:  # one unit asks one question
             keep = max(forms, key=lambda c: (probs.get(c, -30.0), c in reading.rule_codes))
             chosen -= forms - {keep}
@@ -324,14 +325,14 @@ class TurnReader:
             chosen.discard("reflection")
             if "greeting" in chosen and not self.lexicon.codes["greeting"].search(reading.unit.text.lower()):
                 chosen.discard("greeting")  # "How are you getting on with the inhalers?" asks; it does not greet
-        if not chosen & set(QUESTION_FORMS) and not reading.unit.asks and (found := self.lexicon.unmarked_questions.search(reading.unit.text.lower())):
+        if not chosen & _FORMS and not reading.unit.asks and (found := self.lexicon.unmarked_questions.search(reading.unit.text.lower())):
             # "seven what would make it an eight": asks, with or without its mark ("would a saturday suit": a closed one)
             chosen.add("closed_question" if found.group().startswith(_VERB_FIRST) else "open_question")
-        if "reflection" in chosen and chosen & set(QUESTION_FORMS) and reading.unit.asks:
+        if "reflection" in chosen and chosen & _FORMS and reading.unit.asks:
             # a reflection said with a question mark offers the patient's meaning back; it asks nothing new
             question = probs.get("question", max(probs.get(c, -30.0) for c in QUESTION_FORMS))
             if probs.get("reflection", -30.0) >= question or not probs:
-                chosen -= set(QUESTION_FORMS)
+                chosen -= _FORMS
             else:
                 chosen.discard("reflection")
         return chosen
