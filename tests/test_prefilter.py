@@ -102,3 +102,30 @@ def test_every_shipped_pattern_that_matches_a_real_turn_is_named(family, gold_tu
                 left_out += 1
     assert matched > 100  # the sample exercises the patterns
     assert left_out > 0.5 * len(gold_turns) * len(patterns) - matched  # and most searches are saved
+
+
+def test_openings_kept_between_runs_give_the_same_answers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    import simulator.analysis.prefilter as prefilter
+
+    monkeypatch.setenv("CONSULTSIM_HOME", str(tmp_path))
+    monkeypatch.setattr(prefilter, "_remembered", None)
+    patterns = {"greet": at_word("hello there", "good (morning|evening)"), "ask": at_word(r"how (are|is) you\b"), "any": re.compile(r"\w+ing")}
+    first = Prefilter(patterns)
+    cached = tmp_path / "cache" / "prefilter-v1.json"
+    assert cached.is_file()
+    monkeypatch.setattr(prefilter, "_remembered", None)  # as a new process would: from the file
+    monkeypatch.setattr(prefilter, "_openings", lambda pattern: pytest.fail("spelled out again"))
+    second = Prefilter(patterns)
+    for text in ("well, how are you doing", "good evening", "hello, there", "nothing at all"):
+        assert first.possible(text) == second.possible(text), text
+
+
+def test_a_damaged_cache_of_openings_is_made_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    import simulator.analysis.prefilter as prefilter
+
+    monkeypatch.setenv("CONSULTSIM_HOME", str(tmp_path))
+    (tmp_path / "cache").mkdir()
+    (tmp_path / "cache" / "prefilter-v1.json").write_text('{"x": [1, 2', encoding="utf-8")
+    monkeypatch.setattr(prefilter, "_remembered", None)
+    assert Prefilter({"ask": at_word(r"how (are|is) you\b")}).possible("so how are you") == {"ask"}
+    assert json.loads((tmp_path / "cache" / "prefilter-v1.json").read_text(encoding="utf-8"))

@@ -14,6 +14,7 @@ from functools import cache
 
 from simulator import resources
 from simulator.analysis.lexicon import lower_same_length
+from simulator.analysis.prefilter import Prefilter
 from simulator.analysis.turns import TurnAnalysis
 
 
@@ -30,6 +31,16 @@ class CueLexicon:
     patterns: tuple[tuple[str, re.Pattern[str]], ...]
     takes_up: tuple[str, ...]
     feelings: re.Pattern[str]  # feelings and difficulties named (the reader's "feeling" feature)
+
+
+@cache
+def _feelings_filter() -> Prefilter:
+    return Prefilter({"feeling": cue_lexicon().feelings})
+
+
+def may_name_feelings(low: str) -> bool:
+    """Whether `feelings` could match anywhere in this lower-cased text (prefilter.py): a quick no for most turns."""
+    return bool(_feelings_filter().possible(low))
 
 
 @cache

@@ -48,11 +48,14 @@ def unit_features(
     """`heard`: content-word stems of the patient's last turn (None at the opening); `rule_form`: the
     rules' reading of the unit's form (a question form, a reflection by echo, information)."""
     w = unit.words
-    feats = [f"w={x}" for x in w]
-    feats += [f"b={a} {b}" for a, b in zip(w, w[1:])]
+    feats = ["w=" + x for x in w]
+    feats += ["b=" + a + " " + b for a, b in zip(w, w[1:])]
     core = w
-    while core and core[0] in LEAD:
-        core = core[1:]
+    if core and core[0] in LEAD:
+        lead = 1
+        while lead < len(w) and w[lead] in LEAD:
+            lead += 1
+        core = w[lead:]
     if core:
         feats.append(f"s1={core[0]}")
         if len(core) > 1:
@@ -68,10 +71,11 @@ def unit_features(
         feats.append(f"lead={w[0]}")
     # where a question may start after an opening clause: "hello, come in, how have you been"
     text = unit.text.lower()
-    for piece in text.split(",")[1:]:
-        words = piece.split()
-        if len(words) >= 2:
-            feats.append(f"c2={words[0]} {words[1]}")
+    if "," in text:
+        for piece in text.split(",")[1:]:
+            words = piece.split()
+            if len(words) >= 2:
+                feats.append(f"c2={words[0]} {words[1]}")
     if unit.asks:
         feats.append("ends_q")
     elif "?" in text:

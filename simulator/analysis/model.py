@@ -6,8 +6,9 @@ labelled turns in benchmarks/turnset/ (docs/codebook.md). Pure Python at run tim
 code is the bias plus the sum of its buckets' weights.
 
 For speed a bucket's weights are packed into one integer, a lane of LANE bits per code, each weight
-offset to be non-negative, so that summing a unit's buckets is one integer addition per feature rather
-than one per feature and code; the lanes are unpacked once per unit.
+offset to be non-negative, and a one in a last lane of its own, so that a unit's buckets and how many of
+them it hit are one sum (in C: sum(map(...))) rather than one addition per feature and code; the lanes
+are unpacked once per unit, by struct.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import gzip
 import hashlib
 import json
 import math
+import struct
 import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -26,12 +28,30 @@ from simulator import resources
 
 MODEL_FILE = resources.READER_MODEL
 _CACHE_LIMIT = 200_000
-LANE = 20  # bits per code in a packed row: room for 4,000 features of the largest weight in a unit
+LANE = 32  # bits per code in a packed row (whole bytes, for struct)
+# The weights were first summed in lanes of 20 bits, where more than 4,112 features in a unit carried from lane to
+# lane; a unit with this many features is scored as it was then (never in a turn anyone says).
+MAX_FEATURES, OLD_LANE = 4000, 20
 OFFSET = 128  # quantised weights are -127..127; stored as weight + OFFSET
 
 
 def bucket_of(feature: str, buckets: int) -> int:
     return zlib.crc32(feature.encode("utf-8")) % buckets
+
+
+class _FeatureRows(dict):
+    """Each feature's packed row (0: its bucket has none), looked up at its first use and remembered (up to
+    _CACHE_LIMIT features, then afresh)."""
+
+    def __init__(self, rows: PackedRows, buckets: int):
+        super().__init__()
+        self._get, self._buckets = rows.get, buckets
+
+    def __missing__(self, feature: str) -> int:
+        if len(self) > _CACHE_LIMIT:
+            self.clear()
+        row = self[feature] = self._get(zlib.crc32(feature.encode("utf-8")) % self._buckets) or 0
+        return row
 
 
 class PackedRows:
@@ -68,8 +88,9 @@ class UnitModel:
     scale: float = 1.0  # a quantised weight times this is the real weight
 
     def __post_init__(self) -> None:
-        self._row_of: dict[str, int | None] = {}
-        self._mask = (1 << LANE) - 1
+        self._row_of = _FeatureRows(self.rows, self.buckets)
+        self._unpack = struct.Struct(f"<{len(self.codes) + 1}I").unpack
+        self._width = _width(len(self.codes))
         self.logit_thresholds = {c: _logit(t) for c, t in self.thresholds.items()}
 
     @classmethod
@@ -110,22 +131,14 @@ class UnitModel:
 
     def logits(self, features: Iterable[str]) -> list[float]:
         """Each code's score (log-odds) for a unit with these features."""
-        row_of, packed, buckets = self._row_of, self.rows, self.buckets
-        total = count = 0
-        for feature in features:
-            row = row_of.get(feature, False)
-            if row is False:
-                row = packed.get(zlib.crc32(feature.encode("utf-8")) % buckets)
-                if len(row_of) > _CACHE_LIMIT:
-                    row_of.clear()
-                row_of[feature] = row
-            if row is not None:
-                total += row
-                count += 1
+        features = features if isinstance(features, (list, tuple)) else list(features)
+        *lanes, count = self._unpack(sum(map(self._row_of.__getitem__, features)).to_bytes(self._width, "little"))
         if not count:
             return list(self.bias)
-        mask, scale, offset = self._mask, self.scale, OFFSET * count
-        return [b + scale * (((total >> (LANE * k)) & mask) - offset) for k, b in enumerate(self.bias)]
+        if count > MAX_FEATURES:
+            lanes = _as_old_lanes(lanes)
+        scale, offset = self.scale, OFFSET * count
+        return [b + scale * (lane - offset) for lane, b in zip(lanes, self.bias)]
 
     def scores(self, features: Iterable[str]) -> dict[str, float]:
         return dict(zip(self.codes, self.logits(features)))
@@ -152,7 +165,8 @@ def _cache_file(raw: bytes, cache_dir: Path | None) -> Path:
     """Where the packed copy of these weights lives, named by their digest."""
     from simulator.paths import home
 
-    return (cache_dir or home() / "cache") / f"reader-model-{hashlib.sha256(raw).hexdigest()[:16]}.bin"
+    # the lane width in the name: a packed copy from a version that packs otherwise is left to it
+    return (cache_dir or home() / "cache") / f"reader-model-{hashlib.sha256(raw).hexdigest()[:16]}-{LANE}.bin"
 
 
 def _write_packed(path: Path, data: dict) -> None:
@@ -163,7 +177,7 @@ def _write_packed(path: Path, data: dict) -> None:
     from simulator.paths import make_private_dir
 
     ids = array.array("I", sorted(int(b) for b in data["rows"]))
-    width = (LANE * len(data["codes"]) + 7) // 8
+    width = _width(len(data["codes"]))
     header = {k: data[k] for k in ("codes", "bias", "thresholds", "policy", "buckets", "feature_version", "scale")}
     header |= {k: data[k] for k in ("form_bias", "form_rule_vote") if k in data}
     header |= {"count": len(ids), "width": width, "lane": LANE, "offset": OFFSET}
@@ -181,10 +195,21 @@ def _write_packed(path: Path, data: dict) -> None:
 
 
 def _pack(row: tuple[int, ...] | list[int]) -> int:
-    packed = 0
+    packed = 1 << (LANE * len(row))  # the lane that counts
     for k, weight in enumerate(row):
         packed |= (weight + OFFSET) << (LANE * k)
     return packed
+
+
+def _width(codes: int) -> int:
+    return LANE * (codes + 1) // 8
+
+
+def _as_old_lanes(lanes: list[int]) -> list[int]:
+    """Each code's sum as lanes of OLD_LANE bits gave it, a lane's overflow carried into the next one's."""
+    total = sum(lane << (OLD_LANE * k) for k, lane in enumerate(lanes))
+    mask = (1 << OLD_LANE) - 1
+    return [(total >> (OLD_LANE * k)) & mask for k in range(len(lanes))]
 
 
 def _logit(p: float) -> float:

@@ -12,8 +12,10 @@ exactly the same matches, faster.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable, Mapping
+from pathlib import Path
 from typing import Any
 
 try:  # the parser behind re.compile; private, so any surprise means "always search"
@@ -40,8 +42,7 @@ class Prefilter:
         index: dict[int, dict[str, set[str]]] = {}
         always = set()
         anywhere = False
-        for name, pattern in patterns.items():
-            openings, at_word = _openings(pattern)
+        for name, (openings, at_word) in zip(patterns, remembered_openings(list(patterns.values()))):
             if openings is None:
                 always.add(name)
                 continue
@@ -66,6 +67,73 @@ class Prefilter:
             for key in self._heads.findall(text):
                 found |= under[key]
         return found
+
+
+# Spelling the openings out parses every pattern again: most of the time a process takes to read its first turn. They
+# are kept between runs in the data folder's cache, by the pattern's text and flags, this code's FORMAT and Python's
+# version (its parser); a damaged or unwritable cache only costs that time again.
+FORMAT = 1
+_CACHE_NAME = "prefilter-v1.json"
+_remembered: dict[str, Any] | None = None
+
+
+def remembered_openings(patterns: list[re.Pattern[str]]) -> list[tuple[set[str] | None, bool]]:
+    """_openings of each pattern, from the cache where it has them (then the cache is written with the rest)."""
+    global _remembered
+    if _remembered is None:
+        _remembered = _read_cache()
+    found, new = [], False
+    for pattern in patterns:
+        key = _cache_key(pattern)
+        entry = _remembered.get(key)
+        if not (isinstance(entry, list) and len(entry) == 2 and isinstance(entry[1], bool) and (entry[0] is None or isinstance(entry[0], list))):
+            openings, at_word = _openings(pattern)
+            entry = _remembered[key] = [None if openings is None else sorted(openings), at_word]
+            new = True
+        found.append((None if entry[0] is None else set(entry[0]), entry[1]))
+    if new:
+        _write_cache(_remembered)
+    return found
+
+
+def _cache_key(pattern: re.Pattern[str]) -> str:
+    import hashlib
+    import sys
+
+    spec = f"{FORMAT}:{MAX_PREFIX}:{MIN_PREFIX}:{MAX_OPENINGS}:{SMALL_SET}:{sys.version_info[:2]}:{pattern.flags}:{pattern.pattern}"
+    return hashlib.sha256(spec.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
+def _cache_path() -> Path:
+    from simulator.paths import home
+
+    return home() / "cache" / _CACHE_NAME
+
+
+def _read_cache() -> dict[str, Any]:
+    try:
+        data = json.loads(_cache_path().read_text(encoding="utf-8"))
+    except (OSError, ValueError, RecursionError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _write_cache(data: dict[str, Any]) -> None:
+    import os
+    import tempfile
+
+    from simulator.paths import make_private_dir
+
+    path, temporary = _cache_path(), None
+    try:
+        make_private_dir(path.parent)
+        fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(data, handle)
+        os.replace(temporary, path)  # whole or not at all
+    except Exception:  # noqa: BLE001 - an unwritable data folder (ConsultsimError) or disk: only slower next time
+        if temporary is not None:
+            Path(temporary).unlink(missing_ok=True)
 
 
 def _trie(words: Iterable[str]) -> str:

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from functools import cache, cached_property
 from typing import Any
 
-from simulator.analysis.cues import cue_lexicon
+from simulator.analysis.cues import cue_lexicon, may_name_feelings
 from simulator.analysis.features import FEATURE_VERSION, stem, unit_features
 from simulator.analysis.goodbyes import Goodbyes
 from simulator.analysis.kinds import KindModel, read_kind, shipped_kind_model
@@ -32,11 +32,12 @@ from simulator.analysis.rules import DECLARATIVE, RuleHit, Rules, echoes, inform
 from simulator.analysis.speech import BACKCHANNEL_WORDS, Speech, read_speech
 from simulator.analysis.topics import TopicFinder
 from simulator.analysis.turns import CodeHit, TurnAnalysis
-from simulator.analysis.units import QUESTION_STARTS, Unit, split_units
+from simulator.analysis.units import Unit, is_examples, sentence_start, split_units, strip_lead
 
 _TOKEN = re.compile(r"[a-z0-9][a-z0-9'-]*")
 _CONTEXT_CODES = frozenset({"reflection", "empathy", "summary"})
 QUESTION_FORMS = ("open_question", "closed_question")
+_FORMS = frozenset(QUESTION_FORMS)
 # One question about this many subjects (or this many questions about different subjects in one turn) is
 # a list, not a question about each: "Tell me about your tablets, your diet, your family and work?"
 # A subject is a run of mentions that share a topic ("your inhalers, the blue one and the brown one" is
@@ -158,17 +159,19 @@ class TurnReader:
         heard = self._heard(previous_patient)
         patient_asked = bool(previous_patient and previous_patient.rstrip().endswith("?"))
         unpunctuated = not any(c in text for c in ".?!,")
+        # no unit names a feeling if the turn cannot (its units' lower case is the turn's when it is all ASCII)
+        feeling = self._feeling if not speech.clean.isascii() or may_name_feelings(low) else None
         out = []
         for unit in units:
             inside = tuple(h for h in hits if h.start < unit.end and h.end > unit.start)
             inside += self.rules.statement_hits(low, unit.start, unit.end)
             form = self._rule_form(unit, low, heard)
             rule_codes = {h.code for h in inside} | form
-            if form & set(QUESTION_FORMS):
+            if form & _FORMS:
                 rule_codes.add("question")
-            if self.lexicon.requests.match(_strip_lead(low[unit.start : unit.end])):
+            if self.lexicon.requests.match(strip_lead(low[unit.start : unit.end])):
                 rule_codes.add("request")
-            feats = unit_features(unit, len(units), heard, patient_asked, unpunctuated, sorted(form | (rule_codes & FEATURE_RULES)), self._stop, self._feeling)
+            feats = unit_features(unit, len(units), heard, patient_asked, unpunctuated, sorted(form | (rule_codes & FEATURE_RULES)), self._stop, feeling)
             out.append(UnitReading(unit, speech.to_original(unit.start, unit.end), tuple(feats), inside, frozenset(rule_codes)))
         return speech, out
 
@@ -212,22 +215,22 @@ class TurnReader:
             chosen = self._unit_codes(reading)
             if "reflection" in chosen:
                 reflecting.append(low[reading.unit.start : reading.unit.end])
-            examples = last_asks and _is_examples(reading.unit)  # "...wake you at all? Coughing, tight, wheezy?"
-            last_asks = bool(chosen & set(QUESTION_FORMS))
+            examples = last_asks and is_examples(reading.unit)  # "...wake you at all? Coughing, tight, wheezy?"
+            last_asks = bool(chosen & _FORMS)
             if last_asks:
                 questions += 1
                 # a list of examples after a question is that question's examples, not more questions to stack
                 asked.append([] if examples else self.topics.mentions(low[reading.unit.start : reading.unit.end]))
                 # the whole sentence it asks in: a question split off a run keeps its start ("If ten's certain, how
                 # confident | are you that...?")
-                asking.append(low[_sentence_start(low, reading.unit.start) : reading.unit.end])
+                asking.append(low[sentence_start(low, reading.unit.start) : reading.unit.end])
             for code in chosen:
                 hits.append(self._evidence(text, speech, reading, code))
         coded = {h.code for h in hits}
-        if self._is_backchannel(speech, coded):
+        if self._is_backchannel(speech, [w for r in readings for w in r.unit.words]):
             hits = [CodeHit("backchannel", 0, len(text), text.strip())]
             coded = {"backchannel"}
-        hits.extend(self._jargon(text, speech))
+        hits.extend(self._jargon(text, speech, low))
         coded = {h.code for h in hits}
         dropped = set() if self.model else {other for code, others in self.lexicon.exclusive.items() if code in coded for other in others}
         if dropped:
@@ -314,7 +317,7 @@ class TurnReader:
                 # how far each is past its threshold; the one the word lists found too gets RULE_BONUS more
                 margin = {c: probs.get(c, -30.0) - model.logit_thresholds.get(c, 0.0) + RULE_BONUS * (c in reading.rule_codes) for c in (first, second)}
                 chosen.discard(second if margin[first] >= margin[second] else first)
-        forms = chosen & set(QUESTION_FORMS)
+        forms = chosen & _FORMS
         if len(forms) == 2:  # one unit asks one question
             keep = max(forms, key=lambda c: (probs.get(c, -30.0), c in reading.rule_codes))
             chosen -= forms - {keep}
@@ -322,14 +325,14 @@ class TurnReader:
             chosen.discard("reflection")
             if "greeting" in chosen and not self.lexicon.codes["greeting"].search(reading.unit.text.lower()):
                 chosen.discard("greeting")  # "How are you getting on with the inhalers?" asks; it does not greet
-        if not chosen & set(QUESTION_FORMS) and not reading.unit.asks and (found := self.lexicon.unmarked_questions.search(reading.unit.text.lower())):
+        if not chosen & _FORMS and not reading.unit.asks and (found := self.lexicon.unmarked_questions.search(reading.unit.text.lower())):
             # "seven what would make it an eight": asks, with or without its mark ("would a saturday suit": a closed one)
             chosen.add("closed_question" if found.group().startswith(_VERB_FIRST) else "open_question")
-        if "reflection" in chosen and chosen & set(QUESTION_FORMS) and reading.unit.asks:
+        if "reflection" in chosen and chosen & _FORMS and reading.unit.asks:
             # a reflection said with a question mark offers the patient's meaning back; it asks nothing new
             question = probs.get("question", max(probs.get(c, -30.0) for c in QUESTION_FORMS))
             if probs.get("reflection", -30.0) >= question or not probs:
-                chosen -= set(QUESTION_FORMS)
+                chosen -= _FORMS
             else:
                 chosen.discard("reflection")
         return chosen
@@ -340,11 +343,11 @@ class TurnReader:
         start, end = speech.to_original(rule.start, rule.end) if rule else reading.span
         return CodeHit(code, start, end, text[start:end])
 
-    def _is_backchannel(self, speech: Speech, coded: set[str]) -> bool:
-        """Only an acknowledgement or a continuer ("Mm.", "Okay, right.", "Go on."): not a question."""
+    def _is_backchannel(self, speech: Speech, words: list[str]) -> bool:
+        """Only an acknowledgement or a continuer ("Mm.", "Okay, right.", "Go on."): not a question. `words`: the
+        turn's, lower-cased (its units')."""
         if speech.fillers_only:
             return True
-        words = _TOKEN.findall(speech.clean.lower())
         short = " ".join(words)
         if not words or len(words) > BACKCHANNEL_WORDS_MAX:
             return False
@@ -360,10 +363,9 @@ class TurnReader:
     def _address_words(self) -> frozenset[str]:
         return frozenset(word for term in self.lexicon.address_terms for word in term.split())
 
-    def _jargon(self, text: str, speech: Speech) -> list[CodeHit]:
+    def _jargon(self, text: str, speech: Speech, low: str) -> list[CodeHit]:
         found = []
         lex = self.lexicon
-        low = lower_same_length(speech.clean)
         for match in lex.jargon.finditer(low):
             if lex.jargon_explained.match(low, match.end(), match.end() + 40):
                 continue
@@ -384,19 +386,3 @@ class TurnReader:
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")  # the patient's sentences; split_units also splits run-on questions
 _NOTES = re.compile(r"<[^<>]{0,60}>|\[[^\[\]]{0,60}\]")
-_LEAD = re.compile(r"^(?:(?:so|and|ok|okay|right|well|now|alright|um|erm|just|then|but|go on|please|kindly)\b[,\s]*)+")
-
-
-def _is_examples(unit: Unit) -> bool:
-    """A unit that only lists things ("Coughing, tight chest, wheezy?", "Vapes, pets, dust, the weather?"): it asks,
-    opens with no question word and holds a comma."""
-    return unit.asks and "," in unit.text and bool(unit.words) and unit.words[0] not in QUESTION_STARTS
-
-
-def _sentence_start(low: str, at: int) -> int:
-    """Where the sentence holding position `at` begins (after the last full stop, question or exclamation mark)."""
-    return max(low.rfind(mark, 0, at) for mark in ".?!") + 1
-
-
-def _strip_lead(text: str) -> str:
-    return _LEAD.sub("", text.strip())

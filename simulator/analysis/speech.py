@@ -79,7 +79,10 @@ def read_speech(text: str) -> Speech:
     # (token, start, end, lower-cased) for the tokens that are speech
     words = [(t, s, e, t.lower().replace("\u2019", "'")) for t, s, e in tokens if not (t[0] in "<[(" and len(t) > 1)]
     only_noise = all(w in FILLERS or w in BACKCHANNEL_WORDS or not w[0].isalnum() for _, _, _, w in words)
-    kept = _drop_repeats(_drop_false_starts(_drop_fillers(words)))
+    kept = _drop_fillers(words)
+    if "-" in text:  # a cut-off word ends with one
+        kept = _drop_false_starts(kept)
+    kept = _drop_repeats(kept)
     pieces: list[str] = []
     spans: list[tuple[int, int, int, int]] = []
     at = 0

@@ -22,6 +22,7 @@ _TOKEN = re.compile(r"[a-z0-9][a-z0-9'-]*|&")
 _WORDS = re.compile(r"[a-z0-9][a-z0-9'-]*")
 EXAMPLE_MATCH = 0.6  # share of an example's content words a turn must contain to be about its topic
 EXAMPLE_MIN_WORDS = 2
+_INERT_LIMIT = 100_000  # words remembered as finding nothing, before starting afresh
 
 
 class KeywordIndex:
@@ -57,17 +58,25 @@ class KeywordIndex:
         self._starts = frozenset(self._single) | {first for first, _ in self._phrases} | frozenset(self._second_prefix)
         self._shortest_prefix = min((len(p) for p in self._prefixes), default=1)
         self._prefix_heads = frozenset(p[: self._shortest_prefix] for p in self._prefixes)
+        # words seen that find nothing where they stand, whatever comes next (most words): skipped with one look-up
+        self._inert: set[str] = set()
 
     def matches(self, words: list[str]) -> list[frozenset[str]]:
         """The topics of each keyword found, left to right, longest first, without overlaps."""
-        words = [_base(w) for w in words]
-        found = []
+        words = [_base(w) for w in words] if any(w.endswith(("'s", "-wise")) for w in words) else words
+        inert = self._inert
+        if len(inert) > _INERT_LIMIT:
+            inert.clear()
+        found: list[frozenset[str]] = []
         n = len(words)
         phrases, second_prefix, single, prefixes = self._phrases, self._second_prefix, self._single, self._prefixes
         starts, shortest, heads = self._starts, self._shortest_prefix, self._prefix_heads
         i = 0
         while i < n:
             word = words[i]
+            if word in inert:
+                i += 1
+                continue
             if word in starts:
                 if i + 1 < n:
                     entries = phrases.get((word, words[i + 1]))
@@ -88,6 +97,8 @@ class KeywordIndex:
                 i += 1
                 continue
             if word[:shortest] not in heads:
+                if word not in starts:
+                    inert.add(word)
                 i += 1
                 continue
             merged: frozenset[str] = frozenset()
@@ -97,6 +108,8 @@ class KeywordIndex:
                     merged |= prefixed
             if merged:
                 found.append(merged)
+            elif word not in starts:
+                inert.add(word)
             i += 1
         return found
 

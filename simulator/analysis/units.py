@@ -60,9 +60,12 @@ def split_units(clean: str) -> list[Unit]:
             continue
         start = match.start() + len(raw) - len(raw.lstrip())
         end = match.end() - (len(raw) - len(raw.rstrip()))
-        for s, e in _split_run(low, start, end):
+        spans = [(m.start(), m.group()) for m in _WORD.finditer(low, start, end)]
+        pieces = _split_run(low, start, end, spans)
+        for s, e in pieces:
             text = clean[s:e]
-            words = tuple(_WORD.findall(low[s:e]))
+            # a piece's words are the sentence's between its ends (pieces start at a word and end after one)
+            words = tuple(w for _, w in spans) if len(pieces) == 1 else tuple(w for at, w in spans if s <= at < e)
             if not words and units:  # stray punctuation belongs to the unit before
                 prev = units[-1]
                 units[-1] = Unit(prev.start, e, clean[prev.start : e], prev.words, prev.asks or "?" in text, prev.index)
@@ -71,9 +74,9 @@ def split_units(clean: str) -> list[Unit]:
     return units
 
 
-def _split_run(low: str, start: int, end: int) -> list[tuple[int, int]]:
-    """A sentence that holds a statement and then a question, with no punctuation between them."""
-    spans = [(m.start() + start, m.group()) for m in _WORD.finditer(low[start:end])]
+def _split_run(low: str, start: int, end: int, spans: list[tuple[int, str]]) -> list[tuple[int, int]]:
+    """A sentence that holds a statement and then a question, with no punctuation between them (`spans`: its words
+    and where they start)."""
     if len(spans) < MIN_RUN_WORDS + 2:
         return [(start, end)]
     cuts = []
@@ -119,3 +122,24 @@ def _trim_end(low: str, start: int, end: int) -> int:
     while end > start and low[end - 1] in " ,;":
         end -= 1
     return end
+
+
+# -- what the reader asks of a unit and its sentence --------------------------------------------------
+
+_LEAD = re.compile(r"^(?:(?:so|and|ok|okay|right|well|now|alright|um|erm|just|then|but|go on|please|kindly)\b[,\s]*)+")
+
+
+def is_examples(unit: Unit) -> bool:
+    """A unit that only lists things ("Coughing, tight chest, wheezy?", "Vapes, pets, dust, the weather?"): it asks,
+    opens with no question word and holds a comma."""
+    return unit.asks and "," in unit.text and bool(unit.words) and unit.words[0] not in QUESTION_STARTS
+
+
+def sentence_start(low: str, at: int) -> int:
+    """Where the sentence holding position `at` begins (after the last full stop, question or exclamation mark)."""
+    return max(low.rfind(mark, 0, at) for mark in ".?!") + 1
+
+
+def strip_lead(text: str) -> str:
+    """The text without the discourse markers it opens with ("So, okay, tell me..." is "tell me...")."""
+    return _LEAD.sub("", text.strip())
