@@ -17,14 +17,15 @@ import re
 from collections.abc import Sequence
 
 from simulator.analysis.lexicon import Lexicon
-from simulator.patient.asking import asks_itself, asks_leave, only_checks_agreement, questions_after_leave, says_back
+from simulator.patient.asking import asks_leave, only_checks_agreement, questions_after_leave, says_back
 from simulator.patient.director import Decision
 from simulator.patient.followup import closest, gist, more_of, repeated, told_about, told_holds_it, told_so_far
+from simulator.patient.life_voice import LifeVoice
 from simulator.patient.plan_voice import PlanVoice
 from simulator.patient.planner import AFTER_A_RULER
 from simulator.patient.state import PatientState
 from simulator.patient.voice import Voice, as_greeted, with_prefix, without_opener
-from simulator.scenario.model import Fact, Knowledge, Scenario
+from simulator.scenario.model import Fact, Scenario
 
 MAX_PARTS = {"terse": 2, "moderate": 3, "chatty": 4}
 IMPATIENT_AFTER = 2  # the same thing asked this many times before: the patient gets a little short
@@ -51,7 +52,7 @@ _FOLLOWED = ("information", "understood", "reaction", "reaction_good", "reaction
 TELLING_WORDS = 12  # a statement this long with no code is still information: acknowledged, not "Sorry?"
 
 
-class ScriptedActor(PlanVoice):
+class ScriptedActor(PlanVoice, LifeVoice):
     name = "scripted"
 
     def __init__(self, scenario: Scenario, seed: int, lexicon: Lexicon):
@@ -317,29 +318,8 @@ class ScriptedActor(PlanVoice):
             state.last_fact = fact.id  # "And why was that?" next is still about it
         return " ".join(lines) or None
 
-    def _known(self, knows: Knowledge, decision: Decision, state: PatientState) -> str | None:
-        """What they know of their own life; asked how often, since when or why of it, that ("How long have you been there?").
-        None when the question asks something else of it that the entry does not hold and they have told something it is about."""
-        index, aspect = self.scenario.patient.knows.index(knows), decision.analysis.aspect
-        if not (detail := knows.detail(aspect)):
-            if line := self._of_aspect(decision, state):  # "Does your boss know?" with nothing written on it: who knows
-                return line
-            if not asks_itself(decision.analysis, knows, self.lexicon):
-                aspect, detail = "what_like", knows.detail("what_like")  # "Do you miss it?" of their work: what it was like, not what it was
-                if not detail and decision.touched_known and decision.touched_known[0].detail(decision.analysis.aspect):
-                    return None  # "What was behind that?" after they stopped a tablet: why they stopped, not what they take
-        if detail:
-            return self._remembered(f"knows:{index}:{aspect}", closest(detail, decision.analysis.text), decision, state)
-        return self._remembered(f"knows:{index}", knows.says, decision, state)
-
     def _name_line(self, decision: Decision, state: PatientState) -> str:
         return self._pick("name", self.scenario.lines["name"], decision.turn, state).replace("{name}", self.voice.called)
-
-    def _of_aspect(self, decision: Decision, state: PatientState) -> str | None:
-        """An aspect with shared lines of its own ("Does your boss know?": who_knows, patient_lines.yaml) asked of
-        something with no detail for it: a line of that, not what they said or know of the subject again."""
-        aspect = decision.analysis.aspect
-        return self._by_kind(decision, state, aspect) if aspect in self.scenario.lines else None
 
     def _by_kind(self, decision: Decision, state: PatientState, pool: str | None = None) -> str:
         """A reply about what was asked, by kind of question (said again if asked again)."""
