@@ -403,7 +403,7 @@ def test_when_to_ring_is_acknowledged_even_beside_a_summary_and_asks_for_no_hurd
     [
         ("heart-failure-carer", "Hello, come in. Is it Patricia, or do you prefer Pat?", "Pat"),
         ("hypertension-proactive", "Morning, have a seat. Is it okay if I call you Martin?", "Martin"),
-        ("ckd-pain-multimorbidity", "Come in, pet. What would you like me to call you?", "Margaret"),
+        ("ckd-pain-multimorbidity", "Come in, pet. What would you like me to call you?", "Maggie"),  # "Margaret (Maggie) Doyle": the name she goes by
     ],
 )
 def test_asked_what_to_call_them_they_say_first(scenario_id: str, line: str, called: str) -> None:
@@ -746,3 +746,16 @@ def test_after_a_summary_the_question_asks_about_what_it_names_not_what_was_summ
     assert {"reliever_overuse", "skips_preventer"} <= told, replies[1].text
     blue = engine.scenario.fact("reliever_overuse")
     assert replies[-1].decision.touched_known[0] is blue, replies[-1].text
+
+
+@pytest.mark.parametrize("line", [
+    "When people are this low, some start to feel life's not worth living, or think of harming themselves. Any of that for you?",
+    "Some folk in your shoes feel they'd be better not to be here. Has that crossed your mind at all?",
+    "can i ask have you had any thoughts of hurting yourself or that living isn't worth it",
+])
+def test_asked_about_self_harm_in_everyday_words_they_answer_it(line: str) -> None:
+    """A safety question in the third person or with "life's" is still the risk question: a plain answer, never a
+    stock reaction or a told line again."""
+    engine, replies = play("copd-low-mood", ["Morning Derek, come in.", "How's your mood been these last few weeks?", line])
+    assert replies[-1].decision.analysis.kind == "risk", replies[-1].decision.analysis
+    assert replies[-1].text.startswith(tuple(engine.scenario.lines["risk"])), replies[-1].text
