@@ -759,3 +759,13 @@ def test_asked_about_self_harm_in_everyday_words_they_answer_it(line: str) -> No
     engine, replies = play("copd-low-mood", ["Morning Derek, come in.", "How's your mood been these last few weeks?", line])
     assert replies[-1].decision.analysis.kind == "risk", replies[-1].decision.analysis
     assert replies[-1].text.startswith(tuple(engine.scenario.lines["risk"])), replies[-1].text
+
+
+@pytest.mark.parametrize("ask", ["Lovely. Would you mind running me through what we've agreed?", "could you be walking me through the plan, just so I know"])
+def test_asked_to_run_through_what_was_agreed_in_the_ing_form_they_say_it_back(ask: str) -> None:
+    _, replies = play("hypertension-proactive", [
+        "Morning Martin.", "How have you been getting on with the amlodipine?",
+        "Shall we try losartan instead, one a day, and a week of readings before the review?", ask,
+    ])
+    assert replies[-1].decision.analysis.has("teach_back"), replies[-1].decision.analysis
+    assert not replies[-1].text.startswith(("No", "Not")), replies[-1].text
