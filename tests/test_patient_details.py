@@ -190,7 +190,7 @@ def test_a_question_asking_what_their_life_is_still_gets_their_plain_line(scenar
 def test_a_why_of_something_told_is_not_answered_with_their_plain_line_about_its_subject() -> None:
     """From a consultation written outside (probes/everyday, test48): the question names the tablet, which the
     patient's life knows as their medicines, but asks why they stopped it, which the told fact answers."""
-    path = Path(resources.__file__).resolve().parent.parent / "benchmarks/probes/everyday/hypertension-proactive.test48.txt"
+    path = Path(__file__).resolve().parent.parent / "benchmarks/probes/everyday/hypertension-proactive.test48.txt"
     lines = [line for line in path.read_text().splitlines() if line.strip() and not line.startswith("#")]
     scenario = load_scenario(SCENARIOS["hypertension-proactive"])
     stopped = next(f for f in scenario.facts if f.id == "stopped_amlodipine")

@@ -32,3 +32,14 @@ def test_a_damaged_packed_copy_is_made_again(tmp_path: Path) -> None:
     packed.write_bytes(packed.read_bytes()[:1000])
     model = UnitModel.load(cache_dir=tmp_path)
     assert len(model.rows) > 1000 and packed.stat().st_size > 1000
+
+
+def test_a_unit_with_thousands_of_features_scores_each_one_without_carry(tmp_path: Path) -> None:
+    """Packed lanes hold each code's sum apart however many features a unit has (the first packing, in 20-bit lanes,
+    carried from one code into the next: 20,000 of a feature overflow a lane for most weights)."""
+    model = UnitModel.load(cache_dir=tmp_path)
+    feature = "w=tablets"
+    bias, one = model.logits([]), model.logits([feature])
+    many = model.logits([feature] * 20_000)
+    for b, single, total in zip(bias, one, many):
+        assert abs((total - b) - 20_000 * (single - b)) < 1e-6 * max(1.0, abs(total))

@@ -123,6 +123,7 @@ class Lexicon:
     persona_subject_topics: Mapping[str, frozenset[str]]
     persona_topics: frozenset[str]
     persona_identity: Mapping[str, re.Pattern[str]]  # questions that ask the subject itself, which its plain line answers
+    persona_not_for: Mapping[str, frozenset[str]]  # kinds of question a subject's patterns do not claim
     obstacle_questions: re.Pattern[str]  # "What got in the way?": their hurdles, not what they could do
     goodbye: re.Pattern[str]  # a last sentence that ends the consultation, matched at its end
     goodbye_anywhere: re.Pattern[str]  # the same words anywhere: a sentence without them cannot end with them
@@ -252,6 +253,7 @@ def shared_lexicon() -> Lexicon:
         persona_subject_topics={about: frozenset(topics) for about, topics in persona_data["topics"].items()},
         persona_topics=frozenset(t for topics in persona_data["topics"].values() for t in topics),
         persona_identity={about: re.compile("|".join(f"(?:{p})" for p in patterns)) for about, patterns in persona_data["identity"].items()},
+        persona_not_for={about: frozenset(kinds) for about, kinds in persona_data.get("not_for_kinds", {}).items()},
         obstacle_questions=re.compile(codes_data["obstacle_questions"], FLAGS),
         goodbye=re.compile(rf"{goodbyes}\W*$", FLAGS),
         goodbye_anywhere=re.compile(goodbyes, FLAGS),

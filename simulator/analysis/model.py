@@ -28,10 +28,7 @@ from simulator import resources
 
 MODEL_FILE = resources.READER_MODEL
 _CACHE_LIMIT = 200_000
-LANE = 32  # bits per code in a packed row (whole bytes, for struct)
-# The weights were first summed in lanes of 20 bits, where more than 4,112 features in a unit carried from lane to
-# lane; a unit with this many features is scored as it was then (never in a turn anyone says).
-MAX_FEATURES, OLD_LANE = 4000, 20
+LANE = 32  # bits per code in a packed row (whole bytes, for struct): no carry below 16 million features in a unit
 OFFSET = 128  # quantised weights are -127..127; stored as weight + OFFSET
 
 
@@ -135,8 +132,6 @@ class UnitModel:
         *lanes, count = self._unpack(sum(map(self._row_of.__getitem__, features)).to_bytes(self._width, "little"))
         if not count:
             return list(self.bias)
-        if count > MAX_FEATURES:
-            lanes = _as_old_lanes(lanes)
         scale, offset = self.scale, OFFSET * count
         return [b + scale * (lane - offset) for lane, b in zip(lanes, self.bias)]
 
@@ -203,13 +198,6 @@ def _pack(row: tuple[int, ...] | list[int]) -> int:
 
 def _width(codes: int) -> int:
     return LANE * (codes + 1) // 8
-
-
-def _as_old_lanes(lanes: list[int]) -> list[int]:
-    """Each code's sum as lanes of OLD_LANE bits gave it, a lane's overflow carried into the next one's."""
-    total = sum(lane << (OLD_LANE * k) for k, lane in enumerate(lanes))
-    mask = (1 << OLD_LANE) - 1
-    return [(total >> (OLD_LANE * k)) & mask for k in range(len(lanes))]
 
 
 def _logit(p: float) -> float:

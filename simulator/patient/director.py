@@ -357,7 +357,7 @@ class Director:
             return None  # asked about that very thing, and nothing of it is scripted: not a sibling's line
         low = analysis.text.lower()
         for about, pattern in self.reader.lexicon.persona_subjects.items():
-            if about == "habits" and analysis.kind == "daily_life":
+            if analysis.kind in self.reader.lexicon.persona_not_for.get(about, ()):
                 continue  # "What's an ordinary day like, from getting up?" is their day (the kind's lines), not one habit of it
             if pattern.search(low):
                 found = next((k for k in knows if k.about == about), None)

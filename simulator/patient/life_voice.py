@@ -28,16 +28,18 @@ class LifeVoice:
     def _known(self, knows: Knowledge, decision: Decision, state: PatientState) -> str | None:
         """What they know of their own life; asked how often, since when or why of it, that ("How long have you been there?").
         None when the question asks something else of it that the entry does not hold and they have told something it is about."""
-        index, aspect = self.scenario.patient.knows.index(knows), decision.analysis.aspect
-        if not (detail := knows.detail(aspect)):
+        index, asked = self.scenario.patient.knows.index(knows), decision.analysis.aspect
+        key, detail = asked, knows.detail(asked)
+        if not detail:
             if line := self._of_aspect(decision, state):  # "Does your boss know?" with nothing written on it: who knows
                 return line
             if not asks_itself(decision.analysis, knows, self.lexicon):
-                aspect, detail = "what_like", knows.detail("what_like")  # "Do you miss it?" of their work: what it was like, not what it was
-                if not detail and decision.touched_known and decision.touched_known[0].detail(decision.analysis.aspect):
+                key, detail = "what_like", knows.detail("what_like")  # "Do you miss it?" of their work: what it was like, not what it was
+                told = decision.touched_known[0] if decision.touched_known else None
+                if not detail and told is not None and told.detail(asked):
                     return None  # "What was behind that?" after they stopped a tablet: why they stopped, not what they take
         if detail:
-            return self._remembered(f"knows:{index}:{aspect}", closest(detail, decision.analysis.text), decision, state)
+            return self._remembered(f"knows:{index}:{key}", closest(detail, decision.analysis.text), decision, state)
         return self._remembered(f"knows:{index}", knows.says, decision, state)
 
     def _of_aspect(self, decision: Decision, state: PatientState) -> str | None:
