@@ -211,6 +211,20 @@ def test_speech_artefacts_are_read_through() -> None:
     assert read_speech("hi , martha . how are you ?").clean == "hi, martha. how are you?"
     assert read_speech("Dr. Shah said 1.5 mg at 6:30, BP 138/84.").clean == "Dr. Shah said 1.5 mg at 6:30, BP 138/84."
     assert read_speech("<INAUDIBLE_SPEECH/> Mm-hmm.").fillers_only
+    # texting shorthand typed in lower case; a capital is something else ("a U and E")
+    assert read_speech("how r u, pls tell me abt ur week").clean == "how are you, please tell me about your week"
+    assert read_speech("You'll need a U and E in two weeks.").clean == "You'll need a U and E in two weeks."
+
+
+def test_texting_shorthand_is_read_as_the_words_it_stands_for() -> None:
+    assert reader.analyse("how d'u feel about that tbh").kind == "feelings"
+    assert "open_question" in reader.analyse("so what do u think would help, whats gonna actually work for u").codes
+
+
+def test_how_you_are_going_to_do_something_is_no_how_have_you_been() -> None:
+    result = reader.analyse("How are you going to make that happen this week, do you reckon?")
+    assert result.kind != "how_been" and "greeting" not in result.codes
+    assert reader.analyse("How are you getting on with it all?").kind == "how_been"
 
 
 def test_a_question_that_runs_on_without_punctuation_is_its_own_unit() -> None:

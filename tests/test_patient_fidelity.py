@@ -158,6 +158,9 @@ def test_everything_the_ledger_records_is_said_even_by_a_terse_patient(gary) -> 
         "Okay, the new prescription's at the chemist. Lovely seeing you, Gary.",
         "That's everything for today, you can head off home now.",
         "Bye then, and remember, if you go shaky at work, stop the truck and have something sugary.",
+        # who or what else to look after, and texting shorthand (both from the blind test50/51 transcripts)
+        "Lovely to meet you, Gary. Look after yourself, and the tin.",
+        "lovely to meet u gary, look after urself on them nights, see u soon",
     ],
 )
 def test_a_goodbye_ends_the_consultation(gary, line: str) -> None:
@@ -184,6 +187,7 @@ def test_a_goodbye_ends_the_consultation(gary, line: str) -> None:
         "Breathe right out first, then in slow through the spacer, and hold it. That's it.",  # like that
         "You need to take care of your feet, Gary.",
         "Yes, that's it exactly.",
+        "Take care of yourself, and the tablets need to be taken twice a day.",
     ],
 )
 def test_a_farewell_word_in_a_greeting_question_or_advice_does_not(gary, line: str) -> None:

@@ -41,6 +41,7 @@ _SPOKEN_FORMS = {
     **{bare: bare[:-2] + "n't" for bare in _DATA["spoken_forms"]["missing_nt"]},
     **{dropped: dropped + "g" for dropped in _G_DROPPED},
 }
+_TEXTING = _DATA["spoken_forms"]["texting"]
 _H_DROPPED = frozenset(_DATA["h_dropped"])
 _CONTRACTED_BEFORE = {bare: (spec["as"], frozenset(spec["before"])) for bare, spec in _DATA["contractions_before"].items()}
 _YER_IS_YOU = frozenset(_DATA["yer_is_you"])
@@ -95,6 +96,8 @@ def read_speech(text: str) -> Speech:
         elif low in _SPOKEN_FORMS:
             standard = "you" if low == "yer" and before in _YER_IS_YOU else _SPOKEN_FORMS[low]
             token = standard[:1].upper() + standard[1:] if token[0].isupper() else standard
+        elif token in _TEXTING:
+            token = _TEXTING[token]
         if pieces and not (token in _PUNCT_NO_SPACE_BEFORE or pieces[-1] in ("(", "'")):
             pieces.append(" ")
             at += 1
