@@ -148,6 +148,7 @@ class Lexicon:
     quantity_words: frozenset[str]  # words that give a figure ("three pillows"): the telling may answer "how many?"
     whole_turn_kinds: frozenset[str]  # kinds read from the whole turn, not only its questions (self-harm, said before it is asked)
     ice_fact_kinds: Mapping[str, tuple[str, ...]]  # question kind -> the kinds of scenario fact that answer it, best first
+    told_fact_kinds: Mapping[str, frozenset[str]]  # question kind -> the kinds of told fact that, said again, answer it
     backchannel_phrases: frozenset[str]
     address_terms: tuple[str, ...]  # "love", "mate", "young man": said to the patient, they change nothing
     backchannel_phrase: re.Pattern[str]  # any of them inside a longer acknowledgement ("mm go on i'm listening")
@@ -281,6 +282,7 @@ def shared_lexicon() -> Lexicon:
         quantity_words=frozenset(aspects_data["quantity_words"]),
         whole_turn_kinds=frozenset(kind for kind, spec in kinds_data["kinds"].items() if spec.get("whole_turn")),
         ice_fact_kinds={kind: tuple(facts) for kind, facts in kinds_data["ice_fact_kinds"].items()},
+        told_fact_kinds={kind: frozenset(facts) for kind, facts in kinds_data["told_fact_kinds"].items()},
         backchannel_phrases=frozenset(" ".join(p.split()) for p in codes_data["backchannel_phrases"]),
         backchannel_phrase=_phrases(codes_data["backchannel_phrases"]),
         address_terms=tuple(" ".join(t.split()) for t in codes_data["address_terms"]),

@@ -246,7 +246,8 @@ class ScriptedActor(PlanVoice, LifeVoice):
             return self._by_kind(decision, state)
         # how and when they take it, not which they take: what they have said of it, else neither telling nor denying
         # a secret about it, else as prescribed; never the list of their medicines
-        use = a.kind == "medicine_use" and not guarded and not decision.touched_known
+        told = self._told_answering(decision)
+        use = a.kind == "medicine_use" and not guarded and told is None
         if use:
             # "How often do you use the blue one?": how often, as they would tell anyone, unless a secret is near
             how = next((k for k in self.scenario.patient.knows if set(k.topics) & set(a.topics) and k.detail(a.aspect)), None)
@@ -259,14 +260,17 @@ class ScriptedActor(PlanVoice, LifeVoice):
         # asked again about what they have told, they say it again, even when the topic also touches a secret
         # ("Is your back still bad?" to the patient who came about her back); guarded (which needs a secret touched), they
         # deflect; asked how often, since when or why of it, the answer to that ("Ten puffs, on a bad day.")
+        # (a told fact that does not answer this kind of question is not said again: asked what they think it does,
+        # not the worry they told; a line of the kind's own below)
         if decision.touched_known and not guarded:
             fact = decision.touched_known[0]
-            return (
-                self._follow_up(fact, decision, state) or self._of_aspect(decision, state)
-                or self._remembered(f"fact:{fact.id}", fact.says, decision, state)
-            )
+            line = self._follow_up(fact, decision, state) or self._of_aspect(decision, state)
+            if line or told is not None:
+                return line or self._remembered(f"fact:{fact.id}", fact.says, decision, state)
         if decision.touched_hidden:
-            if a.kind in _GUARDED_KINDS:  # "What can you still manage on a normal day?": that, without the secret
+            # "What can you still manage on a normal day?": that, without the secret; so too a question the told fact
+            # it touches does not answer ("What do you think's going on with the weight?"), not a deflection
+            if a.kind in _GUARDED_KINDS or (decision.touched_known and not guarded):
                 return self._by_kind(decision, state)
             return self._pick(f"deflect:{state.affect}", self.scenario.voice[state.affect]["deflections"], turn, state)
         if a.kind == "name":
@@ -304,6 +308,14 @@ class ScriptedActor(PlanVoice, LifeVoice):
         state.last_lines[f"said:fact:{fact.id}"] = f"{state.last_lines.get(f'said:fact:{fact.id}', '')} {sentence}".strip()
         state.last_fact = fact.id
         return sentence
+
+    def _told_answering(self, decision: Decision) -> Fact | None:
+        """The told fact the question touches, if saying it again answers this kind of question (question_kinds.yaml
+        told_fact_kinds): "What do you reckon the brown one does?" is not answered by the worry they told about it."""
+        if not decision.touched_known:
+            return None
+        fact, fits = decision.touched_known[0], self.lexicon.told_fact_kinds.get(decision.analysis.kind or "")
+        return fact if fits is None or fact.kind in fits else None
 
     def _follow_up(self, fact: Fact, decision: Decision, state: PatientState) -> str | None:
         """Asked how often, since when or why of something told: the answer to each thing asked, in order ("When did you
