@@ -246,8 +246,8 @@ class ScriptedActor(PlanVoice, LifeVoice):
             return self._by_kind(decision, state)
         # how and when they take it, not which they take: what they have said of it, else neither telling nor denying
         # a secret about it, else as prescribed; never the list of their medicines
-        told = self._told_answering(decision)
-        use = a.kind == "medicine_use" and not guarded and told is None
+        answering = self._told_answering(decision)
+        use = a.kind == "medicine_use" and not guarded and answering is None
         if use:
             # "How often do you use the blue one?": how often, as they would tell anyone, unless a secret is near
             how = next((k for k in self.scenario.patient.knows if set(k.topics) & set(a.topics) and k.detail(a.aspect)), None)
@@ -265,7 +265,7 @@ class ScriptedActor(PlanVoice, LifeVoice):
         if decision.touched_known and not guarded:
             fact = decision.touched_known[0]
             line = self._follow_up(fact, decision, state) or self._of_aspect(decision, state)
-            if line or told is not None:
+            if line or answering is not None:
                 return line or self._remembered(f"fact:{fact.id}", fact.says, decision, state)
         if decision.touched_hidden:
             # "What can you still manage on a normal day?": that, without the secret; so too a question the told fact
