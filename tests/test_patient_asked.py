@@ -565,6 +565,32 @@ def test_a_ruler_asked_with_what_would_raise_it_gets_the_number_and_what_would_h
     assert any(line in replies[2].text for line in engine.scenario.lines["ruler_up"]), replies[2].text
 
 
+@pytest.mark.parametrize("line", [
+    "Six. And what would make it an eight?", "six ok what could get you to a seven", "What would make it a seven or an eight, do you think?",
+])
+def test_what_would_make_it_a_higher_number_is_asked_after_the_ruler(line: str) -> None:
+    # (blind labels of test39-40: "And what would make it an eight?" got "Oh, that's a new one. Not really, no.")
+    engine, replies = play("asthma-young-adult", [
+        "Hi Jade, what brings you in?",
+        "Shall we try the one inhaler that does both jobs, every day?",
+        "From nought to ten, how confident are you about using it every day?",
+        line,
+    ])
+    assert replies[3].decision.analysis.kind == "ruler_up"
+    assert any(said in replies[3].text for said in engine.scenario.lines["ruler_up"]), replies[3].text
+
+
+def test_what_would_make_it_higher_with_nothing_on_the_table_brings_the_plan_they_have_in_mind() -> None:
+    engine, replies = play("hypertension-proactive", [
+        "Hello Martin, come in. What brings you in today?",
+        "How important is it to you, nought to ten, to get the blood pressure down?",
+        "Eight. What would make it a ten?",
+    ])
+    plan = replies[2].decision.plan
+    assert plan is not None and plan.kind == "proposed" and plan.plan is not None, replies[2].text
+    assert any(line in replies[2].text for line in plan.plan.proposes), replies[2].text
+
+
 @pytest.mark.parametrize("line", ["Lovely to see you. Take care, yeah?", "Right, see you in a month, okay?"])
 def test_a_goodbye_with_a_tag_ends_the_consultation(line) -> None:
     engine, replies = play("hypertension-proactive", ["Hello Martin, what brings you in?", line])
@@ -577,11 +603,22 @@ def test_go_on_straight_after_a_hint_takes_it_up_and_go_on_otherwise_brings_a_hi
     assert replies[1].decision.cue is not None  # the hint, dropped
     outcome = replies[2].decision.cue_outcome
     assert outcome is not None and outcome == ("taken_up", replies[1].decision.cue)
-    engine, replies = play("asthma-young-adult", ["Hi Jade, what brings you in today?", "Mm, right.", "Go on, love."])
-    assert replies[2].decision.analysis.codes == ("backchannel",)
-    cue = replies[2].decision.cue
-    assert cue is not None and replies[2].text in cue.says, replies[2].text  # the hint alone, no "That's about it"
-    assert not set(cue.topics) & set(engine.director.reader.topics_in(replies[1].text))  # nothing near "Yeah.": whatever is on her mind
+    # (a bare "Mm." carries on what she was telling until there is no more of it: test_a_bare_mm_carries_on_what_was_told)
+    engine, replies = play("asthma-young-adult", ["Hi Jade, what brings you in today?", "Mm, right.", "Mm.", "Mm.", "Go on, love."])
+    assert replies[4].decision.analysis.codes == ("backchannel",)
+    cue = replies[4].decision.cue
+    assert cue is not None and replies[4].text in cue.says, replies[4].text  # the hint alone, no "That's about it"
+    assert not set(cue.topics) & set(engine.director.reader.topics_in(replies[3].text))  # nothing near "So, yeah.": whatever is on her mind
+
+
+@pytest.mark.parametrize("mm", ["Mm.", "Mm, right.", "mm hmm"])
+def test_a_bare_mm_carries_on_what_was_told_and_tells_nothing_new(mm: str) -> None:
+    # (blind labels: "Mm." answered "Mm." after the patient had begun to tell something was a non-answer 6 times in 8)
+    engine, replies = play("asthma-young-adult", ["Hi Jade, what brings you in today?", mm])
+    told = replies[0].decision.disclosed
+    assert told and not replies[1].decision.disclosed
+    said = [line for f in told for line in (*f.says, *(d for _, lines in f.details for d in lines))]
+    assert replies[1].text not in replies[0].text and any(replies[1].text in line for line in said), replies[1].text
 
 
 @pytest.mark.parametrize(

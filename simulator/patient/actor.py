@@ -197,8 +197,8 @@ class ScriptedActor(PlanVoice, LifeVoice):
             if taken and taken[0] == "taken_up" and not decision.disclosed and decision.cue is None:
                 # "Go on." after a hint, with what lies behind it not yet theirs to tell: the hint again, in other words
                 return self._pick(f"cue:{taken[1].id}", taken[1].says, turn, state)
-            more = self._more_of(previous_fact, state) if decision.carry_on else None
-            return more or pick("backchannel")
+            # ("Mm." alone, just after they told something with more to it: they carry on, as people do; nothing new is told)
+            return self._more_of(previous_fact, state) or pick("backchannel")
         if asks_leave(a) and not questions_after_leave(a):  # "Can I explain? <the explanation>": what was said, not a go-ahead after it
             asked_at = max((h.end for h in a.hits if h.code == "ask_permission"), default=len(a.text))
             mark = a.text.find("?", asked_at)  # "Can I explain | the difference between the two?": the asking runs to its mark

@@ -47,8 +47,13 @@ class Planner:
 
     def plan(self, analysis: TurnAnalysis, text: str, turn: int, events: tuple[str, ...]) -> PlanOutcome | None:
         """What the turn does to a plan: one agreed, proposed by them, called off, a hurdle, or no idea."""
-        if analysis.has("scale_question") or analysis.kind in (*AFTER_A_RULER, *RULERS) or says_back(analysis):
-            return None  # a ruler (and what would move it) asks how they feel about a change, a teach-back what was agreed; neither offers one
+        if analysis.has("scale_question") or analysis.kind in ("ruler_why", *RULERS) or says_back(analysis):
+            return None  # a ruler (and why that number) asks how they feel about a change, a teach-back what was agreed; neither offers one
+        if analysis.kind == "ruler_up":
+            # "What would make it an eight?" with nothing on the table yet: a patient with a plan in mind offers it; else
+            # they say what would help, and nothing is agreed
+            outcome = None if self.state.plans else self._plan(analysis, text, turn, events)
+            return outcome if outcome is not None and outcome.kind == "proposed" else None
         outcome = self._plan(analysis, text, turn, events)
         if (outcome is not None and outcome.kind not in _NOTHING_TAKEN_UP) or "lecturing" in events:
             return outcome
