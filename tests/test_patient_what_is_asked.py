@@ -163,3 +163,12 @@ def test_what_they_think_about_what_they_were_just_told_is_a_reaction(question: 
     news = "Your readings average about 146 over 91, which is above where we'd want them, and it's likely to need treating."
     _, replies = play(MARTIN, [*MARTIN_WORRY, f"{news} {question}"])
     assert replies[-1].decision.reacting, replies[-1].text
+
+
+@pytest.mark.parametrize("line", ["and the amlodipine, how r u getting on w it", "And the amlodipine, how are you getting on with it?"])
+def test_asked_how_they_get_on_with_a_medicine_they_said_they_stopped_they_say_so_again(line: str) -> None:
+    # (fresh test53: after telling he had stopped it, Martin said "Much as usual, thank you. No symptoms to speak of.")
+    stopped = fact(MARTIN, "stopped_amlodipine")
+    engine, replies = play(MARTIN, [HELLO, "Tell me how the blood pressure tablets have been going for you.", line])
+    assert replies[1].decision.disclosed == (stopped,), replies[1].text
+    assert any(said[20:60] in replies[2].text for said in stopped.says), replies[2].text
