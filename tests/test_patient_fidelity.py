@@ -161,6 +161,9 @@ def test_everything_the_ledger_records_is_said_even_by_a_terse_patient(gary) -> 
         # who or what else to look after, and texting shorthand (both from the blind test50/51 transcripts)
         "Lovely to meet you, Gary. Look after yourself, and the tin.",
         "lovely to meet u gary, look after urself on them nights, see u soon",
+        # (fresh test52/53, found after they were measured)
+        "Okay. Thank you, Gary. Take care going home, and I will speak to you on Wednesday.",
+        "Okay, you did very well today. Go careful on the forklift, and I see you in three weeks, ciao ciao.",
     ],
 )
 def test_a_goodbye_ends_the_consultation(gary, line: str) -> None:
