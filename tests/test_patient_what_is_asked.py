@@ -172,3 +172,12 @@ def test_asked_how_they_get_on_with_a_medicine_they_said_they_stopped_they_say_s
     engine, replies = play(MARTIN, [HELLO, "Tell me how the blood pressure tablets have been going for you.", line])
     assert replies[1].decision.disclosed == (stopped,), replies[1].text
     assert any(said[20:60] in replies[2].text for said in stopped.says), replies[2].text
+
+
+@pytest.mark.parametrize("check", ["Anything you want to change?", "anything u want to change", "Anything you'd add or change?"])
+def test_a_plan_checked_with_anything_you_want_to_change_is_taken_up_not_a_new_agenda(check: str) -> None:
+    # (fresh test53, after its measurement: the plan went by while Martin asked the next question on his list)
+    plan = "So the plan as I have it: losartan 50mg once a day from tomorrow, bloods in 2 weeks, keep doing home BP twice a day."
+    _, replies = play(MARTIN, [HELLO, "Tell me how the blood pressure tablets have been going for you.", f"{plan} {check}"])
+    outcome = replies[-1].decision.plan
+    assert outcome is not None and outcome.kind == "agreed" and outcome.plan is not None and outcome.plan.id == "switch_tablet", replies[-1].text
