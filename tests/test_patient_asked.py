@@ -806,3 +806,9 @@ def test_asked_to_run_through_what_was_agreed_in_the_ing_form_they_say_it_back(a
     ])
     assert replies[-1].decision.analysis.has("teach_back"), replies[-1].decision.analysis
     assert not replies[-1].text.startswith(("No", "Not")), replies[-1].text
+
+
+@pytest.mark.parametrize("line", ["Seven. Why seven and not, let's say, four?", "Nine. Why nine, and not, say, five?", "six why why six and not say a two"])
+def test_why_that_number_and_not_say_a_lower_one_asks_their_reasons(line: str) -> None:
+    # (fresh test52/53, after their measurement: "Fairly important, I'd say." or "That's not something I've thought about")
+    assert TurnReader().analyse(line, "Probably 6. It's annoying more than anything.").kind == "ruler_why"
