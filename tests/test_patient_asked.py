@@ -812,3 +812,16 @@ def test_asked_to_run_through_what_was_agreed_in_the_ing_form_they_say_it_back(a
 def test_why_that_number_and_not_say_a_lower_one_asks_their_reasons(line: str) -> None:
     # (fresh test52/53, after their measurement: "Fairly important, I'd say." or "That's not something I've thought about")
     assert TurnReader().analyse(line, "Probably 6. It's annoying more than anything.").kind == "ruler_why"
+
+
+def test_after_a_reflection_a_follow_up_that_names_nothing_is_still_about_what_they_told() -> None:
+    # (fresh test53, after its measurement: "How many days in a week would that be, roughly?" got "Not that I know of.")
+    engine, replies = play("heart-failure-carer", [
+        "Hello Pat, come in and sit yourself down. How have you been since you got home?",
+        "And the tablets, tell me how you get on with them, the water tablet especially. Honestly, whatever you say is fine.",
+        "Ah. So on the days you've got to be out, you leave the water tablet off because you'd be hunting for a toilet. That's honest of you.",
+        "How many days in a week would that be, roughly?",
+    ])
+    skips = engine.scenario.fact("skips_water_tablet")
+    assert skips.id in engine.director.state.disclosed, [r.text for r in replies]
+    assert replies[3].text in skips.detail("how_often"), replies[3].text

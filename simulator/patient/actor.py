@@ -17,7 +17,7 @@ import re
 from collections.abc import Sequence
 
 from simulator.analysis.lexicon import Lexicon
-from simulator.patient.asking import asks_leave, only_checks_agreement, questions_after_leave, says_back
+from simulator.patient.asking import asks_leave, only_checks_agreement, questions_after_leave, says_back, told_answering
 from simulator.patient.director import Decision
 from simulator.patient.followup import closest, gist, more_of, repeated, told_about, told_holds_it, told_so_far
 from simulator.patient.life_voice import LifeVoice
@@ -67,6 +67,10 @@ class ScriptedActor(PlanVoice, LifeVoice):
     def reply(self, decision: Decision, state: PatientState, previous_reply: str | None = None) -> str:
         previous_fact, state.last_fact = state.last_fact, None  # what the reply before this one voiced; this one's next
         essential, extra = self._parts(decision, state, previous_fact)
+        if state.last_fact is None and not decision.disclosed and decision.analysis.has("reflection", "summary", "affirmation", "empathy"):
+            # what they told is still the subject after the clinician only took it in ("So on your out days you leave the
+            # water tablet off." "Well, I've got to." "How many days a week would that be?")
+            state.last_fact = previous_fact
         # What the director decided (facts, plans, rulers) is always said; the rest fits the verbosity.
         room = max(0, MAX_PARTS[self.scenario.patient.speech.verbosity] - len(essential))
         parts = essential + extra[:room]
@@ -246,7 +250,7 @@ class ScriptedActor(PlanVoice, LifeVoice):
             return self._by_kind(decision, state)
         # how and when they take it, not which they take: what they have said of it, else neither telling nor denying
         # a secret about it, else as prescribed; never the list of their medicines
-        answering = self._told_answering(decision)
+        answering = told_answering(decision.touched_known, decision.analysis, self.lexicon)
         use = a.kind == "medicine_use" and not guarded and answering is None
         if use:
             # "How often do you use the blue one?": how often, as they would tell anyone, unless a secret is near
@@ -308,14 +312,6 @@ class ScriptedActor(PlanVoice, LifeVoice):
         state.last_lines[f"said:fact:{fact.id}"] = f"{state.last_lines.get(f'said:fact:{fact.id}', '')} {sentence}".strip()
         state.last_fact = fact.id
         return sentence
-
-    def _told_answering(self, decision: Decision) -> Fact | None:
-        """The told fact the question touches, if saying it again answers this kind of question (question_kinds.yaml
-        told_fact_kinds): "What do you reckon the brown one does?" is not answered by the worry they told about it."""
-        if not decision.touched_known:
-            return None
-        fact, fits = decision.touched_known[0], self.lexicon.told_fact_kinds.get(decision.analysis.kind or "")
-        return fact if fits is None or fact.kind in fits else None
 
     def _follow_up(self, fact: Fact, decision: Decision, state: PatientState) -> str | None:
         """Asked how often, since when or why of something told: the answer to each thing asked, in order ("When did you

@@ -170,3 +170,12 @@ def who_knows(
     if health is not None and not (touched_known and set(touched_known[0].topics) & subject):
         return health, ()
     return knowledge, touched_known
+
+
+def told_answering(touched_known: Sequence[Fact], analysis: TurnAnalysis, lexicon: Lexicon) -> Fact | None:
+    """The told fact the question touches, if saying it again answers this kind of question (question_kinds.yaml
+    told_fact_kinds): "What do you reckon the brown one does?" is not answered by the worry they told about it."""
+    if not touched_known:
+        return None
+    fact, fits = touched_known[0], lexicon.told_fact_kinds.get(analysis.kind or "")
+    return fact if fits is None or fact.kind in fits else None
