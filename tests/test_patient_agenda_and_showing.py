@@ -74,6 +74,19 @@ def test_asked_to_show_how_they_take_it_they_have_a_go(ask: str) -> None:
     assert starts_with_one_of(replies[-1].text, pool("demonstrate", "asthma-young-adult")), replies[-1].text
 
 
+def test_asked_to_show_it_just_after_talking_about_it_they_still_have_a_go() -> None:
+    # (fresh test54, after its measurement: what he told stayed the subject after a reflection, so "it" pointed at it
+    # and he said the told line again instead of having a go)
+    _, replies = play("copd-low-mood", [
+        "Morning Derek, come on in. How are you keeping?",
+        "And the grey inhaler, how's that going, honestly?",
+        "So the grey one mostly stays in the drawer. That's really common.",
+        "Would you mind just showing me how you take it? Just like you would at home.",
+    ])
+    assert replies[-1].decision.showing, replies[-1].text
+    assert starts_with_one_of(replies[-1].text, pool("demonstrate", "copd-low-mood")), replies[-1].text
+
+
 def test_lost_in_the_jargon_they_do_not_then_say_it_makes_sense() -> None:
     _, replies = play("heart-failure-carer", [
         "Hello Pat, come in. How have you been since you got home?",
