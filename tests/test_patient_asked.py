@@ -825,3 +825,10 @@ def test_after_a_reflection_a_follow_up_that_names_nothing_is_still_about_what_t
     skips = engine.scenario.fact("skips_water_tablet")
     assert skips.id in engine.director.state.disclosed, [r.text for r in replies]
     assert replies[3].text in skips.detail("how_often"), replies[3].text
+
+
+@pytest.mark.parametrize("line", ["Mm. Take your time.", "mm take your time", "No rush. In your own time."])
+def test_take_your_time_asks_them_to_go_on(line: str) -> None:
+    # (blind labels of test45 and test52: "Mm. Take your time." got "Dunno, love." or "Ooh, I'm not sure, love. Go on.")
+    _, replies = play("copd-low-mood", ["Morning Derek, come in. What brings you along?", "That sounds hard going.", line])
+    assert replies[2].decision.carry_on, replies[2].decision.analysis.codes
