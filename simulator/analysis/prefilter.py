@@ -119,21 +119,12 @@ def _read_cache() -> dict[str, Any]:
 
 
 def _write_cache(data: dict[str, Any]) -> None:
-    import os
-    import tempfile
+    from simulator.session.store import write_private_text  # the one private, all-or-nothing writer; only when new
 
-    from simulator.paths import make_private_dir
-
-    path, temporary = _cache_path(), None
     try:
-        make_private_dir(path.parent)
-        fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(data, handle)
-        os.replace(temporary, path)  # whole or not at all
+        write_private_text(_cache_path(), json.dumps(data))
     except Exception:  # noqa: BLE001 - an unwritable data folder (ConsultsimError) or disk: only slower next time
-        if temporary is not None:
-            Path(temporary).unlink(missing_ok=True)
+        pass
 
 
 def _trie(words: Iterable[str]) -> str:

@@ -42,7 +42,6 @@ _TOLD_POOLS = (
 # Kinds of question whose own lines answer without telling anything kept back ("I potter about. I don't do as much as
 # I used to."): said instead of a deflection when the question brushes a secret
 _GUARDED_KINDS = frozenset({"how_been", "daily_life", "feelings", "past", "future"})
-_CARRIED = "carried:fact"  # state.last_lines key: the fact kept as the subject after a reflection, not said again
 _KIND_POOLS = {"teach_back": "teach_back_no_plan"}  # a kind whose own pool needs a plan to fill it
 TOLD_AFTER = 60  # characters of telling after "can I explain" in an unpunctuated run: it was explained
 TOLD_WORDS = 6  # a sentence after "can I explain?" this short ("It's quite short.") explains nothing yet
@@ -67,13 +66,13 @@ class ScriptedActor(PlanVoice, LifeVoice):
 
     def reply(self, decision: Decision, state: PatientState, previous_reply: str | None = None) -> str:
         previous_fact, state.last_fact = state.last_fact, None  # what the reply before this one voiced; this one's next
-        carried = state.last_lines.pop(_CARRIED, None)  # ...or only kept as the subject, unsaid (below)
-        essential, extra = self._parts(decision, state, previous_fact, carried)
-        if state.last_fact is None and not decision.disclosed and decision.analysis.has("reflection", "summary", "affirmation", "empathy"):
+        told_just_now = previous_fact is not None and not state.last_fact_kept  # (not only kept as the subject, below)
+        state.last_fact_kept = False
+        essential, extra = self._parts(decision, state, previous_fact, told_just_now)
+        if previous_fact and state.last_fact is None and not decision.disclosed and decision.analysis.has("reflection", "summary", "affirmation", "empathy"):
             # what they told stays the subject after the clinician only took it in ("So on your out days you leave the water
             # tablet off." "Well, I've got to." "How many days a week would that be?"), kept but not said again
-            state.last_fact = previous_fact
-            state.last_lines.update({_CARRIED: previous_fact} if previous_fact else {})
+            state.last_fact, state.last_fact_kept = previous_fact, True
         # What the director decided (facts, plans, rulers) is always said; the rest fits the verbosity.
         room = max(0, MAX_PARTS[self.scenario.patient.speech.verbosity] - len(essential))
         parts = essential + extra[:room]
@@ -88,7 +87,7 @@ class ScriptedActor(PlanVoice, LifeVoice):
             text = with_prefix(self._pick("repeat", self.scenario.lines["repeat"], decision.turn, state), text, self.voice)
         return text
 
-    def _parts(self, decision: Decision, state: PatientState, previous_fact: str | None, carried: str | None) -> tuple[list[str], list[str]]:
+    def _parts(self, decision: Decision, state: PatientState, previous_fact: str | None, told_just_now: bool) -> tuple[list[str], list[str]]:
         """(what must be said, what may be said if there is room)."""
         s, lines, turn = self.scenario, self.scenario.lines, decision.turn
         pick = lambda pool, options: self._pick(pool, options, turn, state)  # noqa: E731
@@ -133,7 +132,7 @@ class ScriptedActor(PlanVoice, LifeVoice):
             extra.insert(0, corrected[:1].upper() + corrected[1:])
         if essential:
             return extra + essential, []
-        said = self._fallback(decision, state, previous_fact, carried)
+        said = self._fallback(decision, state, previous_fact, told_just_now)
         if decision.confused and any(said in lines[pool] for pool in _FOLLOWED):
             return extra, []  # "You've lost me there." and no "That makes sense" after it
         return extra + [said], []
@@ -154,7 +153,7 @@ class ScriptedActor(PlanVoice, LifeVoice):
         state.last_lines[f"said:fact:{fact_id}"] = line  # asked again, the same thing again
         return line
 
-    def _fallback(self, decision: Decision, state: PatientState, previous_fact: str | None = None, carried: str | None = None) -> str:
+    def _fallback(self, decision: Decision, state: PatientState, previous_fact: str | None = None, told_just_now: bool = False) -> str:
         """No fact, ruler or plan to voice: answer the kind of turn it was, in character."""
         a, lines, turn = decision.analysis, self.scenario.lines, decision.turn
         pick = lambda pool: self._pick(pool, lines[pool], turn, state)  # noqa: E731
@@ -171,7 +170,7 @@ class ScriptedActor(PlanVoice, LifeVoice):
             return pick("advice_rejected")
         # "Show me how you take it": they have a go; what they told of how they use it instead when the request names it
         # ("the blue one") or they told it just now, not when it is only still the subject after a reflection
-        if decision.showing and not (decision.touched_known and (a.topics or previous_fact != carried)):
+        if decision.showing and not (decision.touched_known and (a.topics or told_just_now)):
             return pick("demonstrate")
         if says_back(a, self.lexicon):
             if state.plan_agreed and not decision.showing:

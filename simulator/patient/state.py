@@ -45,6 +45,7 @@ class PatientState:
     # next clinician turn against this, not the model's wording, so the ledger depends on the clinician only.
     decided_line: str | None = None
     last_fact: str | None = None  # the fact the last reply voiced (told or said again): "Go on." hears more of it
+    last_fact_kept: bool = False  # ...or, after a reflection, only kept as the subject without being said again
     explained: list[str] = field(default_factory=list)  # the clinician's latest telling, from the patient's side (sayback.py)
     endorsed: list[str] = field(default_factory=list)  # plans of their own the clinician then backed ("Walking the dog sounds a good start")
     went_along: bool = False  # said they would try what they were offered or told, with no plan of their own agreed
@@ -95,7 +96,8 @@ class PatientState:
     def snapshot(self) -> StateSnapshot:
         """What a session records after each turn."""
         data = asdict(self)
-        private = ("last_lines", "said", "own_words", "start", "decided_line", "last_fact", "explained", "told_at", "endorsed", "last_ruler", "went_along")
+        private = ("last_lines", "said", "own_words", "start", "decided_line", "last_fact", "last_fact_kept", "explained", "told_at",
+                   "endorsed", "last_ruler", "went_along")
         for name in private:
             data.pop(name)
         data["affect"] = self.affect
