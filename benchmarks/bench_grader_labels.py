@@ -3,7 +3,7 @@ agreement on benchmarks/turnset/gold_sessions.jsonl (PriMock57 and ACI-Bench moc
 written consultations), for this grader and the first wave's, in the same run.
 
     python benchmarks/bench_grader_labels.py [--split test|dev|train|fit] [--calibrate] [--json]
-    python benchmarks/bench_grader_labels.py --judges rules,llm,hybrid --weights qwen [--sources written] [--limit N] [--n-ctx 8192]
+    python benchmarks/bench_grader_labels.py --judges rules,llm,hybrid --weights qwen [--sources written] [--limit N] [--n-ctx 8192] [--keep DIR]
 
 - Kalamazoo tasks: exact and within-one agreement, quadratic-weighted kappa; by source too.
 - Self-management criteria: accuracy (a null rating counts as right when the grader says not
@@ -59,17 +59,25 @@ def split_names(split: str) -> set[str]:
     return {"train", "dev"} if split == "fit" else {split}
 
 
-def grade_all(items: list[tuple[dict, list[tuple[str, str]]]], judge=None) -> list[dict]:
+def grade_all(items: list[tuple[dict, list[tuple[str, str]]]], judge=None, keep: Path | None = None) -> list[dict]:
     """Each consultation graded by `judge` (the rules if None); with a model judge, the model's own marks (in
-    hybrid mode, its view beside the rules') and what it cited."""
+    hybrid mode, its view beside the rules') and what it cited. With `keep`, a model judge's marks for each
+    consultation are saved there as they come and read back on the next run, so a long run can be resumed."""
     judge, reader = judge or RulesJudge(), TurnReader()
     out = []
     for number, (rating, turns) in enumerate(items, 1):
+        kept = keep / f"{judge.name}-{rating['consultation'].replace('/', '--')}.json" if keep else None
+        if kept and kept.is_file() and judge.name in ("llm", "hybrid"):
+            out.append(json.loads(kept.read_text(encoding="utf-8")))
+            print(f"  {judge.name} {number}/{len(items)} {rating['consultation']}: kept from {kept}", file=sys.stderr, flush=True)
+            continue
         conversation = Conversation.build(rating["consultation"], turns, reader)
         conversation.detect_plans()
         report = judge.grade(conversation)
         if judge.name in ("llm", "hybrid"):
             out.append(model_marks(report, len(conversation.clinician)))
+            if kept and not out[-1]["ungraded"]:  # an ungraded criterion is tried again next run
+                kept.write_text(json.dumps(out[-1]), encoding="utf-8")
             why = sorted(set(report.extra.get("llm", {}).get("ungraded", {}).values()))  # why, where the model gave no mark
             print(f"  {judge.name} {number}/{len(items)} {rating['consultation']}: {out[-1]['ungraded']} ungraded {why or ''}", file=sys.stderr, flush=True)
             continue
@@ -114,7 +122,7 @@ def model_judge(mode: str, base_url: str, model: str):
     from simulator.llm.settings import LLMSettings
     from simulator.rubric.llm_judge import LLMJudge
 
-    return LLMJudge(LLMSettings(backend="openai", model=model, base_url=base_url, timeout=900, retry_budget=1800, temperature=0), mode=mode)
+    return LLMJudge(LLMSettings(backend="openai", model=model, base_url=base_url, timeout=900, retry_budget=1800, reply_budget=1800, temperature=0), mode=mode)
 
 
 def compare_judges(args: argparse.Namespace) -> int:
@@ -133,7 +141,10 @@ def compare_judges(args: argparse.Namespace) -> int:
     results = {}
     with server as (base_url, model):
         for mode in modes:
-            graded = grade_all(items) if mode == "rules" else grade_all(items, model_judge(mode, base_url, model))
+            keep = Path(args.keep) / f"{model}" if args.keep else None
+            if keep:
+                keep.mkdir(parents=True, exist_ok=True)
+            graded = grade_all(items) if mode == "rules" else grade_all(items, model_judge(mode, base_url, model), keep)
             results[mode] = agreement(items, graded)
             results[mode]["evidence"] = evidence_precision(items, graded)
             if mode != "rules":
@@ -301,6 +312,7 @@ def main() -> int:
     parser.add_argument("--model")
     parser.add_argument("--sources", default="", help="only these sources (primock57,aci-bench,written)")
     parser.add_argument("--limit", type=int, default=0, help="at most this many consultations")
+    parser.add_argument("--keep", help="a folder to keep each consultation's model marks in, and resume from")
     parser.add_argument("--n-ctx", type=int, default=4096, help="the local server's context in tokens (real consultations: 8192)")
     args = parser.parse_args()
     if args.judges:

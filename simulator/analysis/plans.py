@@ -11,13 +11,19 @@ from typing import Any
 
 from simulator.analysis.turns import TurnAnalysis
 
+# "Why not a two?" after a ruler asks why that number; "Why not two alarms?" puts something forward
+_NUMBER = r"(\d+|zero|nought|one|two|three|four|five|six|seven|eight|nine|ten)"
 # A question that puts a plan forward, as opposed to one that asks about current habits.
 _OFFER = re.compile(
     r"\b(how about|what about (trying|starting|switching|taking|using|adding|cutting)|"
     r"would you (be willing|consider|like to try|try|be up for|be happy to|be able to)|"
     r"could you (try|manage|start)|shall we|do you think you could|would [\w' -]{1,80}? help\b(?! you (understand|remember))|"
-    r"you could|we could|why not|are you willing|might you|what if you|maybe you|"
-    r"have you (thought about|considered)|what do you think (about|of) (trying|starting|switching|taking|using))\b",
+    r"you could|we could|why not(?!,? ((let's |lets )?say,? )?(a |an )?{_NUMBER}\b(?!-| (?!tho\b|though\b|then\b|instead\b)\w))|"
+    r"are you willing|might you|what if you|maybe you|"
+    r"have you (thought about|considered)|what do you think (about|of) (trying|starting|switching|taking|using)|"
+    # a plan laid out after its lead-in ("So here's what I'm thinking: the grey one every morning with your first brew...")
+    r"here'?s what I('m| am) thinking|here is what I('m| am) thinking|here'?s what I('d| would) (suggest|do)|here is what I('d| would) suggest|"
+    r"what I('d| would) suggest is|my suggestion (is|would be)|so the plan is|here'?s the plan|the plan would be)\b".replace("{_NUMBER}", _NUMBER),
     re.I,
 )
 # Codes that put a plan forward; information alone does not (a lecture that mentions walking is no offer).

@@ -181,8 +181,11 @@ class ScriptedActor(PlanVoice, LifeVoice):
             if decision.knowledge is None and a.kind != "medicine_use" and not (decision.showing and decision.touched_known):
                 # asked to show how ("Have another go for me?"), they have a go; to say back what was explained with no plan
                 # settled, the part of it the request is about, from their side; with nothing explained, they say so
-                if not decision.showing and state.explained:
-                    told = closest(state.explained, a.text)[-1]
+                what_if = bool(self.lexicon.asks_what_if.search(a.text.lower()))
+                told = "" if decision.showing else self._told_for(a.text, state, what_if)
+                if what_if and not told and not decision.showing:
+                    return self._what_if(turn, state)  # "...what would you do if the scales went up?": ring, as anyone would
+                if told:
                     told = told if told.startswith(("I ", "I'")) else told[:1].lower() + told[1:]
                     return f"So, {told} Is that right?"
                 return pick("demonstrate" if decision.showing else "teach_back_no_plan")

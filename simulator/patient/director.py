@@ -178,8 +178,10 @@ class Director:
         )
         if cue_outcome and cue_outcome[0] == "taken_up" and not stacked and not technique:
             disclosed = (*disclosed, *self.gate.behind_cue(cue_outcome[1], turn, disclosed))
-        # when to ring, when to come back or "does that make sense?" offers no plan and asks for no hurdle
-        winding_up = tells and analysis.has("safety_net", "follow_up", "check_understanding") and not analysis.has("options")
+        # when to ring, when to come back or "does that make sense?" offers no plan and asks for no hurdle, unless the
+        # turn lays one out ("So here's what I'm thinking. Grey one every morning with your first brew... and I'll book you in")
+        lays_out = analysis.has("options") or (plans.offers_plan(analysis, text) and self.planner.names_a_new_plan(text))
+        winding_up = tells and analysis.has("safety_net", "follow_up", "check_understanding") and not lays_out
         coping = bool(lexicon.asks_what_they_do.search(low))  # "What do you do when that happens?": what they do now
         no_plan = opening or stacked or winding_up or proposal or coping or analysis.kind in ("agenda", "permission")
         plan = None if no_plan else self.planner.plan(analysis, text, turn, events)

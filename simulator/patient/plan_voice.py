@@ -63,7 +63,7 @@ class PlanVoice:
         a, turn, low = decision.analysis, decision.turn, decision.analysis.text.lower()
         then = None  # what they would do if it happened, when that is asked
         if self.lexicon.asks_what_if.search(low) and not self.lexicon.tells_someone.search(low):  # not "If you were telling..."
-            told = closest(state.explained, a.text)[-1] if state.explained else ""
+            told = self._told_for(a.text, state, what_if=True)
             told = told[:1].upper() + told[1:] if self._tells_what_if(told, a.text) else ""
             if not self.lexicon.asks_the_plan.search(low):  # that alone: what they were told, else they'd ring; not the plan
                 return self._remembered("back:what_if:" + told, (told,), decision, state) if told else self._what_if(turn, state)
@@ -84,6 +84,13 @@ class PlanVoice:
         # several, or the plan and what they would do if it happened ("...and what you'd do if you got worse")
         parts = [self._in_own_words(plan_id, turn, state) for plan_id in ids] + ([then] if then else [])
         return self._remembered("back:" + "+".join(ids) + (":then" if then else ""), (" ".join(parts),), decision, state)
+
+    def _told_for(self, question: str, state: PatientState, what_if: bool) -> str:
+        """What they were told that the request to say it back is about, from their side, or "". A plan they were
+        offered and kept to say back is what they would do anyway, not what to do if something happened."""
+        offered = {line for plan in self.scenario.accept_plans for line in plan.says_back} if what_if else set()
+        told = [line for line in state.explained if line not in offered]
+        return closest(told, question)[-1] if told else ""
 
     def _in_own_words(self, plan_id: str, turn: int, state: PatientState) -> str:
         """An agreed plan as they would say it back, else its label."""

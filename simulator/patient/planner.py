@@ -122,6 +122,10 @@ class Planner:
         if self._able(named) and state.affect != "guarded":
             state.agree(named.id, "clinician", turn)
             return PlanOutcome("agreed", named)
+        # not taken up, but heard: asked later to say back what they were told ("...how you'll take the water tablet on a
+        # shopping day?"), this is what they say, not an older piece of advice
+        if named.says_back and named.says_back[0] not in state.explained:
+            state.explained = [*state.explained, named.says_back[0]]
         # asked to pick from a menu, not yet sure of any: the one they lean to, named, hesitantly (not agreed)
         if named.leans and state.affect != "guarded" and (len(named_all) > 1 or picking):
             return PlanOutcome("leaning", named)
@@ -130,6 +134,10 @@ class Planner:
     def names_a_plan(self, text: str) -> bool:
         """The turn names a plan the patient would take up, by its keywords."""
         return bool(_named(self._accept, text))
+
+    def names_a_new_plan(self, text: str) -> bool:
+        """The turn names a plan the patient would take up and has not yet agreed, by its keywords."""
+        return any(plan.id not in self.state.plans_agreed for plan in _named(self._accept, text))
 
     def offers_a_menu(self, analysis: TurnAnalysis, text: str) -> bool:
         """The turn asks them to pick from a menu naming no plan by its keywords but some by their behaviour (`_menu`)."""

@@ -1,0 +1,82 @@
+"""Plans laid out in one breath and plans offered but not taken up (issue 10), from the blind labels of test46, test52 and
+test55: "So here's what I'm thinking: the grey one with your first brew... and I'll book you in" puts a plan forward
+even with a booking in it; a plan offered that they were not sure of is still what they say back when asked about it,
+but not what they would do if the scales went up; "Why not a four?" after a ruler asks why that number, while "why not
+two alarms?" offers something. Wording is my own."""
+
+from __future__ import annotations
+
+import pytest
+
+from simulator.analysis import TurnReader, plans
+from simulator.scenario import load_scenario
+
+from conftest import SCENARIOS, play
+
+PAT = "heart-failure-carer"
+PAT_WATER = [
+    "Hello Pat, come in and sit down. How have you been since you got home?",
+    "Tell me how you've been getting on with the water tablet.",
+]
+OFFER_TIMING = (
+    "You don't have to take it at eight in the morning, you know. On the days you're out, it's fine to take it when you get back, "
+    "as long as it's before two. Could you manage that?"
+)
+
+
+@pytest.mark.parametrize("line", [
+    "Right, here's what I'm thinking. The grey one every morning with your first cuppa, and I'll book you in with the doctor about "
+    "your mood. How does that sound?",
+    "OK so here's what I'd suggest: grey inhaler next to the kettle, have it with your first brew, and I'll get you an appointment with Dr Shah. Alright?",
+    "My suggestion is the grey one with your first cup of tea every day, and we'll see you back in a month. What do you reckon?",
+])
+def test_a_plan_laid_out_with_a_booking_in_it_is_taken_up(line: str) -> None:
+    """Taken up: agreed, or (advice he did not ask for, which puts him on guard) a hurdle to that plan."""
+    _, replies = play("copd-low-mood", ["Morning, come in. How have things been with your chest?", line])
+    outcome = replies[-1].decision.plan
+    assert outcome is not None and outcome.plan is not None and outcome.plan.id == "kettle_routine", replies[-1].text
+    assert outcome.kind in ("agreed", "barrier"), outcome.kind
+    if outcome.kind == "agreed":
+        assert any(said in replies[-1].text for said in outcome.plan.says), replies[-1].text
+
+
+def test_a_booking_alone_offers_no_plan() -> None:
+    booking = "I'll book you in with the doctor next week about your mood, OK?"
+    engine, _ = play("copd-low-mood", ["Morning, come in. How have things been with your chest?", booking])
+    assert engine.director.state.plans_agreed == []
+
+
+def offered_but_unsure() -> tuple:
+    """Pat is offered taking the water tablet when she gets back, while too unsure of it to agree."""
+    engine, replies = play(PAT, PAT_WATER)
+    engine.director.state.confidence["water_tablet"] = 2
+    reply = engine.respond(OFFER_TIMING, 2 * len(PAT_WATER), replies[-1].text)
+    assert engine.director.state.plans_agreed == [], reply.text
+    return engine, reply.text
+
+
+def test_a_plan_offered_but_not_agreed_is_said_back_when_asked_about_it() -> None:
+    engine, previous = offered_but_unsure()
+    asked = "Just so I know I have been clear, can you tell me back how you will take the water tablet on the days you go out?"
+    reply = engine.respond(asked, 2 * len(PAT_WATER) + 2, previous)
+    says_back = load_scenario(SCENARIOS[PAT]).accepted_plan("tablet_when_home").says_back
+    assert any(line[:40].lower() in reply.text.lower() for line in says_back), reply.text
+
+
+def test_a_plan_offered_is_not_what_they_would_do_if_the_scales_went_up() -> None:
+    engine, previous = offered_but_unsure()
+    reply = engine.respond("And so I know I've been clear, what would you do if the scales went up two kilos?", 2 * len(PAT_WATER) + 2, previous)
+    assert "water tablet when I get back" not in reply.text, reply.text
+    assert reply.text in load_scenario(SCENARIOS[PAT]).lines["what_if"], reply.text
+
+
+@pytest.mark.parametrize("line", ["Seven. Why not a four?", "4 ok. why not a 2 though, what's going for you already", "Six, right. Why not, say, a three?"])
+def test_why_not_a_lower_number_asks_why_that_number(line: str) -> None:
+    analysis = TurnReader().analyse(line)
+    assert analysis.kind == "ruler_why", (analysis.kind, analysis.codes)
+    assert not plans.offers_plan(analysis, line)
+
+
+@pytest.mark.parametrize("line", ["Why not two alarms on your phone?", "why not a walk round the block after tea?", "Why not one puff through the spacer?"])
+def test_why_not_something_to_do_offers_it(line: str) -> None:
+    assert plans.offers_plan(TurnReader().analyse(line), line)
