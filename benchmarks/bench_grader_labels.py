@@ -313,7 +313,7 @@ def main() -> int:
     parser.add_argument("--sources", default="", help="only these sources (primock57,aci-bench,written)")
     parser.add_argument("--limit", type=int, default=0, help="at most this many consultations")
     parser.add_argument("--keep", help="a folder to keep each consultation's model marks in, and resume from")
-    parser.add_argument("--n-ctx", type=int, default=4096, help="the local server's context in tokens (real consultations: 8192)")
+    parser.add_argument("--n-ctx", type=int, default=4096, help="the local server's context in tokens (real consultations: 16384)")
     args = parser.parse_args()
     if args.judges:
         return compare_judges(args)

@@ -22,6 +22,7 @@ KINDS: dict[str, tuple[bool, bool]] = {
     "not_found": (False, False),  # 404
     "http_error": (False, False),  # any other status
     "bad_response": (False, False),  # a 200 whose body is not a chat completion
+    "empty_reply": (False, False),  # a 200 stream with nothing in it: a request the server would not run (a prompt past its context)
     "breaker_open": (False, False),  # skipped: the server failed recently
     "invalid_output": (False, False),  # a structured reply that stayed invalid after the re-asks
     "stream_broken": (False, False),  # a stream that stopped mid-reply (what arrived is kept)

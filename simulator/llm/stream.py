@@ -34,8 +34,10 @@ def collect(client: LLMClient, messages: Messages, params: dict[str, Any], on_pi
     parts: list[str] = []
     usage = Usage(requests=1)
     finish: str | None = None
+    pieces = 0
     try:
         for chunk in raw:
+            pieces += 1
             on_piece()
             if getattr(chunk, "usage", None):
                 usage.add(chunk.usage)
@@ -54,8 +56,22 @@ def collect(client: LLMClient, messages: Messages, params: dict[str, Any], on_pi
     finally:
         raw.close()  # before the end: the connection closes and the server stops generating
     if finish is None:
+        if not pieces:
+            raise empty_reply(client, messages)
         raise LLMError("dropped", f"the reply from the model server at {client.where} ended before it was finished")
     return ChatResult("".join(parts), finish, usage)
+
+
+def empty_reply(client: LLMClient, messages: Messages) -> LLMError:
+    """A stream that closed before its first piece. llama-cpp-python's server fails a prompt longer than its context
+    this way (headers sent, then nothing), so retrying it is no use and the server is not down."""
+    tokens = sum(len(str(m.get("content") or "")) for m in messages) // 4  # about four characters a token
+    return LLMError(
+        "empty_reply",
+        f"the model server at {client.where} sent an empty reply, which is how a local llama-cpp-python server refuses a prompt "
+        f"longer than its context: this one is about {tokens:,} tokens by a rough count; start the server with a larger context "
+        "(llama-cpp-python --n_ctx, llama.cpp --ctx-size) or use a model that reads longer prompts",
+    )
 
 
 class ChatStream:
@@ -112,14 +128,19 @@ class ChatStream:
         assert isinstance(raw, openai.Stream)  # stream=True; the **params hide that from the overloads
         chunks = iter(raw)
         first = ""
+        pieces = 0
         try:
             for chunk in chunks:
+                pieces += 1
                 first = self._absorb(chunk)
                 if first or self.finish_reason:
                     break
         except BaseException:
             raw.close()
             raise
+        if not pieces:
+            raw.close()
+            raise empty_reply(client, self.messages)
         return raw, chunks, first
 
     def _run(self) -> Iterator[str]:

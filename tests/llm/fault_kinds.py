@@ -12,7 +12,7 @@ from typing import Any
 
 @dataclass(frozen=True)
 class Fault:
-    kind: str  # ok | status | slow | drop | drop_mid_stream | stall_mid_stream | trickle | bad_body | proxy
+    kind: str  # ok | status | slow | drop | drop_mid_stream | stall_mid_stream | trickle | bad_body | empty_stream | proxy
     content: str | None = None
     code: int = 200  # the HTTP status of a `status` fault
     headers: tuple[tuple[str, str], ...] = ()
@@ -51,6 +51,11 @@ class Fault:
     @classmethod
     def bad_body(cls) -> Fault:
         return cls("bad_body")
+
+    @classmethod
+    def empty_stream(cls) -> Fault:
+        """A 200 event stream closed before its first event, as llama-cpp-python's server answers a prompt past its context."""
+        return cls("empty_stream")
 
     @classmethod
     def proxy(cls) -> Fault:

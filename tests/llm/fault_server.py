@@ -319,6 +319,14 @@ class _Handler(BaseHTTPRequestHandler):
             self.end_headers()
             self.wfile.write(data)
             return
+        if fault.kind == "empty_stream":
+            self.send_response(200)
+            self.send_header("Content-Type", "text/event-stream")
+            self.send_header("Transfer-Encoding", "chunked")
+            self.end_headers()
+            self._finish()
+            self._chunk(b"")
+            return None
         if fault.kind == "slow" and not self._wait(fault.seconds, entry):
             return None
         content = fault.content if fault.content is not None else owner.responder(request)

@@ -239,6 +239,29 @@ def test_a_stream_that_stalls_past_the_timeout_breaks_with_what_arrived(server: 
     assert caught.value.partial == "One two " and caught.value.cause == "timeout"
 
 
+def test_an_empty_stream_says_the_prompt_may_be_past_the_context_and_is_not_retried(server: FaultServer) -> None:
+    """llama-cpp-python's server answers a prompt longer than its context with a 200 and nothing else (measured
+    2026-12-07: a real consultation past --n_ctx 8192): that is neither a dead server nor worth a retry."""
+    server.push(Fault.empty_stream(), Fault.ok("Well, most days."))
+    client = LLMClient(fast(server.base_url))
+    with pytest.raises(LLMError) as caught:
+        list(client.stream_chat([{"role": "user", "content": "word " * 400}]))
+    assert caught.value.kind == "empty_reply" and not isinstance(caught.value, StreamBroken)
+    assert "larger context" in str(caught.value) and "about 500 tokens" in str(caught.value), str(caught.value)
+    assert len(server.chat_requests()) == 1
+    assert "".join(client.stream_chat(HELLO)) == "Well, most days."  # the server is not skipped after it
+
+
+def test_an_empty_stream_for_a_structured_reply_is_the_same_clear_error(server: FaultServer) -> None:
+    server.push(Fault.empty_stream(), Fault.ok('{"met": true, "turns": [1]}'))
+    client = LLMClient(fast(server.base_url))
+    with pytest.raises(LLMError) as caught:
+        client.complete_json(HELLO, SCHEMA, name="criterion group")
+    assert caught.value.kind == "empty_reply" and "--n_ctx" in str(caught.value)
+    assert len(server.chat_requests()) == 1
+    assert client.complete_json(HELLO, SCHEMA, name="criterion group").data == {"met": True, "turns": [1]}
+
+
 def test_opening_a_stream_is_retried_like_any_request(server: FaultServer) -> None:
     server.push(Fault.status(429, retry_after=0.1), Fault.status(500))
     assert "".join(LLMClient(fast(server.base_url)).stream_chat(HELLO))

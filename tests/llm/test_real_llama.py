@@ -81,6 +81,16 @@ def test_a_reply_streams_token_by_token(proxy: FaultServer) -> None:
     assert sent["stream"] is True and sent["model"] == MODEL
 
 
+def test_a_prompt_past_the_real_servers_context_is_a_clear_error(proxy: FaultServer) -> None:
+    """The real llama-cpp-python server refuses a prompt longer than its context with an empty stream; we say so."""
+    from simulator.llm.errors import LLMError
+
+    too_long = [{"role": "user", "content": "word " * 6000}]  # past the 4,096 tokens the server is started with
+    with pytest.raises(LLMError) as caught:
+        list(LLMClient(settings_for(proxy)).stream_chat(too_long))
+    assert caught.value.kind == "empty_reply" and "larger context" in str(caught.value), str(caught.value)
+
+
 def test_complete_json_gets_schema_valid_json_from_the_real_server(proxy: FaultServer) -> None:
     schema = {
         "type": "object",
