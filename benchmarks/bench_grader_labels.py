@@ -3,7 +3,7 @@ agreement on benchmarks/turnset/gold_sessions.jsonl (PriMock57 and ACI-Bench moc
 written consultations), for this grader and the first wave's, in the same run.
 
     python benchmarks/bench_grader_labels.py [--split test|dev|train|fit] [--calibrate] [--json]
-    python benchmarks/bench_grader_labels.py --judges rules,llm,hybrid --weights qwen [--sources written] [--limit N] [--n-ctx 8192] [--keep DIR]
+    python benchmarks/bench_grader_labels.py --judges rules,llm,hybrid --weights qwen [--sources written] [--limit N] [--n-ctx 16384] [--keep DIR [--kept-only]]
 
 - Kalamazoo tasks: exact and within-one agreement, quadratic-weighted kappa; by source too.
 - Self-management criteria: accuracy (a null rating counts as right when the grader says not
@@ -125,6 +125,16 @@ def model_judge(mode: str, base_url: str, model: str):
     return LLMJudge(LLMSettings(backend="openai", model=model, base_url=base_url, timeout=900, retry_budget=1800, reply_budget=1800, temperature=0), mode=mode)
 
 
+def model_alias(args: argparse.Namespace) -> str:
+    """The name the model's marks are kept under: --model, else the local weights' alias."""
+    if args.model or args.base_url:
+        return args.model or "none"
+    from benchmarks.llama_server import MODEL_ALIAS
+    from benchmarks.qwen_model import ALIAS
+
+    return ALIAS if args.weights == "qwen" else MODEL_ALIAS
+
+
 def compare_judges(args: argparse.Namespace) -> int:
     """Rules, model and hybrid on the same consultations, side by side."""
     from contextlib import nullcontext
@@ -136,8 +146,11 @@ def compare_judges(args: argparse.Namespace) -> int:
         items = [i for i in items if i[0]["source"] in args.sources.split(",")]
     items = items[: args.limit or None]
     modes = args.judges.split(",")
-    local = not args.base_url and set(modes) - {"rules"}
-    server = llama_server(model_name=args.weights, n_ctx=args.n_ctx) if local else nullcontext((args.base_url, args.model or "none"))
+    if args.kept_only:  # the consultations every model mode has kept marks for, read back with no server
+        kept = Path(args.keep) / model_alias(args)
+        items = [i for i in items if all((kept / f"{m}-{i[0]['consultation'].replace('/', '--')}.json").is_file() for m in modes if m != "rules")]
+    local = not args.base_url and not args.kept_only and set(modes) - {"rules"}
+    server = llama_server(model_name=args.weights, n_ctx=args.n_ctx) if local else nullcontext((args.base_url, model_alias(args)))
     results = {}
     with server as (base_url, model):
         for mode in modes:
@@ -313,6 +326,7 @@ def main() -> int:
     parser.add_argument("--sources", default="", help="only these sources (primock57,aci-bench,written)")
     parser.add_argument("--limit", type=int, default=0, help="at most this many consultations")
     parser.add_argument("--keep", help="a folder to keep each consultation's model marks in, and resume from")
+    parser.add_argument("--kept-only", action="store_true", help="with --keep: report the consultations already kept, starting no server")
     parser.add_argument("--n-ctx", type=int, default=4096, help="the local server's context in tokens (real consultations: 16384)")
     args = parser.parse_args()
     if args.judges:

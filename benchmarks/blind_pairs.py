@@ -79,7 +79,7 @@ def score(key: dict, judged: list[dict], whole: bool) -> dict:
         verdict = "same" if better == "same" else ("after" if (better == "X") == (k["x"] == "after") else "before")
         problems = None
         if whole:
-            x, y = row["x_problem_replies"], row["y_problem_replies"]
+            x, y = (len(v) if isinstance(v, list) else int(v) for v in (row["x_problem_replies"], row["y_problem_replies"]))  # the turns, or how many
             problems = {"after": x if k["x"] == "after" else y, "before": y if k["x"] == "after" else x}
         verdicts[row["item"]] = (verdict, problems, k["where"])
     return verdicts

@@ -80,3 +80,72 @@ def test_why_not_a_lower_number_asks_why_that_number(line: str) -> None:
 @pytest.mark.parametrize("line", ["Why not two alarms on your phone?", "why not a walk round the block after tea?", "Why not one puff through the spacer?"])
 def test_why_not_something_to_do_offers_it(line: str) -> None:
     assert plans.offers_plan(TurnReader().analyse(line), line)
+
+
+@pytest.mark.parametrize("line", [
+    "Would you let me get the carers' centre to give you a ring?",
+    "Shall I refer you to the physio for your back?",
+    "Do you want me to book you in with the practice pharmacist?",
+    "I could ask one of the nurses to pop round, if that'd help.",
+    "Would you be alright with me asking the doctor to have a chat with you about your mood?",
+    "Would you be happy for me to pass your name on to the stop smoking people?",
+    "There's a class nearer home starting in January. Would you have a think about it?",
+])
+def test_help_offered_is_an_offer(line: str) -> None:
+    assert plans.offers_plan(TurnReader().analyse(line), line)
+
+
+@pytest.mark.parametrize("line", [
+    "Would you like me to explain what the water tablet does?",
+    "Can I get you to hop on the scales for me?",
+    "Can I call you Derek, or do you prefer Mr Price?",
+    "Can I just check how you use your inhaler?",
+    "Would you be okay if I explained a bit about the tablets?",
+    "What could you see yourself doing differently?",
+])
+def test_leave_to_explain_or_a_request_of_them_is_no_offer(line: str) -> None:
+    assert not plans.offers_plan(TurnReader().analyse(line), line)
+
+
+@pytest.mark.parametrize("check", ["You are happy with that?", "That sound OK?", "Are you happy with that?"])
+def test_a_plan_described_then_put_to_them_is_taken_up(check: str) -> None:
+    described = "There's a newer sort of inhaler, just the one, that does both jobs, the preventer and the reliever together. " + check
+    engine, replies = play("asthma-young-adult", ["Hiya Jade, come in, grab a seat. What's brought you in?", described])
+    outcome = replies[-1].decision.plan
+    assert outcome is not None and outcome.plan is not None and outcome.plan.id == "combined_inhaler", (replies[-1].text, outcome)
+
+
+@pytest.mark.parametrize("line", [
+    "Would you be up for a carer's assessment, so someone could sit with Ken and you could get to the rehab group?",
+    "We could see about a sitter for Ken on a Tuesday, so you can get to the heart class. What do you think?",
+])
+def test_a_refusal_is_not_given_when_what_stood_in_its_way_is_seen_to(line: str) -> None:
+    _, replies = play(PAT, [*PAT_WATER, line])
+    refusal = next(p for p in load_scenario(SCENARIOS[PAT]).reject_plans if p.id == "rehab_class").says
+    assert replies[-1].text not in refusal and not any(r in replies[-1].text for r in refusal), replies[-1].text
+
+
+def test_the_refusal_still_stands_when_nothing_is_done_about_it() -> None:
+    _, replies = play(PAT, [*PAT_WATER, "Would you consider going to the cardiac rehab classes at the hospital?"])
+    refusal = next(p for p in load_scenario(SCENARIOS[PAT]).reject_plans if p.id == "rehab_class").says
+    assert any(r in replies[-1].text for r in refusal), replies[-1].text
+
+
+def test_a_teach_back_that_lays_out_the_plan_gets_that_plan_back_not_an_older_idea_of_theirs() -> None:
+    martin = [
+        "Hello Martin, come on in. What have you brought for me?",
+        "On a scale of nought to ten, how confident are you that you'd take a tablet every day?",
+        "What would make it higher?",  # he puts his own idea forward: alcohol-free weeknights
+    ]
+    engine, replies = play("hypertension-proactive", martin)
+    assert engine.director.state.plans_agreed, replies[-1].text
+    asked = "So, the plan: swap to losartan, 50 once a day, and bloods in two weeks. So I know I've been clear, what are you doing from tomorrow?"
+    reply = engine.respond(asked, 2 * len(martin), replies[-1].text)
+    says_back = load_scenario(SCENARIOS["hypertension-proactive"]).accepted_plan("switch_tablet").says_back
+    assert any(line in reply.text for line in says_back), reply.text
+
+
+def test_a_plan_summed_up_after_its_lead_in_is_not_unasked_advice_to_rebuff() -> None:
+    lines = ["Morning Gary, come in. How's things?", "So the plan is metformin twice a day, the evening one with your break at work."]
+    engine, replies = play("t2d-hypo-fear", lines)
+    assert replies[-1].text not in engine.scenario.lines["advice_rejected"], replies[-1].text

@@ -101,6 +101,7 @@ class Lexicon:
     before_you_go: re.Pattern[str]  # "Anything else before you go?": an invitation at the end, not the opening's
     asks_for_questions: re.Pattern[str]  # "Anything you want to ask me?": their questions, not whether they followed
     invites_questions: re.Pattern[str]  # "Fire away with your questions.": an activated patient asks one
+    thanks_for_telling: re.Pattern[str]  # "Thank you for telling me.": thanks, answered as thanks, not as news
     reaction_checks: re.Pattern[str]  # "How does that sit with you?" after telling them something: how it landed
     offers_to_show: re.Pattern[str]  # "Can I show you one wee thing?": agreed to, like an order proposed
     news_good: re.Pattern[str]  # "...the good news is none of it means insulin": news that eases
@@ -233,6 +234,7 @@ def shared_lexicon() -> Lexicon:
         before_you_go=re.compile(codes_data["before_you_go"], FLAGS),
         asks_for_questions=re.compile(codes_data["asks_for_questions"], FLAGS),
         invites_questions=re.compile(codes_data["invites_questions"], FLAGS),
+        thanks_for_telling=re.compile(codes_data["thanks_for_telling"], FLAGS),
         reaction_checks=re.compile(codes_data["reaction_checks"], FLAGS),
         offers_to_show=re.compile(codes_data["offers_to_show"], FLAGS),
         plan_menu=re.compile(codes_data["plan_menu"], FLAGS),

@@ -13,6 +13,26 @@ from simulator.analysis.turns import TurnAnalysis
 
 # "Why not a two?" after a ruler asks why that number; "Why not two alarms?" puts something forward
 _NUMBER = r"(\d+|zero|nought|one|two|three|four|five|six|seven|eight|nine|ten)"
+# ...and the help a clinician offers to get ("get the carers' centre to ring you", "refer you", "book you in"); "get you to"
+# asks something of them
+_HELP = (
+    r"(get(ting)?(?! you to)|refer(ring)?|book(ing)?|arrang(e|ing)|sort(ing)?|organi[sz](e|ing)|set(ting)? you up|contact(ing)?|"
+    r"see(ing)? about|look(ing)? into|find(ing)? you|(ring|phon|call)(e|ing)? (you (back|next|tomorrow|later|on|in|at|again|once|after|"
+    r"when|with)|the|your|them|someone|somebody|round|ahead)|giv(e|ing) you|print(ing)?|email(ing)?|text(ing)?|send(ing)?|"
+    r"writ(e|ing) (you|out|up|to)|put(ting)? you (in|on|forward|through)|ask(ing)? (the|your|a|an|our|one of|someone|somebody)|"
+    r"pass(ing)? (on )?your (name|details|number))"
+)
+# ...asked as leave to do it for them ("Would you be okay with me asking the doctor to see you?")
+_HELP_ASKED = (
+    r"(would you (let me|like me to|want me to)|do you want me to|shall I|can I|could I|I could|"
+    r"(would|are) you (be )?(okay|ok|alright|all right|happy) (with me|if I|for me to)|(is it|would it be) (okay|ok|alright|all right) (if I|for me to))"
+)
+# A plan laid out after its lead-in ("So here's what I'm thinking: the grey one every morning with your first brew...")
+_LAID_OUT = (
+    r"here'?s what I('m| am) thinking|here is what I('m| am) thinking|here'?s what I('d| would) (suggest|do)|here is what I('d| would) suggest|"
+    r"what I('d| would) suggest is|my suggestion (is|would be)|so the plan is|here'?s the plan|the plan would be"
+)
+_LAYS_OUT = re.compile(rf"\b({_LAID_OUT})\b", re.I)
 # A question that puts a plan forward, as opposed to one that asks about current habits.
 _OFFER = re.compile(
     r"\b(how about|what about (trying|starting|switching|taking|using|adding|cutting)|"
@@ -21,9 +41,11 @@ _OFFER = re.compile(
     r"you could|we could|why not(?!,? ((let's |lets )?say,? )?(a |an )?{_NUMBER}\b(?!-| (?!tho\b|though\b|then\b|instead\b)\w))|"
     r"are you willing|might you|what if you|maybe you|"
     r"have you (thought about|considered)|what do you think (about|of) (trying|starting|switching|taking|using)|"
-    # a plan laid out after its lead-in ("So here's what I'm thinking: the grey one every morning with your first brew...")
-    r"here'?s what I('m| am) thinking|here is what I('m| am) thinking|here'?s what I('d| would) (suggest|do)|here is what I('d| would) suggest|"
-    r"what I('d| would) suggest is|my suggestion (is|would be)|so the plan is|here'?s the plan|the plan would be)\b".replace("{_NUMBER}", _NUMBER),
+    r"{_LAID_OUT}|"
+    # help offered ("Would you let me get the carers' centre to ring you?"), not leave to explain or a request of them
+    r"{_HELP_ASKED} (just )?{_HELP}|would you (think about|have a think about|give (it|that|them|one) a (go|try|whirl))|"
+    r"(?<!what )(?<!how )(could|would|can) you see yourself|are you up for)\b"
+    .replace("{_NUMBER}", _NUMBER).replace("{_HELP_ASKED}", _HELP_ASKED).replace("{_HELP}", _HELP).replace("{_LAID_OUT}", _LAID_OUT),
     re.I,
 )
 # Codes that put a plan forward; information alone does not (a lecture that mentions walking is no offer).
@@ -81,6 +103,11 @@ _ASKS_FOR_CONTENT = re.compile(rf"^\W*(?:which|{_CONTENT_WH})\b", re.I)
 # The question a turn ends on asks what they do, whatever it said before ("Lots of people leave it out on busy days.
 # Does that ever happen with you? How many days a week?"); "Which would suit you?" after options still offers
 _LAST_ASKS_FOR_CONTENT = re.compile(rf"^\W*(?:(?:{_CONTENT_WH}|how often)\b|(?:does|did|has|do) (?:that|this|it) (?:ever )?happen)", re.I)
+
+
+def lays_out(text: str) -> bool:
+    """The turn lays out the plan after a lead-in ("So the plan is..."): a summing up, not advice out of the blue."""
+    return bool(_LAYS_OUT.search(text))
 
 
 def offers_something(analysis: TurnAnalysis) -> bool:

@@ -16,6 +16,7 @@ import random
 import re
 from collections.abc import Sequence
 
+from simulator.analysis import plans
 from simulator.analysis.lexicon import Lexicon
 from simulator.patient.asking import asks_leave, only_checks_agreement, questions_after_leave, says_back, told_answering
 from simulator.patient.director import Decision
@@ -165,7 +166,7 @@ class ScriptedActor(PlanVoice, LifeVoice):
                 return pick("offer_explained")
             return pick(self._reaction(decision, state))
         # advice they did not ask for, rejected; not when to ring or come back, and not what a turn that also asks or feels with them asks
-        rejected = "advice_without_permission" in decision.events and state.affect != "open" and not decision.showing
+        rejected = "advice_without_permission" in decision.events and state.affect != "open" and not decision.showing and not plans.lays_out(a.text)
         if rejected and not a.has("safety_net", "empathy", "reflection", "follow_up") and not a.is_question:
             return pick("advice_rejected")
         # "Show me how you take it": they have a go; what they told of how they use it instead when the request names it
@@ -179,16 +180,8 @@ class ScriptedActor(PlanVoice, LifeVoice):
                 return pick("teach_back_no_plan")
             # "Show me how you use the blue one": how they use it, below; else what they know of it, below
             if decision.knowledge is None and a.kind != "medicine_use" and not (decision.showing and decision.touched_known):
-                # asked to show how ("Have another go for me?"), they have a go; to say back what was explained with no plan
-                # settled, the part of it the request is about, from their side; with nothing explained, they say so
-                what_if = bool(self.lexicon.asks_what_if.search(a.text.lower()))
-                told = "" if decision.showing else self._told_for(a.text, state, what_if)
-                if what_if and not told and not decision.showing:
-                    return self._what_if(turn, state)  # "...what would you do if the scales went up?": ring, as anyone would
-                if told:
-                    told = told if told.startswith(("I ", "I'")) else told[:1].lower() + told[1:]
-                    return f"So, {told} Is that right?"
-                return pick("demonstrate" if decision.showing else "teach_back_no_plan")
+                # asked to show how ("Have another go for me?"), they have a go; else what they were told, from their side
+                return pick("demonstrate") if decision.showing else self._say_told_back(decision, state)
         # "Fire away with your questions.", "Any questions for me?": an activated patient's own question, if one is left
         asks_for_questions = any(h.code == "check_understanding" and self.lexicon.asks_for_questions.search(h.text.lower()) for h in a.hits)
         invited = asks_for_questions or bool(self.lexicon.invites_questions.search(a.text.lower()))
@@ -247,6 +240,8 @@ class ScriptedActor(PlanVoice, LifeVoice):
         # what they said, offered back and checked ("...and you weren't keen on the word steroid, is that about right?"): yes
         if a.has("summary", "reflection") and only_checks_agreement(a, self.lexicon) and not (decision.touched_hidden and state.affect == "guarded"):
             return pick("summary")
+        if not a.is_question and self.lexicon.thanks_for_telling.search(a.text.lower()) and not a.has("advice", "options"):
+            return pick("thanked")  # "Thank you for telling me, I know it's not easy.": thanks, not news nor a summary
         for codes, pool in ((("summary",), "summary"), (("affirmation",), "affirmed"), (("empathy", "reflection"), "acknowledge")):
             if a.has(*codes) and not a.is_question:
                 return pick(pool)

@@ -52,6 +52,7 @@ TOLD_ANSWERS_FIRST = ("who_helps", "how_often", "since_when")
 TOLD_TO_SAY_BACK = ("advice", "safety_net")  # what a clinician asks them to do, which they may be asked to say back
 CARRY_ON_WORDS = 10  # "Mm. Tell me a bit more about that." asks them to go on; a longer turn asks something of its own
 _BARE_ONE = re.compile(r"(?<!the )\bone\b")  # "Ever had one yourself?" points back; "the one for you" does not
+SCALE_CARRIES = 3  # clinician turns after a ruler with its scale that a ruler without one is still on it
 EXPLAINED_KEPT = 6  # sentences of it kept, the latest last
 
 
@@ -184,12 +185,16 @@ class Director:
         winding_up = tells and analysis.has("safety_net", "follow_up", "check_understanding") and not lays_out
         coping = bool(lexicon.asks_what_they_do.search(low))  # "What do you do when that happens?": what they do now
         no_plan = opening or stacked or winding_up or proposal or coping or analysis.kind in ("agenda", "permission")
-        plan = None if no_plan else self.planner.plan(analysis, text, turn, events)
+        plan = None if no_plan else self.planner.plan(analysis, text, turn, events, only_checks_agreement(analysis, lexicon))
         # a number back only when a scale was given: "How confident do you feel?" is answered in words
         # "What would take it one number higher?" asks what would help, not for the number again
         # unless the scale is given in the same turn ("Out of ten, how sure are you? And what would make it higher?"): both
         asked = analysis.has("scale_question") or analysis.kind in ("confidence", "importance")
         scaled = asked and bool(lexicon.codes["scale_question"].search(low))
+        # "...where would you put yourself, out of ten?" then "And how confident are you?": the same scale, still
+        if asked and not scaled and analysis.kind in ("confidence", "importance") and state.clinician_turns - state.scaled_at <= SCALE_CARRIES:
+            scaled = True
+        state.scaled_at = state.clinician_turns if scaled else state.scaled_at
         asked = asked and (scaled or analysis.kind not in AFTER_A_RULER)
         rulers = self.planner.rulers(analysis, text, scaled) if asked else ()
         ruler = rulers[0] if rulers else None

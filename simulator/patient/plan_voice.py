@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from simulator.analysis.lexicon import Lexicon
+from simulator.analysis.lexicon import Lexicon, keyword_pattern
 from simulator.patient.asking import news_in
 from simulator.patient.director import Decision
 from simulator.patient.followup import REPEAT_STOP, closest, stems
@@ -75,7 +75,11 @@ class PlanVoice:
         # agreed, unless the clinician backed it, it is the latest or the request names it
         source = {p["plan"]: p["source"] for p in state.plans}
         taken = [i for i in latest if source.get(i) != "patient" or i in state.endorsed or i == latest[-1]]
-        ids = [i for i in latest if i in decision.plans_named] or taken[-PLANS_SAID_BACK:]
+        # a plan the request lays out in its own words ("Plan then. Losartan 50 once a day... what are you doing from
+        # tomorrow?") is the plan, agreed in the asking
+        laid_out = [p.id for p in self.scenario.accept_plans if p.id in decision.plans_named and p.id not in latest
+                    and keyword_pattern(p.keywords).search(low)]
+        ids = [i for i in latest if i in decision.plans_named] + laid_out or taken[-PLANS_SAID_BACK:]
         if len(ids) == 1 and not then:  # asked again: "As I said, ..."
             agreed = self.scenario.accepted_plan(ids[0])
             if agreed is not None and agreed.says_back:
@@ -84,6 +88,20 @@ class PlanVoice:
         # several, or the plan and what they would do if it happened ("...and what you'd do if you got worse")
         parts = [self._in_own_words(plan_id, turn, state) for plan_id in ids] + ([then] if then else [])
         return self._remembered("back:" + "+".join(ids) + (":then" if then else ""), (" ".join(parts),), decision, state)
+
+    def _say_told_back(self, decision: Decision, state: PatientState) -> str:
+        """Asked to say back what was explained, with no plan settled: the part of it the request is about, from their
+        side; asked what they would do if something happened, told nothing of that, what anyone would (ring); with
+        nothing explained, they say so."""
+        a, turn = decision.analysis, decision.turn
+        what_if = bool(self.lexicon.asks_what_if.search(a.text.lower()))
+        told = self._told_for(a.text, state, what_if)
+        if told:
+            told = told if told.startswith(("I ", "I'")) else told[:1].lower() + told[1:]
+            return f"So, {told} Is that right?"
+        if what_if:
+            return self._what_if(turn, state)
+        return self._pick("teach_back_no_plan", self.scenario.lines["teach_back_no_plan"], turn, state)
 
     def _told_for(self, question: str, state: PatientState, what_if: bool) -> str:
         """What they were told that the request to say it back is about, from their side, or "". A plan they were

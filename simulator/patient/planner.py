@@ -44,17 +44,20 @@ class Planner:
         self._menu_words = menu  # the lexicon's plan_menu
         self._accept = [(plan, keyword_pattern(plan.keywords)) for plan in scenario.accept_plans]
         self._reject = [(plan, keyword_pattern(plan.keywords)) for plan in scenario.reject_plans]
+        self._unless = {plan.id: keyword_pattern(plan.unless) for plan in scenario.reject_plans if plan.unless}
 
-    def plan(self, analysis: TurnAnalysis, text: str, turn: int, events: tuple[str, ...]) -> PlanOutcome | None:
-        """What the turn does to a plan: one agreed, proposed by them, called off, a hurdle, or no idea."""
+    def plan(self, analysis: TurnAnalysis, text: str, turn: int, events: tuple[str, ...], checks_agreement: bool = False) -> PlanOutcome | None:
+        """What the turn does to a plan: one agreed, proposed by them, called off, a hurdle, or no idea.
+        `checks_agreement`: its only question asks whether they agree ("...one inhaler that does both. You are happy
+        with that?"), so a plan it names is put to them."""
         if analysis.has("scale_question") or analysis.kind in ("ruler_why", *RULERS) or says_back(analysis):
             return None  # a ruler (and why that number) asks how they feel about a change, a teach-back what was agreed; neither offers one
         if analysis.kind == "ruler_up":
             # "What would make it an eight?" with nothing on the table yet: a patient with a plan in mind offers it; else
             # they say what would help, and nothing is agreed
-            outcome = None if self.state.plans else self._plan(analysis, text, turn, events)
+            outcome = None if self.state.plans else self._plan(analysis, text, turn, events, checks_agreement)
             return outcome if outcome is not None and outcome.kind == "proposed" else None
-        outcome = self._plan(analysis, text, turn, events)
+        outcome = self._plan(analysis, text, turn, events, checks_agreement)
         if (outcome is not None and outcome.kind not in _NOTHING_TAKEN_UP) or "lecturing" in events:
             return outcome
         # a menu in the clinician's own words ("the grey one every morning, another go at rehab... which would you start
@@ -62,15 +65,18 @@ class Planner:
         menu = self._menu(analysis, text)
         return self._take_up(menu, True, turn) if menu else outcome
 
-    def _plan(self, analysis: TurnAnalysis, text: str, turn: int, events: tuple[str, ...]) -> PlanOutcome | None:
+    def _plan(self, analysis: TurnAnalysis, text: str, turn: int, events: tuple[str, ...], checks_agreement: bool) -> PlanOutcome | None:
         state = self.state
         # asked to choose ("Which way are you leaning?"), what it names is on offer
         # (asked what they would like to try, the plan is theirs: below)
         picking = plans.asked_to_pick(analysis, text)
         choosing = picking and not analysis.has("goal_setting")
-        offering = (plans.offers_plan(analysis, text) or choosing) and "lecturing" not in events
         named_all = _named(self._accept, text)
+        put_to_them = checks_agreement and any(p.id not in state.plans_agreed for p in named_all)
+        offering = (plans.offers_plan(analysis, text) or choosing or put_to_them) and "lecturing" not in events
         rejected = _first_named(self._reject, text)
+        if rejected is not None and rejected.id in self._unless and self._unless[rejected.id].search(text):
+            rejected = None  # "...somebody to sit with Ken, so you can get to the rehab class": what stood in the way is seen to
         if offering:  # a plan of their own named again as the way forward is the clinician's too ("...sounds a good start")
             own = {p["plan"] for p in state.plans if p["source"] == "patient"}
             state.endorsed.extend(p.id for p in named_all if p.id in own and p.id not in state.endorsed)

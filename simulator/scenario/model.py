@@ -118,6 +118,7 @@ class Plan:
     leans: tuple[str, ...] = ()  # picked hesitantly from a menu, when not yet sure they can do it
     min_confidence: float = 0.0
     behaviour: str | None = None
+    unless: tuple[str, ...] = ()  # a rejected plan: words that take away what stood in the way, so it is not refused
 
 
 @dataclass(frozen=True)
@@ -200,6 +201,7 @@ def _plan(data: dict[str, Any]) -> Plan:
         leans=_lines(data.get("leans")),
         min_confidence=float(data.get("min_confidence", 0)),
         behaviour=data.get("behaviour"),
+        unless=tuple(data.get("unless") or ()),
     )
 
 
