@@ -45,7 +45,7 @@ def free_port() -> int:
 
 def server_command(model: Path | str, port: int, alias: str = MODEL_ALIAS, chat: tuple[str, ...] | None = None, n_ctx: int = N_CTX) -> list[str]:
     """`chat`: how the server formats a conversation for this model (Gemma's own template by default); `n_ctx`:
-    the context in tokens (a whole real consultation with the judge's criteria needs about 8,192)."""
+    the context in tokens (a whole real consultation with the judge's criteria and a re-ask needs 16,384)."""
     chat = chat or ("--chat_format", "hf-tokenizer-config", "--hf_tokenizer_config_path", str(CHAT_TEMPLATE))
     return [
         sys.executable, "-m", "llama_cpp.server", "--model", str(model), "--model_alias", alias,
