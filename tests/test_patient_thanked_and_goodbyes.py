@@ -1,4 +1,4 @@
-"""Thanks for what they told, and goodbyes with a parting reminder (issue 10), from the blind labels of test56/57:
+"""Thanks for what they told, goodbyes with a parting reminder and "Mm hm." (issue 10), from the blind labels of test56-58:
 "Thank you for telling me, that really does help." with nothing asked is answered as thanks (the scenario's `thanked`
 lines), not as news ("Nobody's ever told me that") or a stock "Sorry, I'm not sure what you mean"; a question after the
 thanks is still answered. "Goodbye for now, and take good care of yourself.", "...mind the step on the way out, and do
@@ -63,3 +63,14 @@ def test_the_timing_plan_in_other_words_is_taken_up_not_proposed_back(line: str)
     _, replies = play("heart-failure-carer", ["Hello Pat, come in and sit down. How are you?", "How are you getting on with the water tablet?", line])  # noqa: E501
     outcome = replies[-1].decision.plan
     assert outcome is not None and outcome.plan is not None and outcome.plan.id == "tablet_when_home" and outcome.kind != "proposed", outcome
+
+
+@pytest.mark.parametrize("line", ["Mm hm.", "Mm-hm.", "Please, go on.", "I see. Please, go on.", "mm hm go on"])
+def test_mm_hm_and_please_go_on_are_back_channels(line: str) -> None:
+    """From the blind labels of test58: "Mm hm." got "Sorry, I'm not sure what you mean."."""
+    assert "backchannel" in TurnReader().analyse(line).codes
+
+
+def test_mm_hm_after_telling_something_is_no_puzzle() -> None:
+    engine, replies = play("hypertension-proactive", ["Hello Martin, come in. What have you been getting on the home readings?", "Mm hm."])
+    assert replies[-1].text not in engine.scenario.lines["unknown"], replies[-1].text
