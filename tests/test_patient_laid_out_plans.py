@@ -82,29 +82,24 @@ def test_why_not_something_to_do_offers_it(line: str) -> None:
     assert plans.offers_plan(TurnReader().analyse(line), line)
 
 
-@pytest.mark.parametrize("line", [
-    "Would you let me get the carers' centre to give you a ring?",
-    "Shall I refer you to the physio for your back?",
-    "Do you want me to book you in with the practice pharmacist?",
-    "I could ask one of the nurses to pop round, if that'd help.",
-    "Would you be alright with me asking the doctor to have a chat with you about your mood?",
-    "Would you be happy for me to pass your name on to the stop smoking people?",
-    "There's a class nearer home starting in January. Would you have a think about it?",
+@pytest.mark.parametrize(("line", "offers"), [
+    ("Would you let me get the carers' centre to give you a ring?", True),
+    ("Shall I refer you to the physio for your back?", True),
+    ("Do you want me to book you in with the practice pharmacist?", True),
+    ("I could ask one of the nurses to pop round, if that'd help.", True),
+    ("Would you be alright with me asking the doctor to have a chat with you about your mood?", True),
+    ("Would you be happy for me to pass your name on to the stop smoking people?", True),
+    ("There's a class nearer home starting in January. Would you have a think about it?", True),
+    # leave to explain, or a request of them, is no offer
+    ("Would you like me to explain what the water tablet does?", False),
+    ("Can I get you to hop on the scales for me?", False),
+    ("Can I call you Derek, or do you prefer Mr Price?", False),
+    ("Can I just check how you use your inhaler?", False),
+    ("Would you be okay if I explained a bit about the tablets?", False),
+    ("What could you see yourself doing differently?", False),
 ])
-def test_help_offered_is_an_offer(line: str) -> None:
-    assert plans.offers_plan(TurnReader().analyse(line), line)
-
-
-@pytest.mark.parametrize("line", [
-    "Would you like me to explain what the water tablet does?",
-    "Can I get you to hop on the scales for me?",
-    "Can I call you Derek, or do you prefer Mr Price?",
-    "Can I just check how you use your inhaler?",
-    "Would you be okay if I explained a bit about the tablets?",
-    "What could you see yourself doing differently?",
-])
-def test_leave_to_explain_or_a_request_of_them_is_no_offer(line: str) -> None:
-    assert not plans.offers_plan(TurnReader().analyse(line), line)
+def test_help_offered_is_an_offer_and_leave_to_explain_is_not(line: str, offers: bool) -> None:
+    assert plans.offers_plan(TurnReader().analyse(line), line) is offers
 
 
 @pytest.mark.parametrize("check", ["You are happy with that?", "That sound OK?", "Are you happy with that?"])
@@ -145,7 +140,14 @@ def test_a_teach_back_that_lays_out_the_plan_gets_that_plan_back_not_an_older_id
     assert any(line in reply.text for line in says_back), reply.text
 
 
-def test_a_plan_summed_up_after_its_lead_in_is_not_unasked_advice_to_rebuff() -> None:
-    lines = ["Morning Gary, come in. How's things?", "So the plan is metformin twice a day, the evening one with your break at work."]
-    engine, replies = play("t2d-hypo-fear", lines)
-    assert replies[-1].text not in engine.scenario.lines["advice_rejected"], replies[-1].text
+@pytest.mark.parametrize(("line", "rebuffed"), [
+    ("So the plan is metformin twice a day, the evening one with your break at work.", False),
+    ("You should take the metformin twice a day, the evening one with your break at work.", True),  # the same, unasked
+])
+def test_a_plan_summed_up_after_its_lead_in_is_not_unasked_advice_to_rebuff(line: str, rebuffed: bool) -> None:
+    """Gary on his guard (rapport set low), so advice he did not ask for is rebuffed; a summing up is not."""
+    engine, replies = play("t2d-hypo-fear", ["Morning Gary, come in. How's things?"])
+    engine.director.state.rapport = 3.0
+    reply = engine.respond(line, 2, replies[-1].text)
+    assert "advice_without_permission" in reply.decision.events
+    assert any(said in reply.text for said in engine.scenario.lines["advice_rejected"]) is rebuffed, reply.text

@@ -85,6 +85,7 @@ class Decision:
     second_ruler: Ruler | None = None  # "how important, and how confident?" in one turn: the confidence one
     misquoted: int | None = None  # the ruler number they gave, when the clinician quotes another back ("A seven, that's good.")
     misquoted_detail: str | None = None  # a number they told, as they said it, when the turn says it back wrong (misquotes.py)
+    plans_laid_out: tuple[str, ...] = ()  # ...and of those, the ones it names by their keywords: the plan laid out in the asking
 
 
 class Director:
@@ -181,11 +182,12 @@ class Director:
             disclosed = (*disclosed, *self.gate.behind_cue(cue_outcome[1], turn, disclosed))
         # when to ring, when to come back or "does that make sense?" offers no plan and asks for no hurdle, unless the
         # turn lays one out ("So here's what I'm thinking. Grey one every morning with your first brew... and I'll book you in")
-        lays_out = analysis.has("options") or (plans.offers_plan(analysis, text) and self.planner.names_a_new_plan(text))
-        winding_up = tells and analysis.has("safety_net", "follow_up", "check_understanding") and not lays_out
+        puts_a_plan = analysis.has("options") or (plans.offers_plan(analysis, text) and self.planner.names_a_new_plan(text))
+        winding_up = tells and analysis.has("safety_net", "follow_up", "check_understanding") and not puts_a_plan
         coping = bool(lexicon.asks_what_they_do.search(low))  # "What do you do when that happens?": what they do now
         no_plan = opening or stacked or winding_up or proposal or coping or analysis.kind in ("agenda", "permission")
-        plan = None if no_plan else self.planner.plan(analysis, text, turn, events, only_checks_agreement(analysis, lexicon))
+        checks = only_checks_agreement(analysis, lexicon)  # "Is that a deal?": asks nothing of their life; puts a named plan to them
+        plan = None if no_plan else self.planner.plan(analysis, text, turn, events, checks)
         # a number back only when a scale was given: "How confident do you feel?" is answered in words
         # "What would take it one number higher?" asks what would help, not for the number again
         # unless the scale is given in the same turn ("Out of ten, how sure are you? And what would make it higher?"): both
@@ -281,7 +283,6 @@ class Director:
         # how they have been or feel ("How have things been since then, on your own?") is not where they live, and a question
         # booking them in ("Is there a time that suits your shifts?") is not what their job is
         about_them = analysis.kind in ("how_been", "feelings") or analysis.has("follow_up")
-        checks = only_checks_agreement(analysis, lexicon)
         answers_life = (asking or showing or prompted) and not (other_job or follows_up or disclosed or closing or checks)
         knowledge = self._knowledge(analysis, touched_hidden) if answers_life else None
         if about_them and knowledge is not None and not knowledge.detail(analysis.aspect):
@@ -327,6 +328,7 @@ class Director:
             self.planner.asked_about(text, frozenset(analysis.topics)) if asked_back else (),
             rulers[1] if len(rulers) > 1 else None, misquoted,
             None if opening else misquoted_detail(text, (told_so_far(f, state.last_lines) for f in state.disclosed), lexicon.echo_stopwords),
+            plans_laid_out=self.planner.named_ids(read.text) if asked_back else (),
         )
 
     def _remember_telling(self, analysis: TurnAnalysis) -> None:

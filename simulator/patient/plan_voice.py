@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from simulator.analysis.lexicon import Lexicon, keyword_pattern
+from simulator.analysis.lexicon import Lexicon
 from simulator.patient.asking import news_in
 from simulator.patient.director import Decision
 from simulator.patient.followup import REPEAT_STOP, closest, stems
@@ -77,8 +77,7 @@ class PlanVoice:
         taken = [i for i in latest if source.get(i) != "patient" or i in state.endorsed or i == latest[-1]]
         # a plan the request lays out in its own words ("Plan then. Losartan 50 once a day... what are you doing from
         # tomorrow?") is the plan, agreed in the asking
-        laid_out = [p.id for p in self.scenario.accept_plans if p.id in decision.plans_named and p.id not in latest
-                    and keyword_pattern(p.keywords).search(low)]
+        laid_out = [p.id for p in self.scenario.accept_plans if p.id in decision.plans_named and p.id in decision.plans_laid_out and p.id not in latest]
         ids = [i for i in latest if i in decision.plans_named] + laid_out or taken[-PLANS_SAID_BACK:]
         if len(ids) == 1 and not then:  # asked again: "As I said, ..."
             agreed = self.scenario.accepted_plan(ids[0])

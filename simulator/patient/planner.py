@@ -141,6 +141,10 @@ class Planner:
         """The turn names a plan the patient would take up, by its keywords."""
         return bool(_named(self._accept, text))
 
+    def named_ids(self, text: str) -> tuple[str, ...]:
+        """The plans the turn names by their keywords, in the order they come."""
+        return tuple(plan.id for plan in _named(self._accept, text))
+
     def names_a_new_plan(self, text: str) -> bool:
         """The turn names a plan the patient would take up and has not yet agreed, by its keywords."""
         return any(plan.id not in self.state.plans_agreed for plan in _named(self._accept, text))
