@@ -131,3 +131,28 @@ def test_told_as_to_someone_at_home_or_for_tomorrow_they_say_the_plans_back(line
     engine, replies = play(MAGGIE, [*TWO_PLANS, line])
     assert said(replies[-1].text, says_back(MAGGIE, "gel_and_paracetamol")), replies[-1].text
     assert not said(replies[-1].text, load_scenario(SCENARIOS[MAGGIE]).lines["what_if"]), "nothing was asked about what if"
+
+
+def test_a_plan_offered_but_not_agreed_is_said_back_beside_the_one_agreed() -> None:
+    """From test38's blind labels: "...what you're going to do for the pain this week, and what you're stopping?" with
+    the pharmacist agreed and the gel offered but not taken up got only the pharmacist; the gel, as offered, comes too."""
+    engine, replies = play(MAGGIE, [HELLO, "Tell me about your back and your knees, how have they been?"])
+    engine.director.state.confidence["pain_relief"] = 2  # not sure she could stick to it
+    offered = engine.respond(TWO_PLANS[2], 4, replies[-1].text)
+    agreed = engine.respond(TWO_PLANS[3], 6, offered.text)
+    assert engine.director.state.plans_agreed == ["pharmacist_review"], (offered.text, agreed.text)
+    reply = engine.respond("So I know I've explained it right, tell me back what you'll do about your tablets, and what you'll do for the pain?",
+                           8, agreed.text)
+    assert said(reply.text, says_back(MAGGIE, "pharmacist_review")), reply.text
+    assert said(reply.text, says_back(MAGGIE, "gel_and_paracetamol")), reply.text
+
+
+@pytest.mark.parametrize("how", ["how you'd know things were getting worse", "what you'd look out for", "how you'd tell it was going wrong"])
+def test_asked_how_they_would_know_it_was_getting_worse_they_say_what_they_would_do_then(how: str) -> None:
+    """From test58's blind labels: the plan and "how you'd know things are getting worse" got only the plan."""
+    engine, replies = play(MAGGIE, TWO_PLANS[:3])
+    assert engine.director.state.plans_agreed == ["gel_and_paracetamol"], replies[-1].text
+    reply = engine.respond(f"Just so I know I've been clear, tell me back what you're doing for the pain, and {how}?", 6, replies[-1].text)
+    assert said(reply.text, says_back(MAGGIE, "gel_and_paracetamol")), reply.text
+    lines = load_scenario(SCENARIOS[MAGGIE]).lines["what_if"]
+    assert any(line in reply.text for line in lines), reply.text

@@ -103,6 +103,7 @@ class Lexicon:
     invites_questions: re.Pattern[str]  # "Fire away with your questions.": an activated patient asks one
     thanks_for_telling: re.Pattern[str]  # "Thank you for telling me.": thanks, answered as thanks, not as news
     reaction_checks: re.Pattern[str]  # "How does that sit with you?" after telling them something: how it landed
+    asks_view: re.Pattern[str]  # "Could that work for you?" just after a plan was put: that plan, again
     offers_to_show: re.Pattern[str]  # "Can I show you one wee thing?": agreed to, like an order proposed
     news_good: re.Pattern[str]  # "...the good news is none of it means insulin": news that eases
     news_bad: re.Pattern[str]  # "...it's gone up a fair bit": news that worries
@@ -236,6 +237,7 @@ def shared_lexicon() -> Lexicon:
         invites_questions=re.compile(codes_data["invites_questions"], FLAGS),
         thanks_for_telling=re.compile(codes_data["thanks_for_telling"], FLAGS),
         reaction_checks=re.compile(codes_data["reaction_checks"], FLAGS),
+        asks_view=re.compile(codes_data["asks_view"], FLAGS),
         offers_to_show=re.compile(codes_data["offers_to_show"], FLAGS),
         plan_menu=re.compile(codes_data["plan_menu"], FLAGS),
         news_good=re.compile(codes_data["news_good"], FLAGS),

@@ -99,7 +99,7 @@ class Director:
         self.effects = {**defaults, **scenario.effects}
         self.cues = CueTracker(scenario, self.state)
         lex = self.reader.lexicon
-        self.planner = Planner(scenario, self.state, self.limits, lex.obstacle_questions, lex.plan_menu, lex.goal_ruler)
+        self.planner = Planner(scenario, self.state, self.limits, lex)
         self._own_topics = frozenset(scenario.topics) - frozenset(lex.shared_topics)  # this patient's own subjects
         self._fact_words = {f.id: self.reader.topics.content(" ".join(f.says).lower()) for f in scenario.facts}
         self._facts = {f.id: f for f in scenario.facts}
@@ -175,10 +175,11 @@ class Director:
         ice_kinds = self.gate.ice_kinds(analysis)
         asked_back = says_back(analysis, lexicon)
         saying_back = asked_back and not ice_kinds  # ("In your own words, what's going on?" asks their view)
-        disclosed = () if stacked or tells or about_others or of_last or technique or saying_back else self.gate.disclose(
+        put_again = self.planner.puts_again(analysis, text) is not None  # "Could that work for you?" asks only about the plan just put
+        disclosed = () if stacked or tells or about_others or of_last or technique or saying_back or put_again else self.gate.disclose(
             analysis, turn, opening, ice_kinds, choosing=choosing, views_only=reacting
         )
-        if cue_outcome and cue_outcome[0] == "taken_up" and not stacked and not technique:
+        if cue_outcome and cue_outcome[0] == "taken_up" and not stacked and not technique and not put_again:
             disclosed = (*disclosed, *self.gate.behind_cue(cue_outcome[1], turn, disclosed))
         # when to ring, when to come back or "does that make sense?" offers no plan and asks for no hurdle, unless the
         # turn lays one out ("So here's what I'm thinking. Grey one every morning with your first brew... and I'll book you in")

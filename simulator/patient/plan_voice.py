@@ -37,6 +37,8 @@ class PlanVoice:
             return []
         if outcome.kind == "agreed" and outcome.plan:
             return [self._pick(f"plan:{outcome.plan.id}", outcome.plan.says, turn, state)]
+        if outcome.kind == "still_agreed":  # "Could that work for you?" just after they said yes to it: yes
+            return [self._pick("still_agreed", lines["still_agreed"], turn, state)]
         if outcome.kind == "proposed" and outcome.plan:
             return [self._pick(f"propose:{outcome.plan.id}", outcome.plan.proposes, turn, state)]
         if outcome.kind == "leaning" and outcome.plan:
@@ -79,6 +81,8 @@ class PlanVoice:
         # tomorrow?") is the plan, agreed in the asking
         laid_out = [p.id for p in self.scenario.accept_plans if p.id in decision.plans_named and p.id in decision.plans_laid_out and p.id not in latest]
         ids = [i for i in latest if i in decision.plans_named] + laid_out or taken[-PLANS_SAID_BACK:]
+        # "...what you'll do with the tablet and the scales?" with only the tablet agreed: what they were told of the other
+        then = then or self._told_besides(ids, [i for i in decision.plans_named if i not in ids and i not in state.plans_agreed], state)
         if len(ids) == 1 and not then:  # asked again: "As I said, ..."
             agreed = self.scenario.accepted_plan(ids[0])
             if agreed is not None and agreed.says_back:
@@ -87,6 +91,12 @@ class PlanVoice:
         # several, or the plan and what they would do if it happened ("...and what you'd do if you got worse")
         parts = [self._in_own_words(plan_id, turn, state) for plan_id in ids] + ([then] if then else [])
         return self._remembered("back:" + "+".join(ids) + (":then" if then else ""), (" ".join(parts),), decision, state)
+
+    def _told_besides(self, ids: list[str], others: list[str], state: PatientState) -> str | None:
+        """Asked to say back plans some of which were never agreed: the first of those they were offered, as they
+        kept it to say back ("...and what you're stopping?": the ibuprofen, offered but not agreed)."""
+        offered = [line for i in others if (plan := self.scenario.accepted_plan(i)) for line in plan.says_back if line in state.explained]
+        return offered[0] if offered else None
 
     def _say_told_back(self, decision: Decision, state: PatientState) -> str:
         """Asked to say back what was explained, with no plan settled: the part of it the request is about, from their

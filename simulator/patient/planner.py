@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from simulator.analysis import TurnAnalysis, plans
-from simulator.analysis.lexicon import keyword_pattern
+from simulator.analysis.lexicon import Lexicon, keyword_pattern
 from simulator.patient.asking import says_back
 from simulator.patient.state import PatientState
 from simulator.scenario.model import Plan, Scenario
@@ -18,11 +18,14 @@ _IMPORTANCE_RULER = re.compile(r"\bimportan|\bhow much does it matter|\bhow much
 GOAL = "goal"  # a ruler's subject when it asks about the health goal, not a behaviour
 RULERS = ("confidence", "importance")  # asked in words or out of ten, however the reader codes it ("...and out of ten how sure")
 AFTER_A_RULER = ("ruler_up", "ruler_why")  # "what would take it higher?", "why not lower?": no number again, and no plan
+PUT_CARRIES = 2  # clinician turns after a plan was put to them that "Could that work for you?" is still about it
 
 
 @dataclass(frozen=True)
 class PlanOutcome:
-    kind: str  # agreed | proposed | leaning (a hesitant pick from a menu) | barrier | foreseen (a small hurdle to a plan they are sure of) | rejected | no_idea
+    # agreed | proposed | leaning (a hesitant pick from a menu) | barrier | foreseen (a small hurdle to a plan they are sure of) | rejected | no_idea
+    # | still_agreed (asked again what they make of a plan they have just agreed: yes, briefly)
+    kind: str
     plan: Plan | None = None
 
 
@@ -35,13 +38,12 @@ class Ruler:
 
 
 class Planner:
-    def __init__(
-        self, scenario: Scenario, state: PatientState, limits: dict[str, Any], obstacles: re.Pattern[str], menu: re.Pattern[str], goal: re.Pattern[str]
-    ):
+    def __init__(self, scenario: Scenario, state: PatientState, limits: dict[str, Any], lexicon: Lexicon):
         self.scenario, self.state, self.limits = scenario, state, limits
-        self._goal = goal  # the lexicon's goal_ruler: "how important is it to get this number down?"
-        self._obstacles = obstacles  # the lexicon's obstacle_questions
-        self._menu_words = menu  # the lexicon's plan_menu
+        self._goal = lexicon.goal_ruler  # "how important is it to get this number down?"
+        self._obstacles = lexicon.obstacle_questions
+        self._menu_words = lexicon.plan_menu
+        self._asks_view = lexicon.asks_view, lexicon.agreement_check  # "Could that work for you?", "Is that a deal?"
         self._accept = [(plan, keyword_pattern(plan.keywords)) for plan in scenario.accept_plans]
         self._reject = [(plan, keyword_pattern(plan.keywords)) for plan in scenario.reject_plans]
         self._unless = {plan.id: keyword_pattern(plan.unless) for plan in scenario.reject_plans if plan.unless}
@@ -50,6 +52,46 @@ class Planner:
         """What the turn does to a plan: one agreed, proposed by them, called off, a hurdle, or no idea.
         `checks_agreement`: its only question asks whether they agree ("...one inhaler that does both. You are happy
         with that?"), so a plan it names is put to them."""
+        outcome = self._put_again(analysis, text, turn) or self._decide(analysis, text, turn, events, checks_agreement)
+        if outcome is not None and outcome.plan is not None:
+            self.state.put = [outcome.plan.id, self.state.clinician_turns, outcome.kind]
+        return outcome
+
+    def puts_again(self, analysis: TurnAnalysis, text: str) -> str | None:
+        """Just after a plan was put to them, a turn naming none that asks only what they make of it ("What do you
+        think? Could that work for you?", "Does that feel manageable, or is it too much at once?"): that plan's id.
+        Not after a reflection or summary ("...maybe the numbers were just a stressful month. Is that right?" checks that)."""
+        put = self.state.put
+        if not put or self.state.clinician_turns - put[1] > PUT_CARRIES or not analysis.asked or analysis.has("reflection", "summary", "empathy"):
+            return None
+        if _named(self._accept, text) or _named(self._reject, text):
+            return None  # a plan it names is put to them as named (_decide)
+        view, agreement = self._asks_view
+        if not all(view.match(q) or agreement.match(q) for q in (q.lower().strip() for q in analysis.asked)):
+            return None
+        # a turn that tells something of its own asks about that ("...a breathing group at the community centre. How does
+        # that sound?"), unless it only goes on about the plan they agreed ("Six weeks it is... Is that a deal?")
+        plan = self.scenario.accepted_plan(put[0])
+        same = plan is not None and put[0] in self.state.plans_agreed and bool(self._plan_topics(plan) & set(analysis.topics))
+        if analysis.has("information", "advice", "options", "resources") and not same:
+            return None
+        return str(put[0])
+
+    def _put_again(self, analysis: TurnAnalysis, text: str, turn: int) -> PlanOutcome | None:
+        """The plan put to them again (`puts_again`): one they have agreed they say yes to, briefly; one they were unsure
+        of, unsure still, unless that changed; one they turned down, turned down."""
+        plan_id = self.puts_again(analysis, text)
+        if plan_id is None or self.state.put is None:
+            return None
+        if plan_id in self.state.plans_agreed:
+            return PlanOutcome("still_agreed", self.scenario.accepted_plan(plan_id))
+        rejected = next((p for p, _ in self._reject if p.id == plan_id), None)
+        if rejected is not None:
+            return PlanOutcome("rejected", rejected)
+        plan = self.scenario.accepted_plan(plan_id)
+        return self._take_up([plan], self.state.put[2] == "leaning", turn) if plan is not None else None
+
+    def _decide(self, analysis: TurnAnalysis, text: str, turn: int, events: tuple[str, ...], checks_agreement: bool) -> PlanOutcome | None:
         if analysis.has("scale_question") or analysis.kind in ("ruler_why", *RULERS) or says_back(analysis):
             return None  # a ruler (and why that number) asks how they feel about a change, a teach-back what was agreed; neither offers one
         if analysis.kind == "ruler_up":

@@ -51,6 +51,7 @@ class PatientState:
     went_along: bool = False  # said they would try what they were offered or told, with no plan of their own agreed
     last_ruler: list[int] | None = None  # the numbers they gave on rulers in their last reply, if they gave any
     told_at: int = -1  # the clinician turn (counted from 1) that last explained something: a reaction asked next is to it
+    put: list[Any] | None = None  # the plan last put to them: [plan id, clinician turn, outcome kind]
     scaled_at: int = -1  # the clinician turn that last asked a ruler with its scale: "And how confident?" soon after is on it too
     cues: list[dict[str, Any]] = field(default_factory=list)  # cues offered: {cue, turn, outcome, answered}
     missed_run: int = 0  # cues missed in a row
@@ -98,7 +99,7 @@ class PatientState:
         """What a session records after each turn."""
         data = asdict(self)
         private = ("last_lines", "said", "own_words", "start", "decided_line", "last_fact", "last_fact_kept", "explained", "told_at",
-                   "scaled_at", "endorsed", "last_ruler", "went_along")
+                   "scaled_at", "put", "endorsed", "last_ruler", "went_along")
         for name in private:
             data.pop(name)
         data["affect"] = self.affect
