@@ -122,3 +122,25 @@ def test_asked_in_their_own_words_how_it_has_been_is_not_a_teach_back() -> None:
     assert reader.analyse("Can you tell me in your own words what we've agreed?", "Okay.").has("teach_back")
     engine, replies = play("copd-low-mood", ["Morning Derek.", "okay so tell me in your own words how the breathing has been over the last few months"])
     assert not any(replies[1].text.startswith(line) for line in engine.scenario.lines["teach_back_no_plan"])
+
+
+@pytest.mark.parametrize(("line", "kind"), [
+    # from the blind labels of test57 and test59 (they got "Can't say it's been on my mind." and "No, can't say I do.")
+    ("Before I tell you what the numbers say, tell me a wee bit about how you've been keeping.", "how_been"),
+    ("So tell me how you have been getting on since the summer.", "how_been"),
+    ("Over the last couple of weeks, how often have you felt down, or like nothing's worth the bother?", "feelings"),
+    ("Have you been feeling fed up with it all?", "feelings"),
+])
+def test_everyday_ways_of_asking_how_they_have_been_and_how_they_feel(line: str, kind: str) -> None:
+    assert TurnReader().analyse(line).kind == kind
+
+
+def test_asking_what_they_take_after_a_telling_offers_nothing() -> None:
+    """From test59: "Yes, six different tablets is a lot to keep track of. And what are you taking for the back at the
+    moment?" got "Maybe. What would that involve?", as if offered something."""
+    from simulator.analysis import plans
+
+    line = "It might be worth trying a pill box for those. And what are you taking for the back at the moment?"
+    analysis = TurnReader().analyse(line)
+    assert plans.offers_plan(analysis, line), analysis.codes  # it does put something to them first
+    assert not plans.offers_something(analysis)  # ...but the question it ends on asks what they take

@@ -102,7 +102,10 @@ _ASKS_FOR_CONTENT = re.compile(rf"^\W*(?:which|{_CONTENT_WH})\b", re.I)
 
 # The question a turn ends on asks what they do, whatever it said before ("Lots of people leave it out on busy days.
 # Does that ever happen with you? How many days a week?"); "Which would suit you?" after options still offers
-_LAST_ASKS_FOR_CONTENT = re.compile(rf"^\W*(?:(?:{_CONTENT_WH}|how often)\b|(?:does|did|has|do) (?:that|this|it) (?:ever )?happen)", re.I)
+# ("And what are you taking for the back at the moment?" asks what they take, after "Yes, that's a lot to keep track of.")
+_LAST_ASKS_FOR_CONTENT = re.compile(
+    rf"^\W*(?:(?:and|so|but|now|okay|ok|right),?\s+)?(?:(?:{_CONTENT_WH}|how often)\b|(?:does|did|has|do) (?:that|this|it) (?:ever )?happen"
+    r"|what (?:are|do|did|have) you (?:been )?(?:taking|take|took|using|use|used|doing|do|had|got)\b)", re.I)
 
 
 def lays_out(text: str) -> bool:
