@@ -66,6 +66,8 @@ class Planner:
             return None
         if _named(self._accept, text) or _named(self._reject, text):
             return None  # a plan it names is put to them as named (_decide)
+        if self.scenario.accepted_plan(put[0]) is None:
+            return None  # one they turned down is not put again: "Is that okay?" after "I'd rather not" is no new offer
         view, agreement = self._asks_view
         if not all(view.match(q) or agreement.match(q) for q in (q.lower().strip() for q in analysis.asked)):
             return None
@@ -79,15 +81,12 @@ class Planner:
 
     def _put_again(self, analysis: TurnAnalysis, text: str, turn: int) -> PlanOutcome | None:
         """The plan put to them again (`puts_again`): one they have agreed they say yes to, briefly; one they were unsure
-        of, unsure still, unless that changed; one they turned down, turned down."""
+        of, unsure still, unless that changed."""
         plan_id = self.puts_again(analysis, text)
         if plan_id is None or self.state.put is None:
             return None
         if plan_id in self.state.plans_agreed:
             return PlanOutcome("still_agreed", self.scenario.accepted_plan(plan_id))
-        rejected = next((p for p, _ in self._reject if p.id == plan_id), None)
-        if rejected is not None:
-            return PlanOutcome("rejected", rejected)
         plan = self.scenario.accepted_plan(plan_id)
         return self._take_up([plan], self.state.put[2] == "leaning", turn) if plan is not None else None
 
