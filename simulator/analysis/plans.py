@@ -19,7 +19,7 @@ _HELP = (
     r"(get(ting)?(?! you to)|refer(ring)?|book(ing)?|arrang(e|ing)|sort(ing)?|organi[sz](e|ing)|set(ting)? you up|contact(ing)?|"
     r"see(ing)? about|look(ing)? into|find(ing)? you|(ring|phon|call)(e|ing)? (you (back|next|tomorrow|later|on|in|at|again|once|after|"
     r"when|with)|the|your|them|someone|somebody|round|ahead)|giv(e|ing) you|print(ing)?|email(ing)?|text(ing)?|send(ing)?|"
-    r"writ(e|ing) (you|out|up|to)|put(ting)? you (in|on|forward|through)|ask(ing)? (the|your|a|an|our|one of|someone|somebody)|"
+    r"writ(e|ing) (you|out|up|to)|put(ting)? (you|your (name|details)) (in|on|forward|through|down)|ask(ing)? (the|your|a|an|our|one of|someone|somebody)|"
     r"pass(ing)? (on )?your (name|details|number))"
 )
 # ...asked as leave to do it for them ("Would you be okay with me asking the doctor to see you?")

@@ -179,3 +179,24 @@ def told_answering(touched_known: Sequence[Fact], analysis: TurnAnalysis, lexico
         return None
     fact, fits = touched_known[0], lexicon.told_fact_kinds.get(analysis.kind or "")
     return fact if fits is None or fact.kind in fits else None
+
+
+def addressed_to(text: str, names: Sequence[str]) -> bool:
+    """The turn speaks to someone else by name, whom it asks about "you" before any he, she or they ("Ken, do you notice
+    when she's missed it?", "And hello Ken, how have you found her?"), not to the patient about them ("And Ken, how's he
+    getting on?", "Ken, your husband, he has Parkinson's")."""
+    if not names:
+        return False
+    lead = re.match(r"^\W*(?:(?:and|oh|hello|hi|hiya|morning|now|so|right),?\s+)*(" + "|".join(map(re.escape, names)) + r"),\s+(?:love,\s+|pet,\s+)?(.*)$",
+                    text.strip(), re.IGNORECASE)
+    if lead is None:
+        return False
+    rest = lead.group(2).lower()
+    you = re.search(r"\byou\b", rest)
+    other = re.search(r"\b(he|him|his|she|her|they|them|your)\b", rest)
+    return you is not None and (other is None or other.start() > you.start()) and not rest.startswith(("your ", "yes", "yeah", "and "))
+
+
+def company(knows: Sequence[Knowledge]) -> Knowledge | None:
+    """Who came with them today (persona `knows` about company), if the scenario says."""
+    return next((k for k in knows if k.about == "company"), None)

@@ -19,8 +19,10 @@ from simulator.patient.asking import (
     NOT_ABOUT_THEIR_LIFE,
     TELLING,
     VIEWS,
+    addressed_to,
     asks_past_it,
     asks_reaction,
+    company,
     household,
     only_checks_agreement,
     only_tells,
@@ -101,6 +103,7 @@ class Director:
         lex = self.reader.lexicon
         self.planner = Planner(scenario, self.state, self.limits, lex)
         self._own_topics = frozenset(scenario.topics) - frozenset(lex.shared_topics)  # this patient's own subjects
+        self._names = tuple(dict.fromkeys(name for k in scenario.patient.knows for name in k.names))  # Ken, Lisa...
         self._fact_words = {f.id: self.reader.topics.content(" ".join(f.says).lower()) for f in scenario.facts}
         self._facts = {f.id: f for f in scenario.facts}
         self.subject = Subject(lex)  # what the clinician last asked about, and when
@@ -176,7 +179,8 @@ class Director:
         asked_back = says_back(analysis, lexicon)
         saying_back = asked_back and not ice_kinds  # ("In your own words, what's going on?" asks their view)
         put_again = self.planner.puts_again(analysis, text) is not None  # "Could that work for you?" asks only about the plan just put
-        disclosed = () if stacked or tells or about_others or of_last or technique or saying_back or put_again else self.gate.disclose(
+        elsewhere = addressed_to(analysis.text, self._names)  # "Ken, do you notice when she's missed it?": not to them
+        disclosed = () if stacked or tells or about_others or of_last or technique or saying_back or put_again or elsewhere else self.gate.disclose(
             analysis, turn, opening, ice_kinds, choosing=choosing, views_only=reacting
         )
         if cue_outcome and cue_outcome[0] == "taken_up" and not stacked and not technique and not put_again:
@@ -186,7 +190,7 @@ class Director:
         puts_a_plan = analysis.has("options") or (plans.offers_plan(analysis, text) and self.planner.names_a_new_plan(text))
         winding_up = tells and analysis.has("safety_net", "follow_up", "check_understanding") and not puts_a_plan
         coping = bool(lexicon.asks_what_they_do.search(low))  # "What do you do when that happens?": what they do now
-        no_plan = opening or stacked or winding_up or proposal or coping or analysis.kind in ("agenda", "permission")
+        no_plan = opening or stacked or winding_up or proposal or coping or elsewhere or analysis.kind in ("agenda", "permission")
         checks = only_checks_agreement(analysis, lexicon)  # "Is that a deal?": asks nothing of their life; puts a named plan to them
         plan = None if no_plan else self.planner.plan(analysis, text, turn, events, checks)
         # a number back only when a scale was given: "How confident do you feel?" is answered in words
@@ -286,6 +290,8 @@ class Director:
         about_them = analysis.kind in ("how_been", "feelings") or analysis.has("follow_up")
         answers_life = (asking or showing or prompted) and not (other_job or follows_up or disclosed or closing or checks)
         knowledge = self._knowledge(analysis, touched_hidden) if answers_life else None
+        knowledge = (company(self.scenario.patient.knows) or knowledge) if elsewhere else knowledge  # ...who is not here: just them
+        touched_known = () if knowledge is not None and knowledge.about == "company" else touched_known  # not what they said of them
         if about_them and knowledge is not None and not knowledge.detail(analysis.aspect):
             knowledge = None  # ...but "How are things at home?" is what it is like there, when they have that to say
         if asked_back and not showing:
@@ -322,7 +328,8 @@ class Director:
         # ...and with more of what they were telling still to say, that, not a hint of something else
         going_on = carry_on and (last_told := self._facts.get(state.last_fact or "")) is not None and more_of(
             last_told, told_so_far(last_told.id, state.last_lines)) is not None
-        cue = None if opening or closing or disclosed or stacked or answered or going_on else self.cues.offer(analysis, turn, near, anywhere=anywhere)
+        quiet = opening or closing or disclosed or stacked or answered or going_on or elsewhere  # (no hint of their own to a question put to Ken)
+        cue = None if quiet else self.cues.offer(analysis, turn, near, anywhere=anywhere)
         return Decision(
             turn, read, events, disclosed, opening, closing, plan, ruler, touched_hidden, touched_known, confused, stacked,
             knowledge, cue, cue_outcome, offer, showing, tells and analysis.is_question, carry_on, proposal, reacting,
@@ -352,6 +359,9 @@ class Director:
         what the question is about (lexicon/persona.yaml), unless it names what they are keeping back ("How's
         your mood, do you still enjoy things?" is not asking about their hobbies)."""
         knows = self.scenario.patient.knows
+        came = company(knows)  # "Your wife's not with you today?" is who came, before it is their wife
+        if came is not None and self.reader.lexicon.persona_subjects["company"].search(analysis.text.lower()):
+            return came
         if analysis.kind == "feelings":
             return None  # how they feel in themselves is not a fact of their life ("Have you had thoughts of harming yourself?")
         # what the turn names; what the patient said last only for a bare prompt ("Go on, tell me more")
@@ -378,20 +388,6 @@ class Director:
     # -- state ---------------------------------------------------------------------------------
 
     def _apply_effects(self, analysis: TurnAnalysis, events: tuple[str, ...]) -> None:
-        state = self.state
         causes = [c for c in analysis.codes if c != "jargon" or self.scenario.patient.speech.health_literacy != "high"]
-        targets = [b.id for b in self.scenario.patient.behaviours if set(b.topics) & analysis.engaged_topics]
-        targets = targets or list(state.importance)
-        for cause in (*causes, *events):
-            effect = self.effects.get(cause)
-            if not effect:
-                continue
-            state.rapport = _clamp(state.rapport + effect.get("rapport", 0), 0, 10)
-            state.activation = _clamp(state.activation + effect.get("activation", 0), 1, 4)
-            for behaviour in targets:
-                state.importance[behaviour] = _clamp(state.importance[behaviour] + effect.get("importance", 0), 0, 10)
-                state.confidence[behaviour] = _clamp(state.confidence[behaviour] + effect.get("confidence", 0), 0, 10)
-
-def _clamp(value: float, low: float, high: float) -> float:
-    return round(max(low, min(high, value)), 3)  # rounding keeps sums of tenths from drifting
-
+        targets = [b.id for b in self.scenario.patient.behaviours if set(b.topics) & analysis.engaged_topics] or list(self.state.importance)
+        self.state.feel([effect for cause in (*causes, *events) if (effect := self.effects.get(cause))], targets)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -74,6 +75,16 @@ class PatientState:
         if plan_id not in self.plans_agreed:
             self.plans.append({"plan": plan_id, "source": source, "turn": turn})
 
+    def feel(self, effects: Sequence[Mapping[str, float]], behaviours: Sequence[str]) -> None:
+        """What the clinician did moves rapport, activation and, for the behaviours the turn was about, importance and
+        confidence, each kept to its scale (affect.yaml effects)."""
+        for effect in effects:
+            self.rapport = _clamp(self.rapport + effect.get("rapport", 0), 0, 10)
+            self.activation = _clamp(self.activation + effect.get("activation", 0), 1, 4)
+            for behaviour in behaviours:
+                self.importance[behaviour] = _clamp(self.importance[behaviour] + effect.get("importance", 0), 0, 10)
+                self.confidence[behaviour] = _clamp(self.confidence[behaviour] + effect.get("confidence", 0), 0, 10)
+
     @property
     def plans_agreed(self) -> list[str]:
         return [p["plan"] for p in self.plans]
@@ -120,3 +131,7 @@ class PatientState:
     def from_dict(cls, data: dict[str, Any]) -> PatientState:
         known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
         return cls(**known)
+
+
+def _clamp(value: float, low: float, high: float) -> float:
+    return round(max(low, min(high, value)), 3)  # rounding keeps sums of tenths from drifting
