@@ -735,7 +735,20 @@ def test_told_something_and_asked_only_if_it_landed_they_take_it_in(line) -> Non
     engine, replies = play("t2d-hypo-fear", ["Hello Gary, what brings you in?", line])
     decision = replies[1].decision
     assert decision.checking and not decision.disclosed and decision.knowledge is None
-    assert replies[1].text.startswith(tuple(engine.scenario.lines["information"] + engine.scenario.lines["acknowledge"])), replies[1].text
+    taken_in = ("information", "acknowledge", "reaction_good", "reaction_bad")  # (news that says which way it runs gets its reaction)
+    assert replies[1].text.startswith(tuple(line for pool in taken_in for line in engine.scenario.lines[pool])), replies[1].text
+
+
+@pytest.mark.parametrize(("line", "pool"), [
+    ("The good news is the metformin on its own won't give you hypos, and neither will most of what we'd add.", "reaction_good"),
+    ("I'm afraid the sugar test is up again this year, it's at 71 now.", "reaction_bad"),
+    ("Metformin works mainly on the liver, it stops it letting out too much sugar.", "information"),
+])
+def test_news_told_with_nothing_asked_gets_the_reaction_it_calls_for(line: str, pool: str) -> None:
+    """From the blind pairs of test65: "...the good news is a lot of what protects them is in our hands" got "Right, love.
+    I'll try and remember that.", and news that worried got "So it's not as bad as I thought, then?"."""
+    engine, replies = play("t2d-hypo-fear", ["Hello Gary, what brings you in?", line])
+    assert replies[1].text.startswith(tuple(engine.scenario.lines[pool])), replies[1].text
 
 
 def test_how_they_have_been_on_their_own_is_not_where_they_live() -> None:

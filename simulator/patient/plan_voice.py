@@ -151,6 +151,12 @@ class PlanVoice:
         # "I could give that a go" to what they were told: not "I'll just carry on as I am", nor a plan of their own
         return "closing_told" if state.went_along else "closing_not_agreed"
 
+    def _told_pool(self, decision: Decision) -> str:
+        """The pool for news told with nothing asked: eased or worried by it when it says which way it runs ("...the good
+        news is a lot of it is in our hands"), else taken in ("Right. I didn't know that.")."""
+        news = news_in(decision.analysis.text, self.lexicon)
+        return f"reaction_{news}" if news else "information"
+
     def _reaction(self, decision: Decision, state: PatientState) -> str:
         """The pool for how news landed: eased or worried by it (asking.news_in), and whether it surprised them when
         asked; the news is this turn's telling, else the explanation just before ("What do you make of that?")."""
