@@ -845,3 +845,19 @@ def test_take_your_time_asks_them_to_go_on(line: str) -> None:
     # (blind labels of test45 and test52: "Mm. Take your time." got "Dunno, love." or "Ooh, I'm not sure, love. Go on.")
     _, replies = play("copd-low-mood", ["Morning Derek, come in. What brings you along?", "That sounds hard going.", line])
     assert replies[2].decision.carry_on, replies[2].decision.analysis.codes
+
+
+def test_their_own_words_given_back_are_agreed_with_not_taken_as_news() -> None:
+    """From test63's blind labels: "So some weeks they get taken, and some weeks the tin just sits there." after Maggie
+    told of her tablet tin got "Oh. Well, nobody's ever told me that before.". (Her own words here are from another of
+    her lines.)"""
+    engine, replies = play("ckd-pain-multimorbidity", [
+        "Hello Margaret, come in and sit down.",
+        "How are you getting on with all your tablets?",
+        "And who's at home with you these days?",
+        "So, the tablets. There's that many, and some days it's a case of taking what looks right.",  # a turn later
+    ])
+    assert "take what looks right" in replies[1].text, replies[1].text  # she told it first
+    assert replies[3].text.startswith(tuple(engine.scenario.lines["acknowledge"])), replies[3].text
+    advice = engine.respond("It would help to get the chemist to put them in packs with the days on.", 8, replies[3].text)
+    assert not advice.text.startswith(tuple(engine.scenario.lines["acknowledge"])), advice.text  # advice is news, however worded

@@ -285,12 +285,12 @@ class ScriptedActor(PlanVoice, LifeVoice):
             return self._name_line(decision, state)
         if decision.checking:  # "Seven in six months, that is a lot, aye?": taken in, not answered as a question about them
             booked = next((pool for asked, pool, answers in _TOLD_POOLS if answers and a.has(*asked)), None)  # "...Does that suit?"
-            return pick(booked or ("acknowledge" if a.has("empathy", "reflection") else self._told_pool(decision)))
+            return pick(booked or ("acknowledge" if a.has("empathy", "reflection") else self._told_pool(decision, state)))
         if a.kind in _KINDS_BEFORE_CODES and a.is_question:  # "What do you want to get out of this? Then I'll tell you my list."
             return self._by_kind(decision, state)
         for asked, pool, answers_a_question in _TOLD_POOLS:
             if a.has(*asked) and (answers_a_question or not a.is_question):
-                return pick(self._told_pool(decision) if pool == "information" else pool)
+                return pick(self._told_pool(decision, state) if pool == "information" else pool)
         if line := self._of_aspect(decision, state):  # "Does anyone at work know?" of something the scenario does not cover
             return line
         if a.is_question and decision.offer:  # "Would it help to bring Sandra along?": a view on the offer

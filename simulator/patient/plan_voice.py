@@ -17,6 +17,7 @@ from simulator.patient.state import PatientState
 from simulator.scenario.model import Scenario
 
 PLANS_SAID_BACK = 2  # asked to say back what was agreed, no plan named: the latest this many
+OWN_WORDS_BACK = 3  # content words a telling needs before it can be their own words given back
 
 
 class PlanVoice:
@@ -151,11 +152,17 @@ class PlanVoice:
         # "I could give that a go" to what they were told: not "I'll just carry on as I am", nor a plan of their own
         return "closing_told" if state.went_along else "closing_not_agreed"
 
-    def _told_pool(self, decision: Decision) -> str:
+    def _told_pool(self, decision: Decision, state: PatientState) -> str:
         """The pool for news told with nothing asked: eased or worried by it when it says which way it runs ("...the good
-        news is a lot of it is in our hands"), else taken in ("Right. I didn't know that.")."""
+        news is a lot of it is in our hands"), else taken in ("Right. I didn't know that."); what they said themselves,
+        given back ("So some weeks the tin just sits there."), is no news to them: agreed with."""
         news = news_in(decision.analysis.text, self.lexicon)
-        return f"reaction_{news}" if news else "information"
+        if news:
+            return f"reaction_{news}"
+        told = stems(decision.analysis.text) - REPEAT_STOP
+        said = set().union(*(stems(line) for line in state.last_lines.values()))
+        asks_of_them = decision.analysis.has("advice", "safety_net", "follow_up", "options", "resources")  # news to them, however worded
+        return "acknowledge" if not asks_of_them and len(told) >= OWN_WORDS_BACK and len(told & said) * 2 >= len(told) else "information"
 
     def _reaction(self, decision: Decision, state: PatientState) -> str:
         """The pool for how news landed: eased or worried by it (asking.news_in), and whether it surprised them when
