@@ -42,3 +42,28 @@ def test_the_patient_puts_it_right_before_anything_else() -> None:
     reply = replies[-1].text
     expected = [line.replace("{value}", "sixty-three") for line in pool("detail_misquoted", "hypertension-proactive")]
     assert any(reply.lower().startswith(line.lower()) for line in expected), reply
+
+
+def test_one_important_thing_is_no_ruler_number() -> None:
+    """From test47 at this stop's code: "One important thing. If you're ever poorly..." after Gary said 4 on a ruler got
+    "It was 4, I said." first."""
+    _, replies = play("t2d-hypo-fear", [
+        "Hello Gary, come in.",
+        "How confident are you about taking your tablets every day, out of ten?",
+        "One important thing. If you're ever poorly and not eating, stop the metformin until you're eating again.",
+    ])
+    assert replies[1].decision.ruler is not None and replies[1].decision.ruler.scaled, replies[1].text
+    assert replies[2].decision.misquoted is None, replies[2].text
+
+
+def test_how_confident_then_what_would_make_it_higher_gets_the_number_and_what_would_help() -> None:
+    """From the blind whole items of test66: "And how confident would you be, same scale? What would make that higher?"
+    got only what would help, no number."""
+    _, replies = play("t2d-hypo-fear", [
+        "Hello Gary, come in.",
+        "Out of ten, how important is it to you to get the sugar down?",
+        "And how confident would you be about taking the tablets every day, same scale? What would make that higher?",
+    ])
+    ruler = replies[2].decision.ruler
+    assert ruler is not None and ruler.kind == "confidence" and ruler.scaled, replies[2].text
+    assert str(ruler.value) in replies[2].text, replies[2].text

@@ -34,8 +34,8 @@ from simulator.patient.asking import (
 from simulator.patient.cues import CueTracker
 from simulator.patient.disclosure import Gate
 from simulator.patient.followup import SENTENCE_END, more_of, told_so_far
-from simulator.patient.misquotes import misquoted_detail, misquoted_ruler
-from simulator.patient.planner import AFTER_A_RULER, Planner, PlanOutcome, Ruler
+from simulator.patient.misquotes import misquoted_detail, misquoted_ruler, opens_on_a_number
+from simulator.patient.planner import AFTER_A_RULER, Planner, PlanOutcome, Ruler, names_a_ruler
 from simulator.patient.sayback import said_back
 from simulator.patient.state import PatientState, thresholds
 from simulator.patient.subject import Subject
@@ -196,10 +196,12 @@ class Director:
         # a number back only when a scale was given: "How confident do you feel?" is answered in words
         # "What would take it one number higher?" asks what would help, not for the number again
         # unless the scale is given in the same turn ("Out of ten, how sure are you? And what would make it higher?"): both
-        asked = analysis.has("scale_question") or analysis.kind in ("confidence", "importance")
+        # ("And how confident would you be, same scale? What would make that higher?" asks the number and what would help)
+        rated = analysis.kind in ("confidence", "importance") or (analysis.kind in AFTER_A_RULER and names_a_ruler(text) and not opens_on_a_number(text))
+        asked = analysis.has("scale_question") or rated
         scaled = asked and bool(lexicon.codes["scale_question"].search(low))
         # "...where would you put yourself, out of ten?" then "And how confident are you?": the same scale, still
-        if asked and not scaled and analysis.kind in ("confidence", "importance") and state.clinician_turns - state.scaled_at <= SCALE_CARRIES:
+        if asked and not scaled and rated and state.clinician_turns - state.scaled_at <= SCALE_CARRIES:
             scaled = True
         state.scaled_at = state.clinician_turns if scaled else state.scaled_at
         asked = asked and (scaled or analysis.kind not in AFTER_A_RULER)

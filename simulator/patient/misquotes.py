@@ -91,7 +91,8 @@ _A_NUMBER = rf"({'|'.join(NUMBER_WORDS)}|\d{{1,2}})\b"
 _RULER_NUMBER = re.compile(rf"\b{_A_NUMBER}")
 _QUOTED_NUMBER = re.compile(
     rf"^\W*(?:so |right,? |okay,? |ok,? )?(?:an? |about (?:an? )?)?{_A_NUMBER}"
-    r"(?! (?:number|point|more|higher|lower|up|down|to|out|being|thing|question|days?|weeks?|months?|years?|times?|hours?|minutes?|puffs?|tablets?|units?))"
+    r"(?! (?:number|point|more|higher|lower|up|down|to|out|being|thing|things|question|last|other|important|quick|small|big|final|of|"
+    r"days?|weeks?|months?|years?|times?|hours?|minutes?|puffs?|tablets?|units?))"
 )
 # said without a full stop, the number quoted opens the run and an acknowledgement or a question follows it
 # ("seven what would make it an eight", "six okay why a six and not a three", "an eight thats high what makes it...")
@@ -117,3 +118,8 @@ def misquoted_ruler(text: str, said: list[int] | None) -> int | None:
         return None
     quoted = {int(n) if n.isdigit() else NUMBER_WORDS.index(n) for n in numbers}
     return said[-1] if not quoted & set(said) else None
+
+
+def opens_on_a_number(text: str) -> bool:
+    """The turn opens by quoting a number ("A six for confident. What would make it a six and not a nine?")."""
+    return bool(_QUOTED_NUMBER.match(_SENTENCE.split(text.strip())[0].lower()))

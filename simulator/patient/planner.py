@@ -262,3 +262,9 @@ def _first_named(candidates: list[tuple[Plan, re.Pattern[str]]], text: str) -> P
     """The plan whose keyword comes first in the turn."""
     named = _named(candidates, text)
     return named[0] if named else None
+
+
+def names_a_ruler(text: str) -> bool:
+    """The turn asks how confident or how important ("And how confident would you be, same scale? What would make that
+    higher?"), whatever else it asks."""
+    return bool(_CONFIDENCE_RULER.search(text) or _IMPORTANCE_RULER.search(text))
