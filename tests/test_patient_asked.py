@@ -404,6 +404,8 @@ def test_when_to_ring_is_acknowledged_even_beside_a_summary_and_asks_for_no_hurd
         ("heart-failure-carer", "Hello, come in. Is it Patricia, or do you prefer Pat?", "Pat"),
         ("hypertension-proactive", "Morning, have a seat. Is it okay if I call you Martin?", "Martin"),
         ("ckd-pain-multimorbidity", "Come in, pet. What would you like me to call you?", "Maggie"),  # "Margaret (Maggie) Doyle": the name she goes by
+        # from test64's blind whole items ("No, not really."): asked of the two of them, she answers for herself
+        ("heart-failure-carer", "Good morning, come in. What would you both like me to call you, please?", "Pat"),
     ],
 )
 def test_asked_what_to_call_them_they_say_first(scenario_id: str, line: str, called: str) -> None:
