@@ -9,6 +9,7 @@ import dataclasses
 
 import pytest
 
+from simulator import resources
 from simulator.analysis import TurnReader
 from simulator.patient import ScriptedPatient
 from simulator.scenario import load_scenario
@@ -863,3 +864,26 @@ def test_their_own_words_given_back_are_agreed_with_not_taken_as_news() -> None:
     assert replies[3].text.startswith(tuple(engine.scenario.lines["acknowledge"])), replies[3].text
     advice = engine.respond("It would help to get the chemist to put them in packs with the days on.", 8, replies[3].text)
     assert not advice.text.startswith(tuple(engine.scenario.lines["acknowledge"])), advice.text  # advice is news, however worded
+
+
+def test_asked_about_self_harm_while_on_his_guard_he_still_answers_it() -> None:
+    """From test62's blind labels: a guarded Derek, asked whether he has thought he would be better off not here, said
+    "Nowt to say about that, really.", which leaves a safety question unanswered when the scenario has his answer."""
+    engine, replies = play("copd-low-mood", ["Morning Derek, come in.", "And how are the stairs these days?"])
+    engine.director.state.rapport = 1.0  # on his guard, his low mood not yet told
+    reply = engine.respond("When your mood is this low, some people think they would be better off not here. Have you had thoughts like that?",
+                           4, replies[-1].text)
+    assert engine.director.state.affect == "guarded" and reply.decision.touched_hidden  # (his low mood is kept back)
+    assert reply.text.startswith(tuple(engine.scenario.lines["risk"])), reply.text
+
+
+@pytest.mark.parametrize("scenario_id", ["asthma-young-adult", "ckd-pain-multimorbidity", "copd-low-mood", "heart-failure-carer",
+                                         "hypertension-proactive", "t2d-hypo-fear"])
+def test_a_safety_net_is_taken_in_their_own_voice(scenario_id: str) -> None:
+    """From test63's blind labels: "Ring you. I'd not sit on it." from the shared pool is not Martin's voice; every
+    scenario has its own safety-net and what-if lines."""
+    engine, replies = play(scenario_id, ["Hello, come in.", "If it gets any worse over the next few days, ring us the same day."])
+    assert replies[-1].text.startswith(tuple(engine.scenario.lines["safety_net"])), replies[-1].text
+    shared = resources.data_file("patient_lines.yaml")["responses"]
+    assert not set(engine.scenario.lines["safety_net"]) & set(shared["safety_net"])
+    assert not set(engine.scenario.lines["what_if"]) & set(shared["what_if"])

@@ -250,7 +250,7 @@ class ScriptedActor(PlanVoice, LifeVoice):
         guarded = decision.touched_hidden and state.affect == "guarded"
         if a.kind in AFTER_A_RULER and a.is_question and not guarded:  # "Why a nine and not a three?": their reasons
             return pick(a.kind)
-        if a.kind == "risk" and not guarded:  # asked about self-harm: a plain answer, never a told line again
+        if a.kind == "risk":  # asked about self-harm: a plain answer, never a told line again, nor a deflection
             return self._by_kind(decision, state)
         # how and when they take it, not which they take: what they have said of it, else neither telling nor denying
         # a secret about it, else as prescribed; never the list of their medicines
