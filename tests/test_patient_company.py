@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from simulator.analysis import TurnReader
-from simulator.patient.asking import addressed_to
+from simulator.patient.asking import addressed_to, vocative
 from simulator.scenario import load_scenario
 
 from conftest import SCENARIOS, play
@@ -67,7 +67,7 @@ def test_a_question_put_to_her_absent_husband_gets_who_came(question: str) -> No
     ("How do you get on with Ken?", False),
 ])
 def test_what_counts_as_speaking_to_someone_else(line: str, addressed: bool) -> None:
-    assert addressed_to(line, ("Ken", "Lisa")) is addressed
+    assert addressed_to(line, vocative(("Ken", "Lisa"))) is addressed
 
 
 def test_a_question_about_her_husband_is_still_about_him() -> None:

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 
 from simulator.analysis import plans
 from simulator.analysis.lexicon import Lexicon
-from simulator.patient.asking import asks_leave, company, only_checks_agreement, questions_after_leave, says_back, told_answering
+from simulator.patient.asking import COMPANY, asks_leave, only_checks_agreement, questions_after_leave, says_back, told_answering
 from simulator.patient.director import Decision
 from simulator.patient.followup import closest, gist, more_of, repeated, told_about, told_holds_it, told_so_far
 from simulator.patient.life_voice import LifeVoice
@@ -95,7 +95,7 @@ class ScriptedActor(PlanVoice, LifeVoice):
         if decision.opening:  # asked what to call them, they say so first
             called = [self._name_line(decision, state)] if decision.analysis.kind == "name" else []
             opening = as_greeted(pick("opening", s.opening_says), decision.analysis.text)  # "Good afternoon" back, not "Good morning"
-            came = company(s.patient.knows) if self.lexicon.persona_subjects["company"].search(decision.analysis.text.lower()) else None
+            came = decision.knowledge if decision.knowledge is not None and decision.knowledge.about == COMPANY else None
             alone = [pick("knows:company", came.says)] if came else []  # "Your wife is not with you today?": just them
             return [*called, opening, *(self._say_fact(f.id, f.says, turn, state) for f in decision.disclosed), *alone], []
         if decision.closing:
@@ -255,7 +255,7 @@ class ScriptedActor(PlanVoice, LifeVoice):
         # how and when they take it, not which they take: what they have said of it, else neither telling nor denying
         # a secret about it, else as prescribed; never the list of their medicines
         answering = told_answering(decision.touched_known, decision.analysis, self.lexicon)
-        use = a.kind == "medicine_use" and not guarded and answering is None and (decision.knowledge is None or decision.knowledge.about != "company")
+        use = a.kind == "medicine_use" and not guarded and answering is None and (decision.knowledge is None or decision.knowledge.about != COMPANY)
         if use:
             # "How often do you use the blue one?": how often, as they would tell anyone, unless a secret is near
             how = next((k for k in self.scenario.patient.knows if set(k.topics) & set(a.topics) and k.detail(a.aspect)), None)

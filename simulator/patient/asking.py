@@ -181,22 +181,40 @@ def told_answering(touched_known: Sequence[Fact], analysis: TurnAnalysis, lexico
     return fact if fits is None or fact.kind in fits else None
 
 
-def addressed_to(text: str, names: Sequence[str]) -> bool:
-    """The turn speaks to someone else by name, whom it asks about "you" before any he, she or they ("Ken, do you notice
-    when she's missed it?", "And hello Ken, how have you found her?"), not to the patient about them ("And Ken, how's he
-    getting on?", "Ken, your husband, he has Parkinson's")."""
+COMPANY = "company"  # the persona `knows` subject of who came with them today
+_YOU = re.compile(r"\byou\b")
+_SOMEONE_ELSE = re.compile(r"\b(he|him|his|she|her|they|them|your)\b")
+
+
+def vocative(names: Sequence[str]) -> re.Pattern[str] | None:
+    """A turn that opens by naming one of these people (the names in persona `knows`), for `addressed_to`; compiled once
+    a consultation."""
     if not names:
-        return False
-    lead = re.match(r"^\W*(?:(?:and|oh|hello|hi|hiya|morning|now|so|right),?\s+)*(" + "|".join(map(re.escape, names)) + r"),\s+(?:love,\s+|pet,\s+)?(.*)$",
-                    text.strip(), re.IGNORECASE)
+        return None
+    return re.compile(r"^\W*(?:(?:and|oh|hello|hi|hiya|morning|now|so|right),?\s+)*(" + "|".join(map(re.escape, names))
+                      + r"),\s+(?:love,\s+|pet,\s+)?(.*)$", re.IGNORECASE)
+
+
+def addressed_to(text: str, named: re.Pattern[str] | None) -> bool:
+    """The turn speaks to someone else by name (`vocative`), whom it asks about "you" before any he, she or they ("Ken,
+    do you notice when she's missed it?", "And hello Ken, how have you found her?"), not to the patient about them ("And
+    Ken, how's he getting on?", "Ken, your husband, he has Parkinson's")."""
+    lead = named.match(text.strip()) if named is not None else None
     if lead is None:
         return False
     rest = lead.group(2).lower()
-    you = re.search(r"\byou\b", rest)
-    other = re.search(r"\b(he|him|his|she|her|they|them|your)\b", rest)
+    you = _YOU.search(rest)
+    other = _SOMEONE_ELSE.search(rest)
     return you is not None and (other is None or other.start() > you.start()) and not rest.startswith(("your ", "yes", "yeah", "and "))
 
 
+def who_came(text: str, knows: Sequence[Knowledge], lexicon: Lexicon) -> Knowledge | None:
+    """Who came with them today (persona `knows` about company), when the turn asks it ("Just yourself today?", "Your
+    wife's not with you?": persona.yaml company) and the scenario says."""
+    came = company(knows)
+    return came if came is not None and lexicon.persona_subjects[COMPANY].search(text.lower()) else None
+
+
 def company(knows: Sequence[Knowledge]) -> Knowledge | None:
-    """Who came with them today (persona `knows` about company), if the scenario says."""
-    return next((k for k in knows if k.about == "company"), None)
+    """Who came with them today, if the scenario says."""
+    return next((k for k in knows if k.about == COMPANY), None)

@@ -14,6 +14,7 @@ from simulator.analysis import TurnAnalysis, TurnReader, plans
 from simulator.analysis.events import detect_events
 from simulator.analysis.reader import STACKED_TOPICS
 from simulator.patient.asking import (
+    COMPANY,
     HABITS,
     INVITING,
     NOT_ABOUT_THEIR_LIFE,
@@ -28,6 +29,8 @@ from simulator.patient.asking import (
     only_tells,
     proposes,
     says_back,
+    vocative,
+    who_came,
     who_helps,
     who_knows,
 )
@@ -103,7 +106,7 @@ class Director:
         lex = self.reader.lexicon
         self.planner = Planner(scenario, self.state, self.limits, lex)
         self._own_topics = frozenset(scenario.topics) - frozenset(lex.shared_topics)  # this patient's own subjects
-        self._names = tuple(dict.fromkeys(name for k in scenario.patient.knows for name in k.names))  # Ken, Lisa...
+        self._named = vocative(tuple(dict.fromkeys(name for k in scenario.patient.knows for name in k.names)))  # "Ken, ..."
         self._fact_words = {f.id: self.reader.topics.content(" ".join(f.says).lower()) for f in scenario.facts}
         self._facts = {f.id: f for f in scenario.facts}
         self.subject = Subject(lex)  # what the clinician last asked about, and when
@@ -178,12 +181,12 @@ class Director:
         ice_kinds = self.gate.ice_kinds(analysis)
         asked_back = says_back(analysis, lexicon)
         saying_back = asked_back and not ice_kinds  # ("In your own words, what's going on?" asks their view)
-        put_again = self.planner.puts_again(analysis, text) is not None  # "Could that work for you?" asks only about the plan just put
-        elsewhere = addressed_to(analysis.text, self._names)  # "Ken, do you notice when she's missed it?": not to them
-        disclosed = () if stacked or tells or about_others or of_last or technique or saying_back or put_again or elsewhere else self.gate.disclose(
+        again = self.planner.puts_again(analysis, text)  # "Could that work for you?" asks only about the plan just put
+        elsewhere = addressed_to(analysis.text, self._named)  # "Ken, do you notice when she's missed it?": not to them
+        disclosed = () if stacked or tells or about_others or of_last or technique or saying_back or again or elsewhere else self.gate.disclose(
             analysis, turn, opening, ice_kinds, choosing=choosing, views_only=reacting
         )
-        if cue_outcome and cue_outcome[0] == "taken_up" and not stacked and not technique and not put_again:
+        if cue_outcome and cue_outcome[0] == "taken_up" and not stacked and not technique and not again:
             disclosed = (*disclosed, *self.gate.behind_cue(cue_outcome[1], turn, disclosed))
         # when to ring, when to come back or "does that make sense?" offers no plan and asks for no hurdle, unless the
         # turn lays one out ("So here's what I'm thinking. Grey one every morning with your first brew... and I'll book you in")
@@ -192,7 +195,7 @@ class Director:
         coping = bool(lexicon.asks_what_they_do.search(low))  # "What do you do when that happens?": what they do now
         no_plan = opening or stacked or winding_up or proposal or coping or elsewhere or analysis.kind in ("agenda", "permission")
         checks = only_checks_agreement(analysis, lexicon)  # "Is that a deal?": asks nothing of their life; puts a named plan to them
-        plan = None if no_plan else self.planner.plan(analysis, text, turn, events, checks)
+        plan = None if no_plan else self.planner.plan(analysis, text, turn, events, checks, again)
         # a number back only when a scale was given: "How confident do you feel?" is answered in words
         # "What would take it one number higher?" asks what would help, not for the number again
         # unless the scale is given in the same turn ("Out of ten, how sure are you? And what would make it higher?"): both
@@ -293,7 +296,9 @@ class Director:
         answers_life = (asking or showing or prompted) and not (other_job or follows_up or disclosed or closing or checks)
         knowledge = self._knowledge(analysis, touched_hidden) if answers_life else None
         knowledge = (company(self.scenario.patient.knows) or knowledge) if elsewhere else knowledge  # ...who is not here: just them
-        touched_known = () if knowledge is not None and knowledge.about == "company" else touched_known  # not what they said of them
+        # (and an opening that asks who came: the actor adds it to the opening line)
+        knowledge = (who_came(analysis.text, self.scenario.patient.knows, lexicon) or knowledge) if opening else knowledge
+        touched_known = () if knowledge is not None and knowledge.about == COMPANY else touched_known  # not what they said of them
         if about_them and knowledge is not None and not knowledge.detail(analysis.aspect):
             knowledge = None  # ...but "How are things at home?" is what it is like there, when they have that to say
         if asked_back and not showing:
@@ -361,8 +366,7 @@ class Director:
         what the question is about (lexicon/persona.yaml), unless it names what they are keeping back ("How's
         your mood, do you still enjoy things?" is not asking about their hobbies)."""
         knows = self.scenario.patient.knows
-        came = company(knows)  # "Your wife's not with you today?" is who came, before it is their wife
-        if came is not None and self.reader.lexicon.persona_subjects["company"].search(analysis.text.lower()):
+        if came := who_came(analysis.text, knows, self.reader.lexicon):  # "Your wife's not with you today?": before their wife
             return came
         if analysis.kind == "feelings":
             return None  # how they feel in themselves is not a fact of their life ("Have you had thoughts of harming yourself?")

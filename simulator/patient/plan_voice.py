@@ -159,10 +159,13 @@ class PlanVoice:
         news = news_in(decision.analysis.text, self.lexicon)
         if news:
             return f"reaction_{news}"
+        if decision.analysis.has("advice", "safety_net", "follow_up", "options", "resources"):
+            return "information"  # what they are asked to do is news to them, however worded
         told = stems(decision.analysis.text) - REPEAT_STOP
+        if len(told) < OWN_WORDS_BACK:
+            return "information"
         said = set().union(*(stems(line) for line in state.last_lines.values()))
-        asks_of_them = decision.analysis.has("advice", "safety_net", "follow_up", "options", "resources")  # news to them, however worded
-        return "acknowledge" if not asks_of_them and len(told) >= OWN_WORDS_BACK and len(told & said) * 2 >= len(told) else "information"
+        return "acknowledge" if len(told & said) * 2 >= len(told) else "information"
 
     def _reaction(self, decision: Decision, state: PatientState) -> str:
         """The pool for how news landed: eased or worried by it (asking.news_in), and whether it surprised them when

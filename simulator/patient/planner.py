@@ -48,11 +48,14 @@ class Planner:
         self._reject = [(plan, keyword_pattern(plan.keywords)) for plan in scenario.reject_plans]
         self._unless = {plan.id: keyword_pattern(plan.unless) for plan in scenario.reject_plans if plan.unless}
 
-    def plan(self, analysis: TurnAnalysis, text: str, turn: int, events: tuple[str, ...], checks_agreement: bool = False) -> PlanOutcome | None:
+    def plan(
+        self, analysis: TurnAnalysis, text: str, turn: int, events: tuple[str, ...], checks_agreement: bool = False, again: str | None = None
+    ) -> PlanOutcome | None:
         """What the turn does to a plan: one agreed, proposed by them, called off, a hurdle, or no idea.
         `checks_agreement`: its only question asks whether they agree ("...one inhaler that does both. You are happy
-        with that?"), so a plan it names is put to them."""
-        outcome = self._put_again(analysis, text, turn) or self._decide(analysis, text, turn, events, checks_agreement)
+        with that?"), so a plan it names is put to them. `again`: the plan the turn puts to them again (`puts_again`,
+        asked once a turn by the director)."""
+        outcome = (self._put_again(again, turn) if again else None) or self._decide(analysis, text, turn, events, checks_agreement)
         if outcome is not None and outcome.plan is not None:
             self.state.put = [outcome.plan.id, self.state.clinician_turns, outcome.kind]
         return outcome
@@ -66,29 +69,28 @@ class Planner:
             return None
         if _named(self._accept, text) or _named(self._reject, text):
             return None  # a plan it names is put to them as named (_decide)
-        if self.scenario.accepted_plan(put[0]) is None:
+        plan = self.scenario.accepted_plan(put[0])
+        if plan is None:
             return None  # one they turned down is not put again: "Is that okay?" after "I'd rather not" is no new offer
         view, agreement = self._asks_view
         if not all(view.match(q) or agreement.match(q) for q in (q.lower().strip() for q in analysis.asked)):
             return None
         # a turn that tells something of its own asks about that ("...a breathing group at the community centre. How does
         # that sound?"), unless it only goes on about the plan they agreed ("Six weeks it is... Is that a deal?")
-        plan = self.scenario.accepted_plan(put[0])
-        same = plan is not None and put[0] in self.state.plans_agreed and bool(self._plan_topics(plan) & set(analysis.topics))
+        same = plan.id in self.state.plans_agreed and bool(self._plan_topics(plan) & set(analysis.topics))
         if analysis.has("information", "advice", "options", "resources") and not same:
             return None
-        return str(put[0])
+        return plan.id
 
-    def _put_again(self, analysis: TurnAnalysis, text: str, turn: int) -> PlanOutcome | None:
+    def _put_again(self, plan_id: str, turn: int) -> PlanOutcome | None:
         """The plan put to them again (`puts_again`): one they have agreed they say yes to, briefly; one they were unsure
         of, unsure still, unless that changed."""
-        plan_id = self.puts_again(analysis, text)
-        if plan_id is None or self.state.put is None:
+        plan = self.scenario.accepted_plan(plan_id)
+        if plan is None or self.state.put is None:
             return None
         if plan_id in self.state.plans_agreed:
-            return PlanOutcome("still_agreed", self.scenario.accepted_plan(plan_id))
-        plan = self.scenario.accepted_plan(plan_id)
-        return self._take_up([plan], self.state.put[2] == "leaning", turn) if plan is not None else None
+            return PlanOutcome("still_agreed", plan)
+        return self._take_up([plan], self.state.put[2] == "leaning", turn)
 
     def _decide(self, analysis: TurnAnalysis, text: str, turn: int, events: tuple[str, ...], checks_agreement: bool) -> PlanOutcome | None:
         if analysis.has("scale_question") or analysis.kind in ("ruler_why", *RULERS) or says_back(analysis):
